@@ -1,0 +1,31 @@
+# install() and export of the kerb:: targets, a CMake package config and a pkg-config file.
+include(CMakePackageConfigHelpers)
+
+install(TARGETS kerb_base kerb_der kerb_crypto kerb_kerb kerb_gss
+        EXPORT kerbTargets
+        ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+        INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(dir base der crypto kerb gss)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
+
+install(EXPORT kerbTargets NAMESPACE kerb:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
+configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/kerbConfig.cmake.in
+                              ${PROJECT_BINARY_DIR}/kerbConfig.cmake
+                              INSTALL_DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/kerbConfigVersion.cmake
+                                 COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_BINARY_DIR}/kerbConfig.cmake ${PROJECT_BINARY_DIR}/kerbConfigVersion.cmake
+        DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
+
+# Only the components that are real archives appear on the link line, top layer first.
+set(KERB_PC_LIBS "")
+foreach(t kerb_gss kerb_kerb kerb_crypto kerb_der)
+  get_target_property(type ${t} TYPE)
+  if(NOT type STREQUAL "INTERFACE_LIBRARY")
+    string(APPEND KERB_PC_LIBS " -l${t}")
+  endif()
+endforeach()
+configure_file(${PROJECT_SOURCE_DIR}/cmake/kerb.pc.in ${PROJECT_BINARY_DIR}/kerb.pc @ONLY)
+install(FILES ${PROJECT_BINARY_DIR}/kerb.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the build tree into a scratch prefix, then builds and runs tests/consumer against
+# it with find_package(kerb), and checks the pkg-config file.
+set -euo pipefail
+build=$1 source=$2 work=$3
+rm -rf "$work"
+cmake --install "$build" --prefix "$work/prefix" >/dev/null
+cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+cmake --build "$work/build" >/dev/null
+"$work/build/consumer"
+PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists --print-errors kerb
+echo "pkg-config: $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --libs kerb)"
+rm -rf "$work"
