@@ -79,6 +79,9 @@ class Reader {
   }
   // Fails with "trailing bytes" unless everything was consumed.
   [[nodiscard]] bool finish() noexcept;
+  // Records a fault found by the caller in a value it just read (e.g. "pvno must be 5"), at
+  // `offset` (capture offset() before the read). Always returns false.
+  bool fault(std::size_t offset, const char* reason) const noexcept { return fail(offset, reason); }
 
   // --- primitives (each reads one element of its universal tag) ---------------------------
   [[nodiscard]] bool read_integer(std::int32_t& value) noexcept;

@@ -1,0 +1,131 @@
+// Encryption types (RFC 3961 §8 registry), their sizes, and the local enctype policy.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include <kerb/result.hpp>
+
+namespace kerb::crypto {
+
+// Kerberos etype numbers. Only the profiles marked "implemented" have code behind them; the
+// DES/3DES numbers exist so that naming them yields a clear "weak or unsupported" error.
+enum class EncType : std::int32_t {
+  kNone = 0,
+  kDesCbcCrc = 1,                 // weak, not implemented (RFC 6649)
+  kDesCbcMd4 = 2,                 // weak, not implemented
+  kDesCbcMd5 = 3,                 // weak, not implemented
+  kDes3CbcMd5 = 5,                // weak, not implemented
+  kDes3CbcSha1 = 7,               // weak, not implemented
+  kDes3CbcSha1Kd = 16,            // weak, not implemented (RFC 8429)
+  kAes128CtsHmacSha1_96 = 17,     // implemented, RFC 3962
+  kAes256CtsHmacSha1_96 = 18,     // implemented, RFC 3962
+  kAes128CtsHmacSha256_128 = 19,  // implemented, RFC 8009
+  kAes256CtsHmacSha384_192 = 20,  // implemented, RFC 8009
+  kRc4Hmac = 23,                  // implemented, RFC 4757; weak: only with Policy::allow_rc4_hmac
+  kRc4HmacExp = 24,               // weak, not implemented
+  kCamellia128CtsCmac = 25,       // implemented, RFC 6803
+  kCamellia256CtsCmac = 26,       // implemented, RFC 6803
+};
+
+// Checksum types (RFC 3961 §8 registry, RFC 3962, RFC 6803, RFC 8009, RFC 4757).
+enum class CksumType : std::int32_t {
+  kNone = 0,
+  kCrc32 = 1,            // unkeyed; compute_unkeyed only
+  kRsaMd4 = 2,           // unkeyed, not implemented
+  kRsaMd4Des = 3,        // weak, not implemented
+  kDesMac = 4,           // weak, not implemented
+  kDesMacK = 5,          // weak, not implemented
+  kRsaMd4DesK = 6,       // weak, not implemented
+  kRsaMd5 = 7,           // unkeyed; compute_unkeyed only
+  kRsaMd5Des = 8,        // weak, not implemented
+  kRsaMd5Des3 = 9,       // weak, not implemented
+  kHmacSha1Des3Kd = 12,  // weak, not implemented
+  kHmacSha1Des3 = 13,    // weak, not implemented
+  kSha1 = 14,            // unkeyed; compute_unkeyed only
+  kHmacSha1_96Aes128 = 15,
+  kHmacSha1_96Aes256 = 16,
+  kCmacCamellia128 = 17,
+  kCmacCamellia256 = 18,
+  kHmacSha256_128Aes128 = 19,
+  kHmacSha384_192Aes256 = 20,
+  kHmacMd5 = -138,  // rc4-hmac's checksum; weak like its enctype
+};
+
+// Static facts about one implemented enctype. Every profile here is padding-free, so
+//   ciphertext length = confounder_size + plaintext length + mac_size.
+struct EncTypeInfo {
+  EncType enctype;
+  std::string_view name;        // RFC spelling, e.g. "aes256-cts-hmac-sha1-96"
+  std::size_t key_size;         // protocol key length in bytes
+  std::size_t key_seed_size;    // random-to-key input length in bytes (RFC 3961 §3)
+  std::size_t confounder_size;  // random prefix drawn from the injected Random
+  std::size_t mac_size;         // integrity trailer appended to the ciphertext
+  std::size_t prf_size;         // PRF output length (RFC 3961 §3 "prf-length")
+  CksumType checksum_type;      // mandatory keyed checksum for keys of this enctype
+  std::size_t checksum_size;
+  std::uint32_t default_iterations;  // string-to-key iteration count when s2kparams is absent
+  bool weak;                         // usable only when the Policy allows weak crypto
+};
+
+// The implemented profile for `enctype`, or nullptr (DES, 3DES, rc4-hmac-exp, unknown).
+// Ignores policy; use Policy::check before accepting a key.
+const EncTypeInfo* find_enctype(EncType enctype) noexcept;
+
+// Human name for logs and errors ("des-cbc-crc", "aes128-cts-hmac-sha1-96", "etype 99").
+std::string_view enctype_name(EncType enctype) noexcept;
+std::string_view checksum_name(CksumType type) noexcept;
+
+// Size queries for callers that size their own buffers (no heap on the crypto path).
+// ciphertext_size: 0 for an enctype with no profile.
+std::size_t ciphertext_size(EncType enctype, std::size_t plaintext_size) noexcept;
+// plaintext_size: exact plaintext length a ciphertext of this length decrypts to, or an error
+// (kCrypto) when it is too short to hold the confounder and MAC.
+Result<std::size_t> plaintext_size(EncType enctype, std::size_t ciphertext_size) noexcept;
+
+// Which enctypes this process accepts, in preference order (the order an AS-REQ lists them).
+// The default is 18, 17, 20, 19, 26, 25. rc4-hmac (23) is weak and is accepted only after an
+// explicit allow_rc4_hmac(); DES and 3DES are never accepted (no code exists for them).
+class Policy {
+ public:
+  static constexpr std::size_t kMaxEnctypes = 8;
+
+  // 18, 17, 20, 19, 26, 25; no weak crypto.
+  static Policy defaults() noexcept;
+
+  // Exactly these enctypes in this order. Fails with kPolicy if the list names a weak enctype
+  // (rc4 without allow_weak, DES, 3DES), an unknown number, a duplicate, or is empty/too long.
+  static Result<Policy> from_list(std::span<const EncType> enctypes, bool allow_weak = false);
+
+  // The explicit allow-weak switch: permits rc4-hmac, appended last in preference order.
+  Policy& allow_rc4_hmac() noexcept;
+
+  // string-to-key refuses s2kparams whose PBKDF2 iteration count is below the enctype's
+  // default (4096 for RFC 3962, 32768 for RFC 6803/8009), as MIT krb5 does: etype-info2 comes
+  // unauthenticated, and a spoofed low count would make the password key cheap to guess.
+  // This switch lifts that floor, for test vectors and legacy KDC databases.
+  Policy& allow_weak_s2kparams() noexcept {
+    allow_weak_s2k_ = true;
+    return *this;
+  }
+
+  bool allows_weak() const noexcept { return allow_weak_; }
+  bool allows_weak_s2kparams() const noexcept { return allow_weak_s2k_; }
+  std::span<const EncType> enctypes() const noexcept { return {list_.data(), count_}; }
+  bool permits(EncType enctype) const noexcept;
+
+  // The profile for `enctype` if this policy accepts it; otherwise a kPolicy error naming it
+  // ("weak or unsupported enctype des-cbc-crc (1)", "enctype ... not permitted by policy").
+  Result<const EncTypeInfo*> check(EncType enctype) const noexcept;
+
+ private:
+  std::array<EncType, kMaxEnctypes> list_{};
+  std::size_t count_ = 0;
+  bool allow_weak_ = false;
+  bool allow_weak_s2k_ = false;
+};
+
+}  // namespace kerb::crypto

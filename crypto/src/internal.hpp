@@ -1,0 +1,284 @@
+// Private building blocks shared by the profiles: block ciphers, CBC-CTS, HMAC with
+// precomputed pads, CMAC, n-fold, PBKDF2, and the per-enctype profile table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string_view>
+
+#include <tomcrypt.h>
+
+#include <kerb/crypto/checksum.hpp>
+#include <kerb/crypto/enctype.hpp>
+#include <kerb/crypto/key.hpp>
+#include <kerb/crypto/random.hpp>
+#include <kerb/crypto/secret.hpp>
+#include <kerb/result.hpp>
+
+namespace kerb::crypto::detail {
+
+using Bytes = std::span<const std::uint8_t>;
+using MutBytes = std::span<std::uint8_t>;
+
+inline constexpr std::size_t kBlockSize = 16;  // AES and Camellia
+
+inline void store_be32(std::uint32_t v, std::uint8_t* out) noexcept {
+  out[0] = static_cast<std::uint8_t>(v >> 24);
+  out[1] = static_cast<std::uint8_t>(v >> 16);
+  out[2] = static_cast<std::uint8_t>(v >> 8);
+  out[3] = static_cast<std::uint8_t>(v);
+}
+inline void store_le32(std::uint32_t v, std::uint8_t* out) noexcept {
+  out[0] = static_cast<std::uint8_t>(v);
+  out[1] = static_cast<std::uint8_t>(v >> 8);
+  out[2] = static_cast<std::uint8_t>(v >> 16);
+  out[3] = static_cast<std::uint8_t>(v >> 24);
+}
+inline void xor_block(std::uint8_t* dst, const std::uint8_t* a, const std::uint8_t* b) noexcept {
+  std::uint64_t x[2], y[2];
+  std::memcpy(x, a, 16);
+  std::memcpy(y, b, 16);
+  x[0] ^= y[0];
+  x[1] ^= y[1];
+  std::memcpy(dst, x, 16);
+}
+
+// ---- Block ciphers -------------------------------------------------------------------------
+// libtomcrypt's per-cipher functions take a `symmetric_key*` (a ~4 KiB union of every
+// cipher's schedule) but touch only their own member, which sits at offset 0. We hold just
+// the member we need so a UsageKey stays around 1 KiB instead of 4+ KiB.
+struct BlockCipher {
+  enum class Kind : std::uint8_t { kAes, kCamellia };
+  union Schedule {
+    rijndael_key aes;
+    camellia_key camellia;
+  };
+  Schedule schedule;
+  Kind kind;
+
+  void setup(Kind k, Bytes key) noexcept;
+  void encrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept;
+  void decrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept;
+};
+
+// CBC with ciphertext stealing, RFC 3962 §5 (CBC-CS3: the last two blocks are always
+// swapped). in.size() >= 16 and out.size() == in.size(); `in` may equal `out` exactly.
+// `iv` is 16 bytes (the Kerberos default cipher state is all zeros).
+void cts_encrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
+                 MutBytes out) noexcept;
+void cts_decrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
+                 MutBytes out) noexcept;
+
+// ---- Hashes and HMAC ------------------------------------------------------------------------
+enum class HashKind : std::uint8_t { kSha1, kSha256, kSha384, kMd5, kMd4 };
+
+// Just the hash states we use (libtomcrypt's hash_state union also holds e.g. whirlpool).
+// As with BlockCipher, libtomcrypt's per-hash functions touch only their own member; this
+// relies on libtomcrypt being built without LTC_CLEAN_STACK (Debian's is), which would
+// otherwise zero a whole hash_state in *_done.
+union HashState {
+  sha1_state sha1;
+  sha256_state sha256;
+  sha512_state sha512;
+  md5_state md5;
+  md4_state md4;
+};
+
+struct HashAlg {
+  std::size_t block_size;
+  std::size_t digest_size;
+  std::size_t state_size;  // bytes of HashState this hash uses (copied and wiped)
+  int (*init)(hash_state*);
+  int (*process)(hash_state*, const unsigned char*, unsigned long);
+  int (*done)(hash_state*, unsigned char*);
+};
+const HashAlg& hash_alg(HashKind kind) noexcept;
+
+inline constexpr std::size_t kMaxDigest = 64;
+
+// Incremental hash over a HashState.
+class Hasher {
+ public:
+  explicit Hasher(HashKind kind) noexcept;
+  // Resumes from a saved state (e.g. an HMAC pad state).
+  Hasher(HashKind kind, const HashState& state) noexcept : alg_(&hash_alg(kind)) {
+    std::memcpy(&state_, &state, alg_->state_size);
+  }
+  ~Hasher() { secure_wipe(&state_, alg_->state_size); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+
+  void update(Bytes data) noexcept;
+  void finish(std::uint8_t* digest) noexcept;  // writes digest_size() bytes
+  std::size_t digest_size() const noexcept { return alg_->digest_size; }
+
+ private:
+  hash_state* raw() noexcept { return reinterpret_cast<hash_state*>(&state_); }
+  const HashAlg* alg_;
+  HashState state_;
+};
+
+void hash(HashKind kind, Bytes data, std::uint8_t* digest) noexcept;
+
+// HMAC (RFC 2104) with the inner and outer pad states computed once at setup, so a MAC over
+// a short message costs two compression calls (this is what makes PBKDF2 cheap).
+struct Hmac {
+  HashState inner;
+  HashState outer;
+  HashKind kind;
+
+  void setup(HashKind k, Bytes key) noexcept;
+  std::size_t digest_size() const noexcept { return hash_alg(kind).digest_size; }
+
+  class Ctx {
+   public:
+    explicit Ctx(const Hmac& h) noexcept : h_(h), inner_(h.kind, h.inner) {}
+    void update(Bytes data) noexcept { inner_.update(data); }
+    void finish(std::uint8_t* mac) noexcept;  // full digest_size() bytes
+   private:
+    const Hmac& h_;
+    Hasher inner_;
+  };
+  // Full-length MAC of the concatenation of `parts`.
+  void mac(std::initializer_list<Bytes> parts, std::uint8_t* out) const noexcept;
+};
+
+// ---- CMAC (NIST SP 800-38B), used by RFC 6803 ---------------------------------------------
+struct Cmac {
+  BlockCipher cipher;
+  std::uint8_t k1[kBlockSize];
+  std::uint8_t k2[kBlockSize];
+
+  void setup(BlockCipher::Kind k, Bytes key) noexcept;
+
+  class Ctx {
+   public:
+    explicit Ctx(const Cmac& c) noexcept : c_(c) {}
+    ~Ctx() {
+      secure_wipe(x_, sizeof(x_));
+      secure_wipe(buf_, sizeof(buf_));
+    }
+    void update(Bytes data) noexcept;
+    void finish(std::uint8_t* mac) noexcept;  // 16 bytes
+   private:
+    const Cmac& c_;
+    std::uint8_t x_[kBlockSize] = {};
+    std::uint8_t buf_[kBlockSize] = {};
+    std::size_t n_ = 0;
+  };
+  void mac(std::initializer_list<Bytes> parts, std::uint8_t* out) const noexcept;
+};
+
+// The integrity function of a profile: truncated HMAC or CMAC.
+struct Mac {
+  enum class Kind : std::uint8_t { kHmac, kCmac };
+  union {
+    Hmac hmac;
+    Cmac cmac;
+  };
+  Kind kind;
+  std::uint8_t out_size;  // bytes kept (RFC 3962's 96-bit truncation etc.)
+
+  Mac() noexcept : hmac{}, kind(Kind::kHmac), out_size(0) {}
+  void setup_hmac(HashKind h, Bytes key, std::size_t size) noexcept;
+  void setup_cmac(BlockCipher::Kind c, Bytes key) noexcept;
+
+  class Ctx {
+   public:
+    explicit Ctx(const Mac& m) noexcept;
+    ~Ctx();
+    Ctx(const Ctx&) = delete;
+    Ctx& operator=(const Ctx&) = delete;
+    void update(Bytes data) noexcept;
+    void finish(std::uint8_t* mac) noexcept;  // out_size bytes
+   private:
+    const Mac& m_;
+    union {
+      Hmac::Ctx h;
+      Cmac::Ctx c;
+    };
+  };
+};
+
+// ---- n-fold (RFC 3961 §5.1) and PBKDF2 (RFC 2898 §5.2) --------------------------------------
+void nfold(Bytes in, MutBytes out) noexcept;
+
+// PBKDF2 with HMAC-`kind`; the salt is the concatenation salt_prefix | salt (RFC 8009 §4
+// prefixes the enctype name).
+void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt, std::uint32_t iterations,
+            MutBytes out) noexcept;
+
+// ---- Profiles -------------------------------------------------------------------------------
+struct Profile;
+
+// Derived state behind UsageKey (lives in its fixed storage).
+struct UsageImpl {
+  const Profile* profile;
+  std::uint32_t usage;
+  BlockCipher ke;  // unused by rc4-hmac
+  Mac ki;          // rc4-hmac: HMAC-MD5 keyed with K1
+  // rc4-hmac under usage 9 only: K1 for message type 8, tried when decryption fails (some
+  // Windows KDCs encrypt the subkey TGS-REP part with 8; MIT accepts both).
+  bool has_fallback_k1;
+  std::uint8_t fallback_k1[16];
+};
+
+// Derived state behind ChecksumKey.
+struct ChecksumImpl {
+  const Profile* profile;
+  const ChecksumInfo* info;
+  std::uint32_t usage;  // rc4-hmac's hmac-md5 mixes the (translated) usage into the data
+  Mac kc;               // rc4-hmac: HMAC-MD5 keyed with Ksign
+};
+
+struct Profile {
+  EncTypeInfo info;  // first member: Profile is found from a Key's EncTypeInfo pointer
+  // Writes info.key_size bytes; params already parsed into an iteration count.
+  Result<void> (*string_to_key)(const Profile& p, std::string_view password, Bytes salt,
+                                std::uint32_t iterations, MutBytes key);
+  // The profile's key derivation (RFC 3961 §5.1 DK, RFC 8009 §3 KDF-HMAC-SHA2, RFC 6803 §2
+  // KDF-FEEDBACK-CMAC) producing out.size() bytes; nullptr for rc4-hmac.
+  void (*derive_key)(const Profile& p, Bytes base, Bytes constant, MutBytes out);
+  void (*derive_usage)(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out);
+  Result<std::size_t> (*encrypt)(const UsageImpl& u, Bytes plaintext, MutBytes out, Random& random);
+  Result<std::size_t> (*decrypt)(const UsageImpl& u, Bytes ciphertext, MutBytes out);
+  void (*derive_checksum)(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out);
+  void (*make_checksum)(const ChecksumImpl& c, Bytes data, std::uint8_t* out);
+  // PRF(key, prefix | input) into info.prf_size bytes; the prefix is PRF+'s counter octet.
+  void (*prf)(const Profile& p, Bytes key, Bytes prefix, Bytes input, std::uint8_t* out);
+};
+
+inline const Profile& profile_of(const EncTypeInfo& info) noexcept {
+  return *reinterpret_cast<const Profile*>(&info);
+}
+
+extern const Profile kAes128CtsHmacSha1_96;
+extern const Profile kAes256CtsHmacSha1_96;
+extern const Profile kAes128CtsHmacSha256_128;
+extern const Profile kAes256CtsHmacSha384_192;
+extern const Profile kCamellia128CtsCmac;
+extern const Profile kCamellia256CtsCmac;
+extern const Profile kRc4Hmac;
+
+// RFC 3961 §5.3 simplified profile encryption (aes-sha1, camellia):
+//   C = E(Ke, conf | plaintext) with CTS; H = trunc(MAC(Ki, conf | plaintext)); out = C | H.
+Result<std::size_t> simplified_encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out,
+                                       Random& random);
+Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out);
+
+// Decrypts a CTS ciphertext of conf(16) | plaintext, putting the confounder in `conf` and the
+// rest in `plaintext` (which is exactly in.size() - 16 bytes).
+void cts_decrypt_split(const BlockCipher& cipher, Bytes in, std::uint8_t* conf,
+                       MutBytes plaintext) noexcept;
+
+// Usage constant usage(4, big-endian) | tag (RFC 3961 §5.3): 0x99 Kc, 0xAA Ke, 0x55 Ki.
+inline constexpr std::uint8_t kKcTag = 0x99;
+inline constexpr std::uint8_t kKeTag = 0xAA;
+inline constexpr std::uint8_t kKiTag = 0x55;
+
+Error integrity_error() noexcept;
+Error buffer_too_small(std::size_t need, std::size_t have) noexcept;
+
+}  // namespace kerb::crypto::detail

@@ -1,0 +1,49 @@
+// RFC 3961 §5.3 simplified profile encryption, shared by aes-sha1 (RFC 3962) and camellia
+// (RFC 6803): the MAC covers the plaintext (with confounder), so decryption must decrypt
+// before it can verify -- hence the wipe of the output on failure.
+#include "internal.hpp"
+
+namespace kerb::crypto::detail {
+
+namespace {
+constexpr std::uint8_t kZeroIv[kBlockSize] = {};
+}
+
+Result<std::size_t> simplified_encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out,
+                                       Random& random) {
+  const std::size_t n = plaintext.size();
+  MutBytes body = out.first(kBlockSize + n);  // conf | plaintext, encrypted in place
+  KERB_TRY_VOID(random.fill(body.first(kBlockSize)));
+  if (n > 0) std::memcpy(body.data() + kBlockSize, plaintext.data(), n);
+  {
+    Mac::Ctx mac(u.ki);
+    mac.update(body);
+    mac.finish(out.data() + body.size());  // H = HMAC/CMAC(Ki, conf | plaintext)
+  }
+  cts_encrypt(u.ke, kZeroIv, body, body);  // C = E(Ke, conf | plaintext), default state
+  return out.size();
+}
+
+Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out) {
+  const std::size_t n = out.size();
+  std::uint8_t conf[kBlockSize];
+  std::uint8_t mac[kBlockSize + 8];
+  cts_decrypt_split(u.ke, ciphertext.first(kBlockSize + n), conf, out);
+  {
+    Mac::Ctx ctx(u.ki);
+    ctx.update(Bytes(conf, kBlockSize));
+    ctx.update(out);
+    ctx.finish(mac);
+  }
+  const bool good =
+      constant_time_equal(Bytes(mac, u.ki.out_size), ciphertext.subspan(kBlockSize + n));
+  secure_wipe(conf, sizeof(conf));
+  secure_wipe(mac, sizeof(mac));
+  if (!good) {
+    secure_wipe(out);
+    return integrity_error();
+  }
+  return n;
+}
+
+}  // namespace kerb::crypto::detail
