@@ -11,8 +11,8 @@ void dbl(const std::uint8_t* in, std::uint8_t* out) noexcept {
     out[i] = static_cast<std::uint8_t>((in[i] << 1) | (in[i + 1] >> 7));
   }
   // Branch-free: the mask is 0x87 when the top bit was set.
-  out[kBlockSize - 1] =
-      static_cast<std::uint8_t>((in[kBlockSize - 1] << 1) ^ (0x87 & (0u - carry)));
+  out[kBlockSize - 1] = static_cast<std::uint8_t>((static_cast<unsigned>(in[kBlockSize - 1]) << 1) ^
+                                                  (0x87u & (0u - carry)));
 }
 
 }  // namespace

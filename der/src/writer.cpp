@@ -37,6 +37,8 @@ std::uint8_t* Writer::reserve(std::size_t n) noexcept {
   if (!writing_bytes_) return nullptr;
   switch (mode_) {
     case Mode::kGrowable:
+      // Start at a size most Kerberos messages fit in, rather than doubling up from one byte.
+      if (heap_.capacity() < size_) heap_.reserve(size_ < 256 ? 256 : 2 * size_);
       heap_.resize(size_);
       return heap_.data() + start;
     case Mode::kFixed:

@@ -28,7 +28,7 @@ std::string_view to_string(ErrorCategory category) noexcept;
 // material (DESIGN.md convention 10).
 class Error {
  public:
-  static constexpr std::size_t kDetailCapacity = 112;
+  static constexpr std::size_t kDetailCapacity = 192;
 
   constexpr Error() noexcept = default;
   Error(ErrorCategory category, std::int32_t code, std::string_view detail) noexcept

@@ -1,0 +1,124 @@
+// The AS exchange (RFC 4120 §3.1) as a sans-I/O state machine (DESIGN.md convention 11):
+//
+//   auto as = AsExchange::with_password(alice, password, options, context);
+//   while (true) {
+//     reply = transport.exchange(realm, as->request());   // the caller moves the bytes
+//     auto step = as->on_reply(reply);
+//     if (!step) fail(step.error());
+//     if (*step == AsExchange::Step::kDone) break;          // else kSendAgain: send request()
+//   }
+//   Credentials tgt = as->take_credentials();  save(as->hints());
+//
+// A first login costs two round trips (the KDC answers the bare request with
+// PREAUTH_REQUIRED and its ETYPE-INFO2); a returning client passes the hints it saved and
+// sends PA-ENC-TIMESTAMP in its first request, so one round trip suffices.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <kerb/clock.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/crypto/enctype.hpp>
+#include <kerb/crypto/key.hpp>
+#include <kerb/crypto/random.hpp>
+#include <kerb/messages/types.hpp>
+#include <kerb/principal.hpp>
+#include <kerb/result.hpp>
+
+namespace kerb {
+
+// What the client learnt from a KDC about one principal, worth keeping for the next login:
+// the ETYPE-INFO2 entry it used (RFC 4120 §5.2.7.5) and the KDC's clock offset.
+struct ClientHints {
+  struct EtypeInfo {
+    std::int32_t etype = 0;
+    std::optional<std::string> salt;  // absent: the default salt (realm + name components)
+    std::vector<std::uint8_t> s2kparams;
+  };
+  std::optional<EtypeInfo> etype_info;
+  // KDC time minus local time, in seconds (MIT's ccache header tag 1 keeps it).
+  std::int64_t clock_offset = 0;
+};
+
+struct AsOptions {
+  std::uint32_t kdc_options = 0;    // kdc_options::k... (forwardable, proxiable, ...)
+  std::int64_t lifetime = 86400;    // requested ticket lifetime in seconds ("till")
+  std::int64_t renew_lifetime = 0;  // > 0: ask for a renewable ticket ("rtime")
+  // Ask the AS directly for this service's ticket (a single-service app saves the TGS round
+  // trip); empty: krbtgt/REALM@REALM.
+  std::optional<Principal> service;
+  bool canonicalize = false;  // RFC 6806: the KDC may return another name for the client
+};
+
+// What the exchange is given rather than reaching for itself.
+struct AsContext {
+  crypto::Policy policy = crypto::Policy::defaults();
+  Clock* clock = &system_clock();
+  crypto::Random* random = &crypto::os_random();
+  std::int64_t clockskew = 300;  // seconds (krb5.conf clockskew)
+  bool kdc_timesync = true;      // adopt the KDC's clock offset (krb5.conf kdc_timesync)
+  ClientHints hints;             // from an earlier login of this principal, if any
+};
+
+class AsExchange {
+ public:
+  enum class Step { kDone, kSendAgain };
+
+  // The longest password accepted (it is kept in zeroizing storage until the salt is known).
+  static constexpr std::size_t kMaxPasswordSize = 512;
+
+  static Result<AsExchange> with_password(Principal client, std::string_view password,
+                                          AsOptions options, AsContext context);
+  // With long-term keys, e.g. from a keytab: the KDC is offered their enctypes.
+  static Result<AsExchange> with_keys(Principal client, std::span<const KeyBlock> keys,
+                                      AsOptions options, AsContext context);
+
+  AsExchange(AsExchange&&) noexcept = default;
+  AsExchange& operator=(AsExchange&&) noexcept = default;
+
+  // The AS-REQ to send now.
+  std::span<const std::uint8_t> request() const noexcept { return request_; }
+  // Consumes the KDC's reply: kDone with credentials, kSendAgain with a new request(), or an
+  // error -- KRB-ERRORs are kKdc errors carrying the RFC 4120 error code.
+  Result<Step> on_reply(std::span<const std::uint8_t> reply);
+
+  const Credentials& credentials() const noexcept { return credentials_; }
+  Credentials take_credentials() noexcept { return std::move(credentials_); }
+  // The hints to save for this principal's next login.
+  const ClientHints& hints() const noexcept { return context_.hints; }
+  int requests_sent() const noexcept { return requests_; }
+
+ private:
+  AsExchange() = default;
+  Result<void> build_request();
+  Result<Step> on_error(std::span<const std::uint8_t> reply);
+  Result<Step> on_as_rep(std::span<const std::uint8_t> reply);
+  Result<crypto::Key> reply_key(std::int32_t etype, const ClientHints::EtypeInfo* info);
+  Result<ClientHints::EtypeInfo> choose_etype_info(const MethodData& method_data) const;
+  Result<void> adopt_etype_info(const ClientHints::EtypeInfo& info);
+  Timestamp kdc_now() const noexcept;
+
+  Principal client_;
+  AsOptions options_;
+  AsContext context_;
+  crypto::SecretBytes<kMaxPasswordSize> password_;
+  bool have_password_ = false;
+  std::vector<KeyBlock> keys_;
+  std::optional<crypto::Key> preauth_key_;  // the key PA-ENC-TIMESTAMP was made with
+  std::vector<std::uint8_t> request_;
+  std::uint32_t nonce_ = 0;
+  std::int64_t till_ = 0;  // what the request asked for, to check the reply against
+  std::int64_t rtime_ = 0;
+  int requests_ = 0;
+  bool preauth_sent_ = false;
+  bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
+  bool skew_retried_ = false;  // KRB_AP_ERR_SKEW is retried once
+  Credentials credentials_;
+};
+
+}  // namespace kerb

@@ -1,0 +1,85 @@
+// A small blocking API for simple apps: log in, get service tickets, renew -- each call
+// drives a sans-I/O exchange over a KdcTransport until it is done.
+//
+//   auto config = kerb::Config::load_from_env();
+//   auto transport = kerb::PosixKdcTransport::from_config(*config);
+//   kerb::Client client(*transport, kerb::ClientOptions::from_config(*config));
+//   auto tgt = client.login_password(alice, password);
+//   auto bank = client.service_ticket(*tgt, bank_service);
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <kerb/as_exchange.hpp>
+#include <kerb/ccache.hpp>
+#include <kerb/config.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/keytab.hpp>
+#include <kerb/principal.hpp>
+#include <kerb/result.hpp>
+#include <kerb/tgs_exchange.hpp>
+#include <kerb/transport.hpp>
+
+namespace kerb {
+
+struct ClientOptions {
+  crypto::Policy policy = crypto::Policy::defaults();
+  Clock* clock = &system_clock();
+  crypto::Random* random = &crypto::os_random();
+  std::int64_t clockskew = 300;
+  bool kdc_timesync = true;
+  std::int64_t ticket_lifetime = 86400;
+  std::int64_t renew_lifetime = 0;
+  bool forwardable = false;
+
+  // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,
+  // permitted_enctypes / default_tkt_enctypes and allow_weak_crypto.
+  static Result<ClientOptions> from_config(const Config& config);
+};
+
+class Client {
+ public:
+  Client(KdcTransport& transport, ClientOptions options = {}) noexcept
+      : transport_(transport), options_(std::move(options)) {}
+
+  // AS exchange with a password, or with the principal's keys from a keytab.
+  Result<Credentials> login_password(const Principal& client, std::string_view password,
+                                     AsOptions as = {});
+  Result<Credentials> login_keytab(const Principal& client, const Keytab& keytab,
+                                   AsOptions as = {});
+  // TGS exchange for `service` with a TGT, following referrals.
+  Result<Credentials> service_ticket(const Credentials& tgt, const Principal& service,
+                                     TgsOptions tgs = {});
+  Result<Credentials> renew(const Credentials& ticket);
+
+  // What was learnt per principal (ETYPE-INFO2, clock offset): save it with the credentials
+  // and hand it back with set_hints() so that the next login takes one round trip.
+  const ClientHints* hints(const Principal& client) const noexcept;
+  void set_hints(const Principal& client, ClientHints hints);
+
+  const ClientOptions& options() const noexcept { return options_; }
+
+ private:
+  AsContext as_context(const Principal& client) const;
+  ApContext ap_context(const Principal& client) const;
+  AsOptions with_defaults(AsOptions as) const;
+  Result<Credentials> run_as(const Principal& client, Result<AsExchange> exchange);
+
+  KdcTransport& transport_;
+  ClientOptions options_;
+  std::vector<std::pair<std::string, ClientHints>> hints_;  // keyed by principal text
+};
+
+// Hints travel with the credentials (issue: "saved with the credentials"): the clock offset in
+// the ccache header (MIT's header tag 1, which MIT's tools honour too) and the ETYPE-INFO2
+// entry as an X-CACHECONF entry named kEtypeInfoConfigKey for the client principal.
+inline constexpr std::string_view kEtypeInfoConfigKey = "kerb_etype_info2";
+Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints);
+// Empty hints when the cache holds none; an unreadable entry is ignored, never fatal.
+Result<ClientHints> load_hints(const CredentialCache& cache, const Principal& client);
+
+}  // namespace kerb

@@ -1,0 +1,201 @@
+// krb5.conf: MIT's profile syntax and the settings a Kerberos client reads from it.
+//
+// Syntax (MIT krb5.conf(5)):
+//   # comment                      ('#' or ';' first on the line, after optional whitespace)
+//   [libdefaults]                  a section; "[name]*" marks it final
+//       default_realm = KERB.TEST  a relation; a tag may repeat (kdc lines), order is kept
+//       tag = "a \"quoted\" value" quoted values take \n \t \b \\ \" escapes
+//   [realms]
+//       KERB.TEST = {              a subsection ("tag* = {" or "}*" marks it final); nests
+//           kdc = kdc1.bank.test:88
+//       }
+//   include /etc/krb5.d/extra.conf   at the start of a line, outside any '{' block
+//   includedir /etc/krb5.conf.d      files named only [A-Za-z0-9_-], or "*.conf" not
+//                                    starting with '.', in byte order; others are skipped
+//   module ...                       accepted and ignored (kerb loads no plugins)
+//
+// A final mark freezes a path: once "[s]*", "s = {...}*", "tag* = {" or "tag* = value" has
+// been read, later nodes with the same path -- later in the file, in an included file, or in
+// a later file of KRB5_CONFIG -- are ignored (still syntax-checked). Without final marks,
+// repeated sections and subsections merge and repeated relations accumulate in reading order;
+// single-valued getters take the first value, as MIT does.
+//
+// Text is untrusted: every load is bounded by ConfigLimits and never crashes on bad input.
+// Errors are kConfig and name the file and line: "krb5.conf:12: missing '=' after tag".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <kerb/result.hpp>
+
+namespace kerb {
+
+// A KDC (or admin/kpasswd server) as krb5.conf names it: "host", "host:port", "[v6]",
+// "[v6]:port"; a bare IPv6 literal with more than one ':' is taken as a host without a port.
+struct KdcAddress {
+  static constexpr std::uint16_t kKdcPort = 88;       // RFC 4120 §7.2.3
+  static constexpr std::uint16_t kKpasswdPort = 464;  // RFC 3244
+  static constexpr std::uint16_t kAdminPort = 749;    // MIT kadmind
+
+  std::string host;  // a name or an IP literal, without brackets
+  std::uint16_t port = kKdcPort;
+
+  static Result<KdcAddress> parse(std::string_view text, std::uint16_t default_port = kKdcPort);
+  // "host:port", or "[v6]:port" when the host holds a ':'.
+  std::string to_string() const;
+
+  friend bool operator==(const KdcAddress&, const KdcAddress&) = default;
+};
+
+// What a load may read. Defaults suit real krb5.conf files by a wide margin.
+struct ConfigLimits {
+  std::size_t max_file_size = 1024 * 1024;       // per file
+  std::size_t max_total_size = 8 * 1024 * 1024;  // all files of one load together
+  std::size_t max_files = 256;                   // top-level and included files together
+  std::size_t max_include_depth = 16;  // include chains (a file including itself ends here)
+  std::size_t max_nesting = 32;        // '{' blocks inside one another
+  // False: include/includedir lines are errors, so parsing touches no file (fuzzing, text
+  // from elsewhere).
+  bool follow_includes = true;
+};
+
+class Config {
+ public:
+  static constexpr std::string_view kDefaultPath = "/etc/krb5.conf";
+  static constexpr std::size_t kDefaultUdpPreferenceLimit = 1465;
+  // MIT never prefers UDP for messages above this, whatever udp_preference_limit says.
+  static constexpr std::size_t kMaxUdpPreferenceLimit = 32700;
+
+  Config();  // empty: every getter returns its default
+
+  // Reads the files KRB5_CONFIG lists (colon-separated), or kDefaultPath when it is unset;
+  // ignored in setuid programs (secure_getenv), like MIT.
+  static Result<Config> load_from_env(const ConfigLimits& limits = {});
+  // Reads a colon-separated list of files and directories, e.g. KRB5_CONFIG's value.
+  static Result<Config> load_path_list(std::string_view paths, const ConfigLimits& limits = {});
+  // Reads the files in order. A missing file (ENOENT, ENOTDIR) is skipped, as MIT does, so all
+  // missing gives an empty Config; an unreadable one is an error. A directory is read like
+  // includedir. Included files, unlike these, must exist.
+  static Result<Config> load_files(std::span<const std::string_view> paths,
+                                   const ConfigLimits& limits = {});
+  static Result<Config> load_files(std::initializer_list<std::string_view> paths,
+                                   const ConfigLimits& limits = {}) {
+    return load_files(std::span<const std::string_view>(paths.begin(), paths.size()), limits);
+  }
+  // Parses text; `name` stands for its file in messages. include lines are read relative to
+  // the working directory.
+  static Result<Config> parse(std::string_view text, std::string_view name = "krb5.conf",
+                              const ConfigLimits& limits = {});
+
+  // --- generic access. A path is section, subsection..., tag: {"realms", "KERB.TEST", "kdc"}.
+  // Views stay valid while this Config lives. Tags compare exactly (case-sensitive).
+  std::optional<std::string_view> get(std::span<const std::string_view> path) const;
+  std::optional<std::string_view> get(std::initializer_list<std::string_view> path) const {
+    return get(as_span(path));
+  }
+  std::vector<std::string_view> get_all(std::span<const std::string_view> path) const;
+  std::vector<std::string_view> get_all(std::initializer_list<std::string_view> path) const {
+    return get_all(as_span(path));
+  }
+  // Names of the subsections at `path` (e.g. {"realms"}), each once, in reading order.
+  std::vector<std::string_view> subsection_names(std::span<const std::string_view> path) const;
+  std::vector<std::string_view> subsection_names(
+      std::initializer_list<std::string_view> path) const {
+    return subsection_names(as_span(path));
+  }
+  bool empty() const noexcept { return nodes_.size() <= 1; }
+
+  // --- [libdefaults]. Getters that take a realm look in "[libdefaults] REALM = { ... }"
+  // first, as MIT does for per-realm defaults. Malformed values are errors naming file:line.
+  std::optional<std::string_view> default_realm() const;
+  // Parsed for completeness; kerb never queries DNS, whatever this says.
+  Result<bool> dns_lookup_kdc() const;
+  // Requests smaller than this go over UDP first (default 1465, at most 32700).
+  Result<std::size_t> udp_preference_limit() const;
+  Result<std::int64_t> clockskew() const;                                   // seconds, 300
+  Result<std::int64_t> ticket_lifetime(std::string_view realm = {}) const;  // seconds, 1 day
+  Result<std::int64_t> renew_lifetime(std::string_view realm = {}) const;   // seconds, 0
+  Result<bool> forwardable(std::string_view realm = {}) const;              // false
+  Result<bool> allow_weak_crypto() const;                                   // false
+  Result<bool> kdc_timesync() const;  // an integer, nonzero = on; default 1
+  // Enctype numbers (RFC 3961 §8 registry). permitted_enctypes defaults to DEFAULT; the two
+  // default_*_enctypes default to permitted_enctypes (MIT 1.18+).
+  Result<std::vector<std::int32_t>> permitted_enctypes() const;
+  Result<std::vector<std::int32_t>> default_tkt_enctypes() const;
+  Result<std::vector<std::int32_t>> default_tgs_enctypes() const;
+
+  // --- [realms] and [domain_realm].
+  std::vector<std::string_view> realms() const { return subsection_names({"realms"}); }
+  // "kdc" entries in order, default port 88. MS-KKDCP entries ("https://...") are skipped:
+  // kerb does not speak the KDC proxy protocol.
+  Result<std::vector<KdcAddress>> kdcs(std::string_view realm) const;
+  Result<std::vector<KdcAddress>> admin_servers(std::string_view realm) const;  // port 749
+  // "kpasswd_server" (port 464), else port 464 on each admin_server host (MIT's fallback).
+  Result<std::vector<KdcAddress>> kpasswd_servers(std::string_view realm) const;
+  // [domain_realm]: the exact host, then the longest ".suffix" entry; host names compare
+  // case-insensitively and a trailing '.' is ignored. nullopt when nothing matches (the caller
+  // decides: referrals, default_realm).
+  std::optional<std::string_view> realm_for_host(std::string_view host) const;
+
+ private:
+  friend class ConfigParser;
+  struct Node {
+    std::string name;
+    std::string value;                    // relations
+    std::vector<std::uint32_t> children;  // sections and subsections
+    std::uint32_t file = 0;               // index into files_
+    std::uint32_t line = 0;
+    bool subsection = false;
+  };
+
+  static std::span<const std::string_view> as_span(std::initializer_list<std::string_view> p) {
+    return {p.begin(), p.size()};
+  }
+  // The children of every subsection at `path` that are subsections (or relations), named
+  // `name` if given, in reading order.
+  std::vector<const Node*> children_at(std::span<const std::string_view> path, bool subsections,
+                                       std::optional<std::string_view> name) const;
+  // Relation nodes at `path` (its last element is the tag), in reading order.
+  std::vector<const Node*> find(std::span<const std::string_view> path) const;
+  const Node* find_first(std::span<const std::string_view> path) const;
+  const Node* find_libdefault(std::string_view tag, std::string_view realm) const;
+  Error error_at(const Node& node, std::string_view tag, const Error& cause) const;
+  Result<bool> get_boolean(std::string_view tag, std::string_view realm, bool fallback) const;
+  Result<std::int64_t> get_duration(std::string_view tag, std::string_view realm,
+                                    std::int64_t fallback) const;
+  Result<std::vector<std::int32_t>> get_enctypes(std::string_view tag) const;
+  Result<std::vector<KdcAddress>> get_addresses(std::string_view realm, std::string_view tag,
+                                                std::uint16_t default_port) const;
+
+  std::vector<Node> nodes_;         // nodes_[0] is the root; sections are its children
+  std::vector<std::string> files_;  // names for messages
+};
+
+// --- value syntaxes (also used by the getters; errors are kConfig without a location) -------
+
+// MIT booleans, case-insensitive: y yes true t 1 on / n no false nil 0 off.
+Result<bool> parse_config_boolean(std::string_view text);
+// MIT durations (krb5_string_to_deltat): "300" (seconds), "5m", "1h 30m", "1d", "2d 4h",
+// "8h30s", "36:00" (h:m), "1:30:15" (h:m:s), "1d 10:00"; an optional leading '-'. At most
+// 2^31-1 seconds either way.
+Result<std::int64_t> parse_duration(std::string_view text);
+// A decimal integer in int32 range (optional sign, surrounding whitespace allowed).
+Result<std::int32_t> parse_config_integer(std::string_view text);
+// An enctype list: names, families (aes, camellia, rc4, des3, des), DEFAULT and numbers,
+// separated by whitespace or commas, case-insensitive; "-name" removes, "+name" adds.
+// Unknown names are skipped (MIT does the same, so a krb5.conf shared with MIT still works);
+// a list that ends up empty is an error. Each enctype appears once, first position wins.
+Result<std::vector<std::int32_t>> parse_enctype_list(std::string_view text);
+// One enctype name or alias (case-insensitive), e.g. "aes256-cts" -> 18.
+std::optional<std::int32_t> enctype_from_name(std::string_view name);
+// kerb's DEFAULT list: AES with SHA-1 and SHA-2, then Camellia (no RC4, DES3 or DES unless named).
+std::span<const std::int32_t> default_enctypes() noexcept;
+
+}  // namespace kerb

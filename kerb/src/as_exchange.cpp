@@ -1,0 +1,370 @@
+#include <kerb/as_exchange.hpp>
+
+#include <kerb/constants.hpp>
+#include <kerb/crypto/secret.hpp>
+#include <kerb/messages/kdc_rep.hpp>
+#include <kerb/messages/kdc_req.hpp>
+#include <kerb/messages/krb_error.hpp>
+#include <kerb/messages/padata.hpp>
+
+#include "exchange_util.hpp"
+
+namespace kerb {
+
+using detail::as_bytes;
+using detail::as_text;
+
+namespace {
+
+Error protocol_error(const char* detail) {
+  return Error(ErrorCategory::kProtocol, detail);
+}
+
+// RFC 4120 §4: without a salt from the KDC, the realm followed by the name's components.
+std::string default_salt(const Principal& p) {
+  std::string salt(p.realm());
+  for (const std::string& c : p.components())
+    salt += c;
+  return salt;
+}
+
+ClientHints::EtypeInfo to_hint(const EtypeInfo2Entry& e) {
+  ClientHints::EtypeInfo info;
+  info.etype = e.etype;
+  if (e.salt) info.salt = std::string(*e.salt);
+  if (e.s2kparams) info.s2kparams.assign(e.s2kparams->begin(), e.s2kparams->end());
+  return info;
+}
+
+bool same_hint(const ClientHints::EtypeInfo& a, const ClientHints::EtypeInfo& b) {
+  return a.etype == b.etype && a.salt == b.salt && a.s2kparams == b.s2kparams;
+}
+
+}  // namespace
+
+Result<AsExchange> AsExchange::with_password(Principal client, std::string_view password,
+                                             AsOptions options, AsContext context) {
+  AsExchange as;
+  if (!as.password_.assign(as_bytes(password))) {
+    return Error(ErrorCategory::kInvalidArgument, "password longer than 512 bytes");
+  }
+  as.have_password_ = true;
+  as.client_ = std::move(client);
+  as.options_ = std::move(options);
+  as.context_ = std::move(context);
+  // A returning client knows its ETYPE-INFO2: pre-authenticate in the first request.
+  if (const auto& hint = as.context_.hints.etype_info;
+      hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
+    KERB_TRY(crypto::Key key, as.reply_key(hint->etype, &*hint));
+    as.preauth_key_ = std::move(key);
+  }
+  KERB_TRY_VOID(as.build_request());
+  return as;
+}
+
+Result<AsExchange> AsExchange::with_keys(Principal client, std::span<const KeyBlock> keys,
+                                         AsOptions options, AsContext context) {
+  AsExchange as;
+  as.keys_.assign(keys.begin(), keys.end());
+  as.client_ = std::move(client);
+  as.options_ = std::move(options);
+  as.context_ = std::move(context);
+  if (const auto& hint = as.context_.hints.etype_info;
+      hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
+    if (auto key = as.reply_key(hint->etype, &*hint)) as.preauth_key_ = std::move(key).value();
+  }
+  KERB_TRY_VOID(as.build_request());
+  return as;
+}
+
+Timestamp AsExchange::kdc_now() const noexcept {
+  Timestamp t = context_.clock->now();
+  t.seconds += context_.hints.clock_offset;
+  return t;
+}
+
+// The long-term key for `etype`: string-to-key of the password with the KDC's salt and
+// parameters, or the matching key the caller gave.
+Result<crypto::Key> AsExchange::reply_key(std::int32_t etype, const ClientHints::EtypeInfo* info) {
+  const auto enctype = static_cast<crypto::EncType>(etype);
+  if (!have_password_) {
+    for (const KeyBlock& k : keys_) {
+      if (k.enctype == etype) return k.to_key(context_.policy);
+    }
+    return Error::format(ErrorCategory::kPolicy, 0, "no key for enctype %d among the client's keys",
+                         etype);
+  }
+  const std::string salt = info && info->salt ? *info->salt : default_salt(client_);
+  const std::span<const std::uint8_t> params =
+      info ? std::span<const std::uint8_t>(info->s2kparams) : std::span<const std::uint8_t>();
+  return crypto::Key::from_password(enctype, as_text(password_.view()), as_bytes(salt), params,
+                                    context_.policy);
+}
+
+Result<void> AsExchange::build_request() {
+  KERB_TRY(nonce_, detail::random_u32(*context_.random, 0x7FFFFFFF));
+  const Timestamp now = kdc_now();
+
+  // PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2): the current time under the client key, usage 1.
+  std::vector<std::uint8_t> enc_timestamp;
+  PaData padata[1];
+  std::size_t padata_count = 0;
+  if (preauth_key_) {
+    der::Writer ts;
+    encode(ts, PaEncTsEnc{KerberosTime{now.seconds}, Microseconds{now.usec}});
+    KERB_TRY(
+        std::vector<std::uint8_t> cipher,
+        detail::seal(*preauth_key_, key_usage::kAsReqPaEncTimestamp, ts.bytes(), *context_.random));
+    der::Writer ed;
+    encode(ed,
+           EncryptedData{static_cast<std::int32_t>(preauth_key_->enctype()), std::nullopt, cipher});
+    enc_timestamp = ed.take();
+    padata[padata_count++] = PaData{padata_type::kPaEncTimestamp, enc_timestamp};
+    preauth_sent_ = true;
+  }
+
+  // The enctypes we accept, in policy order; with long-term keys only those we hold.
+  std::vector<std::int32_t> etypes;
+  for (crypto::EncType e : context_.policy.enctypes()) {
+    bool usable = have_password_;
+    for (const KeyBlock& k : keys_)
+      usable = usable || k.enctype == static_cast<std::int32_t>(e);
+    if (usable) etypes.push_back(static_cast<std::int32_t>(e));
+  }
+  if (etypes.empty()) {
+    return Error(ErrorCategory::kPolicy, "none of the client's keys has a permitted enctype");
+  }
+
+  const PrincipalName tgs(NameType::kSrvInst, {kTgsName, client_.realm()});
+  if (options_.service && options_.service->realm() != client_.realm()) {
+    return Error(ErrorCategory::kInvalidArgument,
+                 "an AS request can only name a service of the client's own realm");
+  }
+  std::uint32_t kdc_flags = options_.kdc_options;
+  if (options_.renew_lifetime > 0) kdc_flags |= kdc_options::kRenewable;
+  if (options_.canonicalize) kdc_flags |= kdc_options::kCanonicalize;
+
+  KdcReq req;
+  req.msg_type = MessageType::kAsReq;
+  if (padata_count != 0) req.padata = MethodData(std::span<const PaData>(padata, padata_count));
+  KdcReqBody& body = req.req_body;
+  body.kdc_options = KerberosFlags{kdc_flags};
+  body.cname = client_.name();
+  body.realm = client_.realm();
+  body.sname = options_.service ? options_.service->name() : tgs;
+  body.till = KerberosTime{now.seconds + options_.lifetime};
+  if (options_.renew_lifetime > 0) body.rtime = KerberosTime{now.seconds + options_.renew_lifetime};
+  body.nonce = nonce_;
+  body.etype = EtypeList(std::span<const std::int32_t>(etypes));
+
+  der::Writer w;
+  encode(w, req);
+  if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the AS-REQ could not be encoded");
+  request_ = w.take();
+  till_ = body.till.seconds;
+  rtime_ = body.rtime ? body.rtime->seconds : 0;
+  ++requests_;
+  return ok();
+}
+
+Result<AsExchange::Step> AsExchange::on_reply(std::span<const std::uint8_t> reply) {
+  const std::optional<std::int32_t> type = peek_message_type(reply);
+  if (type == static_cast<std::int32_t>(MessageType::kError)) return on_error(reply);
+  if (type == static_cast<std::int32_t>(MessageType::kAsRep)) return on_as_rep(reply);
+  return protocol_error("the KDC's reply is neither an AS-REP nor a KRB-ERROR");
+}
+
+// The ETYPE-INFO2 entry (or, from old KDCs, ETYPE-INFO or PA-PW-SALT) to use, in the KDC's
+// order of preference, among the enctypes we accept and hold keys for.
+Result<ClientHints::EtypeInfo> AsExchange::choose_etype_info(const MethodData& method_data) const {
+  auto usable = [&](std::int32_t etype) {
+    if (!context_.policy.permits(static_cast<crypto::EncType>(etype))) return false;
+    if (have_password_) return true;
+    for (const KeyBlock& k : keys_) {
+      if (k.enctype == etype) return true;
+    }
+    return false;
+  };
+  if (auto pa = find_padata(method_data, padata_type::kPaEtypeInfo2)) {
+    KERB_TRY(EtypeInfo2 entries, decode_etype_info2(pa->padata_value));
+    for (const EtypeInfo2Entry& e : entries) {
+      if (usable(e.etype)) return to_hint(e);
+    }
+    return Error(ErrorCategory::kPolicy, "the KDC offers no enctype that policy permits");
+  }
+  if (auto pa = find_padata(method_data, padata_type::kPaEtypeInfo)) {
+    KERB_TRY(EtypeInfo entries, decode_etype_info(pa->padata_value));
+    for (const EtypeInfoEntry& e : entries) {
+      if (!usable(e.etype)) continue;
+      ClientHints::EtypeInfo info;
+      info.etype = e.etype;
+      if (e.salt) info.salt = std::string(as_text(*e.salt));
+      return info;
+    }
+    return Error(ErrorCategory::kPolicy, "the KDC offers no enctype that policy permits");
+  }
+  // A KDC that shares no enctype with us offers neither enctype information nor encrypted
+  // timestamps (MIT's does this for a principal whose only key is rc4-hmac when the request
+  // leaves out the weak enctypes).
+  if (!find_padata(method_data, padata_type::kPaEncTimestamp)) {
+    return Error::format(ErrorCategory::kPolicy, error_code::kKdcErrEtypeNosupp,
+                         "the KDC shares no permitted enctype for %s: its keys may be of a weak "
+                         "enctype (rc4-hmac) that policy refuses",
+                         client_.to_string().c_str());
+  }
+  // No enctype information: our first choice, with PA-PW-SALT's salt if there is one.
+  ClientHints::EtypeInfo info;
+  for (crypto::EncType e : context_.policy.enctypes()) {
+    if (usable(static_cast<std::int32_t>(e))) {
+      info.etype = static_cast<std::int32_t>(e);
+      break;
+    }
+  }
+  if (auto pa = find_padata(method_data, padata_type::kPaPwSalt)) {
+    info.salt = std::string(as_text(pa->padata_value));
+  }
+  return info;
+}
+
+Result<void> AsExchange::adopt_etype_info(const ClientHints::EtypeInfo& info) {
+  KERB_TRY(crypto::Key key, reply_key(info.etype, &info));
+  preauth_key_ = std::move(key);
+  context_.hints.etype_info = info;
+  return build_request();
+}
+
+Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> reply) {
+  KERB_TRY(KrbError error, decode_krb_error(reply));
+  // e-data that is not METHOD-DATA (some KDCs send TYPED-DATA) counts as absent, so the
+  // KDC's own error is what the caller sees.
+  std::optional<MethodData> method_data;
+  if (error.e_data) {
+    if (auto md = decode_method_data(*error.e_data)) method_data = *md;
+  }
+  switch (error.error_code) {
+    case error_code::kKdcErrPreauthRequired: {
+      // Asked again after we pre-authenticated: the KDC wants something we cannot give.
+      if (preauth_sent_ || !method_data) return to_error(error);
+      KERB_TRY(ClientHints::EtypeInfo info, choose_etype_info(*method_data));
+      KERB_TRY_VOID(adopt_etype_info(info));
+      return Step::kSendAgain;
+    }
+    case error_code::kKdcErrPreauthFailed: {
+      // A KDC whose salt or iteration count changed says so with fresh ETYPE-INFO2; derive
+      // once more. Without it (or a second time) the password or key is wrong.
+      if (rederived_ || !method_data) return to_error(error);
+      auto info = choose_etype_info(*method_data);
+      if (!info || (context_.hints.etype_info && same_hint(*info, *context_.hints.etype_info))) {
+        return to_error(error);
+      }
+      rederived_ = true;
+      KERB_TRY_VOID(adopt_etype_info(*info));
+      return Step::kSendAgain;
+    }
+    case error_code::kKrbApErrSkew: {
+      // RFC 4120 §3.1.3: adopt the KDC's time (stime) as an offset and try once more.
+      if (skew_retried_) return to_error(error);
+      skew_retried_ = true;
+      context_.hints.clock_offset = error.stime.seconds - context_.clock->now().seconds;
+      KERB_TRY_VOID(build_request());
+      return Step::kSendAgain;
+    }
+    default:
+      return to_error(error);
+  }
+}
+
+Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> reply) {
+  KERB_TRY(KdcRep rep, decode_as_rep(reply));
+
+  // The reply key: the one we pre-authenticated with, or one made with the ETYPE-INFO2 the
+  // reply carries (RFC 4120 §3.1.3), the saved hint, or the default salt.
+  crypto::Key key;
+  const std::int32_t etype = rep.enc_part.etype;
+  if (preauth_key_ && static_cast<std::int32_t>(preauth_key_->enctype()) == etype) {
+    key = *preauth_key_;
+  } else {
+    std::optional<ClientHints::EtypeInfo> info;
+    if (rep.padata) {
+      if (auto pa = find_padata(*rep.padata, padata_type::kPaEtypeInfo2)) {
+        KERB_TRY(EtypeInfo2 entries, decode_etype_info2(pa->padata_value));
+        for (const EtypeInfo2Entry& e : entries) {
+          if (e.etype == etype) info = to_hint(e);
+        }
+      }
+    }
+    if (!info && context_.hints.etype_info && context_.hints.etype_info->etype == etype) {
+      info = context_.hints.etype_info;
+    }
+    if (!info) info = ClientHints::EtypeInfo{etype, std::nullopt, {}};
+    KERB_TRY(key, reply_key(etype, &*info));
+    context_.hints.etype_info = info;
+  }
+
+  auto plain = detail::open(key, key_usage::kAsRepEncPart, rep.enc_part, "the AS-REP");
+  if (!plain) {
+    return Error(ErrorCategory::kCrypto,
+                 "the AS-REP does not decrypt under the client key (wrong password or key?)");
+  }
+  KERB_TRY(EncKdcRepPart part, decode_enc_kdc_rep_part(plain->bytes()));
+
+  // RFC 4120 §3.1.5 and what MIT's verify_as_reply adds.
+  if (part.nonce != nonce_) return protocol_error("the AS-REP's nonce is not the request's");
+  const PrincipalName requested_client = client_.name();
+  if (!options_.canonicalize &&
+      (rep.crealm != client_.realm() || !(rep.cname == requested_client))) {
+    return protocol_error("the AS-REP names another client than the request");
+  }
+  // The names inside the encrypted part must match the ticket's (Heimdal CVE-2017-11103).
+  if (part.srealm != rep.ticket.realm || !(part.sname == rep.ticket.sname)) {
+    return protocol_error("the AS-REP's encrypted part names another service than its ticket");
+  }
+  const PrincipalName tgs(NameType::kSrvInst, {kTgsName, client_.realm()});
+  const PrincipalName requested_server = options_.service ? options_.service->name() : tgs;
+  if (!options_.canonicalize &&
+      (part.srealm != client_.realm() || !(part.sname == requested_server))) {
+    return protocol_error("the AS-REP is for another service than the request");
+  }
+  if (part.endtime.seconds > till_) {
+    return protocol_error("the AS-REP's ticket ends after the requested end time");
+  }
+  // Renewable no longer than asked: rtime, or till when RENEWABLE-OK let the KDC make a
+  // ticket renewable instead of long.
+  if (part.renew_till && ((rtime_ != 0 && part.renew_till->seconds > rtime_) ||
+                          (rtime_ == 0 && (options_.kdc_options & kdc_options::kRenewableOk) &&
+                           part.renew_till->seconds > till_))) {
+    return protocol_error("the AS-REP's ticket is renewable beyond what was requested");
+  }
+  // The KDC's clock: authtime is when it issued the ticket (RFC 4120 §3.1.5).
+  const Timestamp local = context_.clock->now();
+  const std::int64_t kdc_time = part.authtime.seconds;
+  const std::int64_t skew = kdc_time - (local.seconds + context_.hints.clock_offset);
+  if (skew > context_.clockskew || skew < -context_.clockskew) {
+    if (!context_.kdc_timesync) {
+      return Error(ErrorCategory::kProtocol, error_code::kKrbApErrSkew,
+                   "the KDC's clock differs from ours by more than the allowed skew");
+    }
+  }
+  if (context_.kdc_timesync) context_.hints.clock_offset = kdc_time - local.seconds;
+  KERB_TRY(crypto::Key session_key, detail::session_key(part.key, context_.policy));
+
+  Credentials& c = credentials_;
+  c.client = options_.canonicalize ? Principal(rep.crealm, rep.cname) : client_;
+  c.server = Principal(part.srealm, part.sname);
+  c.session_key = KeyBlock::from_key(session_key);
+  c.authtime = part.authtime.seconds;
+  c.starttime = part.starttime ? part.starttime->seconds : 0;
+  c.endtime = part.endtime.seconds;
+  c.renew_till = part.renew_till ? part.renew_till->seconds : 0;
+  c.ticket_flags = part.flags.bits;
+  c.addresses.clear();
+  if (part.caddr) {
+    for (const HostAddress& a : *part.caddr) {
+      c.addresses.push_back({a.addr_type, {a.address.begin(), a.address.end()}});
+    }
+  }
+  c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
+  return Step::kDone;
+}
+
+}  // namespace kerb

@@ -1,0 +1,178 @@
+#include <kerb/client.hpp>
+
+#include <kerb/constants.hpp>
+#include <kerb/messages/padata.hpp>
+
+namespace kerb {
+
+Result<ClientOptions> ClientOptions::from_config(const Config& config) {
+  ClientOptions o;
+  KERB_TRY(o.clockskew, config.clockskew());
+  KERB_TRY(o.kdc_timesync, config.kdc_timesync());
+  KERB_TRY(o.ticket_lifetime, config.ticket_lifetime());
+  KERB_TRY(o.renew_lifetime, config.renew_lifetime());
+  KERB_TRY(o.forwardable, config.forwardable());
+  KERB_TRY(bool allow_weak, config.allow_weak_crypto());
+  KERB_TRY(std::vector<std::int32_t> tkt, config.default_tkt_enctypes());
+  KERB_TRY(std::vector<std::int32_t> permitted, config.permitted_enctypes());
+  // The client's list: default_tkt_enctypes limited to permitted_enctypes, in the former's
+  // order; enctypes kerb does not implement (or weak ones when not allowed) are dropped.
+  std::vector<crypto::EncType> list;
+  for (std::int32_t e : tkt.empty() ? permitted : tkt) {
+    bool ok = permitted.empty();
+    for (std::int32_t p : permitted)
+      ok = ok || p == e;
+    const auto enctype = static_cast<crypto::EncType>(e);
+    const crypto::EncTypeInfo* info = crypto::find_enctype(enctype);
+    if (!ok || info == nullptr || (info->weak && !allow_weak)) continue;
+    bool dup = false;
+    for (crypto::EncType x : list)
+      dup = dup || x == enctype;
+    if (!dup && list.size() < crypto::Policy::kMaxEnctypes) list.push_back(enctype);
+  }
+  if (!list.empty()) {
+    KERB_TRY(o.policy, crypto::Policy::from_list(list, allow_weak));
+  } else if (allow_weak) {
+    o.policy.allow_rc4_hmac();
+  }
+  return o;
+}
+
+const ClientHints* Client::hints(const Principal& client) const noexcept {
+  const std::string key = client.to_string();
+  for (const auto& [name, hints] : hints_) {
+    if (name == key) return &hints;
+  }
+  return nullptr;
+}
+
+void Client::set_hints(const Principal& client, ClientHints hints) {
+  const std::string key = client.to_string();
+  for (auto& [name, h] : hints_) {
+    if (name == key) {
+      h = std::move(hints);
+      return;
+    }
+  }
+  hints_.emplace_back(key, std::move(hints));
+}
+
+AsContext Client::as_context(const Principal& client) const {
+  AsContext c;
+  c.policy = options_.policy;
+  c.clock = options_.clock;
+  c.random = options_.random;
+  c.clockskew = options_.clockskew;
+  c.kdc_timesync = options_.kdc_timesync;
+  if (const ClientHints* h = hints(client)) c.hints = *h;
+  return c;
+}
+
+ApContext Client::ap_context(const Principal& client) const {
+  ApContext c;
+  c.policy = options_.policy;
+  c.clock = options_.clock;
+  c.random = options_.random;
+  c.clockskew = options_.clockskew;
+  if (const ClientHints* h = hints(client)) c.clock_offset = h->clock_offset;
+  return c;
+}
+
+AsOptions Client::with_defaults(AsOptions as) const {
+  if (options_.forwardable) as.kdc_options |= kdc_options::kForwardable;
+  if (as.renew_lifetime == 0) as.renew_lifetime = options_.renew_lifetime;
+  return as;
+}
+
+Result<Credentials> Client::run_as(const Principal& client, Result<AsExchange> exchange) {
+  if (!exchange) return exchange.error();
+  AsExchange& as = *exchange;
+  const std::string realm(client.realm());
+  while (true) {
+    KERB_TRY(std::vector<std::uint8_t> reply, transport_.exchange(realm, as.request()));
+    KERB_TRY(AsExchange::Step step, as.on_reply(reply));
+    if (step == AsExchange::Step::kDone) break;
+  }
+  set_hints(client, as.hints());
+  return as.take_credentials();
+}
+
+Result<Credentials> Client::login_password(const Principal& client, std::string_view password,
+                                           AsOptions as) {
+  return run_as(client,
+                AsExchange::with_password(client, password, with_defaults(as), as_context(client)));
+}
+
+Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& keytab,
+                                         AsOptions as) {
+  // The client's keys of every enctype, highest key version first (MIT's kinit -k).
+  std::vector<KeyBlock> keys;
+  for (crypto::EncType e : options_.policy.enctypes()) {
+    auto entry = keytab.find_client_key(client, std::nullopt, static_cast<std::int32_t>(e));
+    if (entry) keys.push_back((*entry)->key);
+  }
+  if (keys.empty()) {
+    return Error::format(ErrorCategory::kPolicy, 0, "the keytab holds no usable key for %s",
+                         client.to_string().c_str());
+  }
+  return run_as(client, AsExchange::with_keys(client, keys, with_defaults(as), as_context(client)));
+}
+
+Result<Credentials> Client::service_ticket(const Credentials& tgt, const Principal& service,
+                                           TgsOptions tgs) {
+  if (options_.forwardable && (tgt.ticket_flags & ticket_flags::kForwardable)) {
+    tgs.kdc_options |= kdc_options::kForwardable;
+  }
+  KERB_TRY(TgsExchange exchange,
+           TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));
+  while (true) {
+    KERB_TRY(std::vector<std::uint8_t> reply,
+             transport_.exchange(exchange.kdc_realm(), exchange.request()));
+    KERB_TRY(TgsExchange::Step step, exchange.on_reply(reply));
+    if (step == TgsExchange::Step::kDone) return exchange.take_credentials();
+  }
+}
+
+Result<Credentials> Client::renew(const Credentials& ticket) {
+  KERB_TRY(TgsExchange exchange, TgsExchange::renew(ticket, ap_context(ticket.client)));
+  KERB_TRY(std::vector<std::uint8_t> reply,
+           transport_.exchange(exchange.kdc_realm(), exchange.request()));
+  KERB_TRY(TgsExchange::Step step, exchange.on_reply(reply));
+  if (step != TgsExchange::Step::kDone) {
+    return Error(ErrorCategory::kProtocol, "a renewal was answered with a referral");
+  }
+  return exchange.take_credentials();
+}
+
+Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints) {
+  KERB_TRY_VOID(cache.set_kdc_offset(KdcOffset{static_cast<std::int32_t>(hints.clock_offset), 0}));
+  if (!hints.etype_info) return ok();
+  const ClientHints::EtypeInfo& e = *hints.etype_info;
+  EtypeInfo2Entry entry;
+  entry.etype = e.etype;
+  if (e.salt) entry.salt = *e.salt;
+  if (!e.s2kparams.empty()) entry.s2kparams = Bytes(e.s2kparams);
+  der::Writer w;
+  encode(w, entry);
+  if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "ETYPE-INFO2 hint encoding");
+  return cache.set_config(kEtypeInfoConfigKey, client.to_string(), w.bytes());
+}
+
+Result<ClientHints> load_hints(const CredentialCache& cache, const Principal& client) {
+  ClientHints hints;
+  KERB_TRY(std::optional<KdcOffset> offset, cache.kdc_offset());
+  if (offset) hints.clock_offset = offset->seconds;
+  KERB_TRY(std::optional<std::vector<std::uint8_t>> value,
+           cache.get_config(kEtypeInfoConfigKey, client.to_string()));
+  if (!value) return hints;
+  auto entry = decode_der<EtypeInfo2Entry>(*value, "ETYPE-INFO2-ENTRY");
+  if (!entry) return hints;
+  ClientHints::EtypeInfo info;
+  info.etype = entry->etype;
+  if (entry->salt) info.salt = std::string(*entry->salt);
+  if (entry->s2kparams) info.s2kparams.assign(entry->s2kparams->begin(), entry->s2kparams->end());
+  hints.etype_info = std::move(info);
+  return hints;
+}
+
+}  // namespace kerb

@@ -1,0 +1,204 @@
+// kerb-kinit: log in like MIT's kinit, optionally fetch service tickets like kvno, and write
+// the credentials cache -- the smallest complete use of kerb's client API.
+//
+//   kerb-kinit alice                         password from the terminal (or one line of stdin)
+//   kerb-kinit -k -t bank.keytab bank/bank.test
+//   kerb-kinit -S bank/bank.test -c FILE:/tmp/cc alice
+//
+// What the KDC taught us (its ETYPE-INFO2 and clock offset) is saved in the cache, so the next
+// login of the same principal takes one round trip instead of two.
+#include <termios.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include <kerb/ccache.hpp>
+#include <kerb/client.hpp>
+#include <kerb/config.hpp>
+#include <kerb/constants.hpp>
+#include <kerb/keytab.hpp>
+#include <kerb/transport.hpp>
+
+namespace {
+
+struct Args {
+  std::string principal;
+  std::string ccache;
+  std::string keytab;
+  bool use_keytab = false;
+  bool forwardable = false;
+  bool allow_weak = false;
+  std::string lifetime;
+  std::string renew;
+  std::vector<std::string> services;
+};
+
+int usage() {
+  std::fputs(
+      "usage: kerb-kinit [-c CCACHE] [-k [-t KEYTAB]] [-l LIFETIME] [-r RENEW] [-f] [-w]\n"
+      "                  [-S SERVICE]... PRINCIPAL\n"
+      "  -c  credentials cache (default: $KRB5CCNAME or FILE:/tmp/krb5cc_<uid>)\n"
+      "  -k  use a keytab (-t KEYTAB, default $KRB5_KTNAME) instead of a password\n"
+      "  -l  ticket lifetime, -r renewable lifetime (\"10h\", \"7d\", seconds)\n"
+      "  -f  forwardable   -w  allow weak crypto (rc4-hmac)\n"
+      "  -S  also fetch a ticket for SERVICE (repeatable)\n",
+      stderr);
+  return 2;
+}
+
+bool parse_args(int argc, char** argv, Args& a) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= argc) return false;
+      out = argv[++i];
+      return true;
+    };
+    if (arg == "-c") {
+      if (!value(a.ccache)) return false;
+    } else if (arg == "-t") {
+      if (!value(a.keytab)) return false;
+    } else if (arg == "-l") {
+      if (!value(a.lifetime)) return false;
+    } else if (arg == "-r") {
+      if (!value(a.renew)) return false;
+    } else if (arg == "-S") {
+      a.services.emplace_back();
+      if (!value(a.services.back())) return false;
+    } else if (arg == "-k") {
+      a.use_keytab = true;
+    } else if (arg == "-f") {
+      a.forwardable = true;
+    } else if (arg == "-w") {
+      a.allow_weak = true;
+    } else if (!arg.empty() && arg[0] != '-' && a.principal.empty()) {
+      a.principal = arg;
+    } else {
+      return false;
+    }
+  }
+  return !a.principal.empty();
+}
+
+// The password from the terminal without echo, or the first line of a non-terminal stdin.
+std::string read_password(const std::string& prompt_for) {
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    std::fprintf(stderr, "Password for %s: ", prompt_for.c_str());
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string password;
+  for (int c; (c = std::getchar()) != EOF && c != '\n';)
+    password.push_back(static_cast<char>(c));
+  if (tty) {
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+    std::fputc('\n', stderr);
+  }
+  return password;
+}
+
+std::string when(std::int64_t t) {
+  char buf[32];
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&tt));
+  return buf;
+}
+
+int fail(const char* what, const kerb::Error& e) {
+  std::fprintf(stderr, "kerb-kinit: %s: %.*s\n", what, static_cast<int>(e.detail().size()),
+               e.detail().data());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (!parse_args(argc, argv, args)) return usage();
+
+  auto config = kerb::Config::load_from_env();
+  if (!config) return fail("krb5.conf", config.error());
+  auto options = kerb::ClientOptions::from_config(*config);
+  if (!options) return fail("krb5.conf", options.error());
+  if (args.allow_weak) options->policy.allow_rc4_hmac();
+  if (args.forwardable) options->forwardable = true;
+  kerb::AsOptions as;
+  as.lifetime = options->ticket_lifetime;
+  if (!args.lifetime.empty()) {
+    auto d = kerb::parse_duration(args.lifetime);
+    if (!d) return fail("-l", d.error());
+    as.lifetime = *d;
+  }
+  if (!args.renew.empty()) {
+    auto d = kerb::parse_duration(args.renew);
+    if (!d) return fail("-r", d.error());
+    as.renew_lifetime = *d;
+  }
+
+  const std::string realm(config->default_realm().value_or(""));
+  auto client_name = kerb::Principal::parse(args.principal, realm);
+  if (!client_name) return fail("principal", client_name.error());
+
+  auto posix = kerb::PosixKdcTransport::from_config(*config);
+  if (!posix) return fail("transport", posix.error());
+  kerb::CountingTransport transport(*posix);
+  kerb::Client client(transport, *options);
+
+  auto cache = args.ccache.empty() ? kerb::default_ccache() : kerb::resolve_ccache(args.ccache);
+  if (!cache) return fail("ccache", cache.error());
+  // A returning user: what the KDC told us last time, if this cache was that user's.
+  if (auto previous = (*cache)->default_principal(); previous && *previous == *client_name) {
+    if (auto hints = kerb::load_hints(**cache, *client_name)) {
+      client.set_hints(*client_name, *hints);
+    }
+  }
+
+  kerb::Result<kerb::Credentials> tgt = kerb::Error(kerb::ErrorCategory::kNone, "");
+  if (args.use_keytab) {
+    const std::string path = !args.keytab.empty() ? args.keytab : kerb::default_keytab_name();
+    auto keytab = kerb::Keytab::open(path);
+    if (!keytab) return fail("keytab", keytab.error());
+    tgt = client.login_keytab(*client_name, *keytab, as);
+  } else {
+    std::string password = read_password(client_name->to_string());
+    tgt = client.login_password(*client_name, password, as);
+    std::fill(password.begin(), password.end(), '\0');
+  }
+  if (!tgt) return fail("login", tgt.error());
+
+  std::vector<kerb::Credentials> tickets;
+  for (const std::string& name : args.services) {
+    auto service = kerb::Principal::parse(name, realm);
+    if (!service) return fail(name.c_str(), service.error());
+    auto ticket = client.service_ticket(*tgt, *service);
+    if (!ticket) return fail(name.c_str(), ticket.error());
+    tickets.push_back(std::move(ticket).value());
+  }
+
+  kerb::CredentialCache& cc = **cache;
+  if (auto r = cc.initialize(*client_name); !r) return fail("ccache", r.error());
+  if (auto r = cc.store(*tgt); !r) return fail("ccache", r.error());
+  for (const kerb::Credentials& t : tickets) {
+    if (auto r = cc.store(t); !r) return fail("ccache", r.error());
+  }
+  if (const kerb::ClientHints* hints = client.hints(*client_name)) {
+    if (auto r = kerb::save_hints(cc, *client_name, *hints); !r) return fail("ccache", r.error());
+  }
+
+  tickets.insert(tickets.begin(), std::move(tgt).value());
+  for (const kerb::Credentials& t : tickets) {
+    std::printf("%s: ticket for %s valid until %s\n", t.client.to_string().c_str(),
+                t.server.to_string().c_str(), when(t.endtime).c_str());
+  }
+  std::printf("credentials cache %s; %zu KDC round trip%s\n", cc.name().c_str(),
+              transport.round_trips(), transport.round_trips() == 1 ? "" : "s");
+  return 0;
+}

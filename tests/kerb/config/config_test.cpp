@@ -1,0 +1,838 @@
+// krb5.conf: every syntax element, final marks, includes, errors with file:line, and the typed
+// getters a client uses (krb5.conf(5) is the reference for each rule).
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <kerb/config.hpp>
+
+using kerb::Config;
+using kerb::ConfigLimits;
+using kerb::ErrorCategory;
+using kerb::KdcAddress;
+
+namespace {
+
+Config parse_ok(std::string_view text) {
+  auto config = Config::parse(text);
+  if (!config) FAIL("unexpected error: " << config.error().detail());
+  return std::move(config).value();
+}
+
+std::string parse_error(std::string_view text, const ConfigLimits& limits = {}) {
+  auto config = Config::parse(text, "krb5.conf", limits);
+  REQUIRE_FALSE(config.ok());
+  CHECK(config.error().category() == ErrorCategory::kConfig);
+  return std::string(config.error().detail());
+}
+
+std::vector<std::string> strings(const std::vector<std::string_view>& views) {
+  return {views.begin(), views.end()};
+}
+
+// A fresh directory under the system temp dir, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "kerb-config-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path_ = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  std::string write(const std::string& name, std::string_view text) const {
+    const std::filesystem::path p = path_ / name;
+    std::filesystem::create_directories(p.parent_path());
+    std::ofstream out(p, std::ios::binary);
+    out << text;
+    REQUIRE(out.good());
+    return p.string();
+  }
+  std::string path(const std::string& name = "") const { return (path_ / name).string(); }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Sets an environment variable for one scope and restores it after.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value != nullptr) {
+      ::setenv(name, value, 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+constexpr std::string_view kSample = R"(# A client's krb5.conf
+; semicolon comments too
+[libdefaults]
+    default_realm = KERB.TEST
+    dns_lookup_kdc = false
+    clockskew = 5m
+	forwardable=yes
+    ticket_lifetime = 10h
+    renew_lifetime = 7d
+    udp_preference_limit = 1
+    permitted_enctypes = aes256-cts-hmac-sha1-96, aes128-cts-hmac-sha1-96
+    kdc_timesync = 0
+
+[realms]
+    KERB.TEST = {
+        kdc = kdc1.bank.test
+        kdc = kdc2.bank.test:750
+        kdc = [::1]:8888
+        admin_server = kadmin.bank.test
+    }
+    OTHER.TEST = {
+        kdc = 192.0.2.7
+    }
+
+[domain_realm]
+    .bank.test = KERB.TEST
+    bank.test = KERB.TEST
+)";
+
+}  // namespace
+
+TEST_CASE("config: a typical client file", "[config]") {
+  const Config c = parse_ok(kSample);
+  CHECK(c.default_realm() == "KERB.TEST");
+  CHECK(c.dns_lookup_kdc().value() == false);
+  CHECK(c.clockskew().value() == 300);
+  CHECK(c.forwardable().value());
+  CHECK(c.ticket_lifetime().value() == 36000);
+  CHECK(c.renew_lifetime().value() == 7 * 86400);
+  CHECK(c.udp_preference_limit().value() == 1);
+  CHECK(c.permitted_enctypes().value() == std::vector<std::int32_t>{18, 17});
+  CHECK_FALSE(c.kdc_timesync().value());
+  CHECK(strings(c.realms()) == std::vector<std::string>{"KERB.TEST", "OTHER.TEST"});
+  CHECK(c.kdcs("KERB.TEST").value() ==
+        std::vector<KdcAddress>{{"kdc1.bank.test", 88}, {"kdc2.bank.test", 750}, {"::1", 8888}});
+  CHECK(c.kdcs("OTHER.TEST").value() == std::vector<KdcAddress>{{"192.0.2.7", 88}});
+  CHECK(c.kdcs("NOWHERE.TEST").value().empty());
+  CHECK(c.admin_servers("KERB.TEST").value() == std::vector<KdcAddress>{{"kadmin.bank.test", 749}});
+  CHECK(c.realm_for_host("www.bank.test") == "KERB.TEST");
+}
+
+TEST_CASE("config: an empty configuration gives every default", "[config]") {
+  for (const Config& c : {Config(), parse_ok(""), parse_ok("# nothing\n\n   \n")}) {
+    CHECK(c.empty());
+    CHECK_FALSE(c.default_realm());
+    CHECK(c.dns_lookup_kdc().value() == false);
+    CHECK(c.udp_preference_limit().value() == 1465);
+    CHECK(c.clockskew().value() == 300);
+    CHECK(c.ticket_lifetime().value() == 86400);
+    CHECK(c.renew_lifetime().value() == 0);
+    CHECK(c.forwardable().value() == false);
+    CHECK(c.allow_weak_crypto().value() == false);
+    CHECK(c.kdc_timesync().value() == true);
+    const std::vector<std::int32_t> defaults(kerb::default_enctypes().begin(),
+                                             kerb::default_enctypes().end());
+    CHECK(defaults == std::vector<std::int32_t>{18, 17, 20, 19, 26, 25});
+    CHECK(c.permitted_enctypes().value() == defaults);
+    CHECK(c.default_tkt_enctypes().value() == defaults);
+    CHECK(c.default_tgs_enctypes().value() == defaults);
+    CHECK(c.realms().empty());
+    CHECK(c.kdcs("KERB.TEST").value().empty());
+    CHECK_FALSE(c.realm_for_host("host.bank.test"));
+  }
+}
+
+TEST_CASE("config: relation syntax", "[config]") {
+  struct Case {
+    std::string_view line;
+    std::string_view tag;
+    std::string_view value;
+  };
+  const Case cases[] = {
+      {"a = b", "a", "b"},
+      {"a=b", "a", "b"},
+      {"   a   =    b   ", "a", "b"},
+      {"\ta\t=\tb c  d\t", "a", "b c  d"},  // inner whitespace is kept
+      {"a =", "a", ""},
+      {"a = b = c", "a", "b = c"},
+      {"a = \"quoted  value \"", "a", "quoted  value "},
+      {"a = \"esc \\\"q\\\" \\\\ \\n\\t\\b\"  ", "a", "esc \"q\" \\ \n\t\b"},
+      {"a = \"\"", "a", ""},
+      {"a = # not a comment", "a", "# not a comment"},
+      {"a.b-c_d = x", "a.b-c_d", "x"},
+      {"a = b\r", "a", "b"},  // CRLF files
+  };
+  for (const Case& c : cases) {
+    INFO(c.line);
+    const Config config = parse_ok("[s]\n" + std::string(c.line) + "\n");
+    CHECK(config.get({"s", c.tag}) == c.value);
+  }
+}
+
+TEST_CASE("config: comments, blank lines and a last line without newline", "[config]") {
+  const Config c = parse_ok("# one\n  ; two\n\n[s]\n\t# three\na = 1\n;a = 2\nb = 3");
+  CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1"});
+  CHECK(c.get({"s", "b"}) == "3");
+}
+
+TEST_CASE("config: nested subsections and generic access", "[config]") {
+  const Config c = parse_ok(R"([appdefaults]
+    pam = {
+        debug = false
+        KERB.TEST = {
+            debug = true
+            deeper = {
+                x = 1
+            }
+        }
+    }
+    kinit = {
+        forwardable = true
+    }
+)");
+  CHECK(c.get({"appdefaults", "pam", "debug"}) == "false");
+  CHECK(c.get({"appdefaults", "pam", "KERB.TEST", "debug"}) == "true");
+  CHECK(c.get({"appdefaults", "pam", "KERB.TEST", "deeper", "x"}) == "1");
+  CHECK(strings(c.subsection_names({"appdefaults"})) == std::vector<std::string>{"pam", "kinit"});
+  CHECK(strings(c.subsection_names({"appdefaults", "pam"})) ==
+        std::vector<std::string>{"KERB.TEST"});
+  // A subsection is not a value and a value is not a subsection.
+  CHECK_FALSE(c.get({"appdefaults", "pam"}));
+  CHECK_FALSE(c.get({"appdefaults", "pam", "debug", "x"}));
+  CHECK_FALSE(c.get({"appdefaults"}));
+  CHECK_FALSE(c.get({}));
+  // Tags are case-sensitive.
+  CHECK_FALSE(c.get({"appdefaults", "PAM", "debug"}));
+}
+
+TEST_CASE("config: repeated relations keep their order; repeated sections merge", "[config]") {
+  const Config c = parse_ok(R"([realms]
+    KERB.TEST = {
+        kdc = one
+        kdc = two
+    }
+[libdefaults]
+    default_realm = FIRST.TEST
+[realms]
+    KERB.TEST = {
+        kdc = three
+    }
+[libdefaults]
+    default_realm = SECOND.TEST
+)");
+  CHECK(strings(c.get_all({"realms", "KERB.TEST", "kdc"})) ==
+        std::vector<std::string>{"one", "two", "three"});
+  CHECK(c.get({"realms", "KERB.TEST", "kdc"}) == "one");
+  CHECK(c.default_realm() == "FIRST.TEST");  // the first value wins, as in MIT
+  CHECK(strings(c.get_all({"libdefaults", "default_realm"})) ==
+        std::vector<std::string>{"FIRST.TEST", "SECOND.TEST"});
+  CHECK(strings(c.realms()) == std::vector<std::string>{"KERB.TEST"});
+}
+
+TEST_CASE("config: final marks freeze a path", "[config]") {
+  SECTION("a final section ignores later occurrences") {
+    const Config c = parse_ok(
+        "[libdefaults]*\ndefault_realm = A.TEST\n[libdefaults]\ndefault_realm = B.TEST\n"
+        "clockskew = 1\n");
+    CHECK(strings(c.get_all({"libdefaults", "default_realm"})) ==
+          std::vector<std::string>{"A.TEST"});
+    CHECK(c.clockskew().value() == 300);
+  }
+  SECTION("a final relation ignores later values of its tag") {
+    const Config c = parse_ok("[s]\na* = 1\na = 2\nb = 3\n[s]\na = 4\nb = 5\n");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1"});
+    CHECK(strings(c.get_all({"s", "b"})) == std::vector<std::string>{"3", "5"});
+  }
+  SECTION("a subsection made final at its tag") {
+    const Config c = parse_ok(
+        "[realms]\nR* = {\nkdc = a\nkdc = b\n}\nR = {\nkdc = c\n}\n[realms]\nR = {\nkdc = d\n}\n");
+    CHECK(strings(c.get_all({"realms", "R", "kdc"})) == std::vector<std::string>{"a", "b"});
+  }
+  SECTION("a subsection made final at its closing brace") {
+    const Config c =
+        parse_ok("[realms]\nR = {\nkdc = a\n}\nR = {\nkdc = b\n}*\nR = {\nkdc = c\n}\n");
+    CHECK(strings(c.get_all({"realms", "R", "kdc"})) == std::vector<std::string>{"a", "b"});
+  }
+  SECTION("ignored content is still checked") {
+    CHECK(parse_error("[s]*\n[s]\na b\n") == "krb5.conf:3: missing '=' after tag");
+  }
+}
+
+TEST_CASE("config: syntax errors name the file and line", "[config]") {
+  struct Case {
+    std::string_view text;
+    std::string_view detail;
+  };
+  const Case cases[] = {
+      {"[libdefaults]\n  forwardable yes\n", "krb5.conf:2: missing '=' after tag"},
+      {"[libdefaults]\nforwardable\n", "krb5.conf:2: missing '=' after tag"},
+      {"a = b\n", "krb5.conf:1: relation outside a section"},
+      {"\n\n[libdefaults\n", "krb5.conf:3: missing ']' after section name"},
+      {"[]\n", "krb5.conf:1: empty section name"},
+      {"[a] b\n", "krb5.conf:1: unexpected text after section header"},
+      {"[a]**\n", "krb5.conf:1: unexpected text after section header"},
+      {"[a]\n}\n", "krb5.conf:2: '}' without a matching '{'"},
+      {"[a]\nb = {\nc = d\n", "krb5.conf:2: missing '}' for this '{'"},
+      {"[a]\nb = {\n[c]\n", "krb5.conf:3: section header inside a '{' block"},
+      {"[a]\nb = { c = d }\n", "krb5.conf:2: unexpected text after '{'"},
+      {"[a]\nb = {\n} c\n", "krb5.conf:3: unexpected text after '}'"},
+      {"[a]\n= b\n", "krb5.conf:2: missing tag before '='"},
+      {"[a]\n* = b\n", "krb5.conf:2: missing tag before '='"},
+      {"[a]\nb = \"open\n", "krb5.conf:2: missing closing '\"'"},
+      {"[a]\nb = \"x\\\"\n", "krb5.conf:2: missing closing '\"'"},
+      {"[a]\nb = \"x\" y\n", "krb5.conf:2: unexpected text after quoted value"},
+      {std::string_view("[a]\nb = c\0d\n", 12), "krb5.conf:2: NUL byte in line"},
+      {"[a]\nb = {\ninclude /etc/hosts\n}\n", "krb5.conf:3: include inside a '{' block"},
+      {"[a]\ninclude\t \n", "krb5.conf:2: include needs a path"},
+      // Directives start the line; indented, it is a relation without '='.
+      {"[a]\n  include /etc/hosts\n", "krb5.conf:2: missing '=' after tag"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    CHECK(parse_error(c.text) == c.detail);
+  }
+}
+
+TEST_CASE("config: the name given to parse() appears in messages", "[config]") {
+  auto c = Config::parse("x = 1\n", "/etc/krb5.conf");
+  REQUIRE_FALSE(c);
+  CHECK(c.error().detail() == "/etc/krb5.conf:1: relation outside a section");
+  auto long_name =
+      Config::parse("x = 1\n", "/a/very/long/directory/name/that/keeps/going/on/krb5.conf");
+  REQUIRE_FALSE(long_name);
+  CHECK(long_name.error().detail() ==
+        "...ctory/name/that/keeps/going/on/krb5.conf:1: relation outside a section");
+}
+
+TEST_CASE("config: bounded nesting, size and includes", "[config]") {
+  std::string deep = "[s]\n";
+  for (int i = 0; i < 40; ++i)
+    deep += "t = {\n";
+  CHECK(parse_error(deep) == "krb5.conf:34: '{' blocks nested too deeply");
+
+  ConfigLimits small;
+  small.max_file_size = 16;
+  CHECK(parse_error("[libdefaults]\nclockskew = 1\n", small) ==
+        "krb5.conf: file too large (limit 16 bytes)");
+
+  ConfigLimits no_includes;
+  no_includes.follow_includes = false;
+  CHECK(parse_error("include /etc/krb5.conf\n", no_includes) ==
+        "krb5.conf:1: include directives are not allowed here");
+  CHECK(parse_error("includedir /etc\n", no_includes) ==
+        "krb5.conf:1: include directives are not allowed here");
+  // module lines are accepted and ignored, even without includes.
+  auto modules = Config::parse("module /usr/lib/x.so:init\n[s]\na = 1\n", "krb5.conf", no_includes);
+  REQUIRE(modules);
+  CHECK(modules->get({"s", "a"}) == "1");
+}
+
+TEST_CASE("config: include and includedir", "[config]") {
+  TempDir dir;
+  const std::string extra =
+      dir.write("extra.conf", "[realms]\nKERB.TEST = {\n kdc = included\n}\n");
+  dir.write("d/10-first", "[s]\nv = 10-first\n");
+  dir.write("d/20_second.conf", "[s]\nv = 20_second.conf\n");
+  dir.write("d/05-zero", "[s]\nv = 05-zero\n");
+  dir.write("d/Upper", "[s]\nv = Upper\n");
+  // Skipped: not [A-Za-z0-9_-] and not *.conf, or a dot file, or a directory.
+  dir.write("d/backup~", "[s]\nv = backup~\n");
+  dir.write("d/notes.txt", "[s]\nv = notes.txt\n");
+  dir.write("d/.hidden.conf", "[s]\nv = .hidden.conf\n");
+  dir.write("d/sub/inner", "[s]\nv = inner\n");
+  std::filesystem::create_directories(dir.path("d/subdir.conf"));
+
+  const std::string main =
+      dir.write("krb5.conf", "[realms]\nKERB.TEST = {\n kdc = main-before\n}\ninclude " + extra +
+                                 "\nincludedir " + dir.path("d") +
+                                 "\n[realms]\nKERB.TEST = {\n kdc = main-after\n}\n");
+  auto c = Config::load_files({main});
+  REQUIRE(c);
+  CHECK(strings(c->get_all({"realms", "KERB.TEST", "kdc"})) ==
+        std::vector<std::string>{"main-before", "included", "main-after"});
+  CHECK(strings(c->get_all({"s", "v"})) ==
+        std::vector<std::string>{"05-zero", "10-first", "20_second.conf", "Upper"});
+
+  SECTION("an included file starts without a section") {
+    const std::string bare = dir.write("bare.conf", "a = b\n");
+    const std::string top = dir.write("top.conf", "[s]\ninclude " + bare + "\n");
+    auto r = Config::load_files({top});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("bare.conf:1: relation outside a section") !=
+          std::string_view::npos);
+  }
+  SECTION("the includer's section continues after the include") {
+    const std::string inc = dir.write("inc.conf", "[other]\nx = 1\n");
+    const std::string top = dir.write("top.conf", "[s]\na = 1\ninclude " + inc + "\nb = 2\n");
+    auto r = Config::load_files({top});
+    REQUIRE(r);
+    CHECK(r->get({"s", "b"}) == "2");
+    CHECK(r->get({"other", "x"}) == "1");
+  }
+  SECTION("a missing include is an error at the include line") {
+    const std::string top =
+        dir.write("t.conf", "[s]\n\ninclude " + dir.path("missing.conf") + "\n");
+    auto r = Config::load_files({top});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().category() == ErrorCategory::kConfig);
+    CHECK(r.error().detail().find("t.conf:3: cannot read '") != std::string_view::npos);
+    const std::string top2 = dir.write("t2.conf", "includedir " + dir.path("nodir") + "\n");
+    auto r2 = Config::load_files({top2});
+    REQUIRE_FALSE(r2);
+    CHECK(r2.error().detail().find("t2.conf:1: cannot open directory") != std::string_view::npos);
+  }
+  SECTION("an include cycle stops at the depth limit") {
+    const std::string loop = dir.path("loop.conf");
+    dir.write("loop.conf", "[s]\nv = x\ninclude " + loop + "\n");
+    auto r = Config::load_files({loop});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("loop.conf:3: includes nested too deeply") !=
+          std::string_view::npos);
+  }
+  SECTION("the number of files read is bounded") {
+    ConfigLimits limits;
+    limits.max_files = 3;
+    auto r = Config::load_files({main}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("too many files in '") != std::string_view::npos);
+    CHECK(r.error().detail().find("(limit 3)") != std::string_view::npos);
+    // Counted across files: the includer, extra.conf, and then one file of d/ too many.
+    limits.max_files = 2;
+    dir.write("one/only", "[s]\nv = only\n");
+    const std::string top =
+        dir.write("top.conf", "include " + extra + "\nincludedir " + dir.path("one") + "\n");
+    auto r2 = Config::load_files({top}, limits);
+    REQUIRE_FALSE(r2);
+    CHECK(r2.error().detail().find("only: too many configuration files (limit 2)") !=
+          std::string_view::npos);
+  }
+  SECTION("an error inside an included file names that file") {
+    const std::string broken = dir.write("broken.conf", "[s]\n\n\nno equals sign\n");
+    const std::string top = dir.write("top.conf", "include " + broken + "\n");
+    auto r = Config::load_files({top});
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("broken.conf:4: missing '=' after tag") !=
+          std::string_view::npos);
+  }
+}
+
+TEST_CASE("config: several files, final marks across them", "[config]") {
+  TempDir dir;
+  const std::string first = dir.write("first", R"([libdefaults]
+    default_realm = FIRST.TEST
+    clockskew* = 60
+[realms]
+    FIRST.TEST = {
+        kdc = f1
+    }*
+    SHARED.TEST = {
+        kdc = s1
+    }
+)");
+  const std::string second = dir.write("second", R"([libdefaults]
+    default_realm = SECOND.TEST
+    clockskew = 600
+    forwardable = true
+[realms]
+    FIRST.TEST = {
+        kdc = f2
+    }
+    SHARED.TEST = {
+        kdc = s2
+    }
+)");
+  auto c = Config::load_files({first, dir.path("missing"), second});
+  REQUIRE(c);
+  CHECK(c->default_realm() == "FIRST.TEST");
+  CHECK(c->clockskew().value() == 60);
+  CHECK(c->forwardable().value());
+  CHECK(c->kdcs("FIRST.TEST").value() == std::vector<KdcAddress>{{"f1", 88}});
+  CHECK(c->kdcs("SHARED.TEST").value() == std::vector<KdcAddress>{{"s1", 88}, {"s2", 88}});
+
+  SECTION("a final section in the first file hides the second's") {
+    const std::string locked = dir.write("locked", "[libdefaults]*\nclockskew = 1m\n");
+    auto r = Config::load_files({locked, second});
+    REQUIRE(r);
+    CHECK(r->clockskew().value() == 60);
+    CHECK_FALSE(r->default_realm());
+    CHECK(r->forwardable().value() == false);
+    CHECK(r->kdcs("SHARED.TEST").value() == std::vector<KdcAddress>{{"s2", 88}});
+  }
+}
+
+TEST_CASE("config: KRB5_CONFIG", "[config]") {
+  TempDir dir;
+  const std::string a = dir.write("a.conf", "[libdefaults]\ndefault_realm = A.TEST\n");
+  const std::string b = dir.write("b.conf", "[libdefaults]\nclockskew = 2m\ndefault_realm = B\n");
+  dir.write("confdir/x", "[libdefaults]\nforwardable = on\n");
+
+  SECTION("a colon-separated list; missing files skipped") {
+    const std::string list = dir.path("none.conf") + ":" + a + "::" + b + ":" + dir.path("confdir");
+    ScopedEnv env("KRB5_CONFIG", list.c_str());
+    auto c = Config::load_from_env();
+    REQUIRE(c);
+    CHECK(c->default_realm() == "A.TEST");
+    CHECK(c->clockskew().value() == 120);
+    CHECK(c->forwardable().value());
+    auto same = Config::load_path_list(list);
+    REQUIRE(same);
+    CHECK(same->clockskew().value() == 120);
+  }
+  SECTION("every file missing gives an empty configuration") {
+    const std::string list = dir.path("none1") + ":" + dir.path("none2/x");
+    ScopedEnv env("KRB5_CONFIG", list.c_str());
+    auto c = Config::load_from_env();
+    REQUIRE(c);
+    CHECK(c->empty());
+    CHECK(c->clockskew().value() == 300);
+  }
+  SECTION("an error names the file") {
+    const std::string bad = dir.write("bad.conf", "[libdefaults]\nclockskew\n");
+    ScopedEnv env("KRB5_CONFIG", (a + ":" + bad).c_str());
+    auto c = Config::load_from_env();
+    REQUIRE_FALSE(c);
+    CHECK(c.error().detail().find("bad.conf:2: missing '=' after tag") != std::string_view::npos);
+  }
+  SECTION("unset: the default path, which may be absent") {
+    ScopedEnv env("KRB5_CONFIG", nullptr);
+    auto c = Config::load_from_env();
+    if (!c) FAIL(c.error().detail());  // any real /etc/krb5.conf must parse
+  }
+  SECTION("an unreadable file is an error, not skipped") {
+    if (::geteuid() == 0) return;  // root reads everything
+    const std::string locked = dir.write("locked.conf", "[s]\na = 1\n");
+    ::chmod(locked.c_str(), 0);
+    auto c = Config::load_files({locked});
+    REQUIRE_FALSE(c);
+    CHECK(c.error().detail().find("cannot read") != std::string_view::npos);
+  }
+}
+
+TEST_CASE("config: durations", "[config]") {
+  struct Case {
+    std::string_view text;
+    std::int64_t seconds;
+  };
+  const Case good[] = {
+      {"300", 300},
+      {"0", 0},
+      {"5m", 300},
+      {"1h", 3600},
+      {"1d", 86400},
+      {"1h 30m", 5400},
+      {"1h30m", 5400},
+      {"8h30s", 8 * 3600 + 30},
+      {"10d 0h 30m", 865800},
+      {"2d4h", 187200},
+      {"1d 2h 3m 4s", 93784},
+      {"36:00", 129600},
+      {"1:30", 5400},
+      {"1:30:15", 5415},
+      {"1d 10:00", 122400},
+      {"1d10:00:01", 122401},
+      {" 10s ", 10},
+      {"10 s", 10},
+      {"-5m", -300},
+      {"- 1h", -3600},
+      {"2147483647", 2147483647},
+      {"24855d 3h 14m 7s", 2147483647},
+  };
+  for (const Case& c : good) {
+    INFO(c.text);
+    auto d = kerb::parse_duration(c.text);
+    REQUIRE(d);
+    CHECK(*d == c.seconds);
+  }
+  const std::string_view bad[] = {
+      "",       " ",           "-",    "5x",  "m",     "1h 30",   "30m 1h",  "1h 1h",
+      "1:60",   "1:",          "1::2", ":30", "1:30x", "1h 1:00", "1:30:60", "2147483648",
+      "24856d", "99999999999", "1.5h", "1H",  "+5",    "5 m m",
+  };
+  for (std::string_view text : bad) {
+    INFO(text);
+    auto d = kerb::parse_duration(text);
+    REQUIRE_FALSE(d);
+    CHECK(d.error().category() == ErrorCategory::kConfig);
+  }
+}
+
+TEST_CASE("config: booleans and integers", "[config]") {
+  for (std::string_view t : {"y", "yes", "true", "t", "1", "on", "YES", "True", " on "}) {
+    INFO(t);
+    CHECK(kerb::parse_config_boolean(t).value() == true);
+  }
+  for (std::string_view t : {"n", "no", "false", "nil", "0", "off", "NO", "Off"}) {
+    INFO(t);
+    CHECK(kerb::parse_config_boolean(t).value() == false);
+  }
+  for (std::string_view t : {"", "2", "yess", "tru", "enabled", "o"}) {
+    INFO(t);
+    CHECK_FALSE(kerb::parse_config_boolean(t));
+  }
+  CHECK(kerb::parse_config_integer("42").value() == 42);
+  CHECK(kerb::parse_config_integer(" -7 ").value() == -7);
+  CHECK(kerb::parse_config_integer("+7").value() == 7);
+  CHECK(kerb::parse_config_integer("2147483647").value() == 2147483647);
+  CHECK(kerb::parse_config_integer("-2147483648").value() == INT32_MIN);
+  for (std::string_view t : {"", "-", "2147483648", "1e3", "0x10", "12a", "99999999999999"}) {
+    INFO(t);
+    CHECK_FALSE(kerb::parse_config_integer(t));
+  }
+}
+
+TEST_CASE("config: enctype lists", "[config]") {
+  using List = std::vector<std::int32_t>;
+  struct Case {
+    std::string_view text;
+    List expected;
+  };
+  const Case cases[] = {
+      {"aes256-cts-hmac-sha1-96 aes128-cts-hmac-sha1-96", {18, 17}},
+      {"aes256-cts,aes128-cts", {18, 17}},
+      {" aes256-sha1 ,\taes128-sha1 ", {18, 17}},
+      {"aes256-sha2 aes128-sha2", {20, 19}},
+      {"aes256-cts-hmac-sha384-192 aes128-cts-hmac-sha256-128", {20, 19}},
+      {"aes", {18, 17, 20, 19}},
+      {"camellia", {26, 25}},
+      {"camellia256-cts-cmac camellia128-cts", {26, 25}},
+      {"rc4-hmac", {23}},
+      {"arcfour-hmac arcfour-hmac-md5 rc4-hmac", {23}},
+      {"rc4", {23}},
+      {"des3-cbc-sha1 des3", {16}},
+      {"DEFAULT", {18, 17, 20, 19, 26, 25}},
+      {"default -camellia", {18, 17, 20, 19}},
+      {"DEFAULT -aes128-cts +rc4-hmac", {18, 20, 19, 26, 25, 23}},
+      {"AES256-CTS Aes128-Cts", {18, 17}},
+      {"18 17 23", {18, 17, 23}},
+      {"aes -17", {18, 20, 19}},
+      {"aes256-cts aes aes256-cts", {18, 17, 20, 19}},
+      {"des-cbc-crc des-cbc-md5", {1, 3}},
+      {"unknown-enctype aes256-cts future-thing", {18}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.text);
+    auto list = kerb::parse_enctype_list(c.text);
+    REQUIRE(list);
+    CHECK(*list == c.expected);
+  }
+  for (std::string_view text : {"", " , ", "unknown", "aes -aes", "-aes256-cts", "99999999999"}) {
+    INFO(text);
+    auto list = kerb::parse_enctype_list(text);
+    REQUIRE_FALSE(list);
+    CHECK(list.error().category() == ErrorCategory::kConfig);
+  }
+  CHECK(kerb::enctype_from_name("aes256-cts") == 18);
+  CHECK(kerb::enctype_from_name("camellia128-cts-cmac") == 25);
+  CHECK_FALSE(kerb::enctype_from_name("aes"));  // a family, not one enctype
+}
+
+TEST_CASE("config: enctype getters and allow_weak_crypto", "[config]") {
+  using List = std::vector<std::int32_t>;
+  SECTION("weak enctypes are dropped unless allowed") {
+    const Config c = parse_ok("[libdefaults]\npermitted_enctypes = des-cbc-crc aes256-cts\n");
+    CHECK(c.permitted_enctypes().value() == List{18});
+    const Config weak = parse_ok(
+        "[libdefaults]\nallow_weak_crypto = true\npermitted_enctypes = des-cbc-crc aes256-cts\n");
+    CHECK(weak.permitted_enctypes().value() == List{1, 18});
+    auto only_weak =
+        parse_ok("[libdefaults]\n\npermitted_enctypes = des-cbc-md5\n").permitted_enctypes();
+    REQUIRE_FALSE(only_weak);
+    CHECK(only_weak.error().detail() ==
+          "krb5.conf:3: permitted_enctypes: only weak enctypes (allow_weak_crypto is off)");
+  }
+  SECTION("default_tkt/tgs fall back to permitted_enctypes") {
+    const Config c =
+        parse_ok("[libdefaults]\npermitted_enctypes = aes\ndefault_tgs_enctypes = aes256-sha2\n");
+    CHECK(c.default_tkt_enctypes().value() == List{18, 17, 20, 19});
+    CHECK(c.default_tgs_enctypes().value() == List{20});
+  }
+  SECTION("an empty list is an error at its line") {
+    auto r =
+        parse_ok("[libdefaults]\ndefault_tkt_enctypes = nothing-known\n").default_tkt_enctypes();
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail() ==
+          "krb5.conf:2: default_tkt_enctypes: no known enctype in 'nothing-known'");
+  }
+}
+
+TEST_CASE("config: bad typed values name file, line and tag", "[config]") {
+  const Config c = parse_ok(R"([libdefaults]
+    clockskew = 5x
+    ticket_lifetime = -1h
+    forwardable = perhaps
+    udp_preference_limit = lots
+    kdc_timesync = yes
+    dns_lookup_kdc = maybe
+    allow_weak_crypto = 2
+    renew_lifetime = 1w
+)");
+  CHECK(c.clockskew().error().detail() == "krb5.conf:2: clockskew: bad duration '5x'");
+  CHECK(c.ticket_lifetime().error().detail() ==
+        "krb5.conf:3: ticket_lifetime: must not be negative");
+  CHECK(c.forwardable().error().detail() == "krb5.conf:4: forwardable: bad boolean 'perhaps'");
+  CHECK(c.udp_preference_limit().error().detail() ==
+        "krb5.conf:5: udp_preference_limit: bad integer 'lots'");
+  CHECK(c.kdc_timesync().error().detail() == "krb5.conf:6: kdc_timesync: bad integer 'yes'");
+  CHECK(c.dns_lookup_kdc().error().detail() == "krb5.conf:7: dns_lookup_kdc: bad boolean 'maybe'");
+  CHECK(c.allow_weak_crypto().error().detail() ==
+        "krb5.conf:8: allow_weak_crypto: bad boolean '2'");
+  CHECK(c.renew_lifetime().error().detail() == "krb5.conf:9: renew_lifetime: bad duration '1w'");
+  CHECK(c.clockskew().error().category() == ErrorCategory::kConfig);
+}
+
+TEST_CASE("config: udp_preference_limit is clamped like MIT's", "[config]") {
+  CHECK(parse_ok("[libdefaults]\nudp_preference_limit = 100000\n").udp_preference_limit().value() ==
+        32700);
+  CHECK(parse_ok("[libdefaults]\nudp_preference_limit = 0\n").udp_preference_limit().value() == 0);
+  CHECK_FALSE(parse_ok("[libdefaults]\nudp_preference_limit = -1\n").udp_preference_limit());
+}
+
+TEST_CASE("config: per-realm libdefaults override the global ones", "[config]") {
+  const Config c = parse_ok(R"([libdefaults]
+    forwardable = false
+    ticket_lifetime = 8h
+    KERB.TEST = {
+        forwardable = true
+        ticket_lifetime = 1h
+    }
+)");
+  CHECK(c.forwardable().value() == false);
+  CHECK(c.forwardable("KERB.TEST").value() == true);
+  CHECK(c.forwardable("OTHER.TEST").value() == false);
+  CHECK(c.ticket_lifetime().value() == 8 * 3600);
+  CHECK(c.ticket_lifetime("KERB.TEST").value() == 3600);
+  CHECK(c.renew_lifetime("KERB.TEST").value() == 0);
+}
+
+TEST_CASE("config: KDC addresses", "[config]") {
+  struct Case {
+    std::string_view text;
+    KdcAddress expected;
+  };
+  const Case good[] = {
+      {"kdc.bank.test", {"kdc.bank.test", 88}},
+      {"kdc.bank.test:750", {"kdc.bank.test", 750}},
+      {" kdc.bank.test:1 ", {"kdc.bank.test", 1}},
+      {"127.0.0.1", {"127.0.0.1", 88}},
+      {"127.0.0.1:65535", {"127.0.0.1", 65535}},
+      {"[::1]", {"::1", 88}},
+      {"[::1]:8888", {"::1", 8888}},
+      {"[fe80::1%lo]:88", {"fe80::1%lo", 88}},
+      {"::1", {"::1", 88}},  // a bare IPv6 literal has no port
+      {"2001:db8::5", {"2001:db8::5", 88}},
+  };
+  for (const Case& c : good) {
+    INFO(c.text);
+    auto a = KdcAddress::parse(c.text);
+    REQUIRE(a);
+    CHECK(*a == c.expected);
+  }
+  for (std::string_view text :
+       {"", "host:", "host:0", "host:65536", "host:8x", "host:-1", "host:123456", "[::1", "[::1]x",
+        "[::1]:", "[]:88", ":88", "two words", "[::1]:88:88"}) {
+    INFO(text);
+    auto a = KdcAddress::parse(text);
+    REQUIRE_FALSE(a);
+    CHECK(a.error().category() == ErrorCategory::kConfig);
+  }
+  CHECK(KdcAddress::parse("kdc", 464).value().port == 464);
+  CHECK((KdcAddress{"::1", 88}).to_string() == "[::1]:88");
+  CHECK((KdcAddress{"kdc.bank.test", 750}).to_string() == "kdc.bank.test:750");
+
+  const Config c = parse_ok(R"([realms]
+    KERB.TEST = {
+        kdc = https://proxy.bank.test/KdcProxy
+        kdc = [::1]:8888
+        kdc = kdc.bank.test:99999
+    }
+)");
+  auto kdcs = c.kdcs("KERB.TEST");
+  REQUIRE_FALSE(kdcs);
+  CHECK(kdcs.error().detail() == "krb5.conf:5: kdc: bad port in 'kdc.bank.test:99999'");
+}
+
+TEST_CASE("config: kpasswd servers fall back to admin_server hosts", "[config]") {
+  const Config c = parse_ok(R"([realms]
+    A.TEST = {
+        admin_server = kadmin.a.test:7490
+        admin_server = [::1]
+    }
+    B.TEST = {
+        admin_server = kadmin.b.test
+        kpasswd_server = kpasswd.b.test
+        kpasswd_server = kpasswd2.b.test:4640
+    }
+)");
+  CHECK(c.kpasswd_servers("A.TEST").value() ==
+        std::vector<KdcAddress>{{"kadmin.a.test", 464}, {"::1", 464}});
+  CHECK(c.kpasswd_servers("B.TEST").value() ==
+        std::vector<KdcAddress>{{"kpasswd.b.test", 464}, {"kpasswd2.b.test", 4640}});
+  CHECK(c.admin_servers("A.TEST").value() ==
+        std::vector<KdcAddress>{{"kadmin.a.test", 7490}, {"::1", 749}});
+  CHECK(c.kpasswd_servers("C.TEST").value().empty());
+}
+
+TEST_CASE("config: domain_realm lookups", "[config]") {
+  const Config c = parse_ok(R"([domain_realm]
+    .bank.test = KERB.TEST
+    bank.test = KERB.TEST
+    special.bank.test = OTHER.TEST
+    .Corp.Bank.Test = CORP.TEST
+    exact.only = EXACT.TEST
+[domain_realm]
+    .bank.test = LATER.TEST
+    late.test = LATE.TEST
+)");
+  struct Case {
+    std::string_view host;
+    std::optional<std::string_view> realm;
+  };
+  const Case cases[] = {
+      {"www.bank.test", "KERB.TEST"},
+      {"bank.test", "KERB.TEST"},
+      {"BANK.TEST", "KERB.TEST"},
+      {"special.bank.test", "OTHER.TEST"},   // exact beats the suffix
+      {"SPECIAL.Bank.Test.", "OTHER.TEST"},  // case and trailing dot ignored
+      {"a.special.bank.test", "KERB.TEST"},  // "special.bank.test" is not a suffix rule
+      {"a.b.corp.bank.test", "CORP.TEST"},   // the longest suffix wins
+      {"corp.bank.test", "KERB.TEST"},       // ".corp.bank.test" needs a dot before it
+      {"exact.only", "EXACT.TEST"},
+      {"www.exact.only", std::nullopt},
+      {"late.test", "LATE.TEST"},
+      {"example.org", std::nullopt},
+      {"test", std::nullopt},
+      {"", std::nullopt},
+      {".", std::nullopt},
+  };
+  for (const Case& k : cases) {
+    INFO(k.host);
+    CHECK(c.realm_for_host(k.host) == k.realm);
+  }
+}

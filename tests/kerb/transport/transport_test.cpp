@@ -1,0 +1,425 @@
+// PosixKdcTransport against fake KDCs on loopback (RFC 4120 §7.2.1 UDP, §7.2.2 TCP): protocol
+// choice, RESPONSE_TOO_BIG retry, failover, spoofed datagrams, TCP framing limits. Timeouts are
+// short and nothing asserts on timing.
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <kerb/config.hpp>
+#include <kerb/constants.hpp>
+#include <kerb/der/writer.hpp>
+#include <kerb/messages/krb_error.hpp>
+#include <kerb/transport.hpp>
+
+#include "fake_kdc.hpp"
+
+using kerb::Config;
+using kerb::CountingTransport;
+using kerb::ErrorCategory;
+using kerb::KdcAddress;
+using kerb::KdcAttempt;
+using kerb::KdcAttemptOutcome;
+using kerb::PosixKdcTransport;
+using kerb::PosixTransportOptions;
+using kerb::TransportProtocol;
+using kerb::test::FakeKdc;
+using kerb::test::FakeKdcOptions;
+using kerb::test::Octets;
+
+namespace {
+
+constexpr std::string_view kRealm = "KERB.TEST";
+
+// Stand-ins for messages: the transport never looks inside a request, and inside a reply only
+// for a KRB-ERROR's code.
+const Octets kRequest = {0x6A, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 10] "AS-REQ"
+const Octets kReply = {0x6B, 0x03, 0x02, 0x01, 0x05};    // [APPLICATION 11] "AS-REP"
+
+Octets krb_error(std::int32_t code) {
+  kerb::KrbError e;
+  e.stime.seconds = 1700000000;
+  e.error_code = code;
+  e.realm = kRealm;
+  e.sname = kerb::PrincipalName(kerb::NameType::kSrvInst, {"krbtgt", kRealm});
+  kerb::der::Writer w;
+  kerb::encode(w, e);
+  REQUIRE(w.ok());
+  return w.take();
+}
+
+struct Seen {
+  std::string address;
+  TransportProtocol protocol;
+  KdcAttemptOutcome outcome;
+  std::size_t reply_size;
+};
+
+// Options with short timeouts and a trace that records every attempt.
+struct Harness {
+  std::mutex mutex;
+  std::vector<Seen> seen;
+  PosixTransportOptions options() {
+    PosixTransportOptions o;
+    o.udp_timeout = std::chrono::milliseconds(150);
+    o.tcp_timeout = std::chrono::milliseconds(200);
+    o.trace = [this](const KdcAttempt& a) {
+      CHECK_FALSE(a.realm.empty());
+      CHECK(a.request_size > 0);
+      std::lock_guard<std::mutex> lock(mutex);
+      seen.push_back({std::string(a.address), a.protocol, a.outcome, a.reply_size});
+    };
+    return o;
+  }
+};
+
+std::string udp_name(const FakeKdc& kdc) {
+  return kdc.address().to_string();
+}
+
+Octets answer(const Octets&) {
+  return kReply;
+}
+Octets silence(const Octets&) {
+  return {};
+}
+
+}  // namespace
+
+TEST_CASE("transport: UDP happy path, IPv4 and IPv6", "[transport]") {
+  const bool ipv6 = GENERATE(false, true);
+  FakeKdc kdc({.tcp = false, .ipv6 = ipv6}, [](const Octets& request) {
+    CHECK(request == kRequest);
+    return kReply;
+  });
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {kdc.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  CHECK(kdc.requests() == 1);
+  REQUIRE(h.seen.size() == 1);
+  CHECK(h.seen[0].address == udp_name(kdc));
+  CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kAnswered);
+  CHECK(h.seen[0].reply_size == kReply.size());
+}
+
+TEST_CASE("transport: a Config with host names and IPv6 literals", "[transport]") {
+  FakeKdc v4({}, answer);
+  FakeKdc v6({.ipv6 = true}, answer);
+  const std::string text =
+      "[libdefaults]\n udp_preference_limit = 2000\n[realms]\n KERB.TEST = {\n"
+      "  kdc = localhost:" +
+      std::to_string(v4.port()) +
+      "\n }\n"
+      " V6.TEST = {\n  kdc = [::1]:" +
+      std::to_string(v6.port()) + "\n }\n";
+  auto config = Config::parse(text);
+  REQUIRE(config);
+  Harness h;
+  auto transport = PosixKdcTransport::from_config(*config, h.options());
+  REQUIRE(transport);
+  CHECK(transport->kdcs(kRealm).size() == 1);
+  auto reply = transport->exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  auto reply6 = transport->exchange("V6.TEST", kRequest);
+  REQUIRE(reply6);
+  CHECK(*reply6 == kReply);
+  CHECK(v4.requests() == 1);
+  CHECK(v6.requests() == 1);
+
+  // udp_preference_limit came from the Config: a 1500-byte request still goes over UDP.
+  const Octets big(1500, 0x6A);
+  h.seen.clear();
+  REQUIRE(transport->exchange(kRealm, big));
+  REQUIRE(h.seen.size() == 1);
+  CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
+}
+
+TEST_CASE("transport: requests at or above udp_preference_limit go over TCP", "[transport]") {
+  const bool ipv6 = GENERATE(false, true);
+  Octets received;
+  FakeKdc tcp({.tcp = true, .ipv6 = ipv6}, [&received](const Octets& request) {
+    received = request;
+    return kReply;
+  });
+  Harness h;
+  PosixTransportOptions options = h.options();
+  options.udp_preference_limit = 1465;
+  PosixKdcTransport transport(options);
+  transport.set_kdcs(kRealm, {tcp.address()});
+
+  Octets large(3000);
+  for (std::size_t i = 0; i < large.size(); ++i)
+    large[i] = static_cast<std::uint8_t>(i);
+  auto reply = transport.exchange(kRealm, large);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  CHECK(received == large);
+  REQUIRE(h.seen.size() == 1);
+  CHECK(h.seen[0].protocol == TransportProtocol::kTcp);
+
+  // Exactly the limit is "not smaller": TCP too.
+  h.seen.clear();
+  REQUIRE(transport.exchange(kRealm, Octets(1465, 0x6A)));
+  REQUIRE(h.seen.size() == 1);
+  CHECK(h.seen[0].protocol == TransportProtocol::kTcp);
+}
+
+TEST_CASE("transport: KRB_ERR_RESPONSE_TOO_BIG over UDP retries the same KDC over TCP",
+          "[transport]") {
+  const std::uint16_t port = kerb::test::free_port(false);
+  const Octets too_big = krb_error(kerb::error_code::kKrbErrResponseTooBig);
+  FakeKdc udp({.port = port}, [&too_big](const Octets&) { return too_big; });
+  FakeKdc tcp({.tcp = true, .port = port}, answer);
+  FakeKdc other({}, answer);  // a second KDC that must not be asked
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {udp.address(), other.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  CHECK(udp.requests() == 1);
+  CHECK(tcp.requests() == 1);
+  CHECK(other.requests() == 0);
+  REQUIRE(h.seen.size() == 2);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kResponseTooBig);
+  CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
+  CHECK(h.seen[1].outcome == KdcAttemptOutcome::kAnswered);
+  CHECK(h.seen[1].protocol == TransportProtocol::kTcp);
+  CHECK(h.seen[1].address == h.seen[0].address);
+}
+
+TEST_CASE("transport: other KRB-ERRORs are replies, KDC_ERR_SVC_UNAVAILABLE fails over",
+          "[transport]") {
+  const Octets preauth = krb_error(kerb::error_code::kKdcErrPreauthRequired);
+  const Octets unavailable = krb_error(kerb::error_code::kKdcErrSvcUnavailable);
+  FakeKdc busy({}, [&unavailable](const Octets&) { return unavailable; });
+  FakeKdc kdc({}, [&preauth](const Octets&) { return preauth; });
+  Harness h;
+  PosixTransportOptions options = h.options();
+  options.try_other_protocol = false;
+  PosixKdcTransport transport(options);
+  transport.set_kdcs(kRealm, {busy.address(), kdc.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == preauth);
+  REQUIRE(h.seen.size() == 2);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kUnavailable);
+  CHECK(h.seen[1].outcome == KdcAttemptOutcome::kAnswered);
+}
+
+TEST_CASE("transport: failover from a refused port and a silent server", "[transport]") {
+  const bool ipv6 = GENERATE(false, true);
+  const std::uint16_t dead = kerb::test::free_port(ipv6);
+  FakeKdc silent({.ipv6 = ipv6}, silence);
+  FakeKdc live({.ipv6 = ipv6}, answer);
+  const std::string host = ipv6 ? "::1" : "127.0.0.1";
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {{host, dead}, silent.address(), live.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  CHECK(silent.requests() == 1);
+  CHECK(live.requests() == 1);
+  REQUIRE(h.seen.size() == 3);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kRefused);
+  CHECK(h.seen[1].outcome == KdcAttemptOutcome::kTimedOut);
+  CHECK(h.seen[1].address == udp_name(silent));
+  CHECK(h.seen[2].outcome == KdcAttemptOutcome::kAnswered);
+  CHECK(h.seen[2].address == udp_name(live));
+}
+
+TEST_CASE("transport: UDP that gets nowhere falls back to TCP", "[transport]") {
+  FakeKdc tcp({.tcp = true}, answer);  // nothing on the UDP port of the same number
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {tcp.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  CHECK(*reply == kReply);
+  REQUIRE(h.seen.size() == 2);
+  CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kRefused);
+  CHECK(h.seen[1].protocol == TransportProtocol::kTcp);
+  CHECK(h.seen[1].outcome == KdcAttemptOutcome::kAnswered);
+}
+
+TEST_CASE("transport: a spoofed datagram from another port is ignored", "[transport]") {
+  const bool ipv6 = GENERATE(false, true);
+  FakeKdc kdc({.ipv6 = ipv6, .spoof_first = true}, answer);
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {kdc.address()});
+  for (int i = 0; i < 5; ++i) {
+    auto reply = transport.exchange(kRealm, kRequest);
+    REQUIRE(reply);
+    CHECK(*reply == kReply);  // never the spoof, which is a different "AS-REP"
+  }
+  CHECK(kdc.requests() == 5);
+}
+
+TEST_CASE("transport: a spoof alone is no answer", "[transport]") {
+  FakeKdc kdc({.spoof_first = true}, silence);
+  Harness h;
+  PosixTransportOptions options = h.options();
+  options.try_other_protocol = false;
+  PosixKdcTransport transport(options);
+  transport.set_kdcs(kRealm, {kdc.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE_FALSE(reply);
+  CHECK(reply.error().category() == ErrorCategory::kIo);
+  CHECK(reply.error().detail() ==
+        "no KDC of KERB.TEST answered: " + udp_name(kdc) + " timed out (udp)");
+}
+
+TEST_CASE("transport: TCP framing limits", "[transport]") {
+  struct Case {
+    const char* what;
+    Octets raw;  // what the fake KDC writes back, length prefix included
+  };
+  Octets over_limit = {0x00, 0x01, 0x00, 0x01};  // 65537 > 64 KiB: refused unread
+  const Case cases[] = {
+      {"oversize length", over_limit},
+      {"huge length", {0x7F, 0xFF, 0xFF, 0xFF}},
+      {"reserved high bit", {0x80, 0x00, 0x00, 0x05, 0x6B, 0x03, 0x02, 0x01, 0x05}},
+      {"empty reply", {0x00, 0x00, 0x00, 0x00}},
+      {"cut short", {0x00, 0x00, 0x00, 0x09, 0x6B, 0x03}},
+      {"cut in the prefix", {0x00, 0x00}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.what);
+    FakeKdc bad({.tcp = true, .raw_tcp = true}, [&c](const Octets&) { return c.raw; });
+    FakeKdc good({.tcp = true}, answer);
+    Harness h;
+    PosixTransportOptions options = h.options();
+    options.udp_preference_limit = 1;  // TCP first
+    options.try_other_protocol = false;
+    PosixKdcTransport transport(options);
+    transport.set_kdcs(kRealm, {bad.address(), good.address()});
+    auto reply = transport.exchange(kRealm, kRequest);
+    REQUIRE(reply);
+    CHECK(*reply == kReply);
+    CHECK(bad.requests() == 1);
+    REQUIRE(h.seen.size() == 2);
+    CHECK(h.seen[0].outcome == KdcAttemptOutcome::kBadReply);
+    CHECK(h.seen[1].outcome == KdcAttemptOutcome::kAnswered);
+  }
+}
+
+TEST_CASE("transport: the reply limit is configurable and applies to UDP too", "[transport]") {
+  const Octets big(2000, 0x6B);
+  FakeKdc kdc({}, [&big](const Octets&) { return big; });
+  Harness h;
+  PosixTransportOptions options = h.options();
+  options.max_reply_size = 1000;
+  options.try_other_protocol = false;
+  PosixKdcTransport transport(options);
+  transport.set_kdcs(kRealm, {kdc.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE_FALSE(reply);
+  REQUIRE(h.seen.size() == 1);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kBadReply);
+
+  PosixKdcTransport roomy(h.options());
+  roomy.set_kdcs(kRealm, {kdc.address()});
+  auto ok = roomy.exchange(kRealm, kRequest);
+  REQUIRE(ok);
+  CHECK(*ok == big);
+}
+
+TEST_CASE("transport: when nothing answers, the error names the realm and every try",
+          "[transport]") {
+  const std::uint16_t dead = kerb::test::free_port(false);
+  FakeKdc silent({}, silence);
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {{"127.0.0.1", dead}, silent.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE_FALSE(reply);
+  CHECK(reply.error().category() == ErrorCategory::kIo);
+  const std::string dead_name = "127.0.0.1:" + std::to_string(dead);
+  // UDP to both, then TCP to both; the detail is cut to fit with a count of the rest.
+  REQUIRE(h.seen.size() == 4);
+  CHECK(h.seen[2].protocol == TransportProtocol::kTcp);
+  CHECK(h.seen[3].protocol == TransportProtocol::kTcp);
+  const std::string detail(reply.error().detail());
+  INFO(detail);
+  CHECK(detail.rfind("no KDC of KERB.TEST answered: " + dead_name + " refused (udp); " +
+                         udp_name(silent) + " timed out (udp)",
+                     0) == 0);
+  CHECK(detail.size() < kerb::Error::kDetailCapacity);
+}
+
+TEST_CASE("transport: unresolvable hosts and unknown realms", "[transport]") {
+  FakeKdc live({}, answer);
+  Harness h;
+  PosixKdcTransport transport(h.options());
+  transport.set_kdcs(kRealm, {{"no-such-host.invalid", 88}, live.address()});
+  auto reply = transport.exchange(kRealm, kRequest);
+  REQUIRE(reply);
+  REQUIRE(h.seen.size() == 2);
+  CHECK(h.seen[0].outcome == KdcAttemptOutcome::kNotResolved);
+  CHECK(h.seen[0].address.empty());
+
+  auto unknown = transport.exchange("OTHER.TEST", kRequest);
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().category() == ErrorCategory::kConfig);
+  CHECK(unknown.error().detail() == "no KDC configured for realm OTHER.TEST");
+
+  auto empty = transport.exchange(kRealm, {});
+  REQUIRE_FALSE(empty);
+  CHECK(empty.error().category() == ErrorCategory::kInvalidArgument);
+}
+
+TEST_CASE("transport: from_config reports bad kdc lines", "[transport]") {
+  auto config = Config::parse("[realms]\nKERB.TEST = {\nkdc = host:0\n}\n");
+  REQUIRE(config);
+  auto transport = PosixKdcTransport::from_config(*config);
+  REQUIRE_FALSE(transport);
+  CHECK(transport.error().detail() == "krb5.conf:3: kdc: bad port in 'host:0'");
+}
+
+namespace {
+
+// A scripted transport: what an exchange or a test injects instead of sockets.
+class ScriptedTransport final : public kerb::KdcTransport {
+ public:
+  kerb::Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
+                                                   std::span<const std::uint8_t>) override {
+    if (realm != kRealm) return kerb::Error(ErrorCategory::kIo, "unreachable");
+    return kReply;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("transport: CountingTransport counts round trips", "[transport]") {
+  ScriptedTransport scripted;
+  CountingTransport counting(scripted);
+  kerb::KdcTransport& transport = counting;
+  CHECK(counting.round_trips() == 0);
+  REQUIRE(transport.exchange(kRealm, kRequest));
+  REQUIRE(transport.exchange(kRealm, kRequest));
+  REQUIRE_FALSE(transport.exchange("ELSEWHERE", kRequest));
+  CHECK(counting.round_trips() == 3);
+  CHECK(counting.failures() == 1);
+  counting.reset();
+  CHECK(counting.round_trips() == 0);
+  CHECK(counting.failures() == 0);
+
+  // Over the real thing too.
+  FakeKdc kdc({}, answer);
+  PosixKdcTransport posix;
+  posix.set_kdcs(kRealm, {kdc.address()});
+  CountingTransport counted(posix);
+  REQUIRE(counted.exchange(kRealm, kRequest));
+  CHECK(counted.round_trips() == 1);
+  CHECK(kdc.requests() == 1);
+}
