@@ -57,6 +57,7 @@ Result<AsExchange> AsExchange::with_password(Principal client, std::string_view 
       hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
     KERB_TRY(crypto::Key key, as.reply_key(hint->etype, &*hint));
     as.preauth_key_ = std::move(key);
+    as.optimistic_preauth_ = true;
   }
   KERB_TRY_VOID(as.build_request());
   return as;
@@ -71,7 +72,10 @@ Result<AsExchange> AsExchange::with_keys(Principal client, std::span<const KeyBl
   as.context_ = std::move(context);
   if (const auto& hint = as.context_.hints.etype_info;
       hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
-    if (auto key = as.reply_key(hint->etype, &*hint)) as.preauth_key_ = std::move(key).value();
+    if (auto key = as.reply_key(hint->etype, &*hint)) {
+      as.preauth_key_ = std::move(key).value();
+      as.optimistic_preauth_ = true;
+    }
   }
   KERB_TRY_VOID(as.build_request());
   return as;
@@ -227,6 +231,7 @@ Result<ClientHints::EtypeInfo> AsExchange::choose_etype_info(const MethodData& m
 }
 
 Result<void> AsExchange::adopt_etype_info(const ClientHints::EtypeInfo& info) {
+  optimistic_preauth_ = false;
   KERB_TRY(crypto::Key key, reply_key(info.etype, &info));
   preauth_key_ = std::move(key);
   context_.hints.etype_info = info;
@@ -243,8 +248,11 @@ Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> repl
   }
   switch (error.error_code) {
     case error_code::kKdcErrPreauthRequired: {
-      // Asked again after we pre-authenticated: the KDC wants something we cannot give.
-      if (preauth_sent_ || !method_data) return to_error(error);
+      // Asked again after we pre-authenticated: the KDC wants something we cannot give --
+      // unless that pre-authentication came from a saved hint the KDC no longer agrees with
+      // (e.g. the enctype was removed), which is worth one fresh start.
+      if ((preauth_sent_ && !optimistic_preauth_) || !method_data) return to_error(error);
+      optimistic_preauth_ = false;
       KERB_TRY(ClientHints::EtypeInfo info, choose_etype_info(*method_data));
       KERB_TRY_VOID(adopt_etype_info(info));
       return Step::kSendAgain;

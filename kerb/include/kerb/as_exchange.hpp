@@ -116,6 +116,8 @@ class AsExchange {
   std::int64_t rtime_ = 0;
   int requests_ = 0;
   bool preauth_sent_ = false;
+  bool optimistic_preauth_ =
+      false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
   bool skew_retried_ = false;  // KRB_AP_ERR_SKEW is retried once
   Credentials credentials_;

@@ -218,6 +218,28 @@ TEST_CASE("AS §3.1.1: a returning client's PA-ENC-TIMESTAMP carries its saved c
   CHECK(see_as_req(as.request()).till == kNow - 120 + 86400);
 }
 
+TEST_CASE(
+    "AS §3.1.1: a returning client whose saved hint went stale starts afresh once from the "
+    "KDC's PREAUTH_REQUIRED") {
+  AsWorld w;
+  AsContext ctx = w.context();
+  ctx.hints.etype_info = ClientHints::EtypeInfo{26, std::nullopt, {}};  // the KDC dropped 26
+  AsExchange as = w.start({}, ctx);
+  CHECK(see_as_req(as.request()).timestamp_etype == 26);
+  const EtypeInfo2Spec now{18, std::string("EXAMPLE.COMalice"), std::nullopt};
+  REQUIRE(done(as, w.kdc.preauth_required({now})) == Step::kSendAgain);
+  const ByteVector second = copy_of(as.request());
+  CHECK(enc_timestamp(second, w.kdc.client_key(now)));
+  REQUIRE(done(as, w.kdc.as_rep(second, w.kdc.client_key(now))) == Step::kDone);
+  REQUIRE(as.hints().etype_info);
+  CHECK(as.hints().etype_info->etype == 18);
+  // A second PREAUTH_REQUIRED after that fresh start is final.
+  AsExchange again = w.start({}, ctx);
+  REQUIRE(done(again, w.kdc.preauth_required({now})) == Step::kSendAgain);
+  const Error e = refused(again, w.kdc.preauth_required({now}));
+  CHECK(e.code() == error_code::kKdcErrPreauthRequired);
+}
+
 TEST_CASE("AS §3.1.1: PREAUTH_REQUIRED again after pre-authenticating is final (kKdc 25)") {
   AsWorld w;
   AsExchange as = w.start();
