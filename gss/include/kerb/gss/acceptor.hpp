@@ -1,0 +1,93 @@
+// The krb5 GSS acceptor (RFC 4121 §4.1): the bank's side. Verifies the initiator's
+// InitialContextToken with a key from the keytab, checks the 0x8003 checksum and channel
+// bindings, rejects replays, and answers with an AP-REP token carrying an acceptor subkey.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <kerb/clock.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/crypto/enctype.hpp>
+#include <kerb/crypto/random.hpp>
+#include <kerb/gss/context.hpp>
+#include <kerb/gss/initiator.hpp>
+#include <kerb/keytab.hpp>
+#include <kerb/result.hpp>
+
+namespace kerb::gss {
+
+// Remembers authenticators seen within the clock skew (RFC 4120 §3.2.3) so a replayed
+// AP-REQ is refused.
+class ReplayCache {
+ public:
+  virtual ~ReplayCache() = default;
+  // True when (client, authenticator ciphertext) is new; records it until `expires`.
+  virtual Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
+                                       std::int64_t now, std::int64_t expires) = 0;
+};
+
+// In memory, for one process; safe to share between threads. At most 16384 live entries:
+// beyond that new authenticators are refused (kIo) rather than the cache growing.
+class MemoryReplayCache final : public ReplayCache {
+ public:
+  MemoryReplayCache();
+  ~MemoryReplayCache() override;
+  Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
+                               std::int64_t now, std::int64_t expires) override;
+
+ private:
+  struct Entry;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Entry>> entries_;
+  std::size_t occupied_ = 0;
+};
+
+// A file that survives a restart of the service (entries are hashes, never authenticators).
+// Processes may share it (flock). Bounded (16384 live entries; full means refusal), and a
+// corrupt file fails closed: authenticators that may predate the damage are refused (kIo)
+// until they would have expired, then it recovers by itself.
+class FileReplayCache final : public ReplayCache {
+ public:
+  explicit FileReplayCache(std::string path) : path_(std::move(path)) {}
+  Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
+                               std::int64_t now, std::int64_t expires) override;
+
+ private:
+  std::string path_;
+};
+
+struct AcceptorOptions {
+  crypto::Policy policy = crypto::Policy::defaults();
+  // The clock and randomness go on into the accepted context (expiry, confounders): they must
+  // outlive it.
+  Clock* clock = &system_clock();
+  crypto::Random* random = &crypto::os_random();
+  std::int64_t clockskew = 300;
+  bool require_mutual = false;                      // refuse initiators that did not ask
+  std::optional<ChannelBindings> channel_bindings;  // when set, the initiator's must match
+  ReplayCache* replay_cache = nullptr;              // nullptr: no replay detection
+  bool acceptor_subkey = true;                      // assert a fresh subkey in the AP-REP
+};
+
+struct Accepted {
+  SecurityContext context;
+  std::vector<std::uint8_t> output_token;  // the AP-REP token (02 00); empty without kMutual
+  Principal initiator;
+  std::uint32_t flags = 0;               // context_flags:: the initiator asked for
+  std::optional<Credentials> delegated;  // the initiator's TGT when it delegated
+};
+
+// Accepts one InitialContextToken with the service keys of `keytab`.
+Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const AcceptorOptions& options);
+
+// The KRB-ERROR token (03 00) that tells the initiator why (RFC 4121 §4.1).
+Result<std::vector<std::uint8_t>> error_token(const Error& error, const Principal& service,
+                                              const Clock& clock = system_clock());
+
+}  // namespace kerb::gss

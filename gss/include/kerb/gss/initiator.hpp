@@ -1,0 +1,68 @@
+// The krb5 GSS initiator (RFC 4121 §4.1): an AP-REQ for a service ticket, carrying the
+// 0x8003 authenticator checksum (channel bindings hash, flags, optional delegation), wrapped
+// in an InitialContextToken; then, with mutual authentication, the AP-REP token.
+//
+//   auto init = Initiator::start(bank_ticket, {}, context);
+//   send(init->token());
+//   if (init->step(receive()) ...)            // only with mutual authentication
+//   SecurityContext ctx = init->take_context();
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <kerb/ap_exchange.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/gss/context.hpp>
+#include <kerb/result.hpp>
+
+namespace kerb::gss {
+
+// gss_channel_bindings_struct (RFC 2744 §3.11); the checksum carries the MD5 of its encoding
+// (RFC 4121 §4.1.1.2).
+struct ChannelBindings {
+  std::uint32_t initiator_addrtype = 0;
+  Bytes initiator_address;
+  std::uint32_t acceptor_addrtype = 0;
+  Bytes acceptor_address;
+  Bytes application_data;
+};
+
+struct InitiatorOptions {
+  std::uint32_t flags = context_flags::kMutual | context_flags::kReplay | context_flags::kSequence |
+                        context_flags::kConf | context_flags::kInteg;
+  std::optional<ChannelBindings> channel_bindings;
+  // Delegation (kDeleg): a forwardable TGT the acceptor may use on the client's behalf, sent
+  // as KRB-CRED under the session key (RFC 4121 §4.1.1.1).
+  const Credentials* delegated_tgt = nullptr;
+  // The mech OID to frame tokens with (krb5; SPNEGO passes the same).
+  Bytes mech = kKrb5MechOid;
+};
+
+class Initiator {
+ public:
+  enum class Step { kDone, kContinue };
+
+  // `context`'s clock and random must outlive the Initiator and the context it hands over.
+  static Result<Initiator> start(const Credentials& service_ticket, InitiatorOptions options,
+                                 ApContext context);
+
+  // The InitialContextToken (TOK_ID 01 00) to send.
+  std::span<const std::uint8_t> token() const noexcept;
+  // Consumes the acceptor's token: an AP-REP (02 00) completes mutual authentication; a
+  // KRB-ERROR (03 00) becomes a kKdc-style error carrying its Kerberos error code.
+  Result<Step> step(Bytes acceptor_token);
+  bool established() const noexcept;
+  // The established context (after step(), or right away without kMutual).
+  Result<SecurityContext> take_context();
+
+ private:
+  struct State;
+  Initiator() = default;
+  std::shared_ptr<State> state_;
+};
+
+}  // namespace kerb::gss

@@ -1,0 +1,346 @@
+// The krb5 GSS acceptor (RFC 4121 §4.1): verifies an InitialContextToken, answers with an
+// AP-REP or KRB-ERROR token, and keeps replayed authenticators out (RFC 4120 §3.2.3).
+#include <kerb/gss/acceptor.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <kerb/ap_exchange.hpp>
+#include <kerb/constants.hpp>
+#include <kerb/crypto/secret.hpp>
+#include <kerb/der/writer.hpp>
+#include <kerb/gss/token.hpp>
+#include <kerb/messages/ap.hpp>
+#include <kerb/messages/krb_cred.hpp>
+#include <kerb/messages/krb_error.hpp>
+#include <kerb/messages/ticket.hpp>
+
+#include "establish_replay.hpp"
+#include "establish_util.hpp"
+
+namespace kerb::gss {
+
+using detail::Plain;
+
+namespace {
+
+Error ap_error(std::int32_t code, const char* detail) {
+  return Error(ErrorCategory::kProtocol, code, detail);
+}
+
+// The delegated TGT from the checksum's KRB-CRED (RFC 4121 §4.1.1). The EncKrbCredPart is
+// under the session key with key usage 14; an etype-0 (unencrypted) part is accepted too, as
+// MIT accepts it: the KRB-CRED travels inside the authenticator, which the session key
+// already protects.
+Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& verified,
+                                          const crypto::Policy& policy) {
+  auto cred = decode_krb_cred(krb_cred);
+  if (!cred) {
+    return Error::format(ErrorCategory::kProtocol, major_status::kDefectiveToken,
+                         "the delegated KRB-CRED is malformed: %.*s",
+                         static_cast<int>(cred.error().detail().size()),
+                         cred.error().detail().data());
+  }
+  if (cred->tickets.size() != 1) {
+    return detail::gss_error(major_status::kDefectiveToken,
+                             "the delegated KRB-CRED must carry exactly one ticket");
+  }
+  Plain plain;
+  if (cred->enc_part.etype == 0) {
+    plain = Plain(
+        std::vector<std::uint8_t>(cred->enc_part.cipher.begin(), cred->enc_part.cipher.end()));
+  } else {
+    KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));
+    auto opened = detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
+                               "the delegated KRB-CRED");
+    if (!opened) return opened.error();
+    plain = std::move(opened).value();
+  }
+  auto part = decode_der<EncKrbCredPart>(plain.bytes(), "EncKrbCredPart");
+  if (!part) return part.error();
+  if (part->ticket_info.size() != 1) {
+    return detail::gss_error(major_status::kDefectiveToken,
+                             "the delegated KRB-CRED must describe exactly one ticket");
+  }
+  const KrbCredInfo info = *part->ticket_info.begin();
+  const Ticket ticket = *cred->tickets.begin();
+
+  Credentials out;
+  // The names in KrbCredInfo are the initiator's say-so: they must name the client the
+  // ticket authenticated, and the ticket itself must be the one described.
+  out.client = verified.client;
+  if (info.prealm && info.pname && !(Principal(*info.prealm, *info.pname) == verified.client)) {
+    return ap_error(error_code::kKrbApErrBadmatch,
+                    "the delegated credentials name another client than the authenticator");
+  }
+  out.server = Principal(ticket.realm, ticket.sname);
+  if (info.srealm && info.sname && !(Principal(*info.srealm, *info.sname) == out.server)) {
+    return detail::gss_error(major_status::kDefectiveToken,
+                             "the delegated credentials describe another ticket than they carry");
+  }
+  KERB_TRY(out.session_key, KeyBlock::from_bytes(info.key.keytype, info.key.keyvalue));
+  if (info.authtime) out.authtime = info.authtime->seconds;
+  if (info.starttime) out.starttime = info.starttime->seconds;
+  if (info.endtime) out.endtime = info.endtime->seconds;
+  if (info.renew_till) out.renew_till = info.renew_till->seconds;
+  if (info.flags) out.ticket_flags = info.flags->bits;
+  if (info.caddr) {
+    for (const HostAddress& a : *info.caddr)
+      out.addresses.push_back(Credentials::Address{
+          a.addr_type, std::vector<std::uint8_t>(a.address.begin(), a.address.end())});
+  }
+  out.ticket.assign(ticket.raw.begin(), ticket.raw.end());
+  return out;
+}
+
+}  // namespace
+
+Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const AcceptorOptions& options) {
+  if (options.clock == nullptr || options.random == nullptr) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                 "AcceptorOptions needs a clock and a random source");
+  }
+  KERB_TRY(MechToken token, parse_framed_token(initial_token));
+  if (!detail::same_bytes(token.mech_oid, kKrb5MechOid)) {
+    return detail::gss_error(major_status::kDefectiveToken,
+                             "the initial token is not for the krb5 mechanism");
+  }
+  // RFC 4121 §4.1: an unknown TOK_ID is answered with KRB_AP_ERR_MSG_TYPE (error_token()).
+  if (token.tok_id != TokenId::kApReq) {
+    return ap_error(error_code::kKrbApErrMsgType, "the initial token is not an AP-REQ (01 00)");
+  }
+
+  ApVerifyContext verify;
+  verify.policy = options.policy;
+  verify.clock = options.clock;
+  verify.clockskew = options.clockskew;
+  verify.usage = key_usage::kApReqAuthenticator;
+  KERB_TRY(ApReqVerified verified, verify_ap_req(token.body, keytab, verify));
+
+  // RFC 4121 §4.1.1: the checksum MUST be of type 0x8003 and the sequence number present.
+  if (verified.cksumtype != detail::kGssChecksumType) {
+    return ap_error(error_code::kKrbApErrInappCksum,
+                    "the authenticator's checksum is not of type 0x8003");
+  }
+  KERB_TRY(detail::GssChecksum checksum, detail::parse_checksum(verified.cksum));
+  if (!verified.seq_number) {
+    return detail::gss_error(major_status::kDefectiveToken,
+                             "the authenticator carries no sequence number");
+  }
+  // Channel bindings (RFC 4121 §4.1.1.2): with our own, the initiator's hash must match --
+  // 16 zero octets (the initiator had none) included. Without ours, whatever it sent goes.
+  if (options.channel_bindings) {
+    KERB_TRY(detail::Bnd expected, detail::channel_bindings_hash(options.channel_bindings));
+    if (!crypto::constant_time_equal(expected, checksum.bnd)) {
+      return detail::gss_error(major_status::kBadBindings,
+                               "the initiator's channel bindings do not match the acceptor's");
+    }
+  }
+  const std::uint32_t asked = checksum.flags & detail::kDefinedFlags;
+  const bool mutual = (asked & context_flags::kMutual) != 0 ||
+                      (verified.ap_options & ap_options::kMutualRequired) != 0;
+  if (options.require_mutual && !mutual) {
+    return ap_error(error_code::kKrbApErrMethod,
+                    "this service requires mutual authentication (GSS_C_MUTUAL_FLAG)");
+  }
+
+  // Replay detection after authentication, so that forged tokens cannot fill the cache. The
+  // authenticator is acceptable while its ctime is within the skew of the clock.
+  if (options.replay_cache != nullptr) {
+    KERB_TRY(ApReq req, decode_ap_req(token.body));
+    const std::string client = verified.client.to_string();
+    const std::int64_t now = options.clock->now().seconds;
+    const std::int64_t expires = verified.ctime.seconds + options.clockskew + 1;
+    KERB_TRY(bool fresh,
+             options.replay_cache->check_and_store(client, req.authenticator.cipher, now, expires));
+    if (!fresh) {
+      return ap_error(error_code::kKrbApErrRepeat, "the authenticator is a replay");
+    }
+  }
+
+  std::optional<Credentials> delegated;
+  if ((asked & context_flags::kDeleg) != 0 && checksum.deleg) {
+    KERB_TRY(delegated, delegated_credentials(*checksum.deleg, verified, options.policy));
+  }
+
+  KERB_TRY(crypto::Key session_key, verified.session_key.to_key(options.policy));
+  std::optional<crypto::Key> acceptor_subkey;
+  std::vector<std::uint8_t> output;
+  const std::uint32_t initiator_seq = *verified.seq_number;
+  std::uint32_t acceptor_seq = initiator_seq;
+  if (mutual) {
+    if (options.acceptor_subkey) {
+      KERB_TRY(acceptor_subkey,
+               crypto::Key::generate(session_key.enctype(), *options.random, options.policy));
+    }
+    KERB_TRY(acceptor_seq, detail::random_seq(*options.random));
+    KERB_TRY(std::vector<std::uint8_t> ap_rep, build_ap_rep(verified, acceptor_subkey, acceptor_seq,
+                                                            *options.random, options.policy));
+    KERB_TRY(output, frame_token(kKrb5MechOid, TokenId::kApRep, ap_rep));
+  }
+
+  SecurityContext::Params p;
+  p.role = SecurityContext::Role::kAcceptor;
+  // RFC 4121 §2: our subkey when we asserted one, else the initiator's, else the session key.
+  if (acceptor_subkey) {
+    p.key = std::move(*acceptor_subkey);
+    p.acceptor_subkey = true;
+  } else if (verified.subkey) {
+    KERB_TRY(p.key, verified.subkey->to_key(options.policy));
+  } else {
+    p.key = std::move(session_key);
+  }
+  // Without an AP-REP both directions use the initiator's number (as MIT and Heimdal do).
+  p.send_seq = acceptor_seq;
+  p.recv_seq = initiator_seq;
+  p.flags = (asked & (context_flags::kReplay | context_flags::kSequence)) |
+            (mutual ? context_flags::kMutual : 0) | (delegated ? context_flags::kDeleg : 0) |
+            context_flags::kConf | context_flags::kInteg;
+  p.endtime = verified.endtime;
+  p.initiator = verified.client;
+  p.acceptor = verified.server;
+  KERB_TRY(SecurityContext context, SecurityContext::make(std::move(p)));
+  // The context goes on with the clock and randomness the acceptor was given.
+  context.set_clock(*options.clock);
+  context.set_random(*options.random);
+
+  Accepted out{std::move(context), std::move(output), verified.client, asked, std::move(delegated)};
+  return out;
+}
+
+Result<std::vector<std::uint8_t>> error_token(const Error& error, const Principal& service,
+                                              const Clock& clock) {
+  // A Kerberos code (RFC 4120 §7.5.9) travels as is; anything else -- a GSS major status, a
+  // DER or I/O fault -- as KRB_ERR_GENERIC, the code MIT sends for errors outside its table.
+  std::int32_t code = error.code();
+  const bool kerberos_code =
+      (error.category() == ErrorCategory::kProtocol || error.category() == ErrorCategory::kKdc ||
+       error.category() == ErrorCategory::kCrypto) &&
+      code > 0 && code < 128 && !error_code_name(code).empty();
+  if (!kerberos_code) code = error_code::kKrbErrGeneric;
+  const Timestamp now = clock.now();
+  const PrincipalName sname = service.name();
+  KrbError e;
+  e.stime = KerberosTime{now.seconds};
+  e.susec = Microseconds{now.usec};
+  e.error_code = code;
+  e.realm = service.realm();
+  e.sname = sname;
+  der::Writer w;
+  encode(w, e);
+  if (!w.ok()) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                 "the KRB-ERROR could not be encoded");
+  }
+  const std::vector<std::uint8_t> body = w.take();
+  return frame_token(kKrb5MechOid, TokenId::kKrbError, body);
+}
+
+// --- replay caches ---------------------------------------------------------------------------
+
+struct MemoryReplayCache::Entry {
+  detail::ReplayHash hash{};
+  std::int64_t expires = 0;
+};
+
+MemoryReplayCache::MemoryReplayCache() = default;
+MemoryReplayCache::~MemoryReplayCache() = default;
+
+namespace {
+
+// MemoryReplayCache::entries_ is an open-addressing table (linear probing) of a power-of-two
+// number of slots, at most a quarter of them used; a null slot was never used. An expired
+// entry keeps its slot, so probe chains stay intact, and is reused for the next new entry
+// that probes past it; growing rebuilds the table from the live entries only.
+constexpr std::size_t kInitialSlots = 256;
+constexpr std::size_t kMaxSlots = detail::kMaxReplayEntries * 4;
+
+std::size_t home_slot(const detail::ReplayHash& hash, std::size_t slots) noexcept {
+  const std::size_t h =
+      std::size_t{hash[0]} << 24 | std::size_t{hash[1]} << 16 | std::size_t{hash[2]} << 8 | hash[3];
+  return h & (slots - 1);
+}
+
+}  // namespace
+
+Result<bool> MemoryReplayCache::check_and_store(std::string_view client, Bytes authenticator_cipher,
+                                                std::int64_t now, std::int64_t expires) {
+  KERB_TRY(detail::ReplayHash hash, detail::replay_hash(client, authenticator_cipher));
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (entries_.empty()) entries_.resize(kInitialSlots);
+
+  auto probe = [&](std::size_t& free_slot, std::size_t& expired_slot) -> Entry* {
+    const std::size_t mask = entries_.size() - 1;
+    expired_slot = entries_.size();
+    for (std::size_t i = home_slot(hash, entries_.size());; i = (i + 1) & mask) {
+      Entry* e = entries_[i].get();
+      if (e == nullptr) {
+        free_slot = i;
+        return nullptr;
+      }
+      if (e->hash == hash) return e;
+      if (e->expires <= now && expired_slot == entries_.size()) expired_slot = i;
+    }
+  };
+  std::size_t free_slot = 0, expired_slot = 0;
+  if (Entry* e = probe(free_slot, expired_slot)) {
+    if (e->expires > now) return false;
+    e->expires = expires;
+    return true;
+  }
+  auto entry = std::make_unique<Entry>();
+  entry->hash = hash;
+  entry->expires = expires;
+  if (expired_slot != entries_.size()) {
+    entries_[expired_slot] = std::move(entry);
+    return true;
+  }
+  if (occupied_ + 1 > entries_.size() / 4) {
+    std::vector<std::unique_ptr<Entry>> live;
+    for (auto& slot : entries_)
+      if (slot && slot->expires > now) live.push_back(std::move(slot));
+    if (live.size() >= detail::kMaxReplayEntries) {
+      // Full of live entries: put them back and refuse (fail closed).
+      const std::size_t slots = entries_.size();
+      entries_.clear();
+      entries_.resize(slots);
+      for (auto& e : live) {
+        std::size_t i = home_slot(e->hash, entries_.size());
+        while (entries_[i])
+          i = (i + 1) & (entries_.size() - 1);
+        entries_[i] = std::move(e);
+      }
+      occupied_ = live.size();
+      return Error(ErrorCategory::kIo, "the replay cache is full: refusing new authenticators");
+    }
+    std::size_t slots = entries_.size();
+    while (live.size() + 1 > slots / 4 && slots < kMaxSlots)
+      slots *= 2;
+    entries_.clear();
+    entries_.resize(slots);
+    for (auto& e : live) {
+      std::size_t i = home_slot(e->hash, slots);
+      while (entries_[i])
+        i = (i + 1) & (slots - 1);
+      entries_[i] = std::move(e);
+    }
+    occupied_ = live.size();
+    static_cast<void>(probe(free_slot, expired_slot));
+  }
+  entries_[free_slot] = std::move(entry);
+  ++occupied_;
+  return true;
+}
+
+Result<bool> FileReplayCache::check_and_store(std::string_view client, Bytes authenticator_cipher,
+                                              std::int64_t now, std::int64_t expires) {
+  KERB_TRY(detail::ReplayHash hash, detail::replay_hash(client, authenticator_cipher));
+  return detail::file_check_and_store(path_, hash, now, expires);
+}
+
+}  // namespace kerb::gss

@@ -1,0 +1,347 @@
+// Replay-cache internals (RFC 4120 §3.2.3): the entry hash and the file format of
+// FileReplayCache. Private to kerb::gss (acceptor.cpp).
+//
+// An entry is SHA-1(len(client) || client || authenticator ciphertext) and an expiry: never
+// the authenticator itself. SHA-1 is the strongest unkeyed digest kerb::crypto exposes; a
+// collision could only make a *fresh* authenticator look replayed, and the fresh ciphertext
+// (under a session key the attacker lacks) cannot be predicted, so second-preimage strength is
+// what matters here and SHA-1 still has it.
+//
+// File layout (all integers big-endian), fixed 32-octet units:
+//   header  "KERBRC01" | high_water (8) | fence (8) | zero (4) | check (4)
+//   record  expires (8) | hash (20) | check (4)
+// check is FNV-1a over the unit's first 28 octets: it catches torn writes and stray bytes,
+// not an attacker (who could rewrite the whole file anyway).
+//
+//   high_water  the largest expiry ever stored; raised before a record is appended, so it
+//               bounds every record, also records a crash or corruption lost.
+//   fence       authenticators whose expiry is at or below it are refused: after corruption
+//               the history is unknown, so everything that may predate the loss is refused
+//               until it would have expired anyway (fail closed, then recover by itself).
+//
+// Loading: a missing or empty file starts fresh. A trailing partial record is a torn append
+// (the call that wrote it never returned true) and is dropped. A record whose check fails
+// means lost history: the file is rewritten from the records that verify, with the fence at
+// the header's high-water mark. A header that fails its check, or a file that is not ours,
+// means even that is unknown: the fence goes kUnknownHistoryWindow past now. Rewrites go to a
+// temporary file renamed over the old one, so a crash never leaves a half-written cache.
+//
+// Bounded: expired records are skipped and compacted away once they are half the file; at
+// kMaxReplayEntries live entries new authenticators are refused (fail closed) rather than the
+// cache growing without limit. Processes share the file under flock(2).
+#pragma once
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <kerb/crypto/checksum.hpp>
+#include <kerb/crypto/secret.hpp>
+#include <kerb/result.hpp>
+
+namespace kerb::gss::detail {
+
+inline constexpr std::size_t kReplayHashSize = 20;
+using ReplayHash = std::array<std::uint8_t, kReplayHashSize>;
+
+// Live entries a cache holds at most: 16384 authenticators within one skew window (27 new
+// contexts a second for ten minutes); the file stays under 1 MiB.
+inline constexpr std::size_t kMaxReplayEntries = std::size_t{1} << 14;
+// Seconds refused after a cache whose header is unreadable: covers a clock skew of up to
+// half an hour on either side.
+inline constexpr std::int64_t kUnknownHistoryWindow = 3600;
+
+inline Result<ReplayHash> replay_hash(std::string_view client,
+                                      std::span<const std::uint8_t> cipher) {
+  std::vector<std::uint8_t> input;
+  input.reserve(4 + client.size() + cipher.size());
+  const auto n = static_cast<std::uint32_t>(client.size());
+  input.push_back(static_cast<std::uint8_t>(n >> 24));
+  input.push_back(static_cast<std::uint8_t>(n >> 16));
+  input.push_back(static_cast<std::uint8_t>(n >> 8));
+  input.push_back(static_cast<std::uint8_t>(n));
+  input.insert(input.end(), client.begin(), client.end());
+  input.insert(input.end(), cipher.begin(), cipher.end());
+  ReplayHash out{};
+  KERB_TRY(std::size_t size, crypto::compute_unkeyed(crypto::CksumType::kSha1, input, out));
+  if (size != out.size()) return Error(ErrorCategory::kCrypto, "SHA-1 gave an unexpected size");
+  return out;
+}
+
+namespace rc {
+
+inline constexpr std::size_t kUnit = 32;
+inline constexpr std::uint8_t kMagic[8] = {'K', 'E', 'R', 'B', 'R', 'C', '0', '1'};
+inline constexpr std::size_t kMaxFileSize = kUnit * (kMaxReplayEntries * 2 + 1);
+// Compact when at least this many records are on file and half of them have expired.
+inline constexpr std::size_t kCompactThreshold = 1024;
+
+inline std::uint32_t fnv1a(const std::uint8_t* p, std::size_t n) noexcept {
+  std::uint32_t h = 2166136261u;
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= p[i];
+    h *= 16777619u;
+  }
+  return h;
+}
+
+inline void put_be64(std::uint8_t* p, std::int64_t v) noexcept {
+  const auto u = static_cast<std::uint64_t>(v);
+  for (int i = 0; i < 8; ++i)
+    p[i] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
+}
+inline std::int64_t get_be64(const std::uint8_t* p) noexcept {
+  std::uint64_t u = 0;
+  for (int i = 0; i < 8; ++i)
+    u = u << 8 | p[i];
+  return static_cast<std::int64_t>(u);
+}
+inline void put_be32(std::uint8_t* p, std::uint32_t v) noexcept {
+  for (int i = 0; i < 4; ++i)
+    p[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
+}
+inline std::uint32_t get_be32(const std::uint8_t* p) noexcept {
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
+
+struct Header {
+  std::int64_t high_water = 0;
+  std::int64_t fence = 0;
+};
+struct Record {
+  std::int64_t expires = 0;
+  ReplayHash hash{};
+};
+
+inline std::array<std::uint8_t, kUnit> encode_header(const Header& h) noexcept {
+  std::array<std::uint8_t, kUnit> u{};
+  for (std::size_t i = 0; i < 8; ++i)
+    u[i] = kMagic[i];
+  put_be64(&u[8], h.high_water);
+  put_be64(&u[16], h.fence);
+  put_be32(&u[28], fnv1a(u.data(), 28));
+  return u;
+}
+
+inline bool decode_header(const std::uint8_t* u, Header& h) noexcept {
+  for (std::size_t i = 0; i < 8; ++i)
+    if (u[i] != kMagic[i]) return false;
+  if (get_be32(&u[24]) != 0 || get_be32(&u[28]) != fnv1a(u, 28)) return false;
+  h.high_water = get_be64(&u[8]);
+  h.fence = get_be64(&u[16]);
+  return true;
+}
+
+inline std::array<std::uint8_t, kUnit> encode_record(const Record& r) noexcept {
+  std::array<std::uint8_t, kUnit> u{};
+  put_be64(&u[0], r.expires);
+  for (std::size_t i = 0; i < kReplayHashSize; ++i)
+    u[8 + i] = r.hash[i];
+  put_be32(&u[28], fnv1a(u.data(), 28));
+  return u;
+}
+
+inline bool decode_record(const std::uint8_t* u, Record& r) noexcept {
+  if (get_be32(&u[28]) != fnv1a(u, 28)) return false;
+  r.expires = get_be64(&u[0]);
+  for (std::size_t i = 0; i < kReplayHashSize; ++i)
+    r.hash[i] = u[8 + i];
+  return true;
+}
+
+inline Error io_error(const char* what, const std::string& path, int err) {
+  return Error::format(ErrorCategory::kIo, 0, "replay cache %.120s: %s failed (errno %d)",
+                       path.c_str(), what, err);
+}
+
+// An open descriptor, closed when it goes.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  void reset(int fd = -1) noexcept {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+  int get() const noexcept { return fd_; }
+
+ private:
+  int fd_;
+};
+
+inline bool write_all(int fd, const std::uint8_t* p, std::size_t n, off_t at) noexcept {
+  while (n > 0) {
+    const ssize_t w = ::pwrite(fd, p, n, at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+    at += static_cast<off_t>(w);
+  }
+  return true;
+}
+
+inline bool read_all(int fd, std::uint8_t* p, std::size_t n) noexcept {
+  off_t at = 0;
+  while (n > 0) {
+    const ssize_t r = ::pread(fd, p, n, at);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    p += r;
+    n -= static_cast<std::size_t>(r);
+    at += static_cast<off_t>(r);
+  }
+  return true;
+}
+
+// Writes header + records to a temporary file in the same directory and renames it over
+// `path`: readers see the old cache or the new one, never a mix.
+inline Result<void> rewrite(const std::string& path, const Header& header,
+                            const std::vector<Record>& records) {
+  std::vector<std::uint8_t> bytes;
+  bytes.reserve(kUnit * (records.size() + 1));
+  const auto h = encode_header(header);
+  bytes.insert(bytes.end(), h.begin(), h.end());
+  for (const Record& r : records) {
+    const auto u = encode_record(r);
+    bytes.insert(bytes.end(), u.begin(), u.end());
+  }
+  std::string tmp = path + ".XXXXXX";
+  Fd fd(::mkstemp(tmp.data()));
+  if (fd.get() < 0) return io_error("mkstemp", path, errno);
+  if (::fchmod(fd.get(), 0600) != 0 || !write_all(fd.get(), bytes.data(), bytes.size(), 0) ||
+      ::fsync(fd.get()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return io_error("writing the new cache", path, err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    const int err = errno;
+    ::unlink(tmp.c_str());
+    return io_error("rename", path, err);
+  }
+  return ok();
+}
+
+// Opens and locks the cache file, retrying when another process renamed a new file over it
+// while we waited for the lock.
+inline Result<void> open_locked(const std::string& path, Fd& fd, struct stat& st) {
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.get() < 0) return io_error("open", path, errno);
+    int rc;
+    do {
+      rc = ::flock(fd.get(), LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return io_error("flock", path, errno);
+    struct stat by_path;
+    if (::fstat(fd.get(), &st) != 0) return io_error("fstat", path, errno);
+    if (!S_ISREG(st.st_mode)) return io_error("open (not a regular file)", path, EINVAL);
+    if (::stat(path.c_str(), &by_path) == 0 && by_path.st_dev == st.st_dev &&
+        by_path.st_ino == st.st_ino) {
+      return ok();
+    }
+  }
+  return io_error("open (the file keeps being replaced)", path, EAGAIN);
+}
+
+}  // namespace rc
+
+inline Result<bool> file_check_and_store(const std::string& path, const ReplayHash& hash,
+                                         std::int64_t now, std::int64_t expires) {
+  using namespace rc;
+  Fd fd;
+  struct stat st;
+  KERB_TRY_VOID(open_locked(path, fd, st));  // the lock goes with the descriptor
+
+  Header header;
+  std::vector<Record> records;  // live ones
+  std::size_t on_file = 0;      // records in the file, expired ones included
+  bool rewrite_needed = false;
+  const auto size = static_cast<std::size_t>(st.st_size);
+  if (size == 0) {
+    // new (or created by a process that crashed before writing): nothing stored yet
+  } else if (size < kUnit || size > kMaxFileSize) {
+    header.fence = now + kUnknownHistoryWindow;
+    rewrite_needed = true;
+  } else {
+    std::vector<std::uint8_t> bytes(size);
+    if (!read_all(fd.get(), bytes.data(), size)) return io_error("read", path, errno);
+    if (!decode_header(bytes.data(), header)) {
+      header = Header{};
+      header.fence = now + kUnknownHistoryWindow;
+      rewrite_needed = true;
+    } else {
+      on_file = (size - kUnit) / kUnit;
+      if ((size - kUnit) % kUnit != 0) rewrite_needed = true;  // torn append: drop the tail
+      bool lost = false;
+      for (std::size_t i = 0; i < on_file; ++i) {
+        Record r;
+        if (!decode_record(&bytes[kUnit * (i + 1)], r)) {
+          lost = true;
+          continue;
+        }
+        if (r.expires > now) records.push_back(r);
+      }
+      if (lost) {
+        // Every record ever stored expires at or before the high-water mark.
+        if (header.high_water > header.fence) header.fence = header.high_water;
+        rewrite_needed = true;
+      }
+    }
+  }
+
+  if (expires <= header.fence) {
+    if (rewrite_needed) KERB_TRY_VOID(rewrite(path, header, records));
+    return Error::format(ErrorCategory::kIo, 0,
+                         "replay cache %.120s lost its history (corrupt file); authenticators "
+                         "that may predate the loss are refused until %lld",
+                         path.c_str(), static_cast<long long>(header.fence));
+  }
+  for (const Record& r : records) {
+    if (crypto::constant_time_equal(r.hash, hash)) {
+      if (rewrite_needed) KERB_TRY_VOID(rewrite(path, header, records));
+      return false;
+    }
+  }
+  if (records.size() >= kMaxReplayEntries) {
+    return Error::format(ErrorCategory::kIo, 0,
+                         "replay cache %.120s is full: refusing new authenticators", path.c_str());
+  }
+
+  Record record;
+  record.expires = expires;
+  record.hash = hash;
+  if (expires > header.high_water) header.high_water = expires;
+  if (on_file >= kCompactThreshold && records.size() * 2 <= on_file) rewrite_needed = true;
+  if (on_file + 1 > kMaxReplayEntries * 2) rewrite_needed = true;
+
+  if (rewrite_needed) {
+    records.push_back(record);
+    KERB_TRY_VOID(rewrite(path, header, records));
+    return true;
+  }
+  // In place: raise the high-water mark first, then append the record (at its exact offset,
+  // over any torn tail).
+  const auto h = encode_header(header);
+  if (!write_all(fd.get(), h.data(), h.size(), 0)) return io_error("write", path, errno);
+  const auto u = encode_record(record);
+  const auto at = static_cast<off_t>(kUnit * (on_file + 1));
+  if (!write_all(fd.get(), u.data(), u.size(), at)) return io_error("write", path, errno);
+  return true;
+}
+
+}  // namespace kerb::gss::detail

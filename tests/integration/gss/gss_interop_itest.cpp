@@ -1,0 +1,678 @@
+// kerb's krb5 GSS mechanism against MIT's libgssapi_krb5 (the oracle, DESIGN.md), over the
+// MIT KDC fixture (kdc-fixtures/): kerb's Initiator with MIT's gss_accept_sec_context, MIT's
+// gss_init_sec_context with kerb's accept(); mutual authentication, channel bindings,
+// delegation and KRB-ERROR tokens both ways; then wrap/unwrap and MIC between a kerb context
+// and an MIT context in both directions, for aes-sha1 and aes-sha2 session keys.
+//
+// The fixture's env file provides KRB5_CONFIG, KRB5_KTNAME (the bank keytab, which MIT's
+// acceptor uses), KRB5RCACHEDIR, KERB_TEST_KEYTAB and the KERB_TEST_* passwords.
+#include <catch2/catch.hpp>
+
+#include <gssapi/gssapi.h>
+#include <gssapi/gssapi_krb5.h>
+#include <krb5.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <kerb/client.hpp>
+#include <kerb/constants.hpp>
+#include <kerb/gss/acceptor.hpp>
+#include <kerb/gss/context.hpp>
+#include <kerb/gss/initiator.hpp>
+#include <kerb/gss/token.hpp>
+#include <kerb/keytab.hpp>
+
+using namespace kerb;
+using namespace kerb::gss;
+
+namespace {
+
+using ByteVector = std::vector<std::uint8_t>;
+
+// --- plumbing ---------------------------------------------------------------------------
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  REQUIRE(v != nullptr);
+  return v;
+}
+
+std::string password(const char* user) {
+  return env((std::string("KERB_TEST_PASSWORD_") + user).c_str());
+}
+
+Principal principal(std::string_view text) {
+  auto p = Principal::parse(text, env("KERB_TEST_REALM"));
+  REQUIRE(p.ok());
+  return *p;
+}
+
+std::string describe(const Error& e) {
+  return std::string(to_string(e.category())) + " (code " + std::to_string(e.code()) +
+         "): " + std::string(e.detail());
+}
+
+template <class T>
+T must(Result<T> r, const char* what) {
+  if (!r) FAIL(what << " failed: " << describe(r.error()));
+  return std::move(r).value();
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[512];
+  while (std::fgets(buf, sizeof buf, p) != nullptr)
+    out += buf;
+  const int status = pclose(p);
+  INFO(command << ": " << out);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return out;
+}
+
+std::string scratch(const std::string& name) {
+  return env("KERB_TEST_DIR") + "/gss-itest-" + std::to_string(::getpid()) + "-" + name;
+}
+
+Bytes bytes_of(const gss_buffer_desc& b) {
+  return {static_cast<const std::uint8_t*>(b.value), b.length};
+}
+
+gss_buffer_desc buffer_of(Bytes b) {
+  gss_buffer_desc d;
+  d.length = b.size();
+  d.value = const_cast<std::uint8_t*>(b.data());
+  return d;
+}
+
+std::string gss_text(OM_uint32 code, int type, gss_OID mech) {
+  std::string out;
+  OM_uint32 minor = 0, context = 0;
+  do {
+    gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
+    if (gss_display_status(&minor, code, type, mech, &context, &text) != GSS_S_COMPLETE) break;
+    out += std::string(static_cast<const char*>(text.value), text.length) + "; ";
+    gss_release_buffer(&minor, &text);
+  } while (context != 0);
+  return out;
+}
+
+std::string mit_status(OM_uint32 major, OM_uint32 minor) {
+  return "MIT major " + std::to_string(major) + " (" + gss_text(major, GSS_C_GSS_CODE, nullptr) +
+         ") minor " + std::to_string(minor) + " (" +
+         gss_text(minor, GSS_C_MECH_CODE, const_cast<gss_OID>(gss_mech_krb5)) + ")";
+}
+
+#define REQUIRE_GSS(call)                             \
+  do {                                                \
+    OM_uint32 major_ = (call);                        \
+    INFO(#call << ": " << mit_status(major_, minor)); \
+    REQUIRE(major_ == GSS_S_COMPLETE);                \
+  } while (0)
+
+ByteVector take(gss_buffer_desc& b) {
+  ByteVector out(bytes_of(b).begin(), bytes_of(b).end());
+  OM_uint32 minor = 0;
+  gss_release_buffer(&minor, &b);
+  return out;
+}
+
+// MIT handles, released when they go.
+struct MitContext {
+  gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
+  MitContext() = default;
+  MitContext(const MitContext&) = delete;
+  MitContext& operator=(const MitContext&) = delete;
+  ~MitContext() {
+    OM_uint32 minor = 0;
+    if (ctx != GSS_C_NO_CONTEXT) gss_delete_sec_context(&minor, &ctx, GSS_C_NO_BUFFER);
+  }
+};
+struct MitName {
+  gss_name_t name = GSS_C_NO_NAME;
+  MitName() = default;
+  MitName(MitName&& other) noexcept : name(std::exchange(other.name, GSS_C_NO_NAME)) {}
+  MitName& operator=(MitName&& other) noexcept {
+    std::swap(name, other.name);
+    return *this;
+  }
+  ~MitName() {
+    OM_uint32 minor = 0;
+    if (name != GSS_C_NO_NAME) gss_release_name(&minor, &name);
+  }
+  std::string text() const {
+    OM_uint32 minor = 0;
+    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
+    if (gss_display_name(&minor, name, &b, nullptr) != GSS_S_COMPLETE) return "?";
+    std::string s(static_cast<const char*>(b.value), b.length);
+    gss_release_buffer(&minor, &b);
+    return s;
+  }
+};
+struct MitCred {
+  gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
+  MitCred() = default;
+  MitCred(const MitCred&) = delete;
+  MitCred& operator=(const MitCred&) = delete;
+  ~MitCred() {
+    OM_uint32 minor = 0;
+    if (cred != GSS_C_NO_CREDENTIAL) gss_release_cred(&minor, &cred);
+  }
+};
+
+// gss_channel_bindings_struct for the same bindings kerb is given.
+struct MitBindings {
+  gss_channel_bindings_struct cb{};
+  explicit MitBindings(const ChannelBindings& b) {
+    cb.initiator_addrtype = b.initiator_addrtype;
+    cb.initiator_address = buffer_of(b.initiator_address);
+    cb.acceptor_addrtype = b.acceptor_addrtype;
+    cb.acceptor_address = buffer_of(b.acceptor_address);
+    cb.application_data = buffer_of(b.application_data);
+  }
+};
+
+// A krb5.conf that is the fixture's plus [libdefaults] lines (MIT reads KRB5_CONFIG anew for
+// every krb5 context it creates).
+std::string config_with(const std::string& name, const std::string& libdefaults) {
+  std::ifstream in(env("KRB5_CONFIG"));
+  std::stringstream all;
+  all << in.rdbuf();
+  std::string text = all.str();
+  const std::string marker = "[libdefaults]\n";
+  const auto at = text.find(marker);
+  REQUIRE(at != std::string::npos);
+  text.insert(at + marker.size(), libdefaults);
+  const std::string path = scratch(name + ".conf");
+  std::ofstream(path) << text;
+  return path;
+}
+
+// Runs `body` with KRB5_CONFIG pointing elsewhere, then restores it.
+struct ConfigOverride {
+  std::string saved = env("KRB5_CONFIG");
+  explicit ConfigOverride(const std::string& path) { ::setenv("KRB5_CONFIG", path.c_str(), 1); }
+  ~ConfigOverride() { ::setenv("KRB5_CONFIG", saved.c_str(), 1); }
+};
+
+// --- the two realms' clients ------------------------------------------------------------
+
+Config load_config() {
+  auto c = Config::load_from_env();
+  if (!c) FAIL(std::string(c.error().detail()));
+  return std::move(c).value();
+}
+
+PosixKdcTransport make_transport(const Config& config) {
+  auto t = PosixKdcTransport::from_config(config);
+  if (!t) FAIL(std::string(t.error().detail()));
+  return std::move(t).value();
+}
+
+// Which session-key family a case runs with.
+struct Family {
+  const char* name;
+  const char* user;            // KERB_TEST_PASSWORD_<user>
+  std::int32_t session_etype;  // what the service ticket's session key must be
+  const char* mit_libdefaults;
+};
+
+const Family kAesSha1{"aes-sha1", "alice", 18, ""};
+const Family kAesSha2{"aes-sha2", "sha2user", 20,
+                      "    default_tkt_enctypes = aes256-cts-hmac-sha384-192 "
+                      "aes128-cts-hmac-sha256-128\n"
+                      "    default_tgs_enctypes = aes256-cts-hmac-sha384-192 "
+                      "aes128-cts-hmac-sha256-128\n"};
+
+std::string upper(std::string s) {
+  for (char& c : s)
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// kerb logs in and fetches the ticket for `service`; for aes-sha2 the policy lists only the
+// RFC 8009 enctypes, so both the TGT and the service ticket get such session keys.
+struct KerbClient {
+  Config config = load_config();
+  PosixKdcTransport transport = make_transport(config);
+  Credentials tgt;
+  Credentials ticket;
+
+  KerbClient(const Family& f, const char* service = "host/bank.test", bool forwardable = false) {
+    ClientOptions o;
+    if (f.session_etype == 20) {
+      const crypto::EncType only[] = {crypto::EncType::kAes256CtsHmacSha384_192,
+                                      crypto::EncType::kAes128CtsHmacSha256_128};
+      o.policy = must(crypto::Policy::from_list(only), "Policy::from_list");
+    }
+    Client client(transport, o);
+    AsOptions as;
+    if (forwardable) as.kdc_options = kdc_options::kForwardable;
+    tgt = must(client.login_password(principal(f.user), password(upper(f.user).c_str()), as),
+               "login_password");
+    ticket = must(client.service_ticket(tgt, principal(service)), "service_ticket");
+    REQUIRE(ticket.session_key.enctype == f.session_etype);
+  }
+};
+
+// MIT's kinit into a ccache of this test's own, selected for MIT's GSS in this thread.
+void mit_kinit(const Family& f, const std::string& ccache, bool forwardable) {
+  const std::string pw = password(upper(f.user).c_str());
+  run("printf '%s\\n' '" + pw + "' | kinit " + (forwardable ? "-f " : "") + "-c " + ccache + " " +
+      f.user + " >/dev/null");
+  OM_uint32 minor = 0;
+  REQUIRE_GSS(gss_krb5_ccache_name(&minor, ccache.c_str(), nullptr));
+}
+
+MitName import_krb5_name(const std::string& text) {
+  MitName n;
+  OM_uint32 minor = 0;
+  gss_buffer_desc b = {text.size(), const_cast<char*>(text.data())};
+  REQUIRE_GSS(
+      gss_import_name(&minor, &b, const_cast<gss_OID>(GSS_KRB5_NT_PRINCIPAL_NAME), &n.name));
+  return n;
+}
+
+// --- per-message interop ----------------------------------------------------------------
+
+ByteVector pattern(std::size_t n, std::uint8_t seed) {
+  ByteVector m(n);
+  for (std::size_t i = 0; i < n; ++i)
+    m[i] = static_cast<std::uint8_t>(seed + i * 31 + (i >> 8));
+  return m;
+}
+
+// Wrap (conf on and off) and MIC both ways between a kerb context and an MIT context, for
+// message sizes 0 .. 64 KiB; then a tampered token each way is refused.
+void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t mic_size) {
+  OM_uint32 minor = 0;
+  CHECK(kerb_ctx.mic_size() == mic_size);
+  std::uint8_t seed = 1;
+  for (std::size_t size : {0u, 1u, 100u, 4096u, 65536u}) {
+    for (bool conf : {false, true}) {
+      const ByteVector msg = pattern(size, seed++);
+      INFO("size " << size << (conf ? ", conf" : ", no conf"));
+
+      // kerb -> MIT: wrap / unwrap.
+      const ByteVector wrapped = must(kerb_ctx.wrap(msg, conf), "kerb wrap");
+      CHECK(wrapped.size() == kerb_ctx.wrap_size(size, conf));
+      gss_buffer_desc in = buffer_of(wrapped), out = GSS_C_EMPTY_BUFFER;
+      int conf_state = -1;
+      gss_qop_t qop = 0;
+      REQUIRE_GSS(gss_unwrap(&minor, mit, &in, &out, &conf_state, &qop));
+      CHECK(take(out) == msg);
+      CHECK(conf_state == (conf ? 1 : 0));
+
+      // MIT -> kerb: wrap / unwrap.
+      gss_buffer_desc plain = buffer_of(msg), sealed = GSS_C_EMPTY_BUFFER;
+      REQUIRE_GSS(
+          gss_wrap(&minor, mit, conf ? 1 : 0, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
+      const ByteVector mit_wrapped = take(sealed);
+      ByteVector buffer(mit_wrapped.size());
+      const Unwrapped u = must(kerb_ctx.unwrap(mit_wrapped, buffer), "kerb unwrap");
+      CHECK(ByteVector(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(u.length)) ==
+            msg);
+      CHECK(u.conf == conf);
+      CHECK(u.supplementary == 0);
+
+      // kerb -> MIT: MIC.
+      const ByteVector mic = must(kerb_ctx.get_mic(msg), "kerb get_mic");
+      CHECK(mic.size() == mic_size);
+      gss_buffer_desc m = buffer_of(msg), t = buffer_of(mic);
+      REQUIRE_GSS(gss_verify_mic(&minor, mit, &m, &t, &qop));
+
+      // MIT -> kerb: MIC.
+      gss_buffer_desc mit_mic = GSS_C_EMPTY_BUFFER;
+      REQUIRE_GSS(gss_get_mic(&minor, mit, GSS_C_QOP_DEFAULT, &m, &mit_mic));
+      const ByteVector mic_from_mit = take(mit_mic);
+      auto supplementary = kerb_ctx.verify_mic(msg, mic_from_mit);
+      INFO((supplementary ? "" : describe(supplementary.error())));
+      REQUIRE(supplementary.ok());
+      CHECK(*supplementary == 0);
+    }
+  }
+  // Tampering is caught both ways.
+  const ByteVector msg = pattern(64, 99);
+  ByteVector wrapped = must(kerb_ctx.wrap(msg, true), "kerb wrap");
+  wrapped[wrapped.size() - 1] ^= 1;
+  gss_buffer_desc in = buffer_of(wrapped), out = GSS_C_EMPTY_BUFFER;
+  CHECK(gss_unwrap(&minor, mit, &in, &out, nullptr, nullptr) != GSS_S_COMPLETE);
+  gss_release_buffer(&minor, &out);
+  gss_buffer_desc plain = buffer_of(msg), sealed = GSS_C_EMPTY_BUFFER;
+  int conf_state = 0;
+  REQUIRE_GSS(gss_wrap(&minor, mit, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
+  ByteVector mit_wrapped = take(sealed);
+  mit_wrapped[mit_wrapped.size() - 1] ^= 1;
+  CHECK_FALSE(kerb_ctx.unwrap(mit_wrapped).ok());
+}
+
+std::size_t mic_size_for(std::int32_t etype) {
+  return etype == 20 ? 16 + 24 : 16 + 12;  // RFC 4121 header + the enctype's checksum
+}
+
+// --- kerb initiates, MIT accepts --------------------------------------------------------
+
+struct MitAccepted {
+  OM_uint32 major = 0;
+  OM_uint32 minor = 0;
+  ByteVector output;
+  std::string initiator;
+  OM_uint32 flags = 0;
+  MitCred delegated;
+};
+
+void mit_accept(MitContext& ctx, Bytes token, MitAccepted& out,
+                const ChannelBindings* bindings = nullptr) {
+  std::optional<MitBindings> cb;
+  if (bindings != nullptr) cb.emplace(*bindings);
+  gss_buffer_desc in = buffer_of(token), output = GSS_C_EMPTY_BUFFER;
+  MitName src;
+  out.major = gss_accept_sec_context(&out.minor, &ctx.ctx, GSS_C_NO_CREDENTIAL, &in,
+                                     cb ? &cb->cb : GSS_C_NO_CHANNEL_BINDINGS, &src.name, nullptr,
+                                     &output, &out.flags, nullptr, &out.delegated.cred);
+  out.output = take(output);
+  if (out.major == GSS_S_COMPLETE) out.initiator = src.text();
+}
+
+void kerb_to_mit(const Family& f, std::uint32_t flags) {
+  KerbClient kc(f);
+  InitiatorOptions o;
+  o.flags = flags;
+  Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
+  MitContext mit;
+  MitAccepted a;
+  mit_accept(mit, init.token(), a);
+  INFO(mit_status(a.major, a.minor));
+  REQUIRE(a.major == GSS_S_COMPLETE);
+  CHECK(a.initiator == std::string(f.user) + "@" + env("KERB_TEST_REALM"));
+  if ((flags & context_flags::kMutual) != 0) {
+    CHECK((a.flags & GSS_C_MUTUAL_FLAG) != 0);
+    REQUIRE_FALSE(a.output.empty());
+    auto step = init.step(a.output);
+    INFO((step ? "" : describe(step.error())));
+    REQUIRE(step.ok());
+    CHECK(*step == Initiator::Step::kDone);
+  } else {
+    CHECK((a.flags & GSS_C_MUTUAL_FLAG) == 0);
+    CHECK(a.output.empty());
+  }
+  REQUIRE(init.established());
+  SecurityContext ctx = must(init.take_context(), "take_context");
+  exchange_messages(ctx, mit.ctx, mic_size_for(f.session_etype));
+}
+
+// --- MIT initiates, kerb accepts --------------------------------------------------------
+
+struct MitInitiator {
+  MitContext ctx;
+  MitName target = import_krb5_name("host/bank.test@" + env("KERB_TEST_REALM"));
+  OM_uint32 flags = 0;
+  OM_uint32 ret_flags = 0;
+  std::optional<MitBindings> cb;
+
+  OM_uint32 step(Bytes input, ByteVector& output, OM_uint32& minor,
+                 gss_cred_id_t cred = GSS_C_NO_CREDENTIAL) {
+    gss_buffer_desc in = buffer_of(input), out = GSS_C_EMPTY_BUFFER;
+    const OM_uint32 major = gss_init_sec_context(
+        &minor, cred, &ctx.ctx, target.name, const_cast<gss_OID>(gss_mech_krb5), flags, 0,
+        cb ? &cb->cb : GSS_C_NO_CHANNEL_BINDINGS, input.empty() ? GSS_C_NO_BUFFER : &in, nullptr,
+        &out, &ret_flags, nullptr);
+    output = take(out);
+    return major;
+  }
+};
+
+Keytab bank_keytab() {
+  return must(Keytab::open(env("KERB_TEST_KEYTAB")), "Keytab::open");
+}
+
+void mit_to_kerb(const Family& f, OM_uint32 flags) {
+  std::optional<ConfigOverride> config;
+  if (*f.mit_libdefaults != 0) config.emplace(config_with(f.name, f.mit_libdefaults));
+  mit_kinit(f, "FILE:" + scratch(std::string(f.name) + ".ccache"), false);
+  MitInitiator mi;
+  mi.flags = flags;
+  ByteVector token;
+  OM_uint32 minor = 0;
+  OM_uint32 major = mi.step({}, token, minor);
+  INFO(mit_status(major, minor));
+  REQUIRE((major == GSS_S_COMPLETE || major == GSS_S_CONTINUE_NEEDED));
+  const Keytab keytab = bank_keytab();
+  AcceptorOptions ao;
+  MemoryReplayCache cache;
+  ao.replay_cache = &cache;
+  Accepted accepted = must(accept(token, keytab, ao), "kerb accept");
+  CHECK(accepted.initiator == principal(f.user));
+  if ((flags & GSS_C_MUTUAL_FLAG) != 0) {
+    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    REQUIRE_FALSE(accepted.output_token.empty());
+    ByteVector none;
+    major = mi.step(accepted.output_token, none, minor);
+    INFO(mit_status(major, minor));
+    REQUIRE(major == GSS_S_COMPLETE);
+    CHECK(none.empty());
+  } else {
+    CHECK(major == GSS_S_COMPLETE);
+    CHECK(accepted.output_token.empty());
+  }
+  CHECK((mi.ret_flags & GSS_C_MUTUAL_FLAG) == (flags & GSS_C_MUTUAL_FLAG));
+  exchange_messages(accepted.context, mi.ctx.ctx, mic_size_for(f.session_etype));
+}
+
+}  // namespace
+
+TEST_CASE("kerb initiator, MIT acceptor: mutual authentication and messages both ways",
+          "[integration][gss][kerb-init]") {
+  const std::uint32_t flags = context_flags::kMutual | context_flags::kReplay |
+                              context_flags::kSequence | context_flags::kConf |
+                              context_flags::kInteg;
+  SECTION("aes-sha1 session key (alice)") {
+    kerb_to_mit(kAesSha1, flags);
+  }
+  SECTION("aes-sha2 session key (sha2user, policy 20,19)") {
+    kerb_to_mit(kAesSha2, flags);
+  }
+  SECTION("without mutual authentication") {
+    kerb_to_mit(kAesSha1, context_flags::kReplay | context_flags::kSequence | context_flags::kConf |
+                              context_flags::kInteg);
+  }
+}
+
+TEST_CASE("MIT initiator, kerb acceptor: mutual authentication and messages both ways",
+          "[integration][gss][mit-init]") {
+  const OM_uint32 flags = GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
+                          GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+  SECTION("aes-sha1 session key (alice)") {
+    mit_to_kerb(kAesSha1, flags);
+  }
+  SECTION("aes-sha2 session key (sha2user, default_tgs_enctypes 20 19)") {
+    mit_to_kerb(kAesSha2, flags);
+  }
+  SECTION("without mutual authentication") {
+    mit_to_kerb(kAesSha1,
+                GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+  }
+}
+
+TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][bindings]") {
+  ChannelBindings cb;
+  const ByteVector ip1 = {127, 0, 0, 1}, ip2 = {127, 0, 0, 2};
+  const std::string app = "tls-server-end-point:0123456789abcdef0123456789abcdef";
+  const ByteVector data(app.begin(), app.end());
+  cb.initiator_addrtype = GSS_C_AF_INET;
+  cb.initiator_address = ip1;
+  cb.acceptor_addrtype = GSS_C_AF_INET;
+  cb.acceptor_address = ip2;
+  cb.application_data = data;
+  ChannelBindings other = cb;
+  const ByteVector data2 = {'x'};
+  other.application_data = data2;
+
+  SECTION("kerb initiator, MIT acceptor") {
+    KerbClient kc(kAesSha1);
+    InitiatorOptions o;
+    o.channel_bindings = cb;
+    {
+      Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
+      MitContext mit;
+      MitAccepted a;
+      mit_accept(mit, init.token(), a, &cb);
+      INFO(mit_status(a.major, a.minor));
+      REQUIRE(a.major == GSS_S_COMPLETE);
+      REQUIRE(init.step(a.output).ok());
+    }
+    {
+      Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
+      MitContext mit;
+      MitAccepted a;
+      mit_accept(mit, init.token(), a, &other);
+      INFO(mit_status(a.major, a.minor));
+      CHECK(GSS_ERROR(a.major) == GSS_S_BAD_BINDINGS);
+    }
+  }
+  SECTION("MIT initiator, kerb acceptor") {
+    mit_kinit(kAesSha1, "FILE:" + scratch("bindings.ccache"), false);
+    const Keytab keytab = bank_keytab();
+    for (bool match : {true, false}) {
+      MitInitiator mi;
+      mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+      mi.cb.emplace(cb);
+      ByteVector token;
+      OM_uint32 minor = 0;
+      const OM_uint32 major = mi.step({}, token, minor);
+      INFO(mit_status(major, minor));
+      REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+      AcceptorOptions ao;
+      ao.channel_bindings = match ? cb : other;
+      auto accepted = accept(token, keytab, ao);
+      if (match) {
+        INFO((accepted ? "" : describe(accepted.error())));
+        REQUIRE(accepted.ok());
+        ByteVector none;
+        CHECK(mi.step(accepted->output_token, none, minor) == GSS_S_COMPLETE);
+      } else {
+        REQUIRE_FALSE(accepted.ok());
+        CHECK(accepted.error().code() == major_status::kBadBindings);
+      }
+    }
+  }
+}
+
+TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works",
+          "[integration][gss][deleg]") {
+  SECTION("kerb delegates its forwardable TGT to MIT's acceptor") {
+    KerbClient kc(kAesSha1, "host/bank.test", true);
+    REQUIRE((kc.tgt.ticket_flags & ticket_flags::kForwardable) != 0);
+    InitiatorOptions o;
+    o.flags |= context_flags::kDeleg;
+    o.delegated_tgt = &kc.tgt;
+    Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
+    MitContext mit;
+    MitAccepted a;
+    mit_accept(mit, init.token(), a);
+    INFO(mit_status(a.major, a.minor));
+    REQUIRE(a.major == GSS_S_COMPLETE);
+    CHECK((a.flags & GSS_C_DELEG_FLAG) != 0);
+    REQUIRE(a.delegated.cred != GSS_C_NO_CREDENTIAL);
+    REQUIRE(init.step(a.output).ok());
+
+    // MIT uses the delegated TGT to reach bank/bank.test, and kerb's acceptor sees alice.
+    MitInitiator onward;
+    onward.target = import_krb5_name("bank/bank.test@" + env("KERB_TEST_REALM"));
+    onward.flags = GSS_C_MUTUAL_FLAG;
+    ByteVector token;
+    OM_uint32 minor = 0;
+    const OM_uint32 major = onward.step({}, token, minor, a.delegated.cred);
+    INFO(mit_status(major, minor));
+    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    const Keytab keytab = bank_keytab();
+    Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
+    CHECK(accepted.initiator == principal("alice"));
+  }
+  SECTION("MIT delegates to kerb's acceptor, and kerb's client uses the TGT") {
+    mit_kinit(kAesSha1, "FILE:" + scratch("deleg.ccache"), true);
+    MitInitiator mi;
+    mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+    ByteVector token;
+    OM_uint32 minor = 0;
+    OM_uint32 major = mi.step({}, token, minor);
+    INFO(mit_status(major, minor));
+    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    const Keytab keytab = bank_keytab();
+    Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
+    CHECK((accepted.flags & context_flags::kDeleg) != 0);
+    REQUIRE(accepted.delegated.has_value());
+    const Credentials& d = *accepted.delegated;
+    CHECK(d.client == principal("alice"));
+    CHECK(d.server == principal("krbtgt/" + env("KERB_TEST_REALM")));
+    CHECK((d.ticket_flags & ticket_flags::kForwarded) != 0);
+    ByteVector none;
+    major = mi.step(accepted.output_token, none, minor);
+    REQUIRE(major == GSS_S_COMPLETE);
+    CHECK((mi.ret_flags & GSS_C_DELEG_FLAG) != 0);
+
+    Config config = load_config();
+    PosixKdcTransport transport = make_transport(config);
+    Client client(transport);
+    const Credentials bank =
+        must(client.service_ticket(d, principal("bank/bank.test")), "service_ticket");
+    CHECK(bank.client == principal("alice"));
+  }
+}
+
+TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]") {
+  SECTION("kerb's acceptor refuses a replay; MIT's initiator reads KRB_AP_ERR_REPEAT") {
+    mit_kinit(kAesSha1, "FILE:" + scratch("errors.ccache"), false);
+    MitInitiator mi;
+    mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+    ByteVector token;
+    OM_uint32 minor = 0;
+    REQUIRE(mi.step({}, token, minor) == GSS_S_CONTINUE_NEEDED);
+    const Keytab keytab = bank_keytab();
+    MemoryReplayCache cache;
+    AcceptorOptions ao;
+    ao.replay_cache = &cache;
+    REQUIRE(accept(token, keytab, ao).ok());
+    auto replay = accept(token, keytab, ao);
+    REQUIRE_FALSE(replay.ok());
+    CHECK(replay.error().code() == error_code::kKrbApErrRepeat);
+    const ByteVector error =
+        must(error_token(replay.error(), principal("host/bank.test")), "error_token");
+    ByteVector none;
+    const OM_uint32 major = mi.step(error, none, minor);
+    INFO(mit_status(major, minor));
+    CHECK(GSS_ERROR(major) == GSS_S_FAILURE);
+    CHECK(static_cast<krb5_error_code>(minor) == KRB5KRB_AP_ERR_REPEAT);
+  }
+  SECTION("MIT's acceptor refuses a replay; kerb's initiator reads its KRB-ERROR") {
+    KerbClient kc(kAesSha1);
+    Initiator init = must(Initiator::start(kc.ticket, {}, ApContext{}), "Initiator::start");
+    {
+      MitContext mit;
+      MitAccepted a;
+      mit_accept(mit, init.token(), a);
+      REQUIRE(a.major == GSS_S_COMPLETE);
+    }
+    MitContext mit;
+    MitAccepted a;
+    mit_accept(mit, init.token(), a);
+    INFO(mit_status(a.major, a.minor));
+    REQUIRE(GSS_ERROR(a.major) != 0);
+    REQUIRE_FALSE(a.output.empty());
+    auto step = init.step(a.output);
+    REQUIRE_FALSE(step.ok());
+    INFO(describe(step.error()));
+    CHECK(step.error().category() == ErrorCategory::kKdc);
+    CHECK(step.error().code() == error_code::kKrbApErrRepeat);
+  }
+}
