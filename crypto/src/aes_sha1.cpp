@@ -7,25 +7,32 @@ namespace {
 
 // DK(base, constant) = random-to-key(DR(base, constant)), RFC 3961 §5.1: DR encrypts the
 // n-folded constant and keeps feeding each output block back in until k bits are produced.
+// Here `block` holds the n-folded constant (and is wiped), and `base` is the base key's
+// schedule, set up once for all of a derivation's constants.
+void dr(const BlockCipher& base, std::uint8_t* block, MutBytes out) noexcept {
+  for (std::size_t off = 0; off < out.size(); off += kBlockSize) {
+    base.encrypt_block(block, block);
+    const std::size_t take = out.size() - off < kBlockSize ? out.size() - off : kBlockSize;
+    std::memcpy(out.data() + off, block, take);
+  }
+  secure_wipe(block, kBlockSize);
+}
+
 void dk(Bytes base, Bytes constant, MutBytes out) noexcept {
   BlockCipher cipher;
   cipher.setup(BlockCipher::Kind::kAes, base);
   std::uint8_t block[kBlockSize];
   nfold(constant, MutBytes(block, kBlockSize));
-  for (std::size_t off = 0; off < out.size(); off += kBlockSize) {
-    cipher.encrypt_block(block, block);
-    const std::size_t take = out.size() - off < kBlockSize ? out.size() - off : kBlockSize;
-    std::memcpy(out.data() + off, block, take);
-  }
-  secure_wipe(block, sizeof(block));
-  secure_wipe(&cipher, sizeof(cipher));
+  dr(cipher, block, out);
+  cipher.wipe();
 }
 
-void dk_usage(Bytes base, std::uint32_t usage, std::uint8_t tag, MutBytes out) noexcept {
-  std::uint8_t constant[5];
-  store_be32(usage, constant);
-  constant[4] = tag;
-  dk(base, Bytes(constant, 5), out);
+// DK(base, usage | tag) with the usage's n-fold shared between tags (see UsageFold).
+void dk_usage(const BlockCipher& base, const UsageFold& fold, std::uint8_t tag,
+              MutBytes out) noexcept {
+  std::uint8_t block[kBlockSize];
+  fold.constant(tag, block);
+  dr(base, block, out);
 }
 
 constexpr std::size_t kMacSize = 12;  // HMAC-SHA1-96, RFC 3962 §6
@@ -48,22 +55,31 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
+// RFC 3961 §5.3: Ke = DK(key, usage | 0xAA), Ki = DK(key, usage | 0x55), both under one
+// schedule of the base key and one n-fold of the usage.
 void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
+  BlockCipher base;
+  base.setup(BlockCipher::Kind::kAes, key);
+  const UsageFold fold(usage);
   std::uint8_t k[32];
   MutBytes kb(k, p.info.key_size);
-  dk_usage(key, usage, kKeTag, kb);
+  dk_usage(base, fold, kKeTag, kb);
   out.ke.setup(BlockCipher::Kind::kAes, kb);
-  dk_usage(key, usage, kKiTag, kb);
+  dk_usage(base, fold, kKiTag, kb);
   out.ki.setup_hmac(HashKind::kSha1, kb, kMacSize);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
+  BlockCipher base;
+  base.setup(BlockCipher::Kind::kAes, key);
   std::uint8_t k[32];
   MutBytes kb(k, p.info.key_size);
-  dk_usage(key, usage, kKcTag, kb);
+  dk_usage(base, UsageFold(usage), kKcTag, kb);
   out.kc.setup_hmac(HashKind::kSha1, kb, kMacSize);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {
@@ -87,7 +103,7 @@ void prf(const Profile& p, Bytes key, Bytes prefix, Bytes input, std::uint8_t* o
   BlockCipher cipher;
   cipher.setup(BlockCipher::Kind::kAes, Bytes(kp, p.info.key_size));
   cipher.encrypt_block(digest, out);  // one block: CTS is plain ECB with a zero IV
-  secure_wipe(&cipher, sizeof(cipher));
+  cipher.wipe();
   secure_wipe(kp, sizeof(kp));
   secure_wipe(digest, sizeof(digest));
 }

@@ -22,10 +22,8 @@ std::size_t mac_key_size(const Profile& p) noexcept {
 // RFC 8009 §3: KDF-HMAC-SHA2(key, label, [context,] k) =
 //   k-truncate(HMAC(key, 0x00000001 | label | 0x00 | context | k)), k in bits, big-endian.
 // Every use needs at most one hash output, so only i = 1 is ever computed.
-void kdf(HashKind h, Bytes key, Bytes label, Bytes context1, Bytes context2,
-         MutBytes out) noexcept {
-  Hmac hmac;
-  hmac.setup(h, key);
+// `hmac` is keyed with the base key once for all its derivations.
+void kdf(const Hmac& hmac, Bytes label, Bytes context1, Bytes context2, MutBytes out) noexcept {
   static constexpr std::uint8_t kOne[4] = {0, 0, 0, 1};
   static constexpr std::uint8_t kZero[1] = {0};
   std::uint8_t bits[4];
@@ -34,19 +32,25 @@ void kdf(HashKind h, Bytes key, Bytes label, Bytes context1, Bytes context2,
   hmac.mac({kOne, label, kZero, context1, context2, Bytes(bits, 4)}, full);
   std::memcpy(out.data(), full, out.size());
   secure_wipe(full, sizeof(full));
-  secure_wipe(&hmac, sizeof(hmac));
+}
+
+void kdf(HashKind h, Bytes key, Bytes label, Bytes context1, Bytes context2,
+         MutBytes out) noexcept {
+  Hmac hmac;
+  hmac.setup(h, key);
+  kdf(hmac, label, context1, context2, out);
+  hmac.wipe();
 }
 
 void derive_key(const Profile& p, Bytes base, Bytes constant, MutBytes out) {
   kdf(hash_of(p), base, constant, {}, {}, out);
 }
 
-void kdf_usage(const Profile& p, Bytes base, std::uint32_t usage, std::uint8_t tag,
-               MutBytes out) noexcept {
+void kdf_usage(const Hmac& base, std::uint32_t usage, std::uint8_t tag, MutBytes out) noexcept {
   std::uint8_t label[5];
   store_be32(usage, label);
   label[4] = tag;
-  kdf(hash_of(p), base, Bytes(label, 5), {}, {}, out);
+  kdf(base, Bytes(label, 5), {}, {}, out);
 }
 
 // RFC 8009 §4: saltp = enctype-name | 0x00 | salt;
@@ -65,27 +69,30 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
+// RFC 8009 §5: Ke = KDF(key, usage | 0xAA), Ki = KDF(key, usage | 0x55), both under one HMAC
+// keyed with the base key.
 void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
+  Hmac base;
+  base.setup(hash_of(p), key);
   std::uint8_t k[32];
   MutBytes ke(k, p.info.key_size);
-  kdf_usage(p, key, usage, kKeTag, ke);
+  kdf_usage(base, usage, kKeTag, ke);
   out.ke.setup(kAes, ke);
   MutBytes ki(k, mac_key_size(p));
-  kdf_usage(p, key, usage, kKiTag, ki);
+  kdf_usage(base, usage, kKiTag, ki);
   out.ki.setup_hmac(hash_of(p), ki, p.info.mac_size);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 // RFC 8009 §5: C = E(Ke, N | plaintext, iv = 0); H = h-trunc(HMAC(Ki, iv | C)); out = C | H.
 Result<std::size_t> encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out, Random& random) {
   const std::size_t n = plaintext.size();
   MutBytes body = out.first(kBlockSize + n);
-  KERB_TRY_VOID(random.fill(body.first(kBlockSize)));
-  if (n > 0) std::memcpy(body.data() + kBlockSize, plaintext.data(), n);
-  cts_encrypt(u.ke, kZeroIv, body, body);
+  KERB_TRY_VOID(random.fill(body.first(kBlockSize)));  // N, the confounder
+  cts_encrypt_split(u.ke, body.data(), plaintext, body);
   Mac::Ctx mac(u.ki);
-  mac.update(kZeroIv);
-  mac.update(body);
+  mac.update_joined(kZeroIv, body);
   mac.finish(out.data() + body.size());
   return out.size();
 }
@@ -97,8 +104,7 @@ Result<std::size_t> decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out) 
   std::uint8_t mac[kMaxDigest];
   {
     Mac::Ctx ctx(u.ki);
-    ctx.update(kZeroIv);
-    ctx.update(body);
+    ctx.update_joined(kZeroIv, body);
     ctx.finish(mac);
   }
   const bool good = constant_time_equal(Bytes(mac, u.ki.out_size), ciphertext.subspan(body.size()));
@@ -114,11 +120,14 @@ Result<std::size_t> decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out) 
 }
 
 void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
+  Hmac base;
+  base.setup(hash_of(p), key);
   std::uint8_t k[32];
   MutBytes kc(k, mac_key_size(p));
-  kdf_usage(p, key, usage, kKcTag, kc);
+  kdf_usage(base, usage, kKcTag, kc);
   out.kc.setup_hmac(hash_of(p), kc, p.info.checksum_size);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {

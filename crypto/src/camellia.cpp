@@ -10,9 +10,8 @@ constexpr auto kCamellia = BlockCipher::Kind::kCamellia;
 
 // RFC 6803 §2: K(0) = zeros; K(i) = CMAC(key, K(i-1) | i | constant | 0x00 | k);
 // DR = k-truncate(K(1) | K(2) | ...); i and k (output bits) are 32-bit big-endian.
-void kdf_feedback_cmac(Bytes base, Bytes constant, MutBytes out) noexcept {
-  Cmac cmac;
-  cmac.setup(kCamellia, base);
+// `cmac` is keyed with the base key once for all its derivations.
+void kdf_feedback_cmac(const Cmac& cmac, Bytes constant, MutBytes out) noexcept {
   std::uint8_t k[kBlockSize] = {};
   std::uint8_t bits[4];
   store_be32(static_cast<std::uint32_t>(8 * out.size()), bits);
@@ -26,14 +25,20 @@ void kdf_feedback_cmac(Bytes base, Bytes constant, MutBytes out) noexcept {
     std::memcpy(out.data() + off, k, take);
   }
   secure_wipe(k, sizeof(k));
-  secure_wipe(&cmac, sizeof(cmac));
+}
+
+void kdf_feedback_cmac(Bytes base, Bytes constant, MutBytes out) noexcept {
+  Cmac cmac;
+  cmac.setup(kCamellia, base);
+  kdf_feedback_cmac(cmac, constant, out);
+  cmac.wipe();
 }
 
 void derive_key(const Profile&, Bytes base, Bytes constant, MutBytes out) {
   kdf_feedback_cmac(base, constant, out);
 }
 
-void kdf_usage(Bytes base, std::uint32_t usage, std::uint8_t tag, MutBytes out) noexcept {
+void kdf_usage(const Cmac& base, std::uint32_t usage, std::uint8_t tag, MutBytes out) noexcept {
   std::uint8_t constant[5];
   store_be32(usage, constant);
   constant[4] = tag;
@@ -58,22 +63,29 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
+// RFC 6803 §2: Ke and Ki both come from CMAC under the base key, keyed once here.
 void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
+  Cmac base;
+  base.setup(kCamellia, key);
   std::uint8_t k[32];
   MutBytes kb(k, p.info.key_size);
-  kdf_usage(key, usage, kKeTag, kb);
+  kdf_usage(base, usage, kKeTag, kb);
   out.ke.setup(kCamellia, kb);
-  kdf_usage(key, usage, kKiTag, kb);
+  kdf_usage(base, usage, kKiTag, kb);
   out.ki.setup_cmac(kCamellia, kb);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
+  Cmac base;
+  base.setup(kCamellia, key);
   std::uint8_t k[32];
   MutBytes kb(k, p.info.key_size);
-  kdf_usage(key, usage, kKcTag, kb);
+  kdf_usage(base, usage, kKcTag, kb);
   out.kc.setup_cmac(kCamellia, kb);
   secure_wipe(k, sizeof(k));
+  base.wipe();
 }
 
 void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {

@@ -26,6 +26,12 @@ void Cmac::setup(BlockCipher::Kind k, Bytes key) noexcept {
   secure_wipe(l, sizeof(l));
 }
 
+void Cmac::wipe() noexcept {
+  cipher.wipe();
+  secure_wipe(k1, sizeof(k1));
+  secure_wipe(k2, sizeof(k2));
+}
+
 void Cmac::Ctx::update(Bytes data) noexcept {
   const std::uint8_t* p = data.data();
   std::size_t n = data.size();

@@ -4,36 +4,27 @@
 #include "internal.hpp"
 
 namespace kerb::crypto::detail {
-namespace {
-
-symmetric_key* ltc(const BlockCipher::Schedule& s) noexcept {
-  // See BlockCipher: each cipher's functions only touch their own member at offset 0.
-  return reinterpret_cast<symmetric_key*>(const_cast<BlockCipher::Schedule*>(&s));
-}
-
-}  // namespace
 
 void BlockCipher::setup(Kind k, Bytes key) noexcept {
   kind = k;
   int keylen = static_cast<int>(key.size());
-  int rc = (k == Kind::kAes) ? rijndael_setup(key.data(), keylen, 0, ltc(schedule))
-                             : camellia_setup(key.data(), keylen, 0, ltc(schedule));
+  int rc = (k == Kind::kAes) ? rijndael_setup(key.data(), keylen, 0, ltc())
+                             : camellia_setup(key.data(), keylen, 0, ltc());
   // Key sizes come from the profile table, never from input; a failure is a bug.
   if (rc != CRYPT_OK) std::abort();
 }
 
-void BlockCipher::encrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
-  if (kind == Kind::kAes)
-    rijndael_ecb_encrypt(in, out, ltc(schedule));
-  else
-    camellia_ecb_encrypt(in, out, ltc(schedule));
-}
-
-void BlockCipher::decrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
-  if (kind == Kind::kAes)
-    rijndael_ecb_decrypt(in, out, ltc(schedule));
-  else
-    camellia_ecb_decrypt(in, out, ltc(schedule));
+void BlockCipher::wipe() noexcept {
+  switch (kind) {
+    case Kind::kAes:
+      secure_wipe(&schedule.aes, sizeof(schedule.aes));
+      break;
+    case Kind::kCamellia:
+      secure_wipe(&schedule.camellia, sizeof(schedule.camellia));
+      break;
+    case Kind::kNone:
+      break;
+  }
 }
 
 // CBC-CS3: ordinary CBC up to the last two blocks; then the final (possibly partial) block is
@@ -52,11 +43,16 @@ void cts_encrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
   }
   const std::size_t tail = ((n - 1) % kBlockSize) + 1;  // 1..16 bytes in the final block
   const std::size_t head = n - tail - kBlockSize;       // bytes before the last two blocks
+  // Each block is chained and encrypted where it lands in `out` (xor_block reads both inputs
+  // before writing, so in == out is fine), and chains from there.
+  const std::uint8_t* chain = prev;
   for (std::size_t off = 0; off < head; off += kBlockSize) {
-    xor_block(prev, prev, in.data() + off);
-    cipher.encrypt_block(prev, prev);
-    std::memcpy(out.data() + off, prev, kBlockSize);
+    std::uint8_t* block = out.data() + off;
+    xor_block(block, chain, in.data() + off);
+    cipher.encrypt_block(block, block);
+    chain = block;
   }
+  if (chain != prev) std::memcpy(prev, chain, kBlockSize);
   std::uint8_t x[kBlockSize];
   std::uint8_t last[kBlockSize] = {};
   std::memcpy(last, in.data() + head + kBlockSize, tail);  // read before out may overwrite
@@ -85,12 +81,23 @@ void cts_decrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
   }
   const std::size_t tail = ((n - 1) % kBlockSize) + 1;
   const std::size_t head = n - tail - kBlockSize;
-  for (std::size_t off = 0; off < head; off += kBlockSize) {
-    std::uint8_t c[kBlockSize];
-    std::memcpy(c, in.data() + off, kBlockSize);  // keep ciphertext: in may equal out
-    cipher.decrypt_block(c, tmp);
-    xor_block(out.data() + off, tmp, prev);
-    std::memcpy(prev, c, kBlockSize);
+  if (in.data() != out.data()) {
+    // Separate buffers: chain straight from the previous ciphertext block in `in`.
+    const std::uint8_t* chain = prev;
+    for (std::size_t off = 0; off < head; off += kBlockSize) {
+      cipher.decrypt_block(in.data() + off, tmp);
+      xor_block(out.data() + off, tmp, chain);
+      chain = in.data() + off;
+    }
+    if (chain != prev) std::memcpy(prev, chain, kBlockSize);
+  } else {
+    for (std::size_t off = 0; off < head; off += kBlockSize) {
+      std::uint8_t c[kBlockSize];
+      std::memcpy(c, in.data() + off, kBlockSize);  // keep ciphertext: in is overwritten
+      cipher.decrypt_block(c, tmp);
+      xor_block(out.data() + off, tmp, prev);
+      std::memcpy(prev, c, kBlockSize);
+    }
   }
   // Y = in[head..+16] encrypts the padded last block; in[head+16..] holds X's first `tail` bytes.
   std::uint8_t x[kBlockSize];
@@ -106,6 +113,23 @@ void cts_decrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
   secure_wipe(tmp, sizeof(tmp));
   secure_wipe(x, sizeof(x));
   secure_wipe(z, sizeof(z));
+}
+
+void cts_encrypt_split(const BlockCipher& cipher, const std::uint8_t* conf, Bytes plaintext,
+                       MutBytes out) noexcept {
+  static constexpr std::uint8_t kZeroIv[kBlockSize] = {};
+  if (plaintext.size() <= kBlockSize) {
+    // The confounder block takes part in ciphertext stealing; encrypt via a small buffer.
+    std::uint8_t tmp[2 * kBlockSize];
+    std::memcpy(tmp, conf, kBlockSize);
+    if (!plaintext.empty()) std::memcpy(tmp + kBlockSize, plaintext.data(), plaintext.size());
+    cts_encrypt(cipher, kZeroIv, Bytes(tmp, out.size()), out);
+    secure_wipe(tmp, sizeof(tmp));
+    return;
+  }
+  // The confounder is an ordinary CBC block (IV zero); the rest chains from its ciphertext.
+  cipher.encrypt_block(conf, out.data());
+  cts_encrypt(cipher, out.data(), plaintext, out.subspan(kBlockSize));
 }
 
 void cts_decrypt_split(const BlockCipher& cipher, Bytes in, std::uint8_t* conf,

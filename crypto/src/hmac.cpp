@@ -1,4 +1,6 @@
 // Hashes on libtomcrypt and HMAC (RFC 2104) with precomputed pad states.
+#include <new>
+
 #include "internal.hpp"
 
 namespace kerb::crypto::detail {
@@ -61,25 +63,42 @@ void hash(HashKind kind, Bytes data, std::uint8_t* digest) noexcept {
 void Hmac::setup(HashKind k, Bytes key) noexcept {
   kind = k;
   const HashAlg& alg = hash_alg(k);
-  std::uint8_t block[kMaxBlock] = {};
+  // K0 (RFC 2104 §2: long keys are hashed first, short ones zero-padded) XOR ipad, built and
+  // then flipped to XOR opad 8 bytes at a time.
+  alignas(8) std::uint8_t pad[kMaxBlock];
+  std::size_t used = key.size();
   if (key.size() > alg.block_size) {
-    hash(k, key, block);  // RFC 2104 §2: long keys are hashed first
+    hash(k, key, pad);
+    used = alg.digest_size;
   } else if (!key.empty()) {
-    std::memcpy(block, key.data(), key.size());
+    std::memcpy(pad, key.data(), key.size());
   }
-  std::uint8_t pad[kMaxBlock];
-  for (std::size_t i = 0; i < alg.block_size; ++i)
-    pad[i] = block[i] ^ 0x36;
+  std::memset(pad + used, 0, alg.block_size - used);
+  constexpr std::uint64_t kIpad = 0x3636363636363636u;
+  constexpr std::uint64_t kFlip = kIpad ^ 0x5c5c5c5c5c5c5c5cu;  // ipad -> opad
+  auto xor_pad = [&](std::uint64_t x) {
+    for (std::size_t i = 0; i < alg.block_size; i += 8) {
+      std::uint64_t w;
+      std::memcpy(&w, pad + i, 8);
+      w ^= x;
+      std::memcpy(pad + i, &w, 8);
+    }
+  };
+  xor_pad(kIpad);
   alg.init(reinterpret_cast<hash_state*>(&inner));
   alg.process(reinterpret_cast<hash_state*>(&inner), pad,
               static_cast<unsigned long>(alg.block_size));
-  for (std::size_t i = 0; i < alg.block_size; ++i)
-    pad[i] = block[i] ^ 0x5c;
+  xor_pad(kFlip);
   alg.init(reinterpret_cast<hash_state*>(&outer));
   alg.process(reinterpret_cast<hash_state*>(&outer), pad,
               static_cast<unsigned long>(alg.block_size));
-  secure_wipe(block, sizeof(block));
-  secure_wipe(pad, sizeof(pad));
+  secure_wipe(pad, alg.block_size);
+}
+
+void Hmac::wipe() noexcept {
+  const std::size_t n = hash_alg(kind).state_size;
+  secure_wipe(&inner, n);
+  secure_wipe(&outer, n);
 }
 
 void Hmac::Ctx::finish(std::uint8_t* mac) noexcept {
@@ -102,6 +121,7 @@ void Hmac::mac(std::initializer_list<Bytes> parts, std::uint8_t* out) const noex
 
 void Mac::setup_hmac(HashKind h, Bytes key, std::size_t size) noexcept {
   kind = Kind::kHmac;
+  new (&hmac) Hmac;
   hmac.setup(h, key);
   out_size = static_cast<std::uint8_t>(size);
 }
@@ -111,6 +131,14 @@ void Mac::setup_cmac(BlockCipher::Kind c, Bytes key) noexcept {
   new (&cmac) Cmac;
   cmac.setup(c, key);
   out_size = kBlockSize;
+}
+
+void Mac::wipe() noexcept {
+  if (kind == Kind::kHmac) {
+    hmac.wipe();
+  } else {
+    cmac.wipe();
+  }
 }
 
 Mac::Ctx::Ctx(const Mac& m) noexcept : m_(m) {
@@ -132,6 +160,17 @@ void Mac::Ctx::update(Bytes data) noexcept {
     h.update(data);
   else
     c.update(data);
+}
+
+void Mac::Ctx::update_joined(Bytes prefix, Bytes data) noexcept {
+  std::uint8_t first[128];
+  const std::size_t room = sizeof(first) - prefix.size();
+  const std::size_t head = data.size() < room ? data.size() : room;
+  if (!prefix.empty()) std::memcpy(first, prefix.data(), prefix.size());
+  if (head > 0) std::memcpy(first + prefix.size(), data.data(), head);
+  update(Bytes(first, prefix.size() + head));
+  update(data.subspan(head));
+  secure_wipe(first, prefix.size() + head);
 }
 
 void Mac::Ctx::finish(std::uint8_t* mac) noexcept {

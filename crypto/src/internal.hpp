@@ -50,7 +50,7 @@ inline void xor_block(std::uint8_t* dst, const std::uint8_t* a, const std::uint8
 // cipher's schedule) but touch only their own member, which sits at offset 0. We hold just
 // the member we need so a UsageKey stays around 1 KiB instead of 4+ KiB.
 struct BlockCipher {
-  enum class Kind : std::uint8_t { kAes, kCamellia };
+  enum class Kind : std::uint8_t { kAes, kCamellia, kNone };
   union Schedule {
     rijndael_key aes;
     camellia_key camellia;
@@ -59,8 +59,26 @@ struct BlockCipher {
   Kind kind;
 
   void setup(Kind k, Bytes key) noexcept;
-  void encrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept;
-  void decrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept;
+  // Wipes the active schedule (not the whole union).
+  void wipe() noexcept;
+  // Inline: CTS calls these once per block.
+  void encrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
+    if (kind == Kind::kAes)
+      rijndael_ecb_encrypt(in, out, ltc());
+    else
+      camellia_ecb_encrypt(in, out, ltc());
+  }
+  void decrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
+    if (kind == Kind::kAes)
+      rijndael_ecb_decrypt(in, out, ltc());
+    else
+      camellia_ecb_decrypt(in, out, ltc());
+  }
+  // libtomcrypt's view of the schedule: each cipher's functions only touch their own member,
+  // at offset 0 of its symmetric_key union (see above). They take it non-const but only read.
+  symmetric_key* ltc() const noexcept {
+    return reinterpret_cast<symmetric_key*>(const_cast<Schedule*>(&schedule));
+  }
 };
 
 // CBC with ciphertext stealing, RFC 3962 §5 (CBC-CS3: the last two blocks are always
@@ -131,6 +149,8 @@ struct Hmac {
 
   void setup(HashKind k, Bytes key) noexcept;
   std::size_t digest_size() const noexcept { return hash_alg(kind).digest_size; }
+  // Wipes the pad states (the bytes of each that the hash uses).
+  void wipe() noexcept;
 
   class Ctx {
    public:
@@ -152,6 +172,7 @@ struct Cmac {
   std::uint8_t k2[kBlockSize];
 
   void setup(BlockCipher::Kind k, Bytes key) noexcept;
+  void wipe() noexcept;
 
   class Ctx {
    public:
@@ -181,9 +202,12 @@ struct Mac {
   Kind kind;
   std::uint8_t out_size;  // bytes kept (RFC 3962's 96-bit truncation etc.)
 
-  Mac() noexcept : hmac{}, kind(Kind::kHmac), out_size(0) {}
+  // Leaves the union unset: setup_hmac/setup_cmac write it (no ~1 KiB zeroing per derive).
+  Mac() noexcept : kind(Kind::kHmac), out_size(0) {}
   void setup_hmac(HashKind h, Bytes key, std::size_t size) noexcept;
   void setup_cmac(BlockCipher::Kind c, Bytes key) noexcept;
+  // Wipes the key material setup_* wrote.
+  void wipe() noexcept;
 
   class Ctx {
    public:
@@ -192,6 +216,11 @@ struct Mac {
     Ctx(const Ctx&) = delete;
     Ctx& operator=(const Ctx&) = delete;
     void update(Bytes data) noexcept;
+    // update(prefix | data) for a short prefix (<= 64 bytes) that is not contiguous with
+    // data: the two are joined in one 128-byte piece so that the rest of data reaches the
+    // hash block-aligned and is compressed in place, not copied block by block into
+    // libtomcrypt's buffer (128 is a multiple of every block size here).
+    void update_joined(Bytes prefix, Bytes data) noexcept;
     void finish(std::uint8_t* mac) noexcept;  // out_size bytes
    private:
     const Mac& m_;
@@ -205,6 +234,21 @@ struct Mac {
 // ---- n-fold (RFC 3961 §5.1) and PBKDF2 (RFC 2898 §5.2) --------------------------------------
 void nfold(Bytes in, MutBytes out) noexcept;
 
+// The RFC 3961 §5.3 derivation constants n-fold(usage | tag) for a 16-byte block, for several
+// tags of one usage. n-fold is a one's-complement sum (arithmetic mod 2^128 - 1) of rotated
+// copies, which is linear in the input bits, so
+//   n-fold(usage | tag) = n-fold(usage | 0x00) +' n-fold(0x00000000 | tag):
+// the usage part is folded once here and the Kc/Ke/Ki tag parts are compile-time constants.
+class UsageFold {
+ public:
+  explicit UsageFold(std::uint32_t usage) noexcept;
+  void constant(std::uint8_t tag, std::uint8_t* out) const noexcept;  // writes 16 bytes
+
+ private:
+  std::uint64_t hi_;
+  std::uint64_t lo_;
+};
+
 // PBKDF2 with HMAC-`kind`; the salt is the concatenation salt_prefix | salt (RFC 8009 §4
 // prefixes the enctype name).
 void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt, std::uint32_t iterations,
@@ -213,16 +257,31 @@ void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt, std::u
 // ---- Profiles -------------------------------------------------------------------------------
 struct Profile;
 
-// Derived state behind UsageKey (lives in its fixed storage).
+// Derived state behind UsageKey (lives in its fixed storage), or on the stack of the one-shot
+// encrypt()/decrypt(). Only the header is set before derive_usage; wipe() clears what the
+// derivation wrote.
 struct UsageImpl {
   const Profile* profile;
   std::uint32_t usage;
-  BlockCipher ke;  // unused by rc4-hmac
+  BlockCipher ke;  // unused by rc4-hmac (kind kNone)
   Mac ki;          // rc4-hmac: HMAC-MD5 keyed with K1
   // rc4-hmac under usage 9 only: K1 for message type 8, tried when decryption fails (some
   // Windows KDCs encrypt the subkey TGS-REP part with 8; MIT accepts both).
   bool has_fallback_k1;
   std::uint8_t fallback_k1[16];
+
+  // Sets the header for a derivation by p (nothing else is touched).
+  void start(const Profile& p, std::uint32_t u) noexcept {
+    profile = &p;
+    usage = u;
+    ke.kind = BlockCipher::Kind::kNone;
+    has_fallback_k1 = false;
+  }
+  void wipe() noexcept {
+    ke.wipe();
+    ki.wipe();
+    if (has_fallback_k1) secure_wipe(fallback_k1, sizeof(fallback_k1));
+  }
 };
 
 // Derived state behind ChecksumKey.
@@ -241,6 +300,7 @@ struct Profile {
   // The profile's key derivation (RFC 3961 §5.1 DK, RFC 8009 §3 KDF-HMAC-SHA2, RFC 6803 §2
   // KDF-FEEDBACK-CMAC) producing out.size() bytes; nullptr for rc4-hmac.
   void (*derive_key)(const Profile& p, Bytes base, Bytes constant, MutBytes out);
+  // Fills out.ke/ki (and the rc4 fallback) after out.start().
   void (*derive_usage)(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out);
   Result<std::size_t> (*encrypt)(const UsageImpl& u, Bytes plaintext, MutBytes out, Random& random);
   Result<std::size_t> (*decrypt)(const UsageImpl& u, Bytes ciphertext, MutBytes out);
@@ -272,6 +332,11 @@ Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, Mut
 // rest in `plaintext` (which is exactly in.size() - 16 bytes).
 void cts_decrypt_split(const BlockCipher& cipher, Bytes in, std::uint8_t* conf,
                        MutBytes plaintext) noexcept;
+// The inverse: CTS-encrypts conf(16) | plaintext with the default (zero) state into `out`
+// (exactly 16 + plaintext.size() bytes), reading the plaintext where it is rather than copying
+// it next to the confounder first. `conf` may be out.data(); plaintext must not overlap out.
+void cts_encrypt_split(const BlockCipher& cipher, const std::uint8_t* conf, Bytes plaintext,
+                       MutBytes out) noexcept;
 
 // Usage constant usage(4, big-endian) | tag (RFC 3961 §5.3): 0x99 Kc, 0xAA Ke, 0x55 Ki.
 inline constexpr std::uint8_t kKcTag = 0x99;

@@ -117,38 +117,79 @@ static_assert(sizeof(UsageImpl) <= UsageKey::kStorageSize, "grow UsageKey::kStor
 static_assert(alignof(UsageImpl) <= 16);
 static_assert(std::is_trivially_copyable_v<UsageImpl>);
 
+// The storage holds a UsageImpl at its start; bytes past sizeof(UsageImpl) are never touched.
+// An empty key has only its header set (no 1 KiB zeroing); a derived key's impl is wiped when
+// it is overwritten or destroyed.
+
 namespace {
 
 const UsageImpl& impl(const unsigned char* storage) noexcept {
   return *std::launder(reinterpret_cast<const UsageImpl*>(storage));
 }
 
+Result<std::size_t> encrypt_with(const UsageImpl& u, std::span<const std::uint8_t> plaintext,
+                                 std::span<std::uint8_t> ciphertext, Random& random) {
+  const EncTypeInfo& info = u.profile->info;
+  const std::size_t need = info.confounder_size + plaintext.size() + info.mac_size;
+  if (ciphertext.size() < need) return detail::buffer_too_small(need, ciphertext.size());
+  return u.profile->encrypt(u, plaintext, ciphertext.first(need), random);
+}
+
+// The plaintext length a ciphertext decrypts to under `info`, checked against the output.
+Result<std::size_t> decrypt_size(const EncTypeInfo& info, std::size_t ciphertext_size,
+                                 std::size_t plaintext_capacity) {
+  KERB_TRY(std::size_t n, crypto::plaintext_size(info.enctype, ciphertext_size));
+  if (plaintext_capacity < n) return detail::buffer_too_small(n, plaintext_capacity);
+  return n;
+}
+
+// The one-shot functions derive into a UsageImpl on their own stack frame: no UsageKey, no
+// copies of its ~1 KiB through Result, and only the derived material is wiped afterwards.
+class OneShotKeys {
+ public:
+  OneShotKeys(const Key& key, std::uint32_t usage) noexcept {
+    const Profile& p = detail::profile_of(*key.info());
+    u_.start(p, usage);
+    p.derive_usage(p, key.expose_secret(), usage, u_);
+  }
+  ~OneShotKeys() { u_.wipe(); }
+  OneShotKeys(const OneShotKeys&) = delete;
+  OneShotKeys& operator=(const OneShotKeys&) = delete;
+  const UsageImpl& get() const noexcept { return u_; }
+
+ private:
+  UsageImpl u_;
+};
+
 }  // namespace
 
 UsageKey::UsageKey() noexcept {
-  std::memset(storage_, 0, sizeof(storage_));
+  UsageImpl* i = new (storage_) UsageImpl;
+  i->profile = nullptr;
+  i->usage = 0;
 }
 
 UsageKey::UsageKey(const UsageKey& other) noexcept {
-  std::memcpy(storage_, other.storage_, sizeof(storage_));
+  std::memcpy(storage_, other.storage_, sizeof(UsageImpl));
 }
 
 UsageKey& UsageKey::operator=(const UsageKey& other) noexcept {
-  if (this != &other) std::memcpy(storage_, other.storage_, sizeof(storage_));
+  // Overwrites every byte of the old impl, key material included.
+  if (this != &other) std::memcpy(storage_, other.storage_, sizeof(UsageImpl));
   return *this;
 }
 
 UsageKey::~UsageKey() {
-  secure_wipe(storage_, sizeof(storage_));
+  // The whole impl, not just the derived keys: a copy may carry bytes its source never wrote.
+  if (!empty()) secure_wipe(storage_, sizeof(UsageImpl));
 }
 
 Result<UsageKey> UsageKey::derive(const Key& key, std::uint32_t usage) {
   if (key.empty()) return empty_key_error();
   const Profile& p = detail::profile_of(*key.info());
   UsageKey u;
-  UsageImpl* i = new (u.storage_) UsageImpl{};
-  i->profile = &p;
-  i->usage = usage;
+  UsageImpl* i = std::launder(reinterpret_cast<UsageImpl*>(u.storage_));
+  i->start(p, usage);
   p.derive_usage(p, key.expose_secret(), usage, *i);
   return u;
 }
@@ -176,34 +217,36 @@ Result<std::size_t> UsageKey::plaintext_size(std::size_t ciphertext_size) const 
 Result<std::size_t> UsageKey::encrypt(std::span<const std::uint8_t> plaintext,
                                       std::span<std::uint8_t> ciphertext, Random& random) const {
   if (empty()) return empty_key_error();
-  const UsageImpl& u = impl(storage_);
-  const EncTypeInfo& info = u.profile->info;
-  const std::size_t need = info.confounder_size + plaintext.size() + info.mac_size;
-  if (ciphertext.size() < need) return detail::buffer_too_small(need, ciphertext.size());
-  return u.profile->encrypt(u, plaintext, ciphertext.first(need), random);
+  return encrypt_with(impl(storage_), plaintext, ciphertext, random);
 }
 
 Result<std::size_t> UsageKey::decrypt(std::span<const std::uint8_t> ciphertext,
                                       std::span<std::uint8_t> plaintext) const {
   if (empty()) return empty_key_error();
   const UsageImpl& u = impl(storage_);
-  KERB_TRY(std::size_t n, crypto::plaintext_size(u.profile->info.enctype, ciphertext.size()));
-  if (plaintext.size() < n) return detail::buffer_too_small(n, plaintext.size());
+  KERB_TRY(std::size_t n, decrypt_size(u.profile->info, ciphertext.size(), plaintext.size()));
   return u.profile->decrypt(u, ciphertext, plaintext.first(n));
 }
 
 Result<std::size_t> encrypt(const Key& key, std::uint32_t usage,
                             std::span<const std::uint8_t> plaintext,
                             std::span<std::uint8_t> ciphertext, Random& random) {
-  KERB_TRY(UsageKey u, UsageKey::derive(key, usage));
-  return u.encrypt(plaintext, ciphertext, random);
+  if (key.empty()) return empty_key_error();
+  const EncTypeInfo& info = *key.info();
+  const std::size_t need = info.confounder_size + plaintext.size() + info.mac_size;
+  if (ciphertext.size() < need) return detail::buffer_too_small(need, ciphertext.size());
+  const OneShotKeys keys(key, usage);
+  return encrypt_with(keys.get(), plaintext, ciphertext, random);
 }
 
 Result<std::size_t> decrypt(const Key& key, std::uint32_t usage,
                             std::span<const std::uint8_t> ciphertext,
                             std::span<std::uint8_t> plaintext) {
-  KERB_TRY(UsageKey u, UsageKey::derive(key, usage));
-  return u.decrypt(ciphertext, plaintext);
+  if (key.empty()) return empty_key_error();
+  KERB_TRY(std::size_t n, decrypt_size(*key.info(), ciphertext.size(), plaintext.size()));
+  const OneShotKeys keys(key, usage);
+  const UsageImpl& u = keys.get();
+  return u.profile->decrypt(u, ciphertext, plaintext.first(n));
 }
 
 // ---- PRF, PRF+, KRB-FX-CF2 ----

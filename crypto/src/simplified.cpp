@@ -5,22 +5,18 @@
 
 namespace kerb::crypto::detail {
 
-namespace {
-constexpr std::uint8_t kZeroIv[kBlockSize] = {};
-}
-
 Result<std::size_t> simplified_encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out,
                                        Random& random) {
   const std::size_t n = plaintext.size();
-  MutBytes body = out.first(kBlockSize + n);  // conf | plaintext, encrypted in place
-  KERB_TRY_VOID(random.fill(body.first(kBlockSize)));
-  if (n > 0) std::memcpy(body.data() + kBlockSize, plaintext.data(), n);
+  MutBytes body = out.first(kBlockSize + n);
+  KERB_TRY_VOID(random.fill(body.first(kBlockSize)));  // conf
   {
     Mac::Ctx mac(u.ki);
-    mac.update(body);
+    mac.update_joined(body.first(kBlockSize), plaintext);
     mac.finish(out.data() + body.size());  // H = HMAC/CMAC(Ki, conf | plaintext)
   }
-  cts_encrypt(u.ke, kZeroIv, body, body);  // C = E(Ke, conf | plaintext), default state
+  // C = E(Ke, conf | plaintext), default state; the plaintext is read in place.
+  cts_encrypt_split(u.ke, body.data(), plaintext, body);
   return out.size();
 }
 
@@ -31,8 +27,7 @@ Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, Mut
   cts_decrypt_split(u.ke, ciphertext.first(kBlockSize + n), conf, out);
   {
     Mac::Ctx ctx(u.ki);
-    ctx.update(Bytes(conf, kBlockSize));
-    ctx.update(out);
+    ctx.update_joined(Bytes(conf, kBlockSize), out);
     ctx.finish(mac);
   }
   const bool good =
