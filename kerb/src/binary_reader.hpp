@@ -198,6 +198,19 @@ class ByteWriter {
   std::size_t size_ = 0;
 };
 
+// Serializes with `put` twice: first only counting, then into a buffer reserved to the exact
+// size, so the buffer never reallocates and leaves no stray copies of key bytes behind.
+template <class Put>
+Result<std::vector<std::uint8_t>> serialize_exact(Put&& put) {
+  ByteWriter counter;
+  KERB_TRY_VOID(put(counter));
+  std::vector<std::uint8_t> out;
+  out.reserve(counter.size());
+  ByteWriter writer(&out);
+  KERB_TRY_VOID(put(writer));
+  return out;
+}
+
 inline bool host_is_big_endian() noexcept {
   return std::endian::native == std::endian::big;
 }

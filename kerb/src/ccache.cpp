@@ -367,13 +367,7 @@ Result<std::vector<std::uint8_t>> FileCcache::serialize() const {
     return Error::format(ErrorCategory::kInvalidArgument, 0, "ccache: more than %zu entries",
                          kMaxEntries);
   }
-  ByteWriter counter;
-  KERB_TRY_VOID(put_ccache(counter, *this));
-  std::vector<std::uint8_t> out;
-  out.reserve(counter.size());  // exact: no reallocation leaves key bytes behind
-  ByteWriter writer(&out);
-  KERB_TRY_VOID(put_ccache(writer, *this));
-  return out;
+  return detail::serialize_exact([this](ByteWriter& w) { return put_ccache(w, *this); });
 }
 
 Result<void> FileCcache::write(std::string_view path) const {

@@ -218,13 +218,7 @@ Result<std::vector<std::uint8_t>> Keytab::serialize() const {
     return Error::format(ErrorCategory::kInvalidArgument, 0, "keytab: more than %zu entries",
                          kMaxEntries);
   }
-  ByteWriter counter;
-  KERB_TRY_VOID(put_keytab(counter, *this));
-  std::vector<std::uint8_t> out;
-  out.reserve(counter.size());  // exact: no reallocation leaves key bytes behind
-  ByteWriter writer(&out);
-  KERB_TRY_VOID(put_keytab(writer, *this));
-  return out;
+  return detail::serialize_exact([this](ByteWriter& w) { return put_keytab(w, *this); });
 }
 
 Result<void> Keytab::write(std::string_view path) const {
