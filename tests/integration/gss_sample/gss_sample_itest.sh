@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# integration.gss_sample.*: kerb-gss-client and kerb-gss-server against MIT's gss-client and
+# gss-server (Debian krb5-gss-samples) over loopback, with the fixture KDC.
+#
+#   gss_sample_itest.sh PAIR KERB_GSS_CLIENT KERB_GSS_SERVER KERB_KINIT
+#     PAIR: kerb-mit (kerb's client, MIT's server), mit-kerb, or kerb-kerb
+#
+# One server per run (it serves connection after connection, as the samples do); each case
+# runs one client and reads what both sides printed: exit status, "Signature verified.", the
+# flags each side reports, the message the server received, the mechanism of the first
+# context token, delegated credentials. Runs under with-kdc-env.
+set -euo pipefail
+
+pair=$1 kerb_client=$2 kerb_server=$3 kerb_kinit=$4
+realm=$KERB_TEST_REALM
+work=$(mktemp -d "$KERB_TEST_DIR/gss_sample.$pair.XXXXXX")
+server_pid=""
+cleanup() {
+  if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+
+case $pair in
+  kerb-mit) client=$kerb_client server=gss-server ;;
+  mit-kerb) client=gss-client server=$kerb_server ;;
+  kerb-kerb) client=$kerb_client server=$kerb_server ;;
+  *) echo "unknown pair $pair" >&2; exit 2 ;;
+esac
+command -v gss-client >/dev/null && command -v gss-server >/dev/null || {
+  echo "FAIL: MIT's gss-client/gss-server are missing (Debian krb5-gss-samples)" >&2
+  exit 1
+}
+
+# Alice's forwardable TGT, from the client side's own kinit.
+export KRB5CCNAME="FILE:$work/alice.cc"
+if [[ $client == "$kerb_client" ]]; then
+  "$kerb_kinit" -f alice <<<"$KERB_TEST_PASSWORD_ALICE" >/dev/null
+else
+  kinit -f "alice@$realm" <<<"$KERB_TEST_PASSWORD_ALICE" >/dev/null
+fi
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log=$work/server.log
+"$server" -port "$port" -verbose -export -keytab "$KERB_TEST_KEYTAB" host@bank.test >"$log" 2>&1 &
+server_pid=$!
+listening() {
+  local hex
+  hex=$(printf '%04X' "$port")
+  grep -qE "^ *[0-9]+: [0-9A-F]{8}:$hex [0-9A-F]{8}:[0-9A-F]{4} 0A" /proc/net/tcp
+}
+for _ in $(seq 100); do listening && break; sleep 0.05; done
+listening || { echo "FAIL: $server did not listen on $port:"; cat "$log"; exit 1; }
+
+krb5_oid="06 09 2a 86 48 86 f7 12 01 02 02"
+spnego_oid="06 06 2b 06 01 05 05 02"
+
+# expect_line TEXT HAYSTACK COUNT LABEL: TEXT occurs on exactly COUNT lines.
+expect_count() {
+  local n
+  n=$(grep -cF -- "$1" <<<"$2" || true)
+  if ((n == $3)); then pass "$4"; else fail "$4: '$1' on $n lines, expected $3"; fi
+}
+
+# run_case LABEL CLIENT_OPTIONS... -- MESSAGE_ARGS...: one client connection, checked.
+run_case() {
+  local label=$1
+  shift
+  local opts=()
+  while [[ $1 != -- ]]; do opts+=("$1"); shift; done
+  shift
+  local start out rc=0 new
+  start=$(stat -c %s "$log")
+  out=$("$client" -port "$port" "${opts[@]}" 127.0.0.1 host@bank.test "$@" 2>&1) || rc=$?
+  # The server logs "NOOP token" when the client's closing NOOP arrives.
+  for _ in $(seq 100); do
+    new=$(tail -c +$((start + 1)) "$log")
+    grep -q "^NOOP token" <<<"$new" && break
+    sleep 0.05
+  done
+  local o=" ${opts[*]} "
+  local mcount=1
+  [[ $o =~ " -mcount "([0-9]+)" " ]] && mcount=${BASH_REMATCH[1]}
+  if ((rc == 0)); then pass "$label: client exit 0"; else fail "$label: client exited $rc:"$'\n'"$out"; fi
+
+  if [[ $o == *" -na "* ]]; then
+    # MIT's server prints this line twice (log and stdout), kerb's once.
+    if grep -qF "Accepted unauthenticated connection." <<<"$new"; then
+      pass "$label: unauthenticated"
+    else
+      fail "$label: the server did not report an unauthenticated connection"
+    fi
+  else
+    expect_count "Accepted connection: \"alice@$realm\"" "$new" 1 "$label: server names alice"
+    # Flags both sides report: mutual unless -nomutual, replay unless -noreplay, sequence with
+    # -seq, delegation with -d; confidentiality and integrity always.
+    local flag want
+    for flag in MUTUAL REPLAY SEQUENCE DELEG CONF INTEG; do
+      case $flag in
+        MUTUAL) [[ $o == *" -nomutual "* ]] && want=0 || want=1 ;;
+        REPLAY) [[ $o == *" -noreplay "* ]] && want=0 || want=1 ;;
+        SEQUENCE) [[ $o == *" -seq "* ]] && want=1 || want=0 ;;
+        DELEG) [[ $o == *" -d "* ]] && want=1 || want=0 ;;
+        *) want=1 ;;
+      esac
+      expect_count "context flag: GSS_C_${flag}_FLAG" "$new" "$want" "$label: server flag $flag=$want"
+      [[ $o == *" -q "* ]] ||
+        expect_count "context flag: GSS_C_${flag}_FLAG" "$out" "$want" "$label: client flag $flag=$want"
+    done
+    # The first context token names the mechanism (both servers print it under -verbose).
+    local first want_oid=$krb5_oid
+    [[ $o == *" -spnego "* ]] && want_oid=$spnego_oid
+    first=$(awk '/^Received token \(size=[1-9]/ { getline; print; exit }' <<<"$new")
+    if [[ $first == *"$want_oid"* ]]; then
+      pass "$label: first token carries OID ${want_oid}"
+    else
+      fail "$label: first token starts '$first', expected OID $want_oid"
+    fi
+    if [[ $server == "$kerb_server" && $o == *" -d "* ]]; then
+      expect_count "Delegated credentials: alice@$realm for krbtgt/$realm@$realm" "$new" 1 \
+        "$label: kerb's server holds alice's TGT"
+    fi
+  fi
+  if [[ $o == *" -f "* ]]; then
+    expect_count "Received message: " "$new" "$mcount" "$label: $mcount messages received"
+  else
+    expect_count "Received message: \"$1\"" "$new" "$mcount" "$label: $mcount messages received"
+  fi
+  if [[ $o == *" -nm "* || $o == *" -na "* ]]; then
+    expect_count "Response received." "$out" "$mcount" "$label: $mcount responses"
+  else
+    expect_count "Signature verified." "$out" "$mcount" "$label: $mcount MICs verified"
+  fi
+}
+
+msg="pay 10 EUR to bob"
+head -c 65536 /dev/urandom >"$work/64k.bin"
+for mech in "" -spnego; do
+  m=${mech:-krb5}
+  m=${m#-}
+  run_case "$m default" $mech -- "$msg"
+  run_case "$m nomutual" $mech -nomutual -- "$msg"
+  run_case "$m seq" $mech -seq -- "$msg"
+  run_case "$m deleg" $mech -d -- "$msg"
+  run_case "$m nomutual+seq+deleg+noreplay" $mech -nomutual -seq -d -noreplay -- "$msg"
+  run_case "$m integrity only, 3 messages" $mech -nx -mcount 3 -- "$msg"
+  run_case "$m 64 KiB file, 2 messages" $mech -f -mcount 2 -- "$work/64k.bin"
+  run_case "$m no wrap, no MIC" $mech -nw -nm -- "$msg"
+done
+run_case "unauthenticated" -na -- "$msg"
+
+# A ticket for another service: the server refuses it with a KRB-ERROR token, the client
+# reports the failure, and the server goes on serving.
+start=$(stat -c %s "$log")
+rc=0
+out=$("$client" -port "$port" 127.0.0.1 bank@bank.test "$msg" 2>&1) || rc=$?
+if ((rc != 0)) && grep -qiE "error|not us|key not available|KRB_AP_ERR" <<<"$out"; then
+  pass "ticket for bank/bank.test refused: $(grep -iE 'error|KRB_AP' <<<"$out" | tail -n1)"
+else
+  fail "ticket for another service: client exited $rc:"$'\n'"$out"
+fi
+run_case "still serving after a refusal" -- "$msg"
+# (MIT's server flushes its log only after a connection that succeeded.)
+if grep -q "accepting context" <(tail -c +$((start + 1)) "$log"); then
+  pass "the server logged the refusal"
+else
+  fail "the server did not log the refusal"
+fi
+
+if ((failures > 0)); then
+  echo "--- server log ---"
+  cat "$log"
+  echo "$failures check(s) failed" >&2
+  exit 1
+fi
+echo "all checks passed"
