@@ -12,20 +12,17 @@
 // Each cell runs a warm-up that also sizes the batches, then alternates kerb and MIT batches
 // until each side has had about --cell-seconds, and reports each side's fastest batch's time
 // per operation (noise on a shared machine only ever adds time; the median is printed with
-// --median). Confounders come from each library's default source: kerb's os_random() and MIT's
-// PRNG, each one getrandom(2) call per message on Debian. See bench/README.md.
+// --median); the harness is bench_timing.hpp, shared with kerb_bench_gss. Confounders come
+// from each library's default source: kerb's os_random() and MIT's PRNG, each one getrandom(2)
+// call per message on Debian. See bench/README.md.
 //
 // The PBKDF2 table checks string-to-key against its floor: PBKDF2 with precomputed HMAC pads
 // costs two compression-function calls per iteration and output block, so
 //   model = blocks x iterations x 2 x (one libtomcrypt *_process call on one block).
-#include <algorithm>
-#include <array>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,90 +38,18 @@
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
 
+#include "bench_timing.hpp"
+
 namespace crypto = kerb::crypto;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using namespace kerb::bench;
 using Bytes = std::vector<std::uint8_t>;
-
-double seconds_since(Clock::time_point t) {
-  return std::chrono::duration<double>(Clock::now() - t).count();
-}
 
 [[noreturn]] void die(const std::string& what) {
   std::fprintf(stderr, "kerb_bench_crypto: %s\n", what.c_str());
   std::exit(1);
-}
-
-// ---- measurement ----------------------------------------------------------------------------
-
-double g_cell_seconds = 0.3;
-
-struct Sample {
-  double ns_per_op = 0;
-  std::uint64_t ops = 0;
-};
-
-// Warm-up doubles the batch until one batch takes ~1/30 of the cell (which also pulls code,
-// keys and caches in); returns that batch size.
-template <class Op>
-std::uint64_t calibrate(Op& op) {
-  const double target_batch = std::max(g_cell_seconds / 30, 0.001);
-  std::uint64_t batch = 1;
-  for (;;) {
-    const auto t = Clock::now();
-    for (std::uint64_t i = 0; i < batch; ++i)
-      op();
-    const double dt = seconds_since(t);
-    if (dt >= target_batch || dt >= g_cell_seconds / 4) return batch;
-    batch *= 2;
-  }
-}
-
-template <class Op>
-double run_batch(Op& op, std::uint64_t batch) {
-  const auto t = Clock::now();
-  for (std::uint64_t i = 0; i < batch; ++i)
-    op();
-  return seconds_since(t) * 1e9 / static_cast<double>(batch);
-}
-
-bool g_use_median = false;
-
-// The fastest batch by default (interference from other processes only adds time), or the
-// median batch with --median.
-double summarize(std::vector<double>& v) {
-  if (!g_use_median) return *std::min_element(v.begin(), v.end());
-  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-  return v[v.size() / 2];
-}
-
-// Several operations on the same work (kerb, MIT, a baseline): their batches alternate until
-// each has had the cell's time, so a change in machine load or clock speed during the cell
-// falls on all of them alike. summarize() turns each one's batches into a time per operation.
-template <class... Ops>
-std::array<Sample, sizeof...(Ops)> measure_group(Ops&&... ops) {
-  constexpr std::size_t kCount = sizeof...(Ops);
-  const std::array<std::uint64_t, kCount> batch{calibrate(ops)...};
-  std::array<std::vector<double>, kCount> per_op;
-  std::array<Sample, kCount> s{};
-  const auto start = Clock::now();
-  do {
-    std::size_t i = 0;
-    ((per_op[i].push_back(run_batch(ops, batch[i])), s[i].ops += batch[i], ++i), ...);
-  } while ((seconds_since(start) < static_cast<double>(kCount) * g_cell_seconds ||
-            per_op[0].size() < 3) &&
-           per_op[0].size() < 10000);
-  for (std::size_t i = 0; i < kCount; ++i)
-    s[i].ns_per_op = summarize(per_op[i]);
-  return s;
-}
-
-template <class A, class B>
-std::pair<Sample, Sample> measure_pair(A&& a, B&& b) {
-  const auto s = measure_group(a, b);
-  return {s[0], s[1]};
 }
 
 // ---- MIT --------------------------------------------------------------------------------
@@ -161,57 +86,7 @@ krb5_data data_of(const Bytes& v) {
 
 // ---- the table ------------------------------------------------------------------------------
 
-struct Row {
-  std::string enctype;
-  std::string op;
-  std::size_t size = 0;  // payload bytes per operation (0: not a throughput row)
-  Sample kerb;
-  Sample mit;
-};
-
 std::vector<Row> g_rows;
-
-std::string format_time(double ns) {
-  char buf[32];
-  if (ns >= 1e6) {
-    std::snprintf(buf, sizeof buf, "%.2f ms", ns / 1e6);
-  } else if (ns >= 1e3) {
-    std::snprintf(buf, sizeof buf, "%.2f us", ns / 1e3);
-  } else {
-    std::snprintf(buf, sizeof buf, "%.0f ns", ns);
-  }
-  return buf;
-}
-
-std::string format_rate(std::size_t size, double ns) {
-  if (size == 0) return "";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f MB/s", static_cast<double>(size) * 1e3 / ns);
-  return buf;
-}
-
-std::string format_size(std::size_t size) {
-  if (size == 0) return "-";
-  if (size % 1024 == 0) return std::to_string(size / 1024) + " KiB";
-  return std::to_string(size) + " B";
-}
-
-void print_row(const Row& r) {
-  std::printf("| %-26s | %-22s | %6s | %10s | %9s | %10s | %9s | %7.2fx |\n", r.enctype.c_str(),
-              r.op.c_str(), format_size(r.size).c_str(), format_time(r.kerb.ns_per_op).c_str(),
-              format_rate(r.size, r.kerb.ns_per_op).c_str(), format_time(r.mit.ns_per_op).c_str(),
-              format_rate(r.size, r.mit.ns_per_op).c_str(), r.mit.ns_per_op / r.kerb.ns_per_op);
-  std::fflush(stdout);
-}
-
-void print_header() {
-  std::printf("| %-26s | %-22s | %6s | %10s | %9s | %10s | %9s | %8s |\n", "enctype", "operation",
-              "size", "kerb/op", "kerb", "MIT/op", "MIT", "MIT/kerb");
-  std::printf(
-      "|%s|%s|%s|%s|%s|%s|%s|%s|\n", std::string(28, '-').c_str(), std::string(24, '-').c_str(),
-      std::string(8, '-').c_str(), std::string(12, '-').c_str(), std::string(11, '-').c_str(),
-      std::string(12, '-').c_str(), std::string(11, '-').c_str(), std::string(10, '-').c_str());
-}
 
 // ---- compression-function baseline -----------------------------------------------------------
 
@@ -435,18 +310,6 @@ void bench_enctype(crypto::EncType e) {
   krb5_k_free_key(mit_ctx(), mkey);
 }
 
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("model name", 0) == 0) {
-      const auto colon = line.find(':');
-      if (colon != std::string::npos) return line.substr(colon + 2);
-    }
-  }
-  return "unknown CPU";
-}
-
 void usage() {
   std::puts(
       "usage: kerb_bench_crypto [--cell-seconds=S] [--quick] [--median] [--enctype=N]...\n"
@@ -462,13 +325,9 @@ int main(int argc, char** argv) {
   std::vector<crypto::EncType> enctypes;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg.rfind("--cell-seconds=", 0) == 0) {
-      g_cell_seconds = std::atof(argv[i] + 15);
-      if (g_cell_seconds <= 0) die("bad --cell-seconds");
-    } else if (arg == "--median") {
-      g_use_median = true;
-    } else if (arg == "--quick") {
-      g_cell_seconds = 0.05;
+    bool bad = false;
+    if (parse_timing_option(arg, &bad)) {
+      if (bad) die("bad --cell-seconds");
     } else if (arg.rfind("--enctype=", 0) == 0) {
       const auto e = static_cast<crypto::EncType>(std::atoi(argv[i] + 10));
       const crypto::EncTypeInfo* info = crypto::find_enctype(e);
@@ -494,9 +353,7 @@ int main(int argc, char** argv) {
               KERB_BENCH_MIT_VERSION, KERB_BENCH_BUILD_TYPE);
   std::printf("CPU: %s; %.2f s per cell per library; %s batch time per operation\n",
               cpu_model().c_str(), g_cell_seconds, g_use_median ? "median" : "fastest");
-#if !defined(__OPTIMIZE__)
-  std::printf("WARNING: built without optimisation; kerb's numbers mean nothing here\n");
-#endif
+  print_build_warnings();
   std::printf("MIT/kerb > 1 means kerb is faster. enc+dec = encrypt then decrypt one message.\n\n");
 
   print_header();
