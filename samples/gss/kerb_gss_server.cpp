@@ -307,10 +307,11 @@ int main(int argc, char** argv) {
     }
   }
   if (args.inetd) {
-    // stdin is the connection; stdout and stderr must not write into it.
+    // stdin is the connection; what would go to stdout and stderr must not write into it.
     if (args.logfile.empty()) server.log = nullptr;
-    std::fclose(stdout);
-    std::fclose(stderr);
+    if (std::freopen("/dev/null", "w", stdout) == nullptr ||
+        std::freopen("/dev/null", "w", stderr) == nullptr)
+      return 1;
     return server.sign(STDIN_FILENO) ? 0 : 1;
   }
 

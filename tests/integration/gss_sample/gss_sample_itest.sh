@@ -171,6 +171,37 @@ else
   fail "the server did not log the refusal"
 fi
 
+# -inetd: the connection is the server's stdin, as inetd hands it over (kerb's server only;
+# one connection, accepted here by python).
+if [[ $server == "$kerb_server" ]]; then
+  inetd_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  python3 - "$inetd_port" "$server" -inetd -logfile "$work/inetd.log" -keytab "$KERB_TEST_KEYTAB" \
+    host@bank.test >"$work/inetd.out" 2>&1 <<'PY' &
+import socket, subprocess, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1])))
+s.listen(1)
+c, _ = s.accept()
+print("server exit", subprocess.run(sys.argv[2:], stdin=c, stdout=c, stderr=c).returncode)
+PY
+  inetd_pid=$!
+  rc=0
+  for _ in $(seq 100); do
+    out=$("$client" -port "$inetd_port" -spnego 127.0.0.1 host@bank.test "via inetd" 2>&1) && break
+    rc=$?
+    grep -q "connect" <<<"$out" || break
+    sleep 0.05
+  done
+  wait "$inetd_pid" || true
+  if grep -q "Signature verified." <<<"$out" && grep -qF 'Received message: "via inetd"' "$work/inetd.log" &&
+    grep -q "server exit 0" "$work/inetd.out"; then
+    pass "-inetd: one connection on stdin"
+  else
+    fail "-inetd: client exited $rc:"$'\n'"$out"$'\n'"$(cat "$work/inetd.out" "$work/inetd.log" 2>&1)"
+  fi
+fi
+
 if ((failures > 0)); then
   echo "--- server log ---"
   cat "$log"
