@@ -8,19 +8,13 @@
 // acceptor uses), KRB5RCACHEDIR, KERB_TEST_KEYTAB and the KERB_TEST_* passwords.
 #include <catch2/catch.hpp>
 
-#include <gssapi/gssapi.h>
-#include <gssapi/gssapi_krb5.h>
 #include <krb5.h>
-#include <unistd.h>
 
-#include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <optional>
 #include <sstream>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include <kerb/client.hpp>
@@ -31,156 +25,17 @@
 #include <kerb/gss/token.hpp>
 #include <kerb/keytab.hpp>
 
+#include "mit_gss_util.hpp"
+
 using namespace kerb;
 using namespace kerb::gss;
+using namespace kerb::itest;
 
 namespace {
 
-using ByteVector = std::vector<std::uint8_t>;
+const Scratch scratch("gss-itest");
 
-// --- plumbing ---------------------------------------------------------------------------
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  REQUIRE(v != nullptr);
-  return v;
-}
-
-std::string password(const char* user) {
-  return env((std::string("KERB_TEST_PASSWORD_") + user).c_str());
-}
-
-Principal principal(std::string_view text) {
-  auto p = Principal::parse(text, env("KERB_TEST_REALM"));
-  REQUIRE(p.ok());
-  return *p;
-}
-
-std::string describe(const Error& e) {
-  return std::string(to_string(e.category())) + " (code " + std::to_string(e.code()) +
-         "): " + std::string(e.detail());
-}
-
-template <class T>
-T must(Result<T> r, const char* what) {
-  if (!r) FAIL(what << " failed: " << describe(r.error()));
-  return std::move(r).value();
-}
-
-std::string run(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p) != nullptr)
-    out += buf;
-  const int status = pclose(p);
-  INFO(command << ": " << out);
-  REQUIRE(WEXITSTATUS(status) == 0);
-  return out;
-}
-
-std::string scratch(const std::string& name) {
-  return env("KERB_TEST_DIR") + "/gss-itest-" + std::to_string(::getpid()) + "-" + name;
-}
-
-Bytes bytes_of(const gss_buffer_desc& b) {
-  return {static_cast<const std::uint8_t*>(b.value), b.length};
-}
-
-gss_buffer_desc buffer_of(Bytes b) {
-  gss_buffer_desc d;
-  d.length = b.size();
-  d.value = const_cast<std::uint8_t*>(b.data());
-  return d;
-}
-
-std::string gss_text(OM_uint32 code, int type, gss_OID mech) {
-  std::string out;
-  OM_uint32 minor = 0, context = 0;
-  do {
-    gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
-    if (gss_display_status(&minor, code, type, mech, &context, &text) != GSS_S_COMPLETE) break;
-    out += std::string(static_cast<const char*>(text.value), text.length) + "; ";
-    gss_release_buffer(&minor, &text);
-  } while (context != 0);
-  return out;
-}
-
-std::string mit_status(OM_uint32 major, OM_uint32 minor) {
-  return "MIT major " + std::to_string(major) + " (" + gss_text(major, GSS_C_GSS_CODE, nullptr) +
-         ") minor " + std::to_string(minor) + " (" +
-         gss_text(minor, GSS_C_MECH_CODE, const_cast<gss_OID>(gss_mech_krb5)) + ")";
-}
-
-#define REQUIRE_GSS(call)                             \
-  do {                                                \
-    OM_uint32 major_ = (call);                        \
-    INFO(#call << ": " << mit_status(major_, minor)); \
-    REQUIRE(major_ == GSS_S_COMPLETE);                \
-  } while (0)
-
-ByteVector take(gss_buffer_desc& b) {
-  ByteVector out(bytes_of(b).begin(), bytes_of(b).end());
-  OM_uint32 minor = 0;
-  gss_release_buffer(&minor, &b);
-  return out;
-}
-
-// MIT handles, released when they go.
-struct MitContext {
-  gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
-  MitContext() = default;
-  MitContext(const MitContext&) = delete;
-  MitContext& operator=(const MitContext&) = delete;
-  ~MitContext() {
-    OM_uint32 minor = 0;
-    if (ctx != GSS_C_NO_CONTEXT) gss_delete_sec_context(&minor, &ctx, GSS_C_NO_BUFFER);
-  }
-};
-struct MitName {
-  gss_name_t name = GSS_C_NO_NAME;
-  MitName() = default;
-  MitName(MitName&& other) noexcept : name(std::exchange(other.name, GSS_C_NO_NAME)) {}
-  MitName& operator=(MitName&& other) noexcept {
-    std::swap(name, other.name);
-    return *this;
-  }
-  ~MitName() {
-    OM_uint32 minor = 0;
-    if (name != GSS_C_NO_NAME) gss_release_name(&minor, &name);
-  }
-  std::string text() const {
-    OM_uint32 minor = 0;
-    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
-    if (gss_display_name(&minor, name, &b, nullptr) != GSS_S_COMPLETE) return "?";
-    std::string s(static_cast<const char*>(b.value), b.length);
-    gss_release_buffer(&minor, &b);
-    return s;
-  }
-};
-struct MitCred {
-  gss_cred_id_t cred = GSS_C_NO_CREDENTIAL;
-  MitCred() = default;
-  MitCred(const MitCred&) = delete;
-  MitCred& operator=(const MitCred&) = delete;
-  ~MitCred() {
-    OM_uint32 minor = 0;
-    if (cred != GSS_C_NO_CREDENTIAL) gss_release_cred(&minor, &cred);
-  }
-};
-
-// gss_channel_bindings_struct for the same bindings kerb is given.
-struct MitBindings {
-  gss_channel_bindings_struct cb{};
-  explicit MitBindings(const ChannelBindings& b) {
-    cb.initiator_addrtype = b.initiator_addrtype;
-    cb.initiator_address = buffer_of(b.initiator_address);
-    cb.acceptor_addrtype = b.acceptor_addrtype;
-    cb.acceptor_address = buffer_of(b.acceptor_address);
-    cb.application_data = buffer_of(b.application_data);
-  }
-};
+// --- krb5.conf --------------------------------------------------------------------------
 
 // A krb5.conf that is the fixture's plus [libdefaults] lines (MIT reads KRB5_CONFIG anew for
 // every krb5 context it creates).
@@ -207,18 +62,6 @@ struct ConfigOverride {
 
 // --- the two realms' clients ------------------------------------------------------------
 
-Config load_config() {
-  auto c = Config::load_from_env();
-  if (!c) FAIL(std::string(c.error().detail()));
-  return std::move(c).value();
-}
-
-PosixKdcTransport make_transport(const Config& config) {
-  auto t = PosixKdcTransport::from_config(config);
-  if (!t) FAIL(std::string(t.error().detail()));
-  return std::move(t).value();
-}
-
 // Which session-key family a case runs with.
 struct Family {
   const char* name;
@@ -233,12 +76,6 @@ const Family kAesSha2{"aes-sha2", "sha2user", 20,
                       "aes128-cts-hmac-sha256-128\n"
                       "    default_tgs_enctypes = aes256-cts-hmac-sha384-192 "
                       "aes128-cts-hmac-sha256-128\n"};
-
-std::string upper(std::string s) {
-  for (char& c : s)
-    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // kerb logs in and fetches the ticket for `service`; for aes-sha2 the policy lists only the
 // RFC 8009 enctypes, so both the TGT and the service ticket get such session keys.
@@ -258,29 +95,17 @@ struct KerbClient {
     Client client(transport, o);
     AsOptions as;
     if (forwardable) as.kdc_options = kdc_options::kForwardable;
-    tgt = must(client.login_password(principal(f.user), password(upper(f.user).c_str()), as),
-               "login_password");
+    tgt = must(client.login_password(principal(f.user), password(f.user), as), "login_password");
     ticket = must(client.service_ticket(tgt, principal(service)), "service_ticket");
     REQUIRE(ticket.session_key.enctype == f.session_etype);
   }
 };
 
-// MIT's kinit into a ccache of this test's own, selected for MIT's GSS in this thread.
-void mit_kinit(const Family& f, const std::string& ccache, bool forwardable) {
-  const std::string pw = password(upper(f.user).c_str());
-  run("printf '%s\\n' '" + pw + "' | kinit " + (forwardable ? "-f " : "") + "-c " + ccache + " " +
-      f.user + " >/dev/null");
-  OM_uint32 minor = 0;
-  REQUIRE_GSS(gss_krb5_ccache_name(&minor, ccache.c_str(), nullptr));
-}
-
-MitName import_krb5_name(const std::string& text) {
-  MitName n;
-  OM_uint32 minor = 0;
-  gss_buffer_desc b = {text.size(), const_cast<char*>(text.data())};
-  REQUIRE_GSS(
-      gss_import_name(&minor, &b, const_cast<gss_OID>(GSS_KRB5_NT_PRINCIPAL_NAME), &n.name));
-  return n;
+// MIT initiating to `service` in the fixture's realm with the krb5 mechanism.
+MitInitiator krb5_initiator(OM_uint32 flags, const std::string& service = "host/bank.test") {
+  return MitInitiator(
+      import_name(service + "@" + env("KERB_TEST_REALM"), GSS_KRB5_NT_PRINCIPAL_NAME),
+      gss_mech_krb5, flags);
 }
 
 // --- per-message interop ----------------------------------------------------------------
@@ -362,36 +187,13 @@ std::size_t mic_size_for(std::int32_t etype) {
 
 // --- kerb initiates, MIT accepts --------------------------------------------------------
 
-struct MitAccepted {
-  OM_uint32 major = 0;
-  OM_uint32 minor = 0;
-  ByteVector output;
-  std::string initiator;
-  OM_uint32 flags = 0;
-  MitCred delegated;
-};
-
-void mit_accept(MitContext& ctx, Bytes token, MitAccepted& out,
-                const ChannelBindings* bindings = nullptr) {
-  std::optional<MitBindings> cb;
-  if (bindings != nullptr) cb.emplace(*bindings);
-  gss_buffer_desc in = buffer_of(token), output = GSS_C_EMPTY_BUFFER;
-  MitName src;
-  out.major = gss_accept_sec_context(&out.minor, &ctx.ctx, GSS_C_NO_CREDENTIAL, &in,
-                                     cb ? &cb->cb : GSS_C_NO_CHANNEL_BINDINGS, &src.name, nullptr,
-                                     &output, &out.flags, nullptr, &out.delegated.cred);
-  out.output = take(output);
-  if (out.major == GSS_S_COMPLETE) out.initiator = src.text();
-}
-
 void kerb_to_mit(const Family& f, std::uint32_t flags) {
   KerbClient kc(f);
   InitiatorOptions o;
   o.flags = flags;
   Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
   MitContext mit;
-  MitAccepted a;
-  mit_accept(mit, init.token(), a);
+  const MitAccepted a = mit_accept(mit, init.token());
   INFO(mit_status(a.major, a.minor));
   REQUIRE(a.major == GSS_S_COMPLETE);
   CHECK(a.initiator == std::string(f.user) + "@" + env("KERB_TEST_REALM"));
@@ -408,40 +210,16 @@ void kerb_to_mit(const Family& f, std::uint32_t flags) {
   }
   REQUIRE(init.established());
   SecurityContext ctx = must(init.take_context(), "take_context");
-  exchange_messages(ctx, mit.ctx, mic_size_for(f.session_etype));
+  exchange_messages(ctx, mit.handle, mic_size_for(f.session_etype));
 }
 
 // --- MIT initiates, kerb accepts --------------------------------------------------------
 
-struct MitInitiator {
-  MitContext ctx;
-  MitName target = import_krb5_name("host/bank.test@" + env("KERB_TEST_REALM"));
-  OM_uint32 flags = 0;
-  OM_uint32 ret_flags = 0;
-  std::optional<MitBindings> cb;
-
-  OM_uint32 step(Bytes input, ByteVector& output, OM_uint32& minor,
-                 gss_cred_id_t cred = GSS_C_NO_CREDENTIAL) {
-    gss_buffer_desc in = buffer_of(input), out = GSS_C_EMPTY_BUFFER;
-    const OM_uint32 major = gss_init_sec_context(
-        &minor, cred, &ctx.ctx, target.name, const_cast<gss_OID>(gss_mech_krb5), flags, 0,
-        cb ? &cb->cb : GSS_C_NO_CHANNEL_BINDINGS, input.empty() ? GSS_C_NO_BUFFER : &in, nullptr,
-        &out, &ret_flags, nullptr);
-    output = take(out);
-    return major;
-  }
-};
-
-Keytab bank_keytab() {
-  return must(Keytab::open(env("KERB_TEST_KEYTAB")), "Keytab::open");
-}
-
 void mit_to_kerb(const Family& f, OM_uint32 flags) {
   std::optional<ConfigOverride> config;
   if (*f.mit_libdefaults != 0) config.emplace(config_with(f.name, f.mit_libdefaults));
-  mit_kinit(f, "FILE:" + scratch(std::string(f.name) + ".ccache"), false);
-  MitInitiator mi;
-  mi.flags = flags;
+  mit_kinit(f.user, "FILE:" + scratch(std::string(f.name) + ".ccache"));
+  MitInitiator mi = krb5_initiator(flags);
   ByteVector token;
   OM_uint32 minor = 0;
   OM_uint32 major = mi.step({}, token, minor);
@@ -466,7 +244,7 @@ void mit_to_kerb(const Family& f, OM_uint32 flags) {
     CHECK(accepted.output_token.empty());
   }
   CHECK((mi.ret_flags & GSS_C_MUTUAL_FLAG) == (flags & GSS_C_MUTUAL_FLAG));
-  exchange_messages(accepted.context, mi.ctx.ctx, mic_size_for(f.session_etype));
+  exchange_messages(accepted.context, mi.ctx.handle, mic_size_for(f.session_etype));
 }
 
 }  // namespace
@@ -525,8 +303,7 @@ TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][
     {
       Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
       MitContext mit;
-      MitAccepted a;
-      mit_accept(mit, init.token(), a, &cb);
+      const MitAccepted a = mit_accept(mit, init.token(), &cb);
       INFO(mit_status(a.major, a.minor));
       REQUIRE(a.major == GSS_S_COMPLETE);
       REQUIRE(init.step(a.output).ok());
@@ -534,24 +311,18 @@ TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][
     {
       Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
       MitContext mit;
-      MitAccepted a;
-      mit_accept(mit, init.token(), a, &other);
+      const MitAccepted a = mit_accept(mit, init.token(), &other);
       INFO(mit_status(a.major, a.minor));
       CHECK(GSS_ERROR(a.major) == GSS_S_BAD_BINDINGS);
     }
   }
   SECTION("MIT initiator, kerb acceptor") {
-    mit_kinit(kAesSha1, "FILE:" + scratch("bindings.ccache"), false);
+    mit_kinit("alice", "FILE:" + scratch("bindings.ccache"));
     const Keytab keytab = bank_keytab();
     for (bool match : {true, false}) {
-      MitInitiator mi;
-      mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
+      MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
       mi.cb.emplace(cb);
-      ByteVector token;
-      OM_uint32 minor = 0;
-      const OM_uint32 major = mi.step({}, token, minor);
-      INFO(mit_status(major, minor));
-      REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+      const ByteVector token = mi.start();
       AcceptorOptions ao;
       ao.channel_bindings = match ? cb : other;
       auto accepted = accept(token, keytab, ao);
@@ -559,6 +330,7 @@ TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][
         INFO((accepted ? "" : describe(accepted.error())));
         REQUIRE(accepted.ok());
         ByteVector none;
+        OM_uint32 minor = 0;
         CHECK(mi.step(accepted->output_token, none, minor) == GSS_S_COMPLETE);
       } else {
         REQUIRE_FALSE(accepted.ok());
@@ -578,36 +350,25 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
     o.delegated_tgt = &kc.tgt;
     Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
     MitContext mit;
-    MitAccepted a;
-    mit_accept(mit, init.token(), a);
+    const MitAccepted a = mit_accept(mit, init.token());
     INFO(mit_status(a.major, a.minor));
     REQUIRE(a.major == GSS_S_COMPLETE);
     CHECK((a.flags & GSS_C_DELEG_FLAG) != 0);
-    REQUIRE(a.delegated.cred != GSS_C_NO_CREDENTIAL);
+    REQUIRE(a.delegated.handle != GSS_C_NO_CREDENTIAL);
     REQUIRE(init.step(a.output).ok());
 
     // MIT uses the delegated TGT to reach bank/bank.test, and kerb's acceptor sees alice.
-    MitInitiator onward;
-    onward.target = import_krb5_name("bank/bank.test@" + env("KERB_TEST_REALM"));
-    onward.flags = GSS_C_MUTUAL_FLAG;
-    ByteVector token;
-    OM_uint32 minor = 0;
-    const OM_uint32 major = onward.step({}, token, minor, a.delegated.cred);
-    INFO(mit_status(major, minor));
-    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    MitInitiator onward = krb5_initiator(GSS_C_MUTUAL_FLAG, "bank/bank.test");
+    const ByteVector token = onward.start(a.delegated.handle);
     const Keytab keytab = bank_keytab();
     Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
     CHECK(accepted.initiator == principal("alice"));
   }
   SECTION("MIT delegates to kerb's acceptor, and kerb's client uses the TGT") {
-    mit_kinit(kAesSha1, "FILE:" + scratch("deleg.ccache"), true);
-    MitInitiator mi;
-    mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
-    ByteVector token;
-    OM_uint32 minor = 0;
-    OM_uint32 major = mi.step({}, token, minor);
-    INFO(mit_status(major, minor));
-    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    mit_kinit("alice", "FILE:" + scratch("deleg.ccache"), true);
+    MitInitiator mi =
+        krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+    const ByteVector token = mi.start();
     const Keytab keytab = bank_keytab();
     Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
     CHECK((accepted.flags & context_flags::kDeleg) != 0);
@@ -617,8 +378,8 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
     CHECK(d.server == principal("krbtgt/" + env("KERB_TEST_REALM")));
     CHECK((d.ticket_flags & ticket_flags::kForwarded) != 0);
     ByteVector none;
-    major = mi.step(accepted.output_token, none, minor);
-    REQUIRE(major == GSS_S_COMPLETE);
+    OM_uint32 minor = 0;
+    REQUIRE(mi.step(accepted.output_token, none, minor) == GSS_S_COMPLETE);
     CHECK((mi.ret_flags & GSS_C_DELEG_FLAG) != 0);
 
     Config config = load_config();
@@ -632,12 +393,9 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
 
 TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]") {
   SECTION("kerb's acceptor refuses a replay; MIT's initiator reads KRB_AP_ERR_REPEAT") {
-    mit_kinit(kAesSha1, "FILE:" + scratch("errors.ccache"), false);
-    MitInitiator mi;
-    mi.flags = GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG;
-    ByteVector token;
-    OM_uint32 minor = 0;
-    REQUIRE(mi.step({}, token, minor) == GSS_S_CONTINUE_NEEDED);
+    mit_kinit("alice", "FILE:" + scratch("errors.ccache"));
+    MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+    const ByteVector token = mi.start();
     const Keytab keytab = bank_keytab();
     MemoryReplayCache cache;
     AcceptorOptions ao;
@@ -649,6 +407,7 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
     const ByteVector error =
         must(error_token(replay.error(), principal("host/bank.test")), "error_token");
     ByteVector none;
+    OM_uint32 minor = 0;
     const OM_uint32 major = mi.step(error, none, minor);
     INFO(mit_status(major, minor));
     CHECK(GSS_ERROR(major) == GSS_S_FAILURE);
@@ -659,13 +418,10 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
     Initiator init = must(Initiator::start(kc.ticket, {}, ApContext{}), "Initiator::start");
     {
       MitContext mit;
-      MitAccepted a;
-      mit_accept(mit, init.token(), a);
-      REQUIRE(a.major == GSS_S_COMPLETE);
+      REQUIRE(mit_accept(mit, init.token()).major == GSS_S_COMPLETE);
     }
     MitContext mit;
-    MitAccepted a;
-    mit_accept(mit, init.token(), a);
+    const MitAccepted a = mit_accept(mit, init.token());
     INFO(mit_status(a.major, a.minor));
     REQUIRE(GSS_ERROR(a.major) != 0);
     REQUIRE_FALSE(a.output.empty());

@@ -14,12 +14,6 @@
 // keytab, which MIT's acceptor uses), KRB5RCACHEDIR, KERB_TEST_KEYTAB and the passwords.
 #include <catch2/catch.hpp>
 
-#include <gssapi/gssapi.h>
-#include <gssapi/gssapi_krb5.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <utility>
@@ -33,158 +27,41 @@
 #include <kerb/gss/token.hpp>
 #include <kerb/keytab.hpp>
 
+#include "mit_gss_util.hpp"
+
 using namespace kerb;
 using namespace kerb::gss;
+using namespace kerb::itest;
 
 namespace {
-
-using ByteVector = std::vector<std::uint8_t>;
 
 const ByteVector kNtlm = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
 const ByteVector kKrb5(std::begin(kKrb5MechOid), std::end(kKrb5MechOid));
 const ByteVector kLegacy(std::begin(kKrb5LegacyMechOid), std::end(kKrb5LegacyMechOid));
 gss_OID_desc spnego_oid = {6, const_cast<std::uint8_t*>(kSpnegoMechOid)};
 
-// --- plumbing -------------------------------------------------------------------------------
-
-std::string env(const char* name) {
-  const char* v = std::getenv(name);
-  REQUIRE(v != nullptr);
-  return v;
-}
-
-Principal principal(std::string_view text) {
-  auto p = Principal::parse(text, env("KERB_TEST_REALM"));
-  REQUIRE(p.ok());
-  return *p;
-}
-
-std::string describe(const Error& e) {
-  return std::string(to_string(e.category())) + " (code " + std::to_string(e.code()) +
-         "): " + std::string(e.detail());
-}
-
-template <class T>
-T must(Result<T> r, const char* what) {
-  if (!r) FAIL(what << " failed: " << describe(r.error()));
-  return std::move(r).value();
-}
+const Scratch scratch("spnego-itest");
 
 ByteVector vec(Bytes b) {
   return {b.begin(), b.end()};
 }
 
-void run(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[512];
-  while (std::fgets(buf, sizeof buf, p) != nullptr)
-    out += buf;
-  const int status = pclose(p);
-  INFO(command << ": " << out);
-  REQUIRE(WEXITSTATUS(status) == 0);
-}
-
-std::string scratch(const std::string& name) {
-  return env("KERB_TEST_DIR") + "/spnego-itest-" + std::to_string(::getpid()) + "-" + name;
-}
-
-gss_buffer_desc buffer_of(Bytes b) {
-  gss_buffer_desc d;
-  d.length = b.size();
-  d.value = const_cast<std::uint8_t*>(b.data());
-  return d;
-}
-
-ByteVector take(gss_buffer_desc& b) {
-  ByteVector out(static_cast<const std::uint8_t*>(b.value),
-                 static_cast<const std::uint8_t*>(b.value) + b.length);
-  OM_uint32 minor = 0;
-  gss_release_buffer(&minor, &b);
-  return out;
-}
-
-std::string gss_text(OM_uint32 code, int type) {
-  std::string out;
-  OM_uint32 minor = 0, context = 0;
-  do {
-    gss_buffer_desc text = GSS_C_EMPTY_BUFFER;
-    if (gss_display_status(&minor, code, type, GSS_C_NO_OID, &context, &text) != GSS_S_COMPLETE) {
-      break;
-    }
-    out += std::string(static_cast<const char*>(text.value), text.length) + "; ";
-    gss_release_buffer(&minor, &text);
-  } while (context != 0);
-  return out;
-}
-
-std::string mit_status(OM_uint32 major, OM_uint32 minor) {
-  return "MIT major " + std::to_string(major) + " (" + gss_text(major, GSS_C_GSS_CODE) +
-         ") minor " + std::to_string(minor) + " (" + gss_text(minor, GSS_C_MECH_CODE) + ")";
-}
-
-#define REQUIRE_GSS(call)                             \
-  do {                                                \
-    OM_uint32 major_ = (call);                        \
-    INFO(#call << ": " << mit_status(major_, minor)); \
-    REQUIRE(major_ == GSS_S_COMPLETE);                \
-  } while (0)
-
-struct MitContext {
-  gss_ctx_id_t ctx = GSS_C_NO_CONTEXT;
-  MitContext() = default;
-  MitContext(const MitContext&) = delete;
-  MitContext& operator=(const MitContext&) = delete;
-  ~MitContext() {
-    OM_uint32 minor = 0;
-    if (ctx != GSS_C_NO_CONTEXT) gss_delete_sec_context(&minor, &ctx, GSS_C_NO_BUFFER);
-  }
-};
-
-struct MitName {
-  gss_name_t name = GSS_C_NO_NAME;
-  MitName() = default;
-  MitName(const MitName&) = delete;
-  MitName& operator=(const MitName&) = delete;
-  ~MitName() {
-    OM_uint32 minor = 0;
-    if (name != GSS_C_NO_NAME) gss_release_name(&minor, &name);
-  }
-  std::string text() const {
-    OM_uint32 minor = 0;
-    gss_buffer_desc b = GSS_C_EMPTY_BUFFER;
-    if (gss_display_name(&minor, name, &b, nullptr) != GSS_S_COMPLETE) return "?";
-    std::string s(static_cast<const char*>(b.value), b.length);
-    gss_release_buffer(&minor, &b);
-    return s;
-  }
-};
-
 // --- tickets and credentials ----------------------------------------------------------------
 
 // kerb logs alice in and fetches host/bank.test.
 Credentials kerb_service_ticket() {
-  auto config = Config::load_from_env();
-  if (!config) FAIL(describe(config.error()));
-  auto transport = PosixKdcTransport::from_config(*config);
-  if (!transport) FAIL(describe(transport.error()));
-  Client client(*transport);
+  const Config config = load_config();
+  PosixKdcTransport transport = make_transport(config);
+  Client client(transport);
   const Credentials tgt =
-      must(client.login_password(principal("alice"), env("KERB_TEST_PASSWORD_ALICE")), "login");
+      must(client.login_password(principal("alice"), password("alice")), "login");
   return must(client.service_ticket(tgt, principal("host/bank.test")), "service_ticket");
 }
 
-// MIT's kinit into a ccache of this test's own, selected for MIT's GSS.
-void mit_kinit() {
-  const std::string ccache = scratch("alice.ccache");
-  run("printf '%s\\n' \"$KERB_TEST_PASSWORD_ALICE\" | kinit -c " + ccache + " alice >/dev/null");
-  OM_uint32 minor = 0;
-  REQUIRE_GSS(gss_krb5_ccache_name(&minor, ccache.c_str(), nullptr));
-}
-
-Keytab bank_keytab() {
-  return must(Keytab::open(env("KERB_TEST_KEYTAB")), "Keytab::open");
+// MIT's SPNEGO initiator for host@bank.test.
+MitInitiator spnego_initiator(OM_uint32 flags) {
+  return MitInitiator(import_name("host@bank.test", GSS_C_NT_HOSTBASED_SERVICE), &spnego_oid,
+                      flags);
 }
 
 // --- per-message interop ------------------------------------------------------------------
@@ -224,22 +101,6 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
 
 // --- kerb initiates, MIT accepts ------------------------------------------------------------
 
-struct MitAcceptResult {
-  OM_uint32 major = 0;
-  OM_uint32 minor = 0;
-  ByteVector output;
-};
-
-MitAcceptResult mit_accept(MitContext& acc, Bytes token) {
-  MitAcceptResult r;
-  gss_buffer_desc in = buffer_of(token), out = GSS_C_EMPTY_BUFFER;
-  r.major = gss_accept_sec_context(&r.minor, &acc.ctx, GSS_C_NO_CREDENTIAL, &in,
-                                   GSS_C_NO_CHANNEL_BINDINGS, nullptr, nullptr, &out, nullptr,
-                                   nullptr, nullptr);
-  r.output = take(out);
-  return r;
-}
-
 // Drives kerb's initiator against MIT's acceptor to the end; returns every token, in order.
 std::vector<ByteVector> negotiate_with_mit(SpnegoInitiator& init, MitContext& acc) {
   std::vector<ByteVector> transcript;
@@ -247,7 +108,7 @@ std::vector<ByteVector> negotiate_with_mit(SpnegoInitiator& init, MitContext& ac
   bool kerb_done = false;
   for (int round = 0; round < 4; ++round) {
     transcript.push_back(to_mit);
-    const MitAcceptResult r = mit_accept(acc, to_mit);
+    const MitAccepted r = mit_accept(acc, to_mit);
     INFO("round " << round << ": " << mit_status(r.major, r.minor));
     REQUIRE((r.major == GSS_S_COMPLETE || r.major == GSS_S_CONTINUE_NEEDED));
     if (r.major == GSS_S_COMPLETE && kerb_done) {
@@ -288,6 +149,23 @@ SpnegoInitiator kerb_initiator(const Credentials& ticket, std::vector<ByteVector
   return must(SpnegoInitiator::start(ticket, std::move(o), ApContext{}), "SpnegoInitiator::start");
 }
 
+// kerb's SpnegoInitiator offering `mechs`, negotiated to the end with a fresh MIT acceptor.
+struct Negotiation {
+  SpnegoInitiator init;
+  MitContext acc;
+  std::vector<ByteVector> tokens;  // every token, in order, kerb's first
+
+  Negotiation(const Credentials& ticket, std::vector<ByteVector> mechs, bool mutual)
+      : init(kerb_initiator(ticket, std::move(mechs), mutual)),
+        tokens(negotiate_with_mit(init, acc)) {}
+
+  // Wrap and MIC tokens both ways over the established pair.
+  void exchange() {
+    SecurityContext ctx = must(init.take_context(), "take_context");
+    exchange_messages(ctx, acc.handle);
+  }
+};
+
 }  // namespace
 
 TEST_CASE("kerb's SpnegoInitiator against MIT's SPNEGO acceptor", "[kerb-init]") {
@@ -295,42 +173,33 @@ TEST_CASE("kerb's SpnegoInitiator against MIT's SPNEGO acceptor", "[kerb-init]")
   const std::string krb5_mech(kKrb5.begin(), kKrb5.end());
 
   SECTION("krb5 then the legacy OID, mutual: one round, AP-REP, no MIC") {
-    SpnegoInitiator init = kerb_initiator(ticket, {kKrb5, kLegacy}, true);
-    MitContext acc;
-    const auto t = negotiate_with_mit(init, acc);
-    REQUIRE(t.size() == 2);
-    const NegTokenResp reply = resp_of(t[1]);
+    Negotiation n(ticket, {kKrb5, kLegacy}, true);
+    REQUIRE(n.tokens.size() == 2);
+    const NegTokenResp reply = resp_of(n.tokens[1]);
     CHECK(reply.neg_state == NegState::kAcceptCompleted);
     CHECK(vec(*reply.supported_mech) == kKrb5);
     CHECK(reply.response_token.has_value());
     CHECK_FALSE(reply.mech_list_mic.has_value());
-    CHECK(vec(init.selected_mech()) == kKrb5);
-    CHECK(mit_mech_of(acc.ctx) == krb5_mech);
-    SecurityContext ctx = must(init.take_context(), "take_context");
-    exchange_messages(ctx, acc.ctx);
+    CHECK(vec(n.init.selected_mech()) == kKrb5);
+    CHECK(mit_mech_of(n.acc.handle) == krb5_mech);
+    n.exchange();
   }
   SECTION("without mutual authentication: accept-completed, no response token") {
-    SpnegoInitiator init = kerb_initiator(ticket, {kKrb5, kLegacy}, false);
-    MitContext acc;
-    const auto t = negotiate_with_mit(init, acc);
-    REQUIRE(t.size() == 2);
-    const NegTokenResp reply = resp_of(t[1]);
+    Negotiation n(ticket, {kKrb5, kLegacy}, false);
+    REQUIRE(n.tokens.size() == 2);
+    const NegTokenResp reply = resp_of(n.tokens[1]);
     CHECK(reply.neg_state == NegState::kAcceptCompleted);
     CHECK_FALSE(reply.response_token.has_value());
-    SecurityContext ctx = must(init.take_context(), "take_context");
-    exchange_messages(ctx, acc.ctx);
+    n.exchange();
   }
   SECTION("the legacy OID first (as Windows offers): MIT selects and echoes it") {
-    SpnegoInitiator init = kerb_initiator(ticket, {kLegacy, kKrb5}, true);
-    MitContext acc;
-    const auto t = negotiate_with_mit(init, acc);
-    REQUIRE(t.size() == 2);
-    const NegTokenResp reply = resp_of(t[1]);
+    Negotiation n(ticket, {kLegacy, kKrb5}, true);
+    REQUIRE(n.tokens.size() == 2);
+    const NegTokenResp reply = resp_of(n.tokens[1]);
     CHECK(vec(*reply.supported_mech) == kLegacy);
     CHECK_FALSE(reply.mech_list_mic.has_value());
-    CHECK(vec(init.selected_mech()) == kLegacy);
-    SecurityContext ctx = must(init.take_context(), "take_context");
-    exchange_messages(ctx, acc.ctx);
+    CHECK(vec(n.init.selected_mech()) == kLegacy);
+    n.exchange();
   }
 }
 
@@ -338,46 +207,40 @@ TEST_CASE("the mechListMIC exchange of RFC 4178 §5 with MIT's acceptor", "[kerb
   const Credentials ticket = kerb_service_ticket();
 
   SECTION("mutual: request-mic, AP-REQ, AP-REP with MIT's MIC, kerb's MIC back") {
-    SpnegoInitiator init = kerb_initiator(ticket, {kNtlm, kKrb5}, true);
-    MitContext acc;
-    const auto t = negotiate_with_mit(init, acc);
-    REQUIRE(t.size() == 5);
-    const NegTokenResp r1 = resp_of(t[1]);
+    Negotiation n(ticket, {kNtlm, kKrb5}, true);
+    REQUIRE(n.tokens.size() == 5);
+    const NegTokenResp r1 = resp_of(n.tokens[1]);
     CHECK(r1.neg_state == NegState::kRequestMic);
     CHECK(vec(*r1.supported_mech) == kKrb5);
     CHECK_FALSE(r1.response_token.has_value());
-    const NegTokenResp i2 = resp_of(t[2]);
+    const NegTokenResp i2 = resp_of(n.tokens[2]);
     CHECK(i2.response_token.has_value());
     CHECK_FALSE(i2.mech_list_mic.has_value());
-    const NegTokenResp r3 = resp_of(t[3]);
+    const NegTokenResp r3 = resp_of(n.tokens[3]);
     CHECK(r3.neg_state == NegState::kAcceptIncomplete);
     CHECK(r3.response_token.has_value());
     CHECK(r3.mech_list_mic.has_value());  // MIT's MIC, which kerb verified
-    const NegTokenResp i4 = resp_of(t[4]);
+    const NegTokenResp i4 = resp_of(n.tokens[4]);
     CHECK(i4.neg_state == NegState::kAcceptCompleted);
     CHECK(i4.mech_list_mic.has_value());  // kerb's MIC, which MIT verified
-    SecurityContext ctx = must(init.take_context(), "take_context");
-    exchange_messages(ctx, acc.ctx);
+    n.exchange();
   }
   SECTION("no mutual: the AP-REQ carries kerb's MIC, MIT answers with its own") {
-    SpnegoInitiator init = kerb_initiator(ticket, {kNtlm, kLegacy, kKrb5}, false);
-    MitContext acc;
-    const auto t = negotiate_with_mit(init, acc);
-    REQUIRE(t.size() == 4);
-    CHECK(vec(*resp_of(t[1]).supported_mech) == kLegacy);
-    const NegTokenResp i2 = resp_of(t[2]);
+    Negotiation n(ticket, {kNtlm, kLegacy, kKrb5}, false);
+    REQUIRE(n.tokens.size() == 4);
+    CHECK(vec(*resp_of(n.tokens[1]).supported_mech) == kLegacy);
+    const NegTokenResp i2 = resp_of(n.tokens[2]);
     CHECK(i2.response_token.has_value());
     CHECK(i2.mech_list_mic.has_value());
-    const NegTokenResp r3 = resp_of(t[3]);
+    const NegTokenResp r3 = resp_of(n.tokens[3]);
     CHECK(r3.neg_state == NegState::kAcceptCompleted);
     CHECK(r3.mech_list_mic.has_value());
-    SecurityContext ctx = must(init.take_context(), "take_context");
-    exchange_messages(ctx, acc.ctx);
+    n.exchange();
   }
   SECTION("MIT refuses a tampered MIC from kerb") {
     SpnegoInitiator init = kerb_initiator(ticket, {kNtlm, kKrb5}, false);
     MitContext acc;
-    MitAcceptResult r1 = mit_accept(acc, init.token());
+    const MitAccepted r1 = mit_accept(acc, init.token());
     REQUIRE(r1.major == GSS_S_CONTINUE_NEEDED);
     REQUIRE(must(init.step(r1.output), "step") == SpnegoInitiator::Step::kContinue);
     const ByteVector i2 = vec(init.token());
@@ -385,7 +248,7 @@ TEST_CASE("the mechListMIC exchange of RFC 4178 §5 with MIT's acceptor", "[kerb
     ByteVector mic = vec(*forged.mech_list_mic);
     mic.back() ^= 0x01;
     forged.mech_list_mic = Bytes(mic);
-    const MitAcceptResult r = mit_accept(acc, must(encode_neg_token_resp(forged), "encode"));
+    const MitAccepted r = mit_accept(acc, must(encode_neg_token_resp(forged), "encode"));
     INFO(mit_status(r.major, r.minor));
     CHECK(GSS_ERROR(r.major));
   }
@@ -393,28 +256,16 @@ TEST_CASE("the mechListMIC exchange of RFC 4178 §5 with MIT's acceptor", "[kerb
 
 TEST_CASE("MIT's SPNEGO initiator against kerb's acceptor, over HTTP Negotiate headers",
           "[mit-init]") {
-  mit_kinit();
+  mit_kinit("alice", scratch("alice.ccache"));
   const Keytab keytab = bank_keytab();
-  OM_uint32 minor = 0;
-  MitName target;
-  const std::string service = "host@bank.test";
-  gss_buffer_desc name_buf = {service.size(), const_cast<char*>(service.data())};
-  REQUIRE_GSS(gss_import_name(&minor, &name_buf, GSS_C_NT_HOSTBASED_SERVICE, &target.name));
 
   for (bool mutual : {true, false}) {
     INFO((mutual ? "mutual" : "no mutual"));
-    MitContext init;
-    const OM_uint32 flags = GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG | GSS_C_SEQUENCE_FLAG |
-                            GSS_C_REPLAY_FLAG | (mutual ? GSS_C_MUTUAL_FLAG : 0);
-    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    OM_uint32 major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &init.ctx, target.name,
-                                           &spnego_oid, flags, 0, GSS_C_NO_CHANNEL_BINDINGS, &empty,
-                                           nullptr, &out, nullptr, nullptr);
-    INFO(mit_status(major, minor));
-    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
+    MitInitiator init = spnego_initiator(GSS_C_INTEG_FLAG | GSS_C_CONF_FLAG | GSS_C_SEQUENCE_FLAG |
+                                         GSS_C_REPLAY_FLAG | (mutual ? GSS_C_MUTUAL_FLAG : 0));
 
     // C: Authorization: Negotiate <MIT's NegTokenInit>
-    const std::string authorization = authorization_header(take(out));
+    const std::string authorization = authorization_header(init.start());
     const ByteVector received = must(parse_authorization(authorization), "parse_authorization");
     const NegTokenInit offer = must(decode_neg_token_init(received), "decode NegTokenInit");
     CHECK(vec(offer.mech_types.front()) == kKrb5);
@@ -431,35 +282,22 @@ TEST_CASE("MIT's SPNEGO initiator against kerb's acceptor, over HTTP Negotiate h
         "Basic realm=\"bank\", " + www_authenticate(accepted.output_token);
     const auto token = must(parse_www_authenticate(challenge), "parse_www_authenticate");
     REQUIRE(token.has_value());
-    gss_buffer_desc in = buffer_of(*token);
-    out = GSS_C_EMPTY_BUFFER;
-    OM_uint32 ret_flags = 0;
-    major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &init.ctx, target.name, &spnego_oid,
-                                 flags, 0, GSS_C_NO_CHANNEL_BINDINGS, &in, nullptr, &out,
-                                 &ret_flags, nullptr);
+    ByteVector none;
+    OM_uint32 minor = 0;
+    const OM_uint32 major = init.step(*token, none, minor);
     INFO(mit_status(major, minor));
     REQUIRE(major == GSS_S_COMPLETE);
-    CHECK(take(out).empty());
-    CHECK(((ret_flags & GSS_C_MUTUAL_FLAG) != 0) == mutual);
-    exchange_messages(accepted.accepted.context, init.ctx);
+    CHECK(none.empty());
+    CHECK(((init.ret_flags & GSS_C_MUTUAL_FLAG) != 0) == mutual);
+    exchange_messages(accepted.accepted.context, init.ctx.handle);
   }
 }
 
 TEST_CASE("a reject from either side reaches the other as an error", "[errors]") {
   SECTION("kerb rejects MIT's token when its keytab lacks the key") {
-    mit_kinit();
-    OM_uint32 minor = 0;
-    MitName target;
-    const std::string service = "host@bank.test";
-    gss_buffer_desc name_buf = {service.size(), const_cast<char*>(service.data())};
-    REQUIRE_GSS(gss_import_name(&minor, &name_buf, GSS_C_NT_HOSTBASED_SERVICE, &target.name));
-    MitContext init;
-    gss_buffer_desc empty = GSS_C_EMPTY_BUFFER, out = GSS_C_EMPTY_BUFFER;
-    OM_uint32 major = gss_init_sec_context(
-        &minor, GSS_C_NO_CREDENTIAL, &init.ctx, target.name, &spnego_oid, GSS_C_MUTUAL_FLAG, 0,
-        GSS_C_NO_CHANNEL_BINDINGS, &empty, nullptr, &out, nullptr, nullptr);
-    REQUIRE(major == GSS_S_CONTINUE_NEEDED);
-    const ByteVector offer = take(out);
+    mit_kinit("alice", scratch("alice.ccache"));
+    MitInitiator init = spnego_initiator(GSS_C_MUTUAL_FLAG);
+    const ByteVector offer = init.start();
 
     Keytab keytab = bank_keytab();
     keytab.remove(principal("host/bank.test"));
@@ -474,14 +312,11 @@ TEST_CASE("a reject from either side reaches the other as an error", "[errors]")
     REQUIRE(r.response_token.has_value());  // the krb5 KRB-ERROR token
     CHECK(must(parse_framed_token(*r.response_token), "parse").tok_id == TokenId::kKrbError);
 
-    gss_buffer_desc in = buffer_of(reject);
-    out = GSS_C_EMPTY_BUFFER;
-    major = gss_init_sec_context(&minor, GSS_C_NO_CREDENTIAL, &init.ctx, target.name, &spnego_oid,
-                                 GSS_C_MUTUAL_FLAG, 0, GSS_C_NO_CHANNEL_BINDINGS, &in, nullptr,
-                                 &out, nullptr, nullptr);
+    ByteVector ignored;
+    OM_uint32 minor = 0;
+    const OM_uint32 major = init.step(reject, ignored, minor);
     INFO(mit_status(major, minor));
     CHECK(GSS_ERROR(major));
-    take(out);
   }
   SECTION("MIT rejects a corrupted AP-REQ; kerb reads MIT's reject") {
     const Credentials ticket = kerb_service_ticket();
@@ -491,7 +326,7 @@ TEST_CASE("a reject from either side reaches the other as an error", "[errors]")
     ap_req[ap_req.size() - 8] ^= 0x40;  // inside the authenticator's ciphertext
     offer.mech_token = Bytes(ap_req);
     MitContext acc;
-    const MitAcceptResult r = mit_accept(acc, must(encode_neg_token_init(offer), "encode"));
+    const MitAccepted r = mit_accept(acc, must(encode_neg_token_init(offer), "encode"));
     INFO(mit_status(r.major, r.minor));
     CHECK(GSS_ERROR(r.major));
     REQUIRE_FALSE(r.output.empty());
