@@ -130,14 +130,25 @@ int fail(const char* what) {
   return 1;
 }
 
-// What the initiator needs: the service ticket, and the TGT when it delegates.
+// What the initiator needs: the service ticket, the TGT when it delegates, and the AP
+// context: krb5.conf's enctype policy and skew, and the KDC's clock offset (kinit saves it in
+// the cache) so that the authenticator carries the KDC's time.
 struct Tickets {
   Credentials service;
   std::optional<Credentials> tgt;
+  ApContext ap;
 };
 
-bool fresh(const Credentials& c) {
-  return c.endtime > system_clock().now().seconds;
+ApContext ap_context(const ClientOptions& options, std::int64_t clock_offset) {
+  ApContext ap;
+  ap.policy = options.policy;
+  ap.clockskew = options.clockskew;
+  ap.clock_offset = clock_offset;
+  return ap;
+}
+
+bool fresh(const Credentials& c, std::int64_t clock_offset) {
+  return c.endtime > system_clock().now().seconds + clock_offset;
 }
 
 // As gss_init_sec_context does with default credentials: a cached service ticket if there is
@@ -155,7 +166,9 @@ Result<Tickets> acquire(const Args& args, const Config& config, const Principal&
     KERB_TRY(Principal user, Principal::parse(args.user, realm));
     KERB_TRY(Credentials tgt, client.login_password(user, args.password));
     KERB_TRY(Credentials ticket, client.service_ticket(tgt, service));
-    return Tickets{std::move(ticket), std::move(tgt)};
+    const ClientHints* hints = client.hints(user);
+    return Tickets{std::move(ticket), std::move(tgt),
+                   ap_context(options, hints ? hints->clock_offset : 0)};
   }
 
   KERB_TRY(std::shared_ptr<CredentialCache> cache, default_ccache());
@@ -167,19 +180,23 @@ Result<Tickets> acquire(const Args& args, const Config& config, const Principal&
                            "the credentials cache holds %s, not %s", me.to_string().c_str(),
                            user.to_string().c_str());
   }
+  KERB_TRY(ClientHints hints, load_hints(*cache, me));
+  const std::int64_t offset = hints.clock_offset;
+  client.set_hints(me, std::move(hints));
   KERB_TRY(Principal tgs,
            Principal::parse(std::string(kTgsName) + "/" + std::string(me.realm()), me.realm()));
   KERB_TRY(std::optional<Credentials> tgt, cache->retrieve(tgs));
-  if (tgt && !fresh(*tgt)) tgt.reset();
+  if (tgt && !fresh(*tgt, offset)) tgt.reset();
   KERB_TRY(std::optional<Credentials> ticket, cache->retrieve(service));
-  if (ticket && fresh(*ticket) && (!want_tgt || tgt)) return Tickets{std::move(*ticket), tgt};
+  if (ticket && fresh(*ticket, offset) && (!want_tgt || tgt))
+    return Tickets{std::move(*ticket), tgt, ap_context(options, offset)};
 
   if (!tgt)
     return Error::format(ErrorCategory::kIo, 0, "no valid ticket-granting ticket for %s in %s",
                          me.to_string().c_str(), cache->name().c_str());
   KERB_TRY(Credentials fetched, client.service_ticket(*tgt, service));
   KERB_TRY_VOID(cache->store(fetched));
-  return Tickets{std::move(fetched), std::move(tgt)};
+  return Tickets{std::move(fetched), std::move(tgt), ap_context(options, offset)};
 }
 
 int connect_to(const std::string& host, const std::string& port) {
@@ -231,7 +248,7 @@ std::optional<gss::SecurityContext> establish(int fd, const Args& args, const Ti
   if (args.spnego) {
     gss::SpnegoInitiatorOptions options;
     options.krb5 = krb5;
-    auto init = gss::SpnegoInitiator::start(tickets.service, options, ApContext{});
+    auto init = gss::SpnegoInitiator::start(tickets.service, options, tickets.ap);
     if (!init) return fail("initializing context", init.error()), std::nullopt;
     // SPNEGO always hears back from the acceptor (its negState), mutual or not.
     while (true) {
@@ -251,7 +268,7 @@ std::optional<gss::SecurityContext> establish(int fd, const Args& args, const Ti
     return std::move(context).value();
   }
 
-  auto init = gss::Initiator::start(tickets.service, krb5, ApContext{});
+  auto init = gss::Initiator::start(tickets.service, krb5, tickets.ap);
   if (!init) return fail("initializing context", init.error()), std::nullopt;
   if (!send_context(init->token())) return fail("send failed"), std::nullopt;
   if (!init->established()) {

@@ -171,6 +171,30 @@ else
   fail "the server did not log the refusal"
 fi
 
+# The clock offset kinit keeps in the ccache header (tag 1, KDC time minus local time) goes
+# into the authenticator: a cache claiming the KDC runs 1000 s ahead makes the client's
+# authenticator 1000 s ahead, and the server refuses it as clock skew (MIT's client honours
+# the offset the same way).
+cp "$work/alice.cc" "$work/alice.cc.saved"
+python3 - "$work/alice.cc" <<'PY'
+import struct, sys
+path = sys.argv[1]
+data = open(path, "rb").read()
+assert data[:2] == b"\x05\x04", "not a version 4 ccache"
+rest = data[4 + int.from_bytes(data[2:4], "big"):]
+header = struct.pack(">HHii", 1, 8, 1000, 0)
+open(path, "wb").write(data[:2] + struct.pack(">H", len(header)) + header + rest)
+PY
+rc=0
+out=$("$client" -port "$port" 127.0.0.1 host@bank.test "$msg" 2>&1) || rc=$?
+if ((rc != 0)) && grep -qiE "skew" <<<"$out"; then
+  pass "a ccache clock offset of +1000 s reaches the authenticator: $(grep -i skew <<<"$out" | tail -n1)"
+else
+  fail "ccache clock offset +1000 s: client exited $rc:"$'\n'"$out"
+fi
+cp "$work/alice.cc.saved" "$work/alice.cc"
+run_case "the real offset again" -- "$msg"
+
 # -inetd: the connection is the server's stdin, as inetd hands it over (kerb's server only;
 # one connection, accepted here by python).
 if [[ $server == "$kerb_server" ]]; then
