@@ -33,13 +33,14 @@ constexpr const char* kProgram = "kerb-gss-server";
 struct Args {
   int port = 4444;
   bool verbose = false, once = false, inetd = false, export_context = false;
-  std::string logfile, keytab, service;
+  std::string logfile, keytab, rcache, service;
 };
 
 int usage() {
   std::fputs(
       "usage: kerb-gss-server [-port port] [-verbose] [-once] [-inetd] [-export]\n"
-      "                       [-logfile file] [-keytab keytab] service_name\n",
+      "                       [-logfile file] [-keytab keytab] [-rcache file] service_name\n"
+      "  -rcache  keep the replay cache in a file that survives a restart (default: memory)\n",
       stderr);
   return 1;
 }
@@ -72,6 +73,8 @@ bool parse_args(int argc, char** argv, Args& a) {
       if (!value(a.logfile)) return false;
     } else if (arg == "-keytab") {
       if (!value(a.keytab)) return false;
+    } else if (arg == "-rcache") {
+      if (!value(a.rcache)) return false;
     } else {
       break;
     }
@@ -84,9 +87,10 @@ bool parse_args(int argc, char** argv, Args& a) {
 struct Server {
   const Args& args;
   Principal service;
-  Keytab keytab;  // only the service's keys: tickets for anyone else are refused
-  gss::AcceptorOptions options;
-  gss::MemoryReplayCache replay_cache;
+  Keytab keytab{};  // only the service's keys: tickets for anyone else are refused
+  gss::AcceptorOptions options{};
+  gss::MemoryReplayCache memory_replay_cache{};
+  std::optional<gss::FileReplayCache> file_replay_cache{};
   std::FILE* log = stdout;
 
   void print_token(std::span<const std::uint8_t> token) const {
@@ -287,7 +291,7 @@ int main(int argc, char** argv) {
   auto all_keys = Keytab::open(args.keytab.empty() ? default_keytab_name() : args.keytab);
   if (!all_keys) return fail("acquiring credentials", all_keys.error());
 
-  Server server{args, std::move(service).value(), {}, {}, {}, stdout};
+  Server server{.args = args, .service = std::move(service).value()};
   for (KeytabEntry& e : all_keys->entries) {
     if (e.principal == server.service) server.keytab.entries.push_back(std::move(e));
   }
@@ -297,7 +301,13 @@ int main(int argc, char** argv) {
                               server.service.to_string().c_str()));
   server.options.policy = client_options->policy;
   server.options.clockskew = client_options->clockskew;
-  server.options.replay_cache = &server.replay_cache;
+  // Every authenticator is remembered for the skew window, across connections; with -rcache
+  // also across restarts of the server.
+  if (!args.rcache.empty()) {
+    server.options.replay_cache = &server.file_replay_cache.emplace(args.rcache);
+  } else {
+    server.options.replay_cache = &server.memory_replay_cache;
+  }
 
   if (!args.logfile.empty()) {
     server.log = std::fopen(args.logfile.c_str(), "a");

@@ -46,7 +46,10 @@ fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 log=$work/server.log
-"$server" -port "$port" -verbose -export -keytab "$KERB_TEST_KEYTAB" host@bank.test >"$log" 2>&1 &
+# kerb's server keeps its replay cache in a file (-rcache), so that a restart forgets nothing.
+server_args=(-verbose -export -keytab "$KERB_TEST_KEYTAB")
+[[ $server == "$kerb_server" ]] && server_args+=(-rcache "$work/rcache")
+"$server" -port "$port" "${server_args[@]}" host@bank.test >"$log" 2>&1 &
 server_pid=$!
 listening() {
   local hex
@@ -194,6 +197,45 @@ else
 fi
 cp "$work/alice.cc.saved" "$work/alice.cc"
 run_case "the real offset again" -- "$msg"
+
+# A replay across a restart: the AP-REQ of a connection kerb's server accepted, sent again to
+# a new server process on the same -rcache file, is refused (KRB_AP_ERR_REPEAT in a KRB-ERROR
+# token back to the sender).
+if [[ $server == "$kerb_server" ]]; then
+  start=$(stat -c %s "$log")
+  run_case "the connection whose AP-REQ is replayed" -- "$msg"
+  tail -c +$((start + 1)) "$log" |
+    awk '/^Received token \(size=[1-9]/ { on = 1; next } on && /^[0-9a-f][0-9a-f]( |$)/ { print; next } on { exit }' |
+    tr -d ' \n' >"$work/apreq.hex"
+  kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+  "$server" -port "$port" "${server_args[@]}" host@bank.test >"$work/restarted.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do listening && break; sleep 0.05; done
+  reply=$(python3 - "$port" "$work/apreq.hex" <<'PY'
+import socket, struct, sys
+token = bytes.fromhex(open(sys.argv[2]).read())
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(struct.pack(">BI", 0x11, 0))                  # NOOP | CONTEXT_NEXT
+s.sendall(struct.pack(">BI", 0x02, len(token)) + token)  # CONTEXT: the captured AP-REQ
+head = b""
+while len(head) < 5:
+    chunk = s.recv(5 - len(head))
+    if not chunk:
+        break
+    head += chunk
+print("no reply" if len(head) < 5 else "flags=%d length=%d" % struct.unpack(">BI", head))
+PY
+  ) || true
+  sleep 0.2
+  if [[ -s $work/apreq.hex && $reply == flags=2* ]] &&
+    grep -q "the authenticator is a replay" "$work/restarted.log"; then
+    pass "a replayed AP-REQ is refused after a restart ($reply, KRB-ERROR token)"
+  else
+    fail "replay after restart: reply '$reply', token $(wc -c <"$work/apreq.hex") hex chars:"$'\n'"$(cat "$work/restarted.log")"
+  fi
+  log=$work/restarted.log
+  run_case "a fresh context on the restarted server" -- "$msg"
+fi
 
 # -inetd: the connection is the server's stdin, as inetd hands it over (kerb's server only;
 # one connection, accepted here by python).
