@@ -110,7 +110,7 @@ class Config {
       std::initializer_list<std::string_view> path) const {
     return subsection_names(as_span(path));
   }
-  bool empty() const noexcept { return nodes_.size() <= 1; }
+  bool empty() const noexcept;  // no section at all
 
   // --- [libdefaults]. Getters that take a realm look in "[libdefaults] REALM = { ... }"
   // first, as MIT does for per-realm defaults. Malformed values are errors naming file:line.
@@ -146,36 +146,62 @@ class Config {
 
  private:
   friend class ConfigParser;
-  struct Node {
-    std::string name;
-    std::string value;                    // relations
-    std::vector<std::uint32_t> children;  // sections and subsections
-    std::uint32_t file = 0;               // index into files_
-    std::uint32_t line = 0;
-    bool subsection = false;
+  enum class Kind : std::uint8_t {
+    kRelation,    // tag = value
+    kSubsection,  // [section] or tag = { ... }: one node per path, repeats merge into it
+    kIgnored,     // under a path made final, and the files' names: no lookup finds these
   };
+  // One flat table in reading order (a node's children come after it); names and values are
+  // offsets into text_, so that neither the table nor the text needs a string per node.
+  struct Node {
+    std::uint32_t parent;  // nodes_[0] is the root, the sections' parent; kNone: root, files
+    std::uint32_t text;    // the name's offset in text_; the value follows it
+    std::uint32_t name_size;
+    std::uint32_t value_size;
+    std::uint32_t file;  // the node naming its file
+    std::uint32_t line;  // of a subsection: of its latest '{', for "missing '}'"
+    Kind kind;
+    bool final;  // its path is frozen: later nodes there are ignored
+  };
+  static constexpr std::uint32_t kNone = UINT32_MAX;
 
   static std::span<const std::string_view> as_span(std::initializer_list<std::string_view> p) {
     return {p.begin(), p.size()};
   }
-  // The children of every subsection at `path` that are subsections (or relations), named
-  // `name` if given, in reading order.
-  std::vector<const Node*> children_at(std::span<const std::string_view> path, bool subsections,
-                                       std::optional<std::string_view> name) const;
-  // Relation nodes at `path` (its last element is the tag), in reading order.
-  std::vector<const Node*> find(std::span<const std::string_view> path) const;
-  const Node* find_first(std::span<const std::string_view> path) const;
-  const Node* find_libdefault(std::string_view tag, std::string_view realm) const;
-  Error error_at(const Node& node, std::string_view tag, const Error& cause) const;
-  Result<bool> get_boolean(std::string_view tag, std::string_view realm, bool fallback) const;
-  Result<std::int64_t> get_duration(std::string_view tag, std::string_view realm,
-                                    std::int64_t fallback) const;
+  std::string_view name_of(const Node& n) const noexcept {
+    return {text_.data() + n.text, n.name_size};
+  }
+  std::string_view value_of(const Node& n) const noexcept {
+    return {text_.data() + n.text + n.name_size, n.value_size};
+  }
+  // The first node after index `i` that is a `kind` child of `parent`, named `*name` unless
+  // name is null; kNone when there is none. Every lookup is a loop over this.
+  std::uint32_t next(std::uint32_t parent, std::uint32_t i, Kind kind,
+                     const std::string_view* name) const noexcept;
+  // The subsection at `path` (0, the root, for an empty path), or kNone.
+  std::uint32_t subsection(std::span<const std::string_view> path) const noexcept;
+  // Values of the relations (or names of the subsections) of `at` named `*name` (any if null).
+  std::vector<std::string_view> collect(std::uint32_t at, Kind kind,
+                                        const std::string_view* name) const;
+  // The first relation at `path` (its last element is the tag), or null.
+  const Node* first(std::span<const std::string_view> path) const noexcept;
+  const Node* find_libdefault(std::string_view tag, std::string_view realm) const noexcept;
+  Error error_at(const Node& node, std::string_view tag, std::string_view what) const;
+  enum class Syntax : std::uint8_t;
+  // A [libdefaults] value (the realm's own first, if a realm is given) read as `syntax`;
+  // `fallback` when absent. Errors name the file, line and tag.
+  Result<std::int64_t> get_value(std::string_view tag, std::string_view realm, Syntax syntax,
+                                 std::int64_t fallback) const;
+  Result<bool> get_flag(std::string_view tag, std::string_view realm, Syntax syntax,
+                        bool fallback) const;  // get_value() != 0
   Result<std::vector<std::int32_t>> get_enctypes(std::string_view tag) const;
   Result<std::vector<KdcAddress>> get_addresses(std::string_view realm, std::string_view tag,
                                                 std::uint16_t default_port) const;
 
-  std::vector<Node> nodes_;         // nodes_[0] is the root; sections are its children
-  std::vector<std::string> files_;  // names for messages
+  std::vector<Node> nodes_;
+  // Names and values, back to back. On the heap from the first load on (see ConfigParser), so
+  // that moving a Config keeps the views it handed out valid.
+  std::string text_;
 };
 
 // --- value syntaxes (also used by the getters; errors are kConfig without a location) -------

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -232,7 +233,8 @@ TEST_CASE("config: nested subsections and generic access", "[config]") {
   CHECK_FALSE(c.get({"appdefaults", "PAM", "debug"}));
 }
 
-TEST_CASE("config: repeated relations keep their order; repeated sections merge", "[config]") {
+// (No ';' in test names: catch_discover_tests splits names there, and ctest would run nothing.)
+TEST_CASE("config: repeated relations keep their order, repeated sections merge", "[config]") {
   const Config c = parse_ok(R"([realms]
     KERB.TEST = {
         kdc = one
@@ -283,6 +285,187 @@ TEST_CASE("config: final marks freeze a path", "[config]") {
   SECTION("ignored content is still checked") {
     CHECK(parse_error("[s]*\n[s]\na b\n") == "krb5.conf:3: missing '=' after tag");
   }
+}
+
+TEST_CASE("config: final marks act on paths, whichever block or kind made them", "[config]") {
+  SECTION("a nested relation made final in one block hides it in a later block") {
+    const Config c = parse_ok("[s]\na = {\nb* = 1\n}\n[s]\na = {\nb = 2\nc = 3\n}\n");
+    CHECK(strings(c.get_all({"s", "a", "b"})) == std::vector<std::string>{"1"});
+    CHECK(strings(c.get_all({"s", "a", "c"})) == std::vector<std::string>{"3"});
+  }
+  SECTION("a final relation hides a later subsection with its tag") {
+    const Config c = parse_ok("[s]\na* = 1\na = {\nx = 1\n}\n");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1"});
+    CHECK(c.subsection_names({"s"}).empty());
+    CHECK_FALSE(c.get({"s", "a", "x"}));
+  }
+  SECTION("a final subsection hides a later relation with its tag") {
+    const Config c = parse_ok("[s]\na* = {\nx = 1\n}\na = 2\n");
+    CHECK(c.get_all({"s", "a"}).empty());
+    CHECK(c.get({"s", "a", "x"}) == "1");
+    CHECK(strings(c.subsection_names({"s"})) == std::vector<std::string>{"a"});
+  }
+  SECTION("a relation made final after a subsection with its tag") {
+    const Config c = parse_ok("[s]\na = {\nx = 1\n}\na* = 2\na = {\nx = 3\n}\na = 4\n");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"2"});
+    CHECK(strings(c.get_all({"s", "a", "x"})) == std::vector<std::string>{"1"});
+  }
+  SECTION("without final marks a relation and a subsection share a tag") {
+    const Config c = parse_ok("[s]\na = 1\na = {\nx = 2\n}\na = 3\n");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1", "3"});
+    CHECK(c.get({"s", "a", "x"}) == "2");
+  }
+  SECTION("a final mark inside a block ignored by an earlier one changes nothing") {
+    const Config c =
+        parse_ok("[s]\nR* = {\n}\nR = {\nin = {\nx = 1\n}*\ny* = 2\n}\nR = {\nin = {\n}\n}\n");
+    CHECK(c.subsection_names({"s", "R"}).empty());
+    CHECK_FALSE(c.get({"s", "R", "y"}));
+    CHECK(strings(c.subsection_names({"s"})) == std::vector<std::string>{"R"});
+  }
+  SECTION("the mark is one trailing '*'; more is part of the tag") {
+    const Config c = parse_ok("[s]\na** = 1\na* = 2\na** = 3\na = 4\n");
+    CHECK(strings(c.get_all({"s", "a*"})) == std::vector<std::string>{"1"});
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"2"});
+  }
+  SECTION("a final section keeps its own later relations in the same header") {
+    const Config c = parse_ok("[s]*\na = 1\nt = {\nb = 1\n}\na = 2\n[s]\na = 3\n");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1", "2"});
+    CHECK(c.get({"s", "t", "b"}) == "1");
+  }
+  SECTION("ignored content is still syntax-checked and nests") {
+    CHECK(parse_error("[s]*\n[s]\na = \"x\n") == "krb5.conf:3: missing closing '\"'");
+    CHECK(parse_error("[s]*\n[s]\nt = {\nu = {\n}\n") == "krb5.conf:3: missing '}' for this '{'");
+    CHECK(parse_error("[s]\nt* = {\n}\nt = {\n} x\n") == "krb5.conf:5: unexpected text after '}'");
+  }
+}
+
+TEST_CASE("config: subsections merge by path, in reading order", "[config]") {
+  SECTION("relations after a subsection belong to the section") {
+    const Config c = parse_ok("[s]\na = 1\nsub = {\nx = 1\n}\nb = 2\na = 3\n");
+    CHECK(c.get({"s", "b"}) == "2");
+    CHECK(strings(c.get_all({"s", "a"})) == std::vector<std::string>{"1", "3"});
+    CHECK(c.get({"s", "sub", "x"}) == "1");
+    CHECK_FALSE(c.get({"s", "sub", "b"}));
+  }
+  SECTION("names appear once, in the order first read") {
+    const Config c =
+        parse_ok("[realms]\nB = {\n}\n[x]\ny = 1\n[realms]\nA = {\n}\nB = {\n}\n[x]\n[realms]\n");
+    CHECK(strings(c.realms()) == std::vector<std::string>{"B", "A"});
+    CHECK(strings(c.subsection_names({})) == std::vector<std::string>{"realms", "x"});
+    CHECK(strings(c.subsection_names({"x"})).empty());
+    CHECK(c.subsection_names({"x", "y"}).empty());  // a relation has no subsections
+    CHECK(c.subsection_names({"none"}).empty());
+    CHECK(c.get_all({"realms", "B"}).empty());  // a subsection has no values
+  }
+  SECTION("deeper subsections merge too, values interleaved in reading order") {
+    const Config c = parse_ok(
+        "[a]\nb = {\nc = {\nx = 1\n}\n}\nother = {\nx = 9\n}\n[a]\nb = {\nc = {\nx = 2\n}\n"
+        "d = {\n}\n}\n");
+    CHECK(strings(c.get_all({"a", "b", "c", "x"})) == std::vector<std::string>{"1", "2"});
+    CHECK(strings(c.subsection_names({"a", "b"})) == std::vector<std::string>{"c", "d"});
+    CHECK(strings(c.subsection_names({"a"})) == std::vector<std::string>{"b", "other"});
+  }
+  SECTION("an empty section is still a section") {
+    const Config c = parse_ok("[s]\n");
+    CHECK_FALSE(c.empty());
+    CHECK(strings(c.subsection_names({})) == std::vector<std::string>{"s"});
+    CHECK(parse_ok("[s]*\n[s]\n").subsection_names({}).size() == 1);
+  }
+  SECTION("missing '}' names the innermost open '{'") {
+    CHECK(parse_error("[s]\na = {\n}\nb = {\nc = {\n}\n") ==
+          "krb5.conf:4: missing '}' for this '{'");
+    CHECK(parse_error("[s]\na = {\n}\na = {\n") == "krb5.conf:4: missing '}' for this '{'");
+    CHECK(parse_error("[s]\na = {\nb = {\n}\n}\na = {\nb = {\n") ==
+          "krb5.conf:7: missing '}' for this '{'");
+    CHECK(parse_error("[s]\na* = {\n}\na = {\nb = {\n}\n") ==
+          "krb5.conf:4: missing '}' for this '{'");
+  }
+  SECTION("views survive moving the Config") {
+    auto r = Config::parse("[s]\na = 1\n");
+    REQUIRE(r);
+    const auto value = r->get({"s", "a"});
+    const auto names = r->subsection_names({});
+    const Config moved = std::move(r).value();
+    CHECK(value == "1");
+    CHECK(strings(names) == std::vector<std::string>{"s"});
+    CHECK(moved.get({"s", "a"}) == "1");
+  }
+}
+
+TEST_CASE("config: more syntax, pinned", "[config]") {
+  struct Ok {
+    std::string_view text;
+    std::vector<std::string_view> path;
+    std::string_view value;
+  };
+  const Ok good[] = {
+      {"[ a ]\nb = 1\n", {" a ", "b"}, "1"},  // section names are taken as written
+      {"[a[b]\nc = 1\n", {"a[b", "c"}, "1"},
+      {"[a]*  \nb = 1\n", {"a", "b"}, "1"},
+      {"[a]\nb={\nc=1\n}*  \n", {"a", "b", "c"}, "1"},
+      {"[a]\nb = {   \nc = 1\n}\n", {"a", "b", "c"}, "1"},
+      {"[a]\nb = x \"y\"\n", {"a", "b"}, "x \"y\""},
+      {"[a]\nb\"c = 1\n", {"a", "b\"c"}, "1"},
+      {"[a]\nb = \"\\x\\\"\"\n", {"a", "b"}, "x\""},
+      {"[a]\nb = c\rd\n", {"a", "b"}, "c\rd"},  // only a line's last CR goes
+      {"[a]\nb = c\r\r\n", {"a", "b"}, "c"},
+      {"[a]\r\nb = \"c\"\r\n", {"a", "b"}, "c"},
+      {"module x\n[a]\nb = 1\n", {"a", "b"}, "1"},
+      {"[a]\nmodule=1\n", {"a", "module"}, "1"},  // "module" not followed by a space
+  };
+  for (const Ok& c : good) {
+    INFO(c.text);
+    const Config config = parse_ok(c.text);
+    CHECK(config.get(std::span<const std::string_view>(c.path)) == c.value);
+  }
+  struct Bad {
+    std::string_view text;
+    std::string_view detail;
+  };
+  const Bad bad[] = {
+      {"[a]\nb = {}\n", "krb5.conf:2: unexpected text after '{'"},
+      {"[a]\nb = {\n} *\n", "krb5.conf:3: unexpected text after '}'"},
+      {"[a]]\n", "krb5.conf:1: unexpected text after section header"},
+      {"[a]\nb * = 1\n", "krb5.conf:2: missing '=' after tag"},
+      {"x\n", "krb5.conf:1: missing '=' after tag"},
+      {"}\n", "krb5.conf:1: '}' without a matching '{'"},
+      {"a = {\n", "krb5.conf:1: relation outside a section"},
+      {"a = \"x\n", "krb5.conf:1: relation outside a section"},
+      {std::string_view("# a\0b\n", 6), "krb5.conf:1: NUL byte in line"},
+      {"[a]\ninclude\n", "krb5.conf:2: missing '=' after tag"},
+      {"[a]\nmodule\n", "krb5.conf:2: missing '=' after tag"},
+      {"[a]\n  module x\n", "krb5.conf:2: missing '=' after tag"},  // indented: a relation
+      {"[a]\nb = \"x\" # c\n", "krb5.conf:2: unexpected text after quoted value"},
+      {"includedir \n", "krb5.conf:1: include needs a path"},
+      {"[a]\nb = {\n[c]*\n", "krb5.conf:3: section header inside a '{' block"},
+  };
+  for (const Bad& c : bad) {
+    INFO(c.text);
+    CHECK(parse_error(c.text) == c.detail);
+  }
+  // "module" and a space start a module line, whatever follows.
+  CHECK_FALSE(parse_ok("[a]\nmodule = 1\n").get({"a", "module"}));
+  ConfigLimits no_includes;
+  no_includes.follow_includes = false;
+  CHECK(parse_error("[a]\nb = {\ninclude\tx\n", no_includes) ==
+        "krb5.conf:3: include directives are not allowed here");
+  CHECK(parse_error("include\t \n", no_includes) ==
+        "krb5.conf:1: include directives are not allowed here");
+}
+
+TEST_CASE("config: the nesting limit, exactly", "[config]") {
+  ConfigLimits limits;
+  limits.max_nesting = 3;
+  auto ok = Config::parse("[s]\na = {\nb = {\nc = {\nx = 1\n}\n}\n}\n", "krb5.conf", limits);
+  REQUIRE(ok);
+  CHECK(ok->get({"s", "a", "b", "c", "x"}) == "1");
+  CHECK(parse_error("[s]\na = {\nb = {\nc = {\nd = {\n", limits) ==
+        "krb5.conf:5: '{' blocks nested too deeply");
+  // Blocks of ignored content count too.
+  CHECK(parse_error("[s]*\n[s]\na = {\nb = {\nc = {\nd = {\n", limits) ==
+        "krb5.conf:6: '{' blocks nested too deeply");
+  limits.max_nesting = 0;
+  CHECK(parse_error("[s]\na = {\n", limits) == "krb5.conf:2: '{' blocks nested too deeply");
 }
 
 TEST_CASE("config: syntax errors name the file and line", "[config]") {
@@ -440,6 +623,86 @@ TEST_CASE("config: include and includedir", "[config]") {
     REQUIRE_FALSE(r);
     CHECK(r.error().detail().find("broken.conf:4: missing '=' after tag") !=
           std::string_view::npos);
+  }
+}
+
+TEST_CASE("config: includedir reads names in byte order", "[config]") {
+  TempDir dir;
+  for (const char* name : {"b-lower", "z.conf", "A-upper", "z", "Upper", "9", "_x", ".conf",
+                           "-dash", "a.conf.bak", "x.CONF"}) {
+    dir.write(std::string("d/") + name, std::string("[s]\nv = ") + name + "\n");
+  }
+  const std::string top = dir.write("top.conf", "includedir " + dir.path("d") + "\n");
+  auto c = Config::load_files({top});
+  REQUIRE(c);
+  CHECK(strings(c->get_all({"s", "v"})) ==
+        std::vector<std::string>{"-dash", "9", "A-upper", "Upper", "_x", "b-lower", "z", "z.conf"});
+  // A directory given as a top-level path reads the same way.
+  auto d = Config::load_files({dir.path("d")});
+  REQUIRE(d);
+  CHECK(strings(d->get_all({"s", "v"})) == strings(c->get_all({"s", "v"})));
+}
+
+TEST_CASE("config: limits and errors across files", "[config]") {
+  TempDir dir;
+  const std::string a = dir.write("a.conf", "[s]\nv = a\n");                 // 10 bytes
+  const std::string b = dir.write("b.conf", "[s]\nv = b\nclockskew = x\n");  // 24 bytes
+  SECTION("max_total_size counts every file of the load") {
+    ConfigLimits limits;
+    limits.max_total_size = 33;
+    auto r = Config::load_files({a, b}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("b.conf: configuration too large (limit 33 bytes)") !=
+          std::string_view::npos);
+    limits.max_total_size = 34;
+    REQUIRE(Config::load_files({a, b}, limits));
+  }
+  SECTION("max_file_size, top-level and included") {
+    ConfigLimits limits;
+    limits.max_file_size = 100;
+    const std::string big = dir.write("b.conf", "[s]\n" + std::string(100, '#') + "\n");
+    auto r = Config::load_files({big}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("b.conf: cannot read: file too large") != std::string_view::npos);
+    const std::string top = dir.write("top.conf", "\ninclude " + big + "\n");
+    REQUIRE(top.size() + 10 < 100);
+    auto r2 = Config::load_files({top}, limits);
+    REQUIRE_FALSE(r2);
+    CHECK(r2.error().detail().find("top.conf:2: cannot read '") != std::string_view::npos);
+    CHECK(r2.error().detail().find("b.conf': file too large") != std::string_view::npos);
+  }
+  SECTION("max_include_depth") {
+    const std::string inner = dir.write("inner.conf", "include " + a + "\n");
+    const std::string outer = dir.write("outer.conf", "include " + inner + "\n");
+    ConfigLimits limits;
+    limits.max_include_depth = 2;
+    REQUIRE(Config::load_files({outer}, limits));
+    limits.max_include_depth = 1;
+    auto r = Config::load_files({outer}, limits);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().detail().find("inner.conf:1: includes nested too deeply") !=
+          std::string_view::npos);
+  }
+  SECTION("a bad value names the file it came from") {
+    const std::string top = dir.write("top.conf", "[libdefaults]\nclockskew = 1m\ninclude " + b +
+                                                      "\n[libdefaults]\nforwardable = x\n");
+    auto r = Config::load_files({a, top});
+    REQUIRE(r);
+    CHECK(r->clockskew().value() == 60);
+    CHECK(r->forwardable().error().detail().find("top.conf:5: forwardable: bad boolean 'x'") !=
+          std::string_view::npos);
+    auto r2 = Config::load_files({b});
+    REQUIRE(r2);
+    CHECK(r2->get({"s", "clockskew"}) == "x");
+    const std::string_view realm_path[] = {"s", "v"};
+    CHECK(r2->get(realm_path) == "b");
+  }
+  SECTION("a long name is cut in value errors too") {
+    auto r = Config::parse("[libdefaults]\nclockskew = x\n",
+                           "/a/very/long/directory/name/that/keeps/going/on/krb5.conf");
+    REQUIRE(r);
+    CHECK(r->clockskew().error().detail() ==
+          "...ctory/name/that/keeps/going/on/krb5.conf:2: clockskew: bad duration 'x'");
   }
 }
 
