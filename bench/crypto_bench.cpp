@@ -343,9 +343,15 @@ int main(int argc, char** argv) {
   }
   if (enctypes.empty()) {
     enctypes = {
-        crypto::EncType::kAes128CtsHmacSha1_96,    crypto::EncType::kAes256CtsHmacSha1_96,
-        crypto::EncType::kAes128CtsHmacSha256_128, crypto::EncType::kAes256CtsHmacSha384_192,
-        crypto::EncType::kCamellia128CtsCmac,      crypto::EncType::kCamellia256CtsCmac};
+      crypto::EncType::kAes128CtsHmacSha1_96,
+      crypto::EncType::kAes256CtsHmacSha1_96,
+      crypto::EncType::kAes128CtsHmacSha256_128,
+      crypto::EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_CAMELLIA
+      crypto::EncType::kCamellia128CtsCmac,
+      crypto::EncType::kCamellia256CtsCmac,
+#endif
+    };
   }
 
   const auto start = Clock::now();

@@ -9,6 +9,8 @@ install(TARGETS kerb_base kerb_der kerb_crypto kerb_kerb kerb_gss
 foreach(dir base der crypto kerb gss)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+# Generated: kerb/crypto/features.hpp (which optional enctypes this build has).
+install(DIRECTORY ${PROJECT_BINARY_DIR}/crypto/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 install(EXPORT kerbTargets NAMESPACE kerb:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/kerbConfig.cmake.in

@@ -2,7 +2,9 @@
 #   kerb_library(target)  -- a library: strict warnings incl. -Wconversion, no exceptions/RTTI.
 #   kerb_program(target)  -- a test, tool or sample: strict warnings, exceptions allowed.
 
-set(KERB_WARNINGS -Wall -Wextra -Wpedantic -Werror)
+# -Wundef: the KERB_WITH_* feature macros (kerb/crypto/features.hpp) are tested with #if, so a
+# file that forgets to include the header fails to build instead of silently losing a feature.
+set(KERB_WARNINGS -Wall -Wextra -Wpedantic -Wundef -Werror)
 # GCC 12 reports std::optional members of destroyed temporaries as "maybe uninitialized" at -O2
 # (GCC bug 80635); the diagnostic is noise there. -Wuninitialized stays on, and clang, ASan
 # and UBSan builds catch real uses of uninitialized memory.

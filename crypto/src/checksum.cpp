@@ -21,16 +21,25 @@ constexpr ChecksumInfo kChecksums[] = {
      EncType::kAes128CtsHmacSha1_96},
     {CksumType::kHmacSha1_96Aes256, "hmac-sha1-96-aes256", 12, true,
      EncType::kAes256CtsHmacSha1_96},
+#if KERB_WITH_CAMELLIA
     {CksumType::kCmacCamellia128, "cmac-camellia128", 16, true, EncType::kCamellia128CtsCmac},
     {CksumType::kCmacCamellia256, "cmac-camellia256", 16, true, EncType::kCamellia256CtsCmac},
+#endif
     {CksumType::kHmacSha256_128Aes128, "hmac-sha256-128-aes128", 16, true,
      EncType::kAes128CtsHmacSha256_128},
     {CksumType::kHmacSha384_192Aes256, "hmac-sha384-192-aes256", 24, true,
      EncType::kAes256CtsHmacSha384_192},
+#if KERB_WITH_RC4_HMAC
     {CksumType::kHmacMd5, "hmac-md5", 16, true, EncType::kRc4Hmac},
+#endif
 };
 
 Error unsupported_checksum(CksumType type) noexcept {
+  if (const char* option = detail::missing_option(type)) {
+    return Error::format(ErrorCategory::kCrypto, 0,
+                         "checksum type %s (%d) is not built into this kerb (%s=OFF)",
+                         checksum_name(type).data(), static_cast<int>(type), option);
+  }
   return Error::format(ErrorCategory::kPolicy, 0, "weak or unsupported checksum type %s (%d)",
                        checksum_name(type).data(), static_cast<int>(type));
 }

@@ -8,8 +8,12 @@ namespace kerb::crypto::detail {
 void BlockCipher::setup(Kind k, Bytes key) noexcept {
   kind = k;
   int keylen = static_cast<int>(key.size());
+#if KERB_WITH_CAMELLIA
   int rc = (k == Kind::kAes) ? rijndael_setup(key.data(), keylen, 0, ltc())
                              : camellia_setup(key.data(), keylen, 0, ltc());
+#else
+  int rc = rijndael_setup(key.data(), keylen, 0, ltc());
+#endif
   // Key sizes come from the profile table, never from input; a failure is a bug.
   if (rc != CRYPT_OK) std::abort();
 }
@@ -19,9 +23,11 @@ void BlockCipher::wipe() noexcept {
     case Kind::kAes:
       secure_wipe(&schedule.aes, sizeof(schedule.aes));
       break;
+#if KERB_WITH_CAMELLIA
     case Kind::kCamellia:
       secure_wipe(&schedule.camellia, sizeof(schedule.camellia));
       break;
+#endif
     case Kind::kNone:
       break;
   }

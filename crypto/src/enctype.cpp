@@ -27,15 +27,19 @@ const EncTypeInfo* find_enctype(EncType enctype) noexcept {
     case EncType::kAes256CtsHmacSha384_192:
       p = &detail::kAes256CtsHmacSha384_192;
       break;
+#if KERB_WITH_CAMELLIA
     case EncType::kCamellia128CtsCmac:
       p = &detail::kCamellia128CtsCmac;
       break;
     case EncType::kCamellia256CtsCmac:
       p = &detail::kCamellia256CtsCmac;
       break;
+#endif
+#if KERB_WITH_RC4_HMAC
     case EncType::kRc4Hmac:
       p = &detail::kRc4Hmac;
       break;
+#endif
     default:
       return nullptr;
   }
@@ -133,6 +137,7 @@ std::size_t ciphertext_size(EncType enctype, std::size_t plaintext_size) noexcep
 Result<std::size_t> plaintext_size(EncType enctype, std::size_t ciphertext_size) noexcept {
   const EncTypeInfo* info = find_enctype(enctype);
   if (info == nullptr) {
+    if (detail::missing_option(enctype) != nullptr) return detail::not_built_error(enctype);
     return Error::format(ErrorCategory::kPolicy, 0, "unsupported enctype %d",
                          static_cast<int>(enctype));
   }
@@ -145,11 +150,23 @@ Result<std::size_t> plaintext_size(EncType enctype, std::size_t ciphertext_size)
   return ciphertext_size - overhead;
 }
 
+namespace detail {
+
+Error not_built_error(EncType e) noexcept {
+  const char* option = missing_option(e);
+  return Error::format(ErrorCategory::kCrypto, 0,
+                       "enctype %s (%d) is not built into this kerb (%s=OFF)",
+                       enctype_name(e).data(), static_cast<int>(e), option ? option : "?");
+}
+
+}  // namespace detail
+
 // ---- Policy ----
 
 namespace {
 
 Error unsupported(EncType e) noexcept {
+  if (detail::missing_option(e) != nullptr) return detail::not_built_error(e);
   const int n = static_cast<int>(e);
   switch (e) {
     case EncType::kDesCbcCrc:
@@ -174,9 +191,14 @@ Error unsupported(EncType e) noexcept {
 Policy Policy::defaults() noexcept {
   Policy p;
   constexpr EncType kDefault[] = {
-      EncType::kAes256CtsHmacSha1_96,    EncType::kAes128CtsHmacSha1_96,
-      EncType::kAes256CtsHmacSha384_192, EncType::kAes128CtsHmacSha256_128,
-      EncType::kCamellia256CtsCmac,      EncType::kCamellia128CtsCmac,
+    EncType::kAes256CtsHmacSha1_96,
+    EncType::kAes128CtsHmacSha1_96,
+    EncType::kAes256CtsHmacSha384_192,
+    EncType::kAes128CtsHmacSha256_128,
+#if KERB_WITH_CAMELLIA
+    EncType::kCamellia256CtsCmac,
+    EncType::kCamellia128CtsCmac,
+#endif
   };
   for (EncType e : kDefault)
     p.list_[p.count_++] = e;
@@ -208,8 +230,10 @@ Result<Policy> Policy::from_list(std::span<const EncType> enctypes, bool allow_w
 }
 
 Policy& Policy::allow_rc4_hmac() noexcept {
+#if KERB_WITH_RC4_HMAC
   allow_weak_ = true;
   if (!permits(EncType::kRc4Hmac) && count_ < kMaxEnctypes) list_[count_++] = EncType::kRc4Hmac;
+#endif
   return *this;
 }
 

@@ -12,7 +12,9 @@ constexpr HashAlg kSha256Alg{64,         32, sizeof(sha256_state), sha256_init, 
 constexpr HashAlg kSha384Alg{128,        48, sizeof(sha512_state), sha384_init, sha384_process,
                              sha384_done};
 constexpr HashAlg kMd5Alg{64, 16, sizeof(md5_state), md5_init, md5_process, md5_done};
+#if KERB_WITH_RC4_HMAC
 constexpr HashAlg kMd4Alg{64, 16, sizeof(md4_state), md4_init, md4_process, md4_done};
+#endif
 
 constexpr std::size_t kMaxBlock = 128;
 
@@ -28,8 +30,10 @@ const HashAlg& hash_alg(HashKind kind) noexcept {
       return kSha384Alg;
     case HashKind::kMd5:
       return kMd5Alg;
+#if KERB_WITH_RC4_HMAC
     case HashKind::kMd4:
       return kMd4Alg;
+#endif
   }
   return kSha1Alg;
 }
@@ -126,6 +130,8 @@ void Mac::setup_hmac(HashKind h, Bytes key, std::size_t size) noexcept {
   out_size = static_cast<std::uint8_t>(size);
 }
 
+// Without Camellia there is no CMAC, and every Mac is an HMAC.
+#if KERB_WITH_CAMELLIA
 void Mac::setup_cmac(BlockCipher::Kind c, Bytes key) noexcept {
   kind = Kind::kCmac;
   new (&cmac) Cmac;
@@ -161,6 +167,23 @@ void Mac::Ctx::update(Bytes data) noexcept {
   else
     c.update(data);
 }
+#else
+void Mac::wipe() noexcept {
+  hmac.wipe();
+}
+
+Mac::Ctx::Ctx(const Mac& m) noexcept : m_(m) {
+  new (&h) Hmac::Ctx(m.hmac);
+}
+
+Mac::Ctx::~Ctx() {
+  h.~Ctx();
+}
+
+void Mac::Ctx::update(Bytes data) noexcept {
+  h.update(data);
+}
+#endif
 
 void Mac::Ctx::update_joined(Bytes prefix, Bytes data) noexcept {
   std::uint8_t first[128];
@@ -174,10 +197,12 @@ void Mac::Ctx::update_joined(Bytes prefix, Bytes data) noexcept {
 }
 
 void Mac::Ctx::finish(std::uint8_t* mac) noexcept {
+#if KERB_WITH_CAMELLIA
   if (m_.kind == Kind::kCmac) {
     c.finish(mac);
     return;
   }
+#endif
   std::uint8_t full[kMaxDigest];
   h.finish(full);
   std::memcpy(mac, full, m_.out_size);  // truncation, e.g. HMAC-SHA1-96 (RFC 3962 §6)

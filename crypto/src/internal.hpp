@@ -1,5 +1,7 @@
 // Private building blocks shared by the profiles: block ciphers, CBC-CTS, HMAC with
-// precomputed pads, CMAC, n-fold, PBKDF2, and the per-enctype profile table.
+// precomputed pads, CMAC, n-fold, PBKDF2, and the per-enctype profile table. Camellia and CMAC
+// exist only #if KERB_WITH_CAMELLIA, MD4 and the rc4-hmac profile only #if KERB_WITH_RC4_HMAC
+// (kerb/crypto/features.hpp, included through enctype.hpp).
 #pragma once
 
 #include <cstddef>
@@ -23,6 +25,42 @@ using Bytes = std::span<const std::uint8_t>;
 using MutBytes = std::span<std::uint8_t>;
 
 inline constexpr std::size_t kBlockSize = 16;  // AES and Camellia
+
+// The build option that leaves `e` (or checksum type `c`) out of this kerb, or nullptr when it
+// is built or was never implemented (DES, 3DES, unknown numbers).
+constexpr const char* missing_option(EncType e) noexcept {
+  switch (e) {
+#if !KERB_WITH_CAMELLIA
+    case EncType::kCamellia128CtsCmac:
+    case EncType::kCamellia256CtsCmac:
+      return "KERB_WITH_CAMELLIA";
+#endif
+#if !KERB_WITH_RC4_HMAC
+    case EncType::kRc4Hmac:
+      return "KERB_WITH_RC4_HMAC";
+#endif
+    default:
+      return nullptr;
+  }
+}
+constexpr const char* missing_option(CksumType c) noexcept {
+  switch (c) {
+#if !KERB_WITH_CAMELLIA
+    case CksumType::kCmacCamellia128:
+    case CksumType::kCmacCamellia256:
+      return "KERB_WITH_CAMELLIA";
+#endif
+#if !KERB_WITH_RC4_HMAC
+    case CksumType::kHmacMd5:
+      return "KERB_WITH_RC4_HMAC";
+#endif
+    default:
+      return nullptr;
+  }
+}
+// kCrypto: "enctype camellia128-cts-cmac (25) is not built into this kerb
+// (KERB_WITH_CAMELLIA=OFF)". Only for an `e` whose missing_option() is set.
+Error not_built_error(EncType e) noexcept;
 
 inline void store_be32(std::uint32_t v, std::uint8_t* out) noexcept {
   out[0] = static_cast<std::uint8_t>(v >> 24);
@@ -50,10 +88,16 @@ inline void xor_block(std::uint8_t* dst, const std::uint8_t* a, const std::uint8
 // cipher's schedule) but touch only their own member, which sits at offset 0. We hold just
 // the member we need so a UsageKey stays around 1 KiB instead of 4+ KiB.
 struct BlockCipher {
+#if KERB_WITH_CAMELLIA
   enum class Kind : std::uint8_t { kAes, kCamellia, kNone };
+#else
+  enum class Kind : std::uint8_t { kAes, kNone };
+#endif
   union Schedule {
     rijndael_key aes;
+#if KERB_WITH_CAMELLIA
     camellia_key camellia;
+#endif
   };
   Schedule schedule;
   Kind kind;
@@ -63,16 +107,24 @@ struct BlockCipher {
   void wipe() noexcept;
   // Inline: CTS calls these once per block.
   void encrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
+#if KERB_WITH_CAMELLIA
     if (kind == Kind::kAes)
       rijndael_ecb_encrypt(in, out, ltc());
     else
       camellia_ecb_encrypt(in, out, ltc());
+#else
+    rijndael_ecb_encrypt(in, out, ltc());
+#endif
   }
   void decrypt_block(const std::uint8_t* in, std::uint8_t* out) const noexcept {
+#if KERB_WITH_CAMELLIA
     if (kind == Kind::kAes)
       rijndael_ecb_decrypt(in, out, ltc());
     else
       camellia_ecb_decrypt(in, out, ltc());
+#else
+    rijndael_ecb_decrypt(in, out, ltc());
+#endif
   }
   // libtomcrypt's view of the schedule: each cipher's functions only touch their own member,
   // at offset 0 of its symmetric_key union (see above). They take it non-const but only read.
@@ -90,7 +142,11 @@ void cts_decrypt(const BlockCipher& cipher, const std::uint8_t* iv, Bytes in,
                  MutBytes out) noexcept;
 
 // ---- Hashes and HMAC ------------------------------------------------------------------------
+#if KERB_WITH_RC4_HMAC
 enum class HashKind : std::uint8_t { kSha1, kSha256, kSha384, kMd5, kMd4 };
+#else
+enum class HashKind : std::uint8_t { kSha1, kSha256, kSha384, kMd5 };
+#endif
 
 // Just the hash states we use (libtomcrypt's hash_state union also holds e.g. whirlpool).
 // As with BlockCipher, libtomcrypt's per-hash functions touch only their own member; this
@@ -101,7 +157,9 @@ union HashState {
   sha256_state sha256;
   sha512_state sha512;
   md5_state md5;
+#if KERB_WITH_RC4_HMAC
   md4_state md4;
+#endif
 };
 
 struct HashAlg {
@@ -165,6 +223,7 @@ struct Hmac {
   void mac(std::initializer_list<Bytes> parts, std::uint8_t* out) const noexcept;
 };
 
+#if KERB_WITH_CAMELLIA
 // ---- CMAC (NIST SP 800-38B), used by RFC 6803 ---------------------------------------------
 struct Cmac {
   BlockCipher cipher;
@@ -191,13 +250,20 @@ struct Cmac {
   };
   void mac(std::initializer_list<Bytes> parts, std::uint8_t* out) const noexcept;
 };
+#endif
 
-// The integrity function of a profile: truncated HMAC or CMAC.
+// The integrity function of a profile: truncated HMAC or (Camellia) CMAC.
 struct Mac {
+#if KERB_WITH_CAMELLIA
   enum class Kind : std::uint8_t { kHmac, kCmac };
+#else
+  enum class Kind : std::uint8_t { kHmac };
+#endif
   union {
     Hmac hmac;
+#if KERB_WITH_CAMELLIA
     Cmac cmac;
+#endif
   };
   Kind kind;
   std::uint8_t out_size;  // bytes kept (RFC 3962's 96-bit truncation etc.)
@@ -205,7 +271,9 @@ struct Mac {
   // Leaves the union unset: setup_hmac/setup_cmac write it (no ~1 KiB zeroing per derive).
   Mac() noexcept : kind(Kind::kHmac), out_size(0) {}
   void setup_hmac(HashKind h, Bytes key, std::size_t size) noexcept;
+#if KERB_WITH_CAMELLIA
   void setup_cmac(BlockCipher::Kind c, Bytes key) noexcept;
+#endif
   // Wipes the key material setup_* wrote.
   void wipe() noexcept;
 
@@ -226,7 +294,9 @@ struct Mac {
     const Mac& m_;
     union {
       Hmac::Ctx h;
+#if KERB_WITH_CAMELLIA
       Cmac::Ctx c;
+#endif
     };
   };
 };
@@ -265,22 +335,28 @@ struct UsageImpl {
   std::uint32_t usage;
   BlockCipher ke;  // unused by rc4-hmac (kind kNone)
   Mac ki;          // rc4-hmac: HMAC-MD5 keyed with K1
+#if KERB_WITH_RC4_HMAC
   // rc4-hmac under usage 9 only: K1 for message type 8, tried when decryption fails (some
   // Windows KDCs encrypt the subkey TGS-REP part with 8; MIT accepts both).
   bool has_fallback_k1;
   std::uint8_t fallback_k1[16];
+#endif
 
   // Sets the header for a derivation by p (nothing else is touched).
   void start(const Profile& p, std::uint32_t u) noexcept {
     profile = &p;
     usage = u;
     ke.kind = BlockCipher::Kind::kNone;
+#if KERB_WITH_RC4_HMAC
     has_fallback_k1 = false;
+#endif
   }
   void wipe() noexcept {
     ke.wipe();
     ki.wipe();
+#if KERB_WITH_RC4_HMAC
     if (has_fallback_k1) secure_wipe(fallback_k1, sizeof(fallback_k1));
+#endif
   }
 };
 
@@ -318,9 +394,13 @@ extern const Profile kAes128CtsHmacSha1_96;
 extern const Profile kAes256CtsHmacSha1_96;
 extern const Profile kAes128CtsHmacSha256_128;
 extern const Profile kAes256CtsHmacSha384_192;
+#if KERB_WITH_CAMELLIA
 extern const Profile kCamellia128CtsCmac;
 extern const Profile kCamellia256CtsCmac;
+#endif
+#if KERB_WITH_RC4_HMAC
 extern const Profile kRc4Hmac;
+#endif
 
 // RFC 3961 §5.3 simplified profile encryption (aes-sha1, camellia):
 //   C = E(Ke, conf | plaintext) with CTS; H = trunc(MAC(Ki, conf | plaintext)); out = C | H.

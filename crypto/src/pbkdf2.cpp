@@ -166,7 +166,9 @@ void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt, std::u
         iterate<Sha384>(prf, iterations, t);
         break;
       case HashKind::kMd5:
+#if KERB_WITH_RC4_HMAC
       case HashKind::kMd4:
+#endif
         iterate_generic(prf, iterations, t);
         break;
     }

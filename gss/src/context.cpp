@@ -127,8 +127,10 @@ bool supported_enctype(crypto::EncType e) noexcept {
     case crypto::EncType::kAes256CtsHmacSha1_96:
     case crypto::EncType::kAes128CtsHmacSha256_128:
     case crypto::EncType::kAes256CtsHmacSha384_192:
+#if KERB_WITH_CAMELLIA
     case crypto::EncType::kCamellia128CtsCmac:
     case crypto::EncType::kCamellia256CtsCmac:
+#endif
       return true;
     default:
       return false;  // rc4-hmac uses RFC 4757's token formats, which are not implemented

@@ -10,4 +10,7 @@ cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists --print-errors kerb
 echo "pkg-config: $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --libs kerb)"
+for v in with_camellia with_rc4_hmac; do
+  echo "pkg-config: $v=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --variable=$v kerb)"
+done
 rm -rf "$work"

@@ -12,10 +12,12 @@ using namespace kerb::crypto::test;
 
 namespace {
 
+#if KERB_WITH_CAMELLIA  // only the RFC 6803 vectors give s2kparams
 ByteVec iterations(std::uint32_t n) {
   return {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
           static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
 }
+#endif
 
 Key password_key(EncType enctype, std::string_view password, ByteVec salt, ByteVec params = {}) {
   // Iteration counts below the default are what the RFC vectors use.
@@ -28,6 +30,7 @@ Key password_key(EncType enctype, std::string_view password, ByteVec salt, ByteV
 
 }  // namespace
 
+#if KERB_WITH_CAMELLIA
 TEST_CASE("camellia string-to-key: RFC 6803 §10 sample results", "[crypto][camellia][rfc6803]") {
   struct Vector {
     EncType enctype;
@@ -71,6 +74,7 @@ TEST_CASE("camellia256 encryption of 30 bytes: RFC 6803 §10", "[crypto][camelli
         to_hex(hex("0E44680985855F2D1F1812529CA83BFD8E349DE6FD9ADA0BAAA048D68E265FEBF34AD1255A34"
                    "4999AD37146887A6C6845731AC7F46376A0504CD06571474")));
 }
+#endif  // KERB_WITH_CAMELLIA
 
 TEST_CASE("KRB-FX-CF2: RFC 6113 §5.1 values published with MIT's t_cf2", "[crypto][cf2][rfc6113]") {
   // key1 = string-to-key("key1", salt "key1"), key2 likewise; peppers "a" and "b".
@@ -79,13 +83,15 @@ TEST_CASE("KRB-FX-CF2: RFC 6113 §5.1 values published with MIT's t_cf2", "[cryp
     const char* result;
   };
   const Vector vectors[] = {
-      {EncType::kAes128CtsHmacSha1_96, "97DF97E4B798B29EB31ED7280287A92A"},
-      {EncType::kAes256CtsHmacSha1_96,
-       "4D6CA4E629785C1F01BAF55E2E548566B9617AE3A96868C337CB93B5E72B1C7B"},
-      {EncType::kAes128CtsHmacSha256_128, "EDD02A39D2DBDE31611C16E610BE062C"},
-      {EncType::kAes256CtsHmacSha384_192,
-       "67F6EA530AEA85A37DCBB23349EA52DCC61CA8493FF557252327FD8304341584"},
-      {EncType::kRc4Hmac, "24D7F6B6BAE4E5C00D2082C5EBAB3672"},
+    {EncType::kAes128CtsHmacSha1_96, "97DF97E4B798B29EB31ED7280287A92A"},
+    {EncType::kAes256CtsHmacSha1_96,
+     "4D6CA4E629785C1F01BAF55E2E548566B9617AE3A96868C337CB93B5E72B1C7B"},
+    {EncType::kAes128CtsHmacSha256_128, "EDD02A39D2DBDE31611C16E610BE062C"},
+    {EncType::kAes256CtsHmacSha384_192,
+     "67F6EA530AEA85A37DCBB23349EA52DCC61CA8493FF557252327FD8304341584"},
+#if KERB_WITH_RC4_HMAC
+    {EncType::kRc4Hmac, "24D7F6B6BAE4E5C00D2082C5EBAB3672"},
+#endif
   };
   for (const Vector& v : vectors) {
     DYNAMIC_SECTION(enctype_name(v.enctype)) {

@@ -12,13 +12,20 @@ using namespace kerb::crypto::test;
 
 namespace {
 
-const EncType kAll[] = {EncType::kAes128CtsHmacSha1_96,
-                        EncType::kAes256CtsHmacSha1_96,
-                        EncType::kAes128CtsHmacSha256_128,
-                        EncType::kAes256CtsHmacSha384_192,
-                        EncType::kCamellia128CtsCmac,
-                        EncType::kCamellia256CtsCmac,
-                        EncType::kRc4Hmac};
+// Every enctype this build implements (kerb/crypto/features.hpp).
+const EncType kAll[] = {
+    EncType::kAes128CtsHmacSha1_96,
+    EncType::kAes256CtsHmacSha1_96,
+    EncType::kAes128CtsHmacSha256_128,
+    EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_CAMELLIA
+    EncType::kCamellia128CtsCmac,
+    EncType::kCamellia256CtsCmac,
+#endif
+#if KERB_WITH_RC4_HMAC
+    EncType::kRc4Hmac,
+#endif
+};
 
 Policy weak_ok() {
   return Policy::defaults().allow_rc4_hmac();

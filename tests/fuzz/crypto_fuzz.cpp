@@ -5,7 +5,8 @@
 //
 // Input layout:
 //   byte 0     enctype: kEnctypes[b % 7] (17, 18, 19, 20, 25, 26, and rc4-hmac 23, which the
-//              policy here allows)
+//              policy here allows; in a build without Camellia or rc4-hmac those are checked
+//              to be refused, and the input ends there)
 //   byte 1     bits 0-1: key source: 0 = fixed key A, 1 = fixed key B, 2-3 = key bytes follow
 //              bit 2: also exercise a too-small output buffer
 //              bits 3-7: spare output bytes past the plaintext length (0..31)
@@ -242,6 +243,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (input.size() < 7) return 0;
   const crypto::EncType e = kEnctypes[input[0] % std::size(kEnctypes)];
   const crypto::EncTypeInfo* info = crypto::find_enctype(e);
+#if !KERB_WITH_CAMELLIA || !KERB_WITH_RC4_HMAC
+  if (info == nullptr) {
+    // Left out of this build (kerb/crypto/features.hpp): refused as not built, never used.
+    FUZZ_CHECK(e == crypto::EncType::kRc4Hmac ? !KERB_WITH_RC4_HMAC : !KERB_WITH_CAMELLIA);
+    auto refused = crypto::Key::from_bytes(e, Span(kFixedKeyA).first(16), weak_policy());
+    FUZZ_CHECK(!refused && refused.error().category() == kerb::ErrorCategory::kCrypto);
+    return 0;
+  }
+#endif
   FUZZ_CHECK(info != nullptr);
   const std::uint8_t flags = input[1];
   const std::uint32_t usage = static_cast<std::uint32_t>(input[2]) << 24 |

@@ -47,18 +47,23 @@ class RngRandom final : public crypto::Random {
   Rng& rng_;
 };
 
-// Every enctype kerb implements; rc4-hmac (23) needs the weak switch.
+// Every enctype this kerb is built with (kerb/crypto/features.hpp); rc4-hmac (23) needs the
+// weak switch.
 inline constexpr crypto::EncType kAllEnctypes[] = {
     crypto::EncType::kAes128CtsHmacSha1_96,
     crypto::EncType::kAes256CtsHmacSha1_96,
     crypto::EncType::kAes128CtsHmacSha256_128,
     crypto::EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_RC4_HMAC
     crypto::EncType::kRc4Hmac,
+#endif
+#if KERB_WITH_CAMELLIA
     crypto::EncType::kCamellia128CtsCmac,
     crypto::EncType::kCamellia256CtsCmac,
+#endif
 };
 
-// The default policy plus Policy::allow_rc4_hmac(): accepts all seven. Like MIT by default,
+// The default policy plus Policy::allow_rc4_hmac(): accepts all of them. Like MIT by default,
 // it refuses s2kparams below the enctype's default iteration count.
 const crypto::Policy& weak_policy();
 // weak_policy() plus Policy::allow_weak_s2kparams(): low iteration counts too (MIT's
@@ -127,12 +132,24 @@ std::string describe(const kerb::Error& e);
 
 }  // namespace kerb_test
 
-// Stamps out one Catch TEST_CASE per implemented enctype: X(name-literal, EncType member).
+// Stamps out one Catch TEST_CASE per enctype this kerb is built with: X(name-literal, EncType
+// member).
+#if KERB_WITH_CAMELLIA
+#define KERB_MIT_FOR_EACH_CAMELLIA(X)            \
+  X("camellia128-cts-cmac", kCamellia128CtsCmac) \
+  X("camellia256-cts-cmac", kCamellia256CtsCmac)
+#else
+#define KERB_MIT_FOR_EACH_CAMELLIA(X)
+#endif
+#if KERB_WITH_RC4_HMAC
+#define KERB_MIT_FOR_EACH_RC4(X) X("rc4-hmac (weak switch on)", kRc4Hmac)
+#else
+#define KERB_MIT_FOR_EACH_RC4(X)
+#endif
 #define KERB_MIT_FOR_EACH_ENCTYPE(X)                        \
   X("aes128-cts-hmac-sha1-96", kAes128CtsHmacSha1_96)       \
   X("aes256-cts-hmac-sha1-96", kAes256CtsHmacSha1_96)       \
   X("aes128-cts-hmac-sha256-128", kAes128CtsHmacSha256_128) \
   X("aes256-cts-hmac-sha384-192", kAes256CtsHmacSha384_192) \
-  X("camellia128-cts-cmac", kCamellia128CtsCmac)            \
-  X("camellia256-cts-cmac", kCamellia256CtsCmac)            \
-  X("rc4-hmac (weak switch on)", kRc4Hmac)
+  KERB_MIT_FOR_EACH_CAMELLIA(X)                             \
+  KERB_MIT_FOR_EACH_RC4(X)

@@ -157,9 +157,17 @@ TEST_CASE("an acceptor without a subkey of its own leaves the initiator's subkey
 }
 
 TEST_CASE("every session-key enctype establishes a context", "[gss][establish]") {
-  for (EncType e : {EncType::kAes128CtsHmacSha1_96, EncType::kAes256CtsHmacSha1_96,
-                    EncType::kAes128CtsHmacSha256_128, EncType::kAes256CtsHmacSha384_192,
-                    EncType::kCamellia128CtsCmac, EncType::kCamellia256CtsCmac}) {
+  const EncType enctypes[] = {
+    EncType::kAes128CtsHmacSha1_96,
+    EncType::kAes256CtsHmacSha1_96,
+    EncType::kAes128CtsHmacSha256_128,
+    EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_CAMELLIA
+    EncType::kCamellia128CtsCmac,
+    EncType::kCamellia256CtsCmac,
+#endif
+  };
+  for (EncType e : enctypes) {
     DYNAMIC_SECTION(crypto::enctype_name(e)) {
       World w;
       Initiator init = w.start(w.ticket(e));

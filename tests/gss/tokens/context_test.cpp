@@ -239,6 +239,7 @@ TEST_CASE("make() refuses what RFC 4121 tokens cannot use") {
   REQUIRE_FALSE(r);
   CHECK(r.error().code() == major_status::kFailure);
 
+#if KERB_WITH_RC4_HMAC  // without it an rc4-hmac key cannot even be made
   crypto::Policy weak = crypto::Policy::defaults();
   weak.allow_rc4_hmac();
   const Buf raw(16, 0x42);
@@ -250,6 +251,7 @@ TEST_CASE("make() refuses what RFC 4121 tokens cannot use") {
   auto r2 = SecurityContext::make(std::move(p));
   REQUIRE_FALSE(r2);
   CHECK(r2.error().category() == ErrorCategory::kPolicy);
+#endif
 }
 
 TEST_CASE("A context that is not established refuses everything with kNoContext") {

@@ -117,7 +117,11 @@ TEST_CASE("out of order: kGapToken, kUnseqToken, kOldToken beyond the 64-token w
 }
 
 TEST_CASE("forged or broken tokens do not move the window") {
+#if KERB_WITH_CAMELLIA
   Pair pair(crypto::EncType::kCamellia128CtsCmac);
+#else
+  Pair pair(crypto::EncType::kAes128CtsHmacSha256_128);  // any enctype will do
+#endif
   const std::vector<Buf> t = wraps(pair.initiator, 3);
   Buf forged = t[2];
   forged.back() ^= 1;

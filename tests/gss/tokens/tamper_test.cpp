@@ -283,7 +283,11 @@ TEST_CASE("a token sent back to its sender is rejected (direction, RFC 4121 §4.
 
 TEST_CASE("Sealed, AcceptorSubkey and filler are checked; unknown flags are ignored") {
   PairOptions o = lenient();
+#if KERB_WITH_CAMELLIA
   Pair pair(crypto::EncType::kCamellia256CtsCmac, o);
+#else
+  Pair pair(crypto::EncType::kAes256CtsHmacSha384_192, o);  // any enctype will do
+#endif
   const Buf msg = bytes_of(30);
 
   // Sealed cleared on a sealed token: read as integrity-only, its EC (0) is not a checksum

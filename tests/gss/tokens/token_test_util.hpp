@@ -31,7 +31,9 @@ using Role = SecurityContext::Role;
 inline constexpr crypto::EncType kAllEnctypes[] = {
     crypto::EncType::kAes128CtsHmacSha1_96,    crypto::EncType::kAes256CtsHmacSha1_96,
     crypto::EncType::kAes128CtsHmacSha256_128, crypto::EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_CAMELLIA
     crypto::EncType::kCamellia128CtsCmac,      crypto::EncType::kCamellia256CtsCmac,
+#endif
 };
 
 inline constexpr std::int64_t kEndtime = 2'000'000'000;  // 2033-05-18

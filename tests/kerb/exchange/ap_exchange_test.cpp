@@ -154,6 +154,54 @@ TEST_CASE("AP §3.2.3: a ticket without kvno is decrypted with the highest key v
   CHECK(w.verify(w.build(w.credentials(t)).bytes));
 }
 
+#if !KERB_WITH_CAMELLIA || !KERB_WITH_RC4_HMAC
+TEST_CASE(
+    "AP §3.2.3: a ticket of an enctype this kerb is built without is refused as not built "
+    "(kCrypto), even with the keytab holding its key") {
+  struct NotBuilt {
+    std::int32_t etype;
+    std::size_t key_size;
+    const char* detail;
+  };
+  const std::vector<NotBuilt> cases = {
+#if !KERB_WITH_CAMELLIA
+    {25, 16,
+     "enctype camellia128-cts-cmac (25) is not built into this kerb (KERB_WITH_CAMELLIA=OFF)"},
+    {26, 32,
+     "enctype camellia256-cts-cmac (26) is not built into this kerb (KERB_WITH_CAMELLIA=OFF)"},
+#endif
+#if !KERB_WITH_RC4_HMAC
+    {23, 16, "enctype rc4-hmac (23) is not built into this kerb (KERB_WITH_RC4_HMAC=OFF)"},
+#endif
+  };
+  for (const NotBuilt& c : cases) {
+    INFO(c.detail);
+    ApWorld w;
+    // The service's key of that enctype, as a keytab from the KDC would hold it.
+    KeytabEntry e;
+    e.principal = w.service;
+    e.timestamp = kNow - 86400;
+    e.kvno = ApWorld::kKvno;
+    e.key = must(KeyBlock::from_bytes(c.etype, ByteVector(c.key_size, 0x5A)));
+    w.keytab.add(std::move(e));
+    // The AP-REQ names a ticket of that enctype (its ciphertext never gets looked at).
+    const ApReqBuilt built = w.build(w.credentials());
+    ApReq req = must(decode_ap_req(built.bytes));
+    req.ticket.raw = {};
+    req.ticket.enc_part.etype = c.etype;
+    const ByteVector ap_req = der_of(req);
+    for (bool allow_weak : {false, true}) {
+      ApVerifyContext v = w.verify_context();
+      if (allow_weak) v.policy.allow_rc4_hmac();
+      const Result<ApReqVerified> r = verify_ap_req(ap_req, w.keytab, v);
+      REQUIRE_FALSE(r);
+      CHECK(r.error().category() == ErrorCategory::kCrypto);
+      CHECK(r.error().detail() == std::string_view(c.detail));
+    }
+  }
+}
+#endif
+
 // --- AP-REP (§3.2.4, §3.2.5) ---------------------------------------------------------------
 
 TEST_CASE(

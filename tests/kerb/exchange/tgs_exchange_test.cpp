@@ -23,7 +23,11 @@ using Step = TgsExchange::Step;
 
 namespace {
 
+#if KERB_WITH_CAMELLIA
 const std::vector<std::int32_t> kDefaultEtypes = {18, 17, 20, 19, 26, 25};
+#else
+const std::vector<std::int32_t> kDefaultEtypes = {18, 17, 20, 19};  // Camellia not built in
+#endif
 
 struct TgsWorld {
   FixedClock clock{Timestamp{kNow, kNowUsec}};

@@ -22,7 +22,8 @@ struct ChecksumInfo {
   EncType key_enctype;  // for keyed types, the enctype a key must have; kNone otherwise
 };
 
-// The implemented checksum type, or nullptr (DES-based, 3DES-based, rsa-md4, unknown).
+// The implemented checksum type, or nullptr (DES-based, 3DES-based, rsa-md4, unknown, and
+// cmac-camellia* or hmac-md5 when this kerb is built without Camellia or rc4-hmac).
 const ChecksumInfo* find_checksum(CksumType type) noexcept;
 
 // A keyed checksum under one (key, usage) pair with Kc's HMAC/CMAC state prepared once.
@@ -39,7 +40,8 @@ class ChecksumKey {
   // For the key's mandatory checksum type (EncTypeInfo::checksum_type).
   static Result<ChecksumKey> derive(const Key& key, std::uint32_t usage);
   // For an explicit type, e.g. the cksumtype a received Checksum names. Unkeyed types fail with
-  // kPolicy, weak/unknown types with kPolicy, a type whose key enctype differs with kCrypto.
+  // kPolicy, weak/unknown types with kPolicy, a type whose key enctype differs with kCrypto, a
+  // type this kerb is built without with kCrypto ("... is not built into this kerb").
   static Result<ChecksumKey> derive(const Key& key, std::uint32_t usage, CksumType type);
 
   bool empty() const noexcept;

@@ -7,12 +7,15 @@
 #include <span>
 #include <string_view>
 
+#include <kerb/crypto/features.hpp>  // KERB_WITH_CAMELLIA, KERB_WITH_RC4_HMAC
 #include <kerb/result.hpp>
 
 namespace kerb::crypto {
 
 // Kerberos etype numbers. Only the profiles marked "implemented" have code behind them; the
 // DES/3DES numbers exist so that naming them yields a clear "weak or unsupported" error.
+// Camellia and rc4-hmac are optional (features.hpp): a build without them keeps their numbers
+// and names, and using one fails with a kCrypto "not built into this kerb" error.
 enum class EncType : std::int32_t {
   kNone = 0,
   kDesCbcCrc = 1,                 // weak, not implemented (RFC 6649)
@@ -25,10 +28,11 @@ enum class EncType : std::int32_t {
   kAes256CtsHmacSha1_96 = 18,     // implemented, RFC 3962
   kAes128CtsHmacSha256_128 = 19,  // implemented, RFC 8009
   kAes256CtsHmacSha384_192 = 20,  // implemented, RFC 8009
-  kRc4Hmac = 23,                  // implemented, RFC 4757; weak: only with Policy::allow_rc4_hmac
+  kRc4Hmac = 23,                  // implemented if KERB_WITH_RC4_HMAC, RFC 4757; weak: only with
+                                  // Policy::allow_rc4_hmac
   kRc4HmacExp = 24,               // weak, not implemented
-  kCamellia128CtsCmac = 25,       // implemented, RFC 6803
-  kCamellia256CtsCmac = 26,       // implemented, RFC 6803
+  kCamellia128CtsCmac = 25,       // implemented if KERB_WITH_CAMELLIA, RFC 6803
+  kCamellia256CtsCmac = 26,       // implemented if KERB_WITH_CAMELLIA, RFC 6803
 };
 
 // Checksum types (RFC 3961 §8 registry, RFC 3962, RFC 6803, RFC 8009, RFC 4757).
@@ -71,8 +75,9 @@ struct EncTypeInfo {
   bool weak;                         // usable only when the Policy allows weak crypto
 };
 
-// The implemented profile for `enctype`, or nullptr (DES, 3DES, rc4-hmac-exp, unknown).
-// Ignores policy; use Policy::check before accepting a key.
+// The implemented profile for `enctype`, or nullptr (DES, 3DES, rc4-hmac-exp, unknown, and
+// camellia or rc4-hmac when this kerb is built without them). Ignores policy; use
+// Policy::check before accepting a key.
 const EncTypeInfo* find_enctype(EncType enctype) noexcept;
 
 // Human name for logs and errors ("des-cbc-crc", "aes128-cts-hmac-sha1-96", "etype 99").
@@ -87,20 +92,23 @@ std::size_t ciphertext_size(EncType enctype, std::size_t plaintext_size) noexcep
 Result<std::size_t> plaintext_size(EncType enctype, std::size_t ciphertext_size) noexcept;
 
 // Which enctypes this process accepts, in preference order (the order an AS-REQ lists them).
-// The default is 18, 17, 20, 19, 26, 25. rc4-hmac (23) is weak and is accepted only after an
-// explicit allow_rc4_hmac(); DES and 3DES are never accepted (no code exists for them).
+// The default is 18, 17, 20, 19, 26, 25 (without 26, 25 when built without Camellia).
+// rc4-hmac (23) is weak and is accepted only after an explicit allow_rc4_hmac(); DES and 3DES
+// are never accepted (no code exists for them).
 class Policy {
  public:
   static constexpr std::size_t kMaxEnctypes = 8;
 
-  // 18, 17, 20, 19, 26, 25; no weak crypto.
+  // 18, 17, 20, 19, 26, 25 (26 and 25 only if KERB_WITH_CAMELLIA); no weak crypto.
   static Policy defaults() noexcept;
 
   // Exactly these enctypes in this order. Fails with kPolicy if the list names a weak enctype
-  // (rc4 without allow_weak, DES, 3DES), an unknown number, a duplicate, or is empty/too long.
+  // (rc4 without allow_weak, DES, 3DES), an unknown number, a duplicate, or is empty/too long;
+  // with kCrypto if it names an enctype this kerb is built without.
   static Result<Policy> from_list(std::span<const EncType> enctypes, bool allow_weak = false);
 
   // The explicit allow-weak switch: permits rc4-hmac, appended last in preference order.
+  // Built without rc4-hmac (KERB_WITH_RC4_HMAC=0) it leaves the policy exactly as it is.
   Policy& allow_rc4_hmac() noexcept;
 
   // string-to-key refuses s2kparams whose PBKDF2 iteration count is below the enctype's
@@ -118,7 +126,9 @@ class Policy {
   bool permits(EncType enctype) const noexcept;
 
   // The profile for `enctype` if this policy accepts it; otherwise a kPolicy error naming it
-  // ("weak or unsupported enctype des-cbc-crc (1)", "enctype ... not permitted by policy").
+  // ("weak or unsupported enctype des-cbc-crc (1)", "enctype ... not permitted by policy"), or
+  // a kCrypto error for an enctype this kerb is built without ("enctype camellia128-cts-cmac
+  // (25) is not built into this kerb (KERB_WITH_CAMELLIA=OFF)").
   Result<const EncTypeInfo*> check(EncType enctype) const noexcept;
 
  private:
