@@ -53,9 +53,8 @@ namespace {
 
 int fail(const char* what, const kerb::Error& e) {
   const std::string_view category = kerb::to_string(e.category());
-  std::fprintf(stderr, "footprint_probe: %s: %.*s: %.*s\n", what,
-               static_cast<int>(category.size()), category.data(),
-               static_cast<int>(e.detail().size()), e.detail().data());
+  std::fprintf(stderr, "footprint_probe: %s: %.*s: %.*s\n", what, static_cast<int>(category.size()),
+               category.data(), static_cast<int>(e.detail().size()), e.detail().data());
   return 1;
 }
 
@@ -67,9 +66,10 @@ std::span<const std::uint8_t> bytes(const char* text) {
 
 int main(int argc, char** argv) {
   if (argc < 6) {
-    std::fputs("usage: footprint_probe USER PASSWORD SERVICE MESSAGE CCACHE-PATH "
-               "[ACCEPTOR-TOKEN]\n",
-               stderr);
+    std::fputs(
+        "usage: footprint_probe USER PASSWORD SERVICE MESSAGE CCACHE-PATH "
+        "[ACCEPTOR-TOKEN]\n",
+        stderr);
     return 2;
   }
   const std::span<const std::uint8_t> message = bytes(argv[4]);

@@ -157,17 +157,8 @@ TEST_CASE("an acceptor without a subkey of its own leaves the initiator's subkey
 }
 
 TEST_CASE("every session-key enctype establishes a context", "[gss][establish]") {
-  const EncType enctypes[] = {
-    EncType::kAes128CtsHmacSha1_96,
-    EncType::kAes256CtsHmacSha1_96,
-    EncType::kAes128CtsHmacSha256_128,
-    EncType::kAes256CtsHmacSha384_192,
-#if KERB_WITH_CAMELLIA
-    EncType::kCamellia128CtsCmac,
-    EncType::kCamellia256CtsCmac,
-#endif
-  };
-  for (EncType e : enctypes) {
+  for (EncType e : crypto::kImplementedEnctypes) {
+    if (e == EncType::kRc4Hmac) continue;  // weak: the World's default policy refuses it
     DYNAMIC_SECTION(crypto::enctype_name(e)) {
       World w;
       Initiator init = w.start(w.ticket(e));

@@ -35,6 +35,21 @@ enum class EncType : std::int32_t {
   kCamellia256CtsCmac = 26,       // implemented if KERB_WITH_CAMELLIA, RFC 6803
 };
 
+// Every enctype this build implements (features.hpp decides the optional ones).
+inline constexpr EncType kImplementedEnctypes[] = {
+    EncType::kAes128CtsHmacSha1_96,
+    EncType::kAes256CtsHmacSha1_96,
+    EncType::kAes128CtsHmacSha256_128,
+    EncType::kAes256CtsHmacSha384_192,
+#if KERB_WITH_CAMELLIA
+    EncType::kCamellia128CtsCmac,
+    EncType::kCamellia256CtsCmac,
+#endif
+#if KERB_WITH_RC4_HMAC
+    EncType::kRc4Hmac,
+#endif
+};
+
 // Checksum types (RFC 3961 §8 registry, RFC 3962, RFC 6803, RFC 8009, RFC 4757).
 enum class CksumType : std::int32_t {
   kNone = 0,
