@@ -20,46 +20,74 @@ bool is_tgs_name(const PrincipalName& name) {
   return name.size() == 2 && name[0] == kTgsName;
 }
 
-// The KDC a ticket is presented to: a TGT krbtgt/X@Y (local when X is Y, cross-realm
-// otherwise) is for X's KDC; a service ticket being renewed or validated goes to its realm's.
-std::string_view kdc_for(const Credentials& ticket) {
-  const std::span<const std::string> name = ticket.server.components();
-  if (name.size() == 2 && name[0] == kTgsName) return name[1];
-  return ticket.server.realm();
+bool contains(std::span<const std::string> realms, std::string_view realm) {
+  for (const std::string& r : realms) {
+    if (r == realm) return true;
+  }
+  return false;
 }
 
 }  // namespace
 
-Result<TgsExchange> TgsExchange::make(const Credentials& ticket, Principal service,
-                                      TgsOptions options, std::uint32_t extra_kdc_options,
-                                      ApContext context) {
+Result<TgsExchange> TgsExchange::for_service(const Credentials& tgt, Principal service,
+                                             TgsOptions options, ApContext context) {
+  // A TGT krbtgt/X@Y (local when X is Y, cross-realm otherwise) is for X's KDC.
+  const std::span<const std::string> tgs_name = tgt.server.components();
+  const std::string start(tgs_name.size() == 2 && tgs_name[0] == kTgsName ? tgs_name[1]
+                                                                          : tgt.server.realm());
+  // No realm: the TGT's, whose KDC refers onwards (MIT's referral realm).
+  const std::string_view realm = service.realm().empty() ? start : service.realm();
+  std::vector<std::string> path;
+  if (realm != start) {
+    // RFC 4120 §1.2/§3.3.1: a KDC issues tickets of its own realm only, so a service elsewhere
+    // needs a TGT of its realm first, through each realm of the capath.
+    for (const std::string& r : options.capath) {
+      if (r.empty() || r == start || r == realm || contains(path, r)) {
+        return Error(ErrorCategory::kInvalidArgument,
+                     "the capath repeats a realm or names an end of the path");
+      }
+      path.push_back(r);
+    }
+    path.emplace_back(realm);
+  } else if (!options.capath.empty()) {
+    return Error(ErrorCategory::kInvalidArgument, "a capath for a service in the TGT's realm");
+  }
   TgsExchange tgs;
-  tgs.tgt_ = ticket;
-  tgs.service_ = std::move(service);
-  tgs.options_ = options;
-  tgs.extra_kdc_options_ = extra_kdc_options;
+  tgs.asked_ = service;
+  tgs.service_ = Principal(realm, service.name());
+  tgs.path_ = std::move(path);
+  tgs.kdc_realm_ = start;
+  tgs.tgt_ = tgt;
+  tgs.options_ = std::move(options);
   tgs.context_ = std::move(context);
-  tgs.kdc_realm_ = std::string(kdc_for(ticket));
   KERB_TRY_VOID(tgs.build_request());
   return tgs;
 }
 
-Result<TgsExchange> TgsExchange::for_service(const Credentials& tgt, Principal service,
-                                             TgsOptions options, ApContext context) {
-  return make(tgt, std::move(service), options, 0, std::move(context));
-}
-
-// RENEW and VALIDATE present the ticket itself and ask for the same service (RFC 4120 §3.3.1).
+// RENEW and VALIDATE present the ticket itself and ask for the same service (RFC 4120 §3.3.1)
+// of the realm that issued it: the Ticket's own realm and sname, which after a referral are
+// not the name the credentials carry.
 Result<TgsExchange> TgsExchange::renew(const Credentials& ticket, ApContext context) {
-  TgsOptions options;
-  options.canonicalize = false;
-  return make(ticket, ticket.server, options, kdc_options::kRenew, std::move(context));
+  return again(ticket, kdc_options::kRenew, std::move(context));
 }
 
 Result<TgsExchange> TgsExchange::validate(const Credentials& ticket, ApContext context) {
-  TgsOptions options;
-  options.canonicalize = false;
-  return make(ticket, ticket.server, options, kdc_options::kValidate, std::move(context));
+  return again(ticket, kdc_options::kValidate, std::move(context));
+}
+
+Result<TgsExchange> TgsExchange::again(const Credentials& ticket, std::uint32_t extra_kdc_options,
+                                       ApContext context) {
+  KERB_TRY(Ticket t, decode_der<Ticket>(ticket.ticket, "Ticket"));
+  TgsExchange tgs;
+  tgs.asked_ = ticket.server;
+  tgs.service_ = Principal(t.realm, t.sname);
+  tgs.kdc_realm_ = std::string(t.realm);
+  tgs.tgt_ = ticket;
+  tgs.options_.canonicalize = false;
+  tgs.extra_kdc_options_ = extra_kdc_options;
+  tgs.context_ = std::move(context);
+  KERB_TRY_VOID(tgs.build_request());
+  return tgs;
 }
 
 Result<void> TgsExchange::build_request() {
@@ -71,12 +99,14 @@ Result<void> TgsExchange::build_request() {
   for (crypto::EncType e : context_.policy.enctypes())
     etypes.push_back(static_cast<std::int32_t>(e));
 
+  // A hop along the path asks for krbtgt/NEXT exactly, so without CANONICALIZE (as MIT).
+  const bool hop = hop_ < path_.size();
   std::uint32_t flags = options_.kdc_options | extra_kdc_options_;
-  if (options_.canonicalize) flags |= kdc_options::kCanonicalize;
+  if (options_.canonicalize && !hop) flags |= kdc_options::kCanonicalize;
   KdcReqBody body;
   body.kdc_options = KerberosFlags{flags};
-  body.realm = kdc_realm_;  // the realm asked: the service's, or the one a referral named
-  body.sname = service_.name();
+  body.realm = kdc_realm_;  // the realm asked: on the path, the service's, or a referral's
+  body.sname = hop ? PrincipalName(NameType::kSrvInst, {kTgsName, path_[hop_]}) : service_.name();
   till_ = options_.lifetime > 0 ? now.seconds + options_.lifetime : tgt_.endtime;
   if (extra_kdc_options_ == kdc_options::kRenew) till_ = tgt_.renew_till;
   body.till = KerberosTime{till_};
@@ -152,11 +182,27 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   }
   KERB_TRY(crypto::Key key, detail::session_key(part.key, context_.policy));
 
+  // A KDC issues tickets of its own realm only (RFC 4120 §1.2), referral TGTs included: a
+  // ticket of another realm is one the KDC asked made up under a key it chose.
+  if (part.srealm != kdc_realm_) {
+    return protocol_error("the TGS-REP's ticket is of another realm than the one asked");
+  }
+  const bool hop = hop_ < path_.size();
   const PrincipalName wanted = service_.name();
-  const bool referral = options_.canonicalize && is_tgs_name(part.sname) && !is_tgs_name(wanted);
-  if (!referral && !options_.canonicalize &&
-      (part.srealm != service_.realm() || !(part.sname == wanted))) {
-    return protocol_error("the TGS-REP is for another service than the request");
+  const bool referral =
+      !hop && options_.canonicalize && is_tgs_name(part.sname) && !is_tgs_name(wanted);
+  if (hop) {
+    // Exactly krbtgt/NEXT@CUR: the path is the caller's trusted configuration (RFC 4120
+    // §3.3.1), so no 'closer' TGT a KDC picks instead.
+    if (!is_tgs_name(part.sname) || part.sname[1] != path_[hop_]) {
+      return protocol_error("the TGS-REP is not the cross-realm TGT of the path's next realm");
+    }
+  } else if (!referral && !(part.sname == wanted)) {
+    // RFC 6806 §6: a TGS reply MUST NOT change the name; only a caller that opted in (for
+    // KDCs that do anyway) takes a name the KDC chose, never in place of a krbtgt.
+    if (!options_.canonicalize || !options_.allow_name_change || is_tgs_name(wanted)) {
+      return protocol_error("the TGS-REP is for another service than the request");
+    }
   }
 
   Credentials c;
@@ -175,27 +221,29 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   }
   c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
 
-  if (referral) {
-    // krbtgt/NEXT@THIS: ask NEXT's KDC with this TGT (RFC 6806 §8), a bounded number of times.
-    if (referrals_ >= options_.max_referrals) {
+  if (hop || referral) {
+    // krbtgt/NEXT@THIS: ask NEXT's KDC with this TGT (RFC 6806 §8), a bounded number of times,
+    // never a realm already asked.
+    if (referral && referrals_ >= options_.max_referrals) {
       return protocol_error("too many cross-realm referrals");
     }
-    // The referral TGT must come from the realm asked, and lead somewhere new.
-    if (part.srealm != kdc_realm_) {
-      return protocol_error("a referral TGT issued by another realm than the one asked");
-    }
     const std::string next(part.sname[1]);
-    for (const std::string& seen : visited_) {
-      if (seen == next) return protocol_error("a cross-realm referral loop");
-    }
     if (next == kdc_realm_) return protocol_error("a referral back to the same realm");
+    if (contains(visited_, next)) return protocol_error("a cross-realm referral loop");
     visited_.push_back(kdc_realm_);
-    ++referrals_;
+    if (hop) {
+      ++hop_;
+    } else {
+      ++referrals_;
+    }
     tgt_ = std::move(c);
     kdc_realm_ = next;
     KERB_TRY_VOID(build_request());
     return Step::kSendAgain;
   }
+  // Named as asked (MIT does the same), so a later lookup by that name finds them; the ticket
+  // is the one the KDC sent.
+  c.server = asked_;
   credentials_ = std::move(c);
   return Step::kDone;
 }

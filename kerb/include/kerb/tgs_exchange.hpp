@@ -9,10 +9,16 @@
 //     if (*step == TgsExchange::Step::kDone) break;
 //   }
 //
-// With canonicalize (the default, as MIT does) a KDC may answer with a referral TGT for
-// another realm; the exchange follows at most TgsOptions::max_referrals of them.
+// A service in another realm than the TGT's is reached as MIT does: krbtgt/NEXT@CUR from each
+// realm of TgsOptions::capath in turn, then the service from its own realm's KDC. With
+// canonicalize (the default, as MIT does) a KDC asked for the service may answer with a
+// referral TGT for another realm; the exchange follows at most TgsOptions::max_referrals of
+// them. Every ticket must come from the realm asked and name what was asked (RFC 6806 allows
+// the realm to move with a referral); the credentials carry the name asked for, as MIT
+// stores them, and the ticket bytes the KDC sent.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -30,15 +36,22 @@ struct TgsOptions {
   std::uint32_t kdc_options = 0;  // kdc_options::k... (forwardable, ...)
   std::int64_t lifetime = 0;      // seconds; 0: as long as the TGT allows
   bool canonicalize = true;       // RFC 6806 referrals
-  bool subkey = true;             // authenticator subkey; the reply comes under it (usage 9)
+  // With canonicalize, accept a ticket whose name the KDC changed (RFC 6806 §9), still in the
+  // realm asked. Off by default: the name asked is the name whose key the peer must prove.
+  bool allow_name_change = false;
+  bool subkey = true;  // authenticator subkey; the reply comes under it (usage 9)
   int max_referrals = 5;
+  // For a service outside the TGT's realm: the realms between the two, in order, as krb5.conf
+  // [capaths] lists them. Empty: the TGT's realm shares a cross-realm key with the service's.
+  std::vector<std::string> capath;
 };
 
 class TgsExchange {
  public:
   enum class Step { kDone, kSendAgain };
 
-  // A ticket for `service`, with the TGT of the client's realm.
+  // A ticket for `service`, with the TGT of the client's realm. kInvalidArgument when the
+  // capath repeats a realm or names the TGT's or the service's.
   static Result<TgsExchange> for_service(const Credentials& tgt, Principal service,
                                          TgsOptions options, ApContext context);
   // The same ticket renewed (kdc_options RENEW) or validated (VALIDATE): sent to its realm's
@@ -46,7 +59,7 @@ class TgsExchange {
   static Result<TgsExchange> renew(const Credentials& ticket, ApContext context);
   static Result<TgsExchange> validate(const Credentials& ticket, ApContext context);
 
-  // The realm whose KDC gets request(): changes when a referral is followed.
+  // The realm whose KDC gets request(): changes along the capath and with each referral.
   std::string_view kdc_realm() const noexcept { return kdc_realm_; }
   std::span<const std::uint8_t> request() const noexcept { return request_; }
   Result<Step> on_reply(std::span<const std::uint8_t> reply);
@@ -57,12 +70,15 @@ class TgsExchange {
 
  private:
   TgsExchange() = default;
-  static Result<TgsExchange> make(const Credentials& ticket, Principal service, TgsOptions options,
-                                  std::uint32_t extra_kdc_options, ApContext context);
+  static Result<TgsExchange> again(const Credentials& ticket, std::uint32_t extra_kdc_options,
+                                   ApContext context);
   Result<void> build_request();
 
-  Credentials tgt_;  // the ticket proved in PA-TGS-REQ (a referral TGT after a hop)
-  Principal service_;
+  Credentials tgt_;    // the ticket proved in PA-TGS-REQ (a cross-realm TGT after a hop)
+  Principal asked_;    // the name the credentials carry
+  Principal service_;  // the service as its KDC names it: realm of its tickets, sname
+  std::vector<std::string> path_;  // realms whose krbtgt/REALM@CUR is asked for in turn
+  std::size_t hop_ = 0;            // path_[hop_] is asked for next; past the end: the service
   TgsOptions options_;
   ApContext context_;
   std::uint32_t extra_kdc_options_ = 0;  // RENEW or VALIDATE

@@ -80,6 +80,35 @@ void require_rejected(TgsExchange& tgs, Bytes reply) {
   CHECK((e.category() == ErrorCategory::kProtocol || e.category() == ErrorCategory::kCrypto));
 }
 
+// `kdc`'s genuine answer to the request it saw, but for a ticket naming `server` (clear and
+// encrypted parts agreeing, RFC 4120 §5.3/§5.4.2) under `key`: what a KDC that chooses the
+// name sends.
+ByteVector answer_as(FakeKdc& kdc, const TgsReqSeen& s, const Principal& server,
+                     const crypto::Key& key) {
+  return kdc.tgs_rep(s, true, [&](RepSpec& r) {
+    r.ticket_server = r.enc_server = server;
+    r.service_key = &key;
+  });
+}
+
+// The key of the cross-realm TGTs krbtgt/OTHER@THIS the tests' KDCs share.
+const crypto::Key& cross_key() {
+  static const crypto::Key key = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x77);
+  return key;
+}
+
+// Home (EXAMPLE.COM) answers the first request with krbtgt/B.EXAMPLE@EXAMPLE.COM, whatever it
+// was asked; the exchange moves on to B.EXAMPLE, whose KDC sees the returned request.
+TgsReqSeen home_sends_to_b(TgsWorld& w, TgsExchange& tgs) {
+  const TgsReqSeen s = w.seen(tgs);
+  REQUIRE(step(tgs, answer_as(w.kdc, s, principal("krbtgt/B.EXAMPLE@EXAMPLE.COM"), cross_key())) ==
+          Step::kSendAgain);
+  REQUIRE(tgs.kdc_realm() == "B.EXAMPLE");
+  const TgsReqSeen at_b = see_tgs_req(tgs.request(), cross_key());
+  REQUIRE(at_b.authenticator_ok);
+  return at_b;
+}
+
 }  // namespace
 
 // --- the request --------------------------------------------------------------------------
@@ -372,7 +401,8 @@ TEST_CASE(
     "TGS RFC 6806 §8: a referral krbtgt/B@A moves kdc_realm() to B, the next request "
     "presents the referral TGT, B's ticket completes the exchange") {
   TgsWorld w;
-  w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+  // Asked of the home realm, whose KDC knows the name lives in B (RFC 6806 §8's example).
+  w.service = principal("HTTP/www.b.example@EXAMPLE.COM");
   const crypto::Key cross = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x77);  // krbtgt/B@A
   TgsExchange tgs = w.start();
   CHECK(tgs.kdc_realm() == "EXAMPLE.COM");
@@ -396,8 +426,9 @@ TEST_CASE(
   REQUIRE(second.authenticator_ok);  // under the referral TGT's session key
   CHECK(second.authenticator_client == w.kdc.client);
   CHECK(second.checksum_ok);
-  CHECK(second.realm == "B.EXAMPLE");
-  CHECK(second.server == w.service);
+  CHECK(second.realm == "B.EXAMPLE");  // the referred-to realm, the same name (RFC 6806 §8)
+  CHECK(second.server == principal("HTTP/www.b.example@B.EXAMPLE"));
+  CHECK(second.kdc_options == kdc_options::kCanonicalize);
   CHECK(second.nonce != first.nonce);
 
   FakeKdc kdc_b("B.EXAMPLE", 2000);
@@ -411,7 +442,7 @@ TEST_CASE("TGS RFC 6806 §8: a referral loop stops when a realm comes round agai
   for (int max : {5, 1}) {
     INFO("max_referrals " << max);
     TgsWorld w;
-    w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+    w.service = principal("HTTP/www.b.example@EXAMPLE.COM");
     const crypto::Key cross = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x77);
     TgsOptions o;
     o.max_referrals = max;
@@ -451,7 +482,7 @@ TEST_CASE("TGS RFC 6806 §8: a chain of new realms stops after max_referrals") {
   const char* realms[] = {"R1.EXAMPLE", "R2.EXAMPLE", "R3.EXAMPLE", "R4.EXAMPLE",
                           "R5.EXAMPLE", "R6.EXAMPLE", "R7.EXAMPLE"};
   TgsWorld w;
-  w.service = principal("HTTP/www.far.example@R7.EXAMPLE");
+  w.service = principal("HTTP/www.far.example@EXAMPLE.COM");
   const crypto::Key cross = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x77);
   TgsOptions o;
   o.max_referrals = 3;
@@ -495,6 +526,126 @@ TEST_CASE("TGS RFC 6806 §8: a referral to the realm just asked is rejected") {
     r.ticket_server = r.enc_server = w.kdc.tgs();
     r.service_key = &w.kdc.tgs_key;
   }));
+}
+
+// --- which service a reply may name (RFC 4120 §3.3.4, RFC 6806 §8/§9) -----------------------
+
+TEST_CASE(
+    "TGS RFC 6806 §8: after a genuine referral to B, a ticket from B naming a service of the "
+    "home realm (HTTP/bank.example.com@EXAMPLE.COM) under B's key is refused") {
+  // Whether the service is named in B or in the home realm (which then refers to B), B's KDC
+  // issues tickets for B's realm only; a B-made "bank" ticket would let B pose as the bank.
+  for (const char* asked : {"host/www.b.example@B.EXAMPLE", "host/www.b.example@EXAMPLE.COM"}) {
+    INFO(asked);
+    TgsWorld w;
+    w.service = principal(asked);
+    TgsExchange tgs = w.start();
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    FakeKdc kdc_b("B.EXAMPLE", 2000);
+    const crypto::Key chosen_by_b = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x31);
+    require_rejected(
+        tgs, answer_as(kdc_b, at_b, principal("HTTP/bank.example.com@EXAMPLE.COM"), chosen_by_b));
+  }
+}
+
+TEST_CASE(
+    "TGS §3.3.4: without a referral, a ticket of another realm than the one asked is refused") {
+  TgsWorld w;
+  TgsExchange tgs = w.start();
+  const TgsReqSeen s = w.seen(tgs);
+  require_rejected(
+      tgs, answer_as(w.kdc, s, principal("HTTP/www.example.com@EVIL.COM"), w.kdc.service_key));
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §9: without allow_name_change a ticket for another name in the home realm "
+    "is refused, canonicalize on or off") {
+  for (bool canonicalize : {true, false}) {
+    INFO("canonicalize " << canonicalize);
+    TgsWorld w;
+    TgsOptions o;
+    o.canonicalize = canonicalize;
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs, answer_as(w.kdc, s, principal("HTTP/bank.example.com@EXAMPLE.COM"),
+                                    w.kdc.service_key));
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: after a referral, B may answer only for the name asked, in B "
+    "(not another name in B, not a third realm)") {
+  for (const char* answered : {"HTTP/other.b.example@B.EXAMPLE", "host/www.b.example@C.EXAMPLE"}) {
+    INFO(answered);
+    TgsWorld w;
+    w.service = principal("host/www.b.example@EXAMPLE.COM");
+    TgsExchange tgs = w.start();
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    FakeKdc kdc_b("B.EXAMPLE", 2000);
+    require_rejected(tgs, answer_as(kdc_b, at_b, principal(answered), kdc_b.service_key));
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: a three-component krbtgt/B/x name is neither a referral nor the service "
+    "asked") {
+  TgsWorld w;
+  TgsExchange tgs = w.start();
+  const TgsReqSeen s = w.seen(tgs);
+  require_rejected(tgs,
+                   answer_as(w.kdc, s, principal("krbtgt/B.EXAMPLE/x@EXAMPLE.COM"), cross_key()));
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: credentials after a referral chase are named as asked (as MIT stores "
+    "them), and hold the ticket B sent") {
+  TgsWorld w;
+  w.service = principal("host/www.b.example@EXAMPLE.COM");
+  TgsExchange tgs = w.start();
+  const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+  CHECK(at_b.realm == "B.EXAMPLE");
+  CHECK(at_b.server == principal("host/www.b.example@B.EXAMPLE"));
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  const ByteVector reply = kdc_b.tgs_rep(at_b);
+  REQUIRE(step(tgs, reply) == Step::kDone);
+  const Credentials& c = tgs.credentials();
+  CHECK(c.server == w.service);
+  CHECK(c.ticket == copy_of(must(decode_tgs_rep(reply)).ticket.raw));
+  const Ticket t = must(decode_der<Ticket>(c.ticket, "Ticket"));
+  CHECK(t.realm == "B.EXAMPLE");
+  CHECK(copy_of(c.session_key.contents.view()) == kdc_b.last_session_key);
+}
+
+// --- a service in another realm, by a known path (RFC 4120 §3.3.1, MIT [capaths]) -------------
+
+TEST_CASE(
+    "TGS §3.3.1: for a service in another realm the home KDC is asked for krbtgt/B@HOME "
+    "(no CANONICALIZE), then B's KDC for the service; the credentials are named as asked") {
+  TgsWorld w;
+  w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+  TgsExchange tgs = w.start();
+  CHECK(tgs.kdc_realm() == "EXAMPLE.COM");
+  const TgsReqSeen first = w.seen(tgs);
+  CHECK(first.realm == "EXAMPLE.COM");
+  CHECK(first.server == principal("krbtgt/B.EXAMPLE@EXAMPLE.COM"));
+  CHECK(first.kdc_options == 0);
+  const ByteVector hop =
+      answer_as(w.kdc, first, principal("krbtgt/B.EXAMPLE@EXAMPLE.COM"), cross_key());
+  REQUIRE(step(tgs, hop) == Step::kSendAgain);
+  CHECK(tgs.kdc_realm() == "B.EXAMPLE");
+  CHECK(tgs.referrals_followed() == 0);
+
+  const TgsReqSeen second = see_tgs_req(tgs.request(), cross_key());
+  CHECK(second.ticket == copy_of(must(decode_tgs_rep(hop)).ticket.raw));
+  REQUIRE(second.authenticator_ok);
+  CHECK(second.checksum_ok);
+  CHECK(second.realm == "B.EXAMPLE");
+  CHECK(second.server == w.service);
+  CHECK(second.kdc_options == kdc_options::kCanonicalize);
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  REQUIRE(step(tgs, kdc_b.tgs_rep(second)) == Step::kDone);
+  CHECK(tgs.credentials().server == w.service);
+  CHECK(copy_of(tgs.credentials().session_key.contents.view()) == kdc_b.last_session_key);
 }
 
 // --- RENEW and VALIDATE (§3.3.1) -------------------------------------------------------------
@@ -552,6 +703,39 @@ TEST_CASE(
   require_rejected(other, w.kdc.tgs_rep(s2, true, [](RepSpec& r) {
     r.ticket_server = r.enc_server = principal("HTTP/other.example.com@EXAMPLE.COM");
   }));
+}
+
+TEST_CASE(
+    "TGS §3.3.1: renewing credentials named as asked after a referral goes to the realm that "
+    "issued the ticket, asks for the ticket's own name, and keeps the asked name") {
+  TgsWorld w;
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  TicketSpec t;
+  t.server = principal("host/www.b.example@B.EXAMPLE");
+  t.client = w.kdc.client;
+  t.service_key = &kdc_b.service_key;
+  t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x55);
+  t.flags = ticket_flags::kRenewable;
+  t.endtime = kNow + 600;
+  t.renew_till = kNow + 86400;
+  Credentials ticket = make_credentials(t, w.kdc.random());
+  ticket.server = principal("host/www.b.example@EXAMPLE.COM");  // the name it was asked by
+  {
+    TgsExchange tgs = must(TgsExchange::renew(ticket, w.context()));
+    CHECK(tgs.kdc_realm() == "B.EXAMPLE");
+    const TgsReqSeen s = see_tgs_req(tgs.request(), kdc_b.service_key);
+    CHECK(s.realm == "B.EXAMPLE");
+    CHECK(s.server == t.server);
+    REQUIRE(step(tgs, kdc_b.tgs_rep(s, true, [](RepSpec& r) { r.endtime = kNow + 36000; })) ==
+            Step::kDone);
+    CHECK(tgs.credentials().server == ticket.server);
+  }
+  {
+    TgsExchange tgs = must(TgsExchange::renew(ticket, w.context()));
+    const TgsReqSeen s = see_tgs_req(tgs.request(), kdc_b.service_key);
+    require_rejected(
+        tgs, answer_as(kdc_b, s, principal("host/www.b.example@EXAMPLE.COM"), kdc_b.service_key));
+  }
 }
 
 TEST_CASE("TGS §3.3.1: validate sets VALIDATE and presents the (postdated) ticket itself") {
