@@ -558,7 +558,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "TGS RFC 6806 §9: without allow_name_change a ticket for another name in the home realm "
+    "TGS RFC 6806 §6: without allow_name_change a ticket for another name in the home realm "
     "is refused, canonicalize on or off") {
   for (bool canonicalize : {true, false}) {
     INFO("canonicalize " << canonicalize);
@@ -616,6 +616,140 @@ TEST_CASE(
   CHECK(copy_of(c.session_key.contents.view()) == kdc_b.last_session_key);
 }
 
+TEST_CASE(
+    "TGS RFC 6806 §6: a name the KDC changed is taken only with allow_name_change (and "
+    "canonicalize), only in the realm asked; the credentials keep the asked name") {
+  const Principal alias = principal("HTTP/alias.example.com@EXAMPLE.COM");
+  {
+    TgsWorld w;
+    TgsOptions o;
+    o.allow_name_change = true;
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    const ByteVector reply = answer_as(w.kdc, s, alias, w.kdc.service_key);
+    REQUIRE(step(tgs, reply) == Step::kDone);
+    CHECK(tgs.credentials().server == w.service);
+    CHECK(tgs.credentials().ticket == copy_of(must(decode_tgs_rep(reply)).ticket.raw));
+  }
+  {
+    TgsWorld w;  // the default: refused
+    TgsExchange tgs = w.start();
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs, answer_as(w.kdc, s, alias, w.kdc.service_key));
+  }
+  {
+    TgsWorld w;  // opted in, but without canonicalize the KDC was not asked to change it
+    TgsOptions o;
+    o.allow_name_change = true;
+    o.canonicalize = false;
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs, answer_as(w.kdc, s, alias, w.kdc.service_key));
+  }
+  {
+    TgsWorld w;  // opted in: still not in another realm
+    TgsOptions o;
+    o.allow_name_change = true;
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(
+        tgs, answer_as(w.kdc, s, principal("HTTP/alias.example.com@EVIL.COM"), w.kdc.service_key));
+  }
+  {
+    TgsWorld w;  // opted in: a krbtgt asked for is never swapped for another name
+    TgsOptions o;
+    o.allow_name_change = true;
+    w.service = principal("krbtgt/EXAMPLE.COM@EXAMPLE.COM");
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs, answer_as(w.kdc, s, alias, w.kdc.service_key));
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §6/§8: with allow_name_change, after a referral B may rename within B but "
+    "still not answer for the home realm's bank") {
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  TgsOptions o;
+  o.allow_name_change = true;
+  {
+    TgsWorld w;
+    w.service = principal("host/www.b.example@EXAMPLE.COM");
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    REQUIRE(step(tgs, answer_as(kdc_b, at_b, principal("HTTP/web.b.example@B.EXAMPLE"),
+                                kdc_b.service_key)) == Step::kDone);
+    CHECK(tgs.credentials().server == w.service);
+  }
+  {
+    TgsWorld w;
+    w.service = principal("host/www.b.example@EXAMPLE.COM");
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    require_rejected(tgs, answer_as(kdc_b, at_b, principal("HTTP/bank.example.com@EXAMPLE.COM"),
+                                    kdc_b.service_key));
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: a referral TGT issued by another realm than the one asked is refused, "
+    "at the first KDC and after a referral") {
+  {
+    TgsWorld w;
+    TgsExchange tgs = w.start();
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs,
+                     answer_as(w.kdc, s, principal("krbtgt/B.EXAMPLE@C.EXAMPLE"), cross_key()));
+  }
+  {
+    TgsWorld w;
+    w.service = principal("host/www.c.example@EXAMPLE.COM");
+    TgsExchange tgs = w.start();
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    FakeKdc kdc_b("B.EXAMPLE", 2000);
+    require_rejected(
+        tgs, answer_as(kdc_b, at_b, principal("krbtgt/C.EXAMPLE@EXAMPLE.COM"), cross_key()));
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: a referral back to any realm already asked (A -> B -> C -> B) or to the "
+    "realm itself (B -> B) is refused") {
+  for (const char* third : {"krbtgt/B.EXAMPLE@C.EXAMPLE", "krbtgt/EXAMPLE.COM@C.EXAMPLE",
+                            "krbtgt/C.EXAMPLE@C.EXAMPLE"}) {
+    INFO(third);
+    TgsWorld w;
+    w.service = principal("host/www.c.example@EXAMPLE.COM");
+    TgsExchange tgs = w.start();
+    const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+    FakeKdc kdc_b("B.EXAMPLE", 2000);
+    REQUIRE(step(tgs, answer_as(kdc_b, at_b, principal("krbtgt/C.EXAMPLE@B.EXAMPLE"),
+                                cross_key())) == Step::kSendAgain);
+    REQUIRE(tgs.kdc_realm() == "C.EXAMPLE");
+    FakeKdc kdc_c("C.EXAMPLE", 3000);
+    const TgsReqSeen at_c = see_tgs_req(tgs.request(), cross_key());
+    require_rejected(tgs, answer_as(kdc_c, at_c, principal(third), cross_key()));
+    CHECK(tgs.referrals_followed() == 2);
+  }
+}
+
+TEST_CASE(
+    "TGS RFC 6806 §8: a service without a realm is asked of the TGT's realm, and named "
+    "without one") {
+  TgsWorld w;
+  const Principal named = principal("host/www.b.example@EXAMPLE.COM");
+  w.service = Principal("", named.name());
+  TgsExchange tgs = w.start();
+  CHECK(tgs.kdc_realm() == "EXAMPLE.COM");
+  CHECK(w.seen(tgs).server == named);
+  const TgsReqSeen at_b = home_sends_to_b(w, tgs);
+  CHECK(at_b.server == principal("host/www.b.example@B.EXAMPLE"));
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  REQUIRE(step(tgs, kdc_b.tgs_rep(at_b)) == Step::kDone);
+  CHECK(tgs.credentials().server == w.service);
+  CHECK(tgs.credentials().server.realm().empty());
+}
+
 // --- a service in another realm, by a known path (RFC 4120 §3.3.1, MIT [capaths]) -------------
 
 TEST_CASE(
@@ -646,6 +780,116 @@ TEST_CASE(
   REQUIRE(step(tgs, kdc_b.tgs_rep(second)) == Step::kDone);
   CHECK(tgs.credentials().server == w.service);
   CHECK(copy_of(tgs.credentials().session_key.contents.view()) == kdc_b.last_session_key);
+}
+
+TEST_CASE(
+    "TGS §3.3.1: with capath {M}, krbtgt/M@HOME from home, krbtgt/B@M from M, then the "
+    "service from B") {
+  TgsWorld w;
+  w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+  TgsOptions o;
+  o.capath = {"M.EXAMPLE"};
+  TgsExchange tgs = w.start(o);
+  CHECK(tgs.kdc_realm() == "EXAMPLE.COM");
+  const TgsReqSeen first = w.seen(tgs);
+  CHECK(first.realm == "EXAMPLE.COM");
+  CHECK(first.server == principal("krbtgt/M.EXAMPLE@EXAMPLE.COM"));
+  CHECK(first.kdc_options == 0);
+  REQUIRE(step(tgs, answer_as(w.kdc, first, principal("krbtgt/M.EXAMPLE@EXAMPLE.COM"),
+                              cross_key())) == Step::kSendAgain);
+  CHECK(tgs.kdc_realm() == "M.EXAMPLE");
+
+  FakeKdc kdc_m("M.EXAMPLE", 4000);
+  const TgsReqSeen second = see_tgs_req(tgs.request(), cross_key());
+  REQUIRE(second.authenticator_ok);
+  CHECK(second.checksum_ok);
+  CHECK(second.realm == "M.EXAMPLE");
+  CHECK(second.server == principal("krbtgt/B.EXAMPLE@M.EXAMPLE"));
+  CHECK(second.kdc_options == 0);
+  const ByteVector hop =
+      answer_as(kdc_m, second, principal("krbtgt/B.EXAMPLE@M.EXAMPLE"), cross_key());
+  REQUIRE(step(tgs, hop) == Step::kSendAgain);
+  CHECK(tgs.kdc_realm() == "B.EXAMPLE");
+
+  FakeKdc kdc_b("B.EXAMPLE", 2000);
+  const TgsReqSeen third = see_tgs_req(tgs.request(), cross_key());
+  CHECK(third.ticket == copy_of(must(decode_tgs_rep(hop)).ticket.raw));
+  REQUIRE(third.authenticator_ok);
+  CHECK(third.realm == "B.EXAMPLE");
+  CHECK(third.server == w.service);
+  CHECK(third.kdc_options == kdc_options::kCanonicalize);
+  REQUIRE(step(tgs, kdc_b.tgs_rep(third)) == Step::kDone);
+  CHECK(tgs.credentials().server == w.service);
+  CHECK(copy_of(tgs.credentials().session_key.contents.view()) == kdc_b.last_session_key);
+  CHECK(tgs.referrals_followed() == 0);
+}
+
+TEST_CASE(
+    "TGS §3.3.1: a hop must answer exactly the krbtgt asked: not a 'closer' one, not one of "
+    "another realm, not a service ticket") {
+  struct Case {
+    std::vector<std::string> capath;
+    const char* answered;
+  };
+  const Case cases[] = {
+      {{"M.EXAMPLE"}, "krbtgt/B.EXAMPLE@EXAMPLE.COM"},    // skips M
+      {{"M.EXAMPLE"}, "krbtgt/M.EXAMPLE@C.EXAMPLE"},      // issued elsewhere
+      {{"M.EXAMPLE"}, "krbtgt/M.EXAMPLE/x@EXAMPLE.COM"},  // three components
+      {{"M.EXAMPLE"}, "HTTP/www.b.example@EXAMPLE.COM"},  // a service ticket
+      {{}, "krbtgt/C.EXAMPLE@EXAMPLE.COM"},               // a detour
+      {{}, "HTTP/www.b.example@EXAMPLE.COM"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.answered << " with " << c.capath.size() << " intermediate realms");
+    TgsWorld w;
+    w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+    TgsOptions o;
+    o.capath = c.capath;
+    TgsExchange tgs = w.start(o);
+    const TgsReqSeen s = w.seen(tgs);
+    require_rejected(tgs, answer_as(w.kdc, s, principal(c.answered), cross_key()));
+  }
+  {
+    // The service's realm may refer on, but never back along the path.
+    TgsWorld w;
+    w.service = principal("HTTP/www.b.example@B.EXAMPLE");
+    TgsOptions o;
+    o.capath = {"M.EXAMPLE"};
+    TgsExchange tgs = w.start(o);
+    FakeKdc kdc_m("M.EXAMPLE", 4000);
+    const TgsReqSeen first = w.seen(tgs);
+    REQUIRE(step(tgs, answer_as(w.kdc, first, principal("krbtgt/M.EXAMPLE@EXAMPLE.COM"),
+                                cross_key())) == Step::kSendAgain);
+    const TgsReqSeen second = see_tgs_req(tgs.request(), cross_key());
+    REQUIRE(step(tgs, answer_as(kdc_m, second, principal("krbtgt/B.EXAMPLE@M.EXAMPLE"),
+                                cross_key())) == Step::kSendAgain);
+    FakeKdc kdc_b("B.EXAMPLE", 2000);
+    const TgsReqSeen third = see_tgs_req(tgs.request(), cross_key());
+    require_rejected(tgs,
+                     answer_as(kdc_b, third, principal("krbtgt/M.EXAMPLE@B.EXAMPLE"), cross_key()));
+  }
+}
+
+TEST_CASE(
+    "TGS §3.3.1: a capath naming an end of the path, repeating a realm or empty, or given for "
+    "a service of the TGT's own realm, is an invalid argument") {
+  const std::vector<std::vector<std::string>> bad = {
+      {"EXAMPLE.COM"}, {"B.EXAMPLE"}, {"M.EXAMPLE", "M.EXAMPLE"}, {""}};
+  for (const std::vector<std::string>& capath : bad) {
+    TgsWorld w;
+    TgsOptions o;
+    o.capath = capath;
+    Result<TgsExchange> r =
+        TgsExchange::for_service(w.tgt, principal("HTTP/www.b.example@B.EXAMPLE"), o, w.context());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().category() == ErrorCategory::kInvalidArgument);
+  }
+  TgsWorld w;
+  TgsOptions o;
+  o.capath = {"M.EXAMPLE"};
+  Result<TgsExchange> r = TgsExchange::for_service(w.tgt, w.service, o, w.context());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().category() == ErrorCategory::kInvalidArgument);
 }
 
 // --- RENEW and VALIDATE (§3.3.1) -------------------------------------------------------------
