@@ -36,8 +36,9 @@ struct TgsOptions {
   std::uint32_t kdc_options = 0;  // kdc_options::k... (forwardable, ...)
   std::int64_t lifetime = 0;      // seconds; 0: as long as the TGT allows
   bool canonicalize = true;       // RFC 6806 referrals
-  // With canonicalize, accept a ticket whose name the KDC changed (RFC 6806 §9), still in the
-  // realm asked. Off by default: the name asked is the name whose key the peer must prove.
+  // With canonicalize, accept a ticket whose name the KDC changed, still in the realm asked
+  // (RFC 6806 §6 forbids the change; some KDCs make it anyway). Off by default: the name asked
+  // is the name whose key the peer must prove.
   bool allow_name_change = false;
   bool subkey = true;  // authenticator subkey; the reply comes under it (usage 9)
   int max_referrals = 5;
@@ -54,8 +55,8 @@ class TgsExchange {
   // capath repeats a realm or names the TGT's or the service's.
   static Result<TgsExchange> for_service(const Credentials& tgt, Principal service,
                                          TgsOptions options, ApContext context);
-  // The same ticket renewed (kdc_options RENEW) or validated (VALIDATE): sent to its realm's
-  // TGS with the ticket itself as the one proved.
+  // The same ticket renewed (kdc_options RENEW) or validated (VALIDATE): sent to the realm
+  // that issued it, for the Ticket's own sname, with the ticket itself as the one proved.
   static Result<TgsExchange> renew(const Credentials& ticket, ApContext context);
   static Result<TgsExchange> validate(const Credentials& ticket, ApContext context);
 
