@@ -19,7 +19,8 @@ cleanup() {
 trap cleanup EXIT
 
 # Never inherit a shared fixture's environment.
-unset KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME KRB5_KTNAME KERB_KDC_PORT
+unset KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME KRB5_KTNAME KERB_KDC_PORT KERB_KDC_OTHER_PORT \
+      KERB_KDC_EVIL_PORT
 
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
@@ -73,6 +74,16 @@ check "krb5kdc $pid_a is running" alive "$pid_a"
 check "krb5kdc $pid_b is running" alive "$pid_b"
 check "status reports running" status_is "$a" 0
 
+# Each fixture runs three KDCs (KERB.TEST, OTHER.TEST, EVIL.TEST), on six distinct ports.
+xpids_a=("$(env_of "$a" KERB_TEST_OTHER_KDC_PID)" "$(env_of "$a" KERB_TEST_EVIL_KDC_PID)")
+xpids_b=("$(env_of "$b" KERB_TEST_OTHER_KDC_PID)" "$(env_of "$b" KERB_TEST_EVIL_KDC_PID)")
+xports_a=("$(env_of "$a" KERB_TEST_OTHER_KDC_PORT)" "$(env_of "$a" KERB_TEST_EVIL_KDC_PORT)")
+xports_b=("$(env_of "$b" KERB_TEST_OTHER_KDC_PORT)" "$(env_of "$b" KERB_TEST_EVIL_KDC_PORT)")
+for pid in "${xpids_a[@]}" "${xpids_b[@]}"; do check "krb5kdc $pid is running" alive "$pid"; done
+all_ports="$port_a $port_b ${xports_a[*]} ${xports_b[*]}"
+check "six distinct KDC ports ($all_ports)" \
+  test "$(tr ' ' '\n' <<<"$all_ports" | sort -u | grep -c .)" = 6
+
 # Each realm answers on its own port, with its own database.
 for d in "$a" "$b"; do
   rc=0
@@ -86,16 +97,23 @@ done
 # --- stop: process gone, directory gone, port free, idempotent --------------------------------
 check "kdc-fixture stop $a" "$script" stop "$a"
 check "krb5kdc $pid_a is gone" gone "$pid_a"
+for pid in "${xpids_a[@]}"; do check "krb5kdc $pid (cross-realm) is gone" gone "$pid"; done
 check "$a is removed" test ! -e "$a"
 check "the other fixture still runs" alive "$pid_b"
 if command -v ss >/dev/null 2>&1; then
-  check "port $port_a is released" port_free "$port_a"
+  for port in "$port_a" "${xports_a[@]}"; do check "port $port is released" port_free "$port"; done
 fi
 check "stop on a missing directory succeeds" "$script" stop "$a"
 check "status reports stopped (exit 3)" status_is "$a" 3
 
+# status wants all three KDCs: one gone is "not running".
+kill -TERM "${xpids_b[1]}"
+for _ in $(seq 50); do gone "${xpids_b[1]}" && break; sleep 0.1; done
+check "status reports not running when EVIL.TEST's KDC is gone" status_is "$b" 3
+
 check "kdc-fixture stop $b" "$script" stop "$b"
 check "krb5kdc $pid_b is gone" gone "$pid_b"
+for pid in "${xpids_b[@]}"; do check "krb5kdc $pid (cross-realm) is gone" gone "$pid"; done
 check "$b is removed" test ! -e "$b"
 
 # --- stop refuses directories that are not fixtures --------------------------------------------
