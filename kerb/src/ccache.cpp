@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "binary_reader.hpp"
+#include "secure_env.hpp"
 
 namespace kerb {
 
@@ -705,7 +706,7 @@ std::string CcacheName::to_string() const {
 }
 
 std::string default_ccache_name() {
-  const char* env = std::getenv("KRB5CCNAME");
+  const char* env = detail::secure_env("KRB5CCNAME");
   if (env != nullptr && *env != '\0') return env;
   return "FILE:/tmp/krb5cc_" + std::to_string(::getuid());
 }

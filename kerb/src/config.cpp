@@ -15,6 +15,8 @@
 #include <cstring>
 #include <memory>
 
+#include "secure_env.hpp"
+
 namespace kerb {
 
 using namespace std::string_view_literals;
@@ -799,11 +801,7 @@ Result<Config> Config::load_path_list(std::string_view paths, const ConfigLimits
 }
 
 Result<Config> Config::load_from_env(const ConfigLimits& limits) {
-#if defined(__GLIBC__)
-  const char* env = ::secure_getenv("KRB5_CONFIG");
-#else
-  const char* env = std::getenv("KRB5_CONFIG");
-#endif
+  const char* env = detail::secure_env("KRB5_CONFIG");
   return load_path_list(env != nullptr ? env : kDefaultPath, limits);  // the path has no ':'
 }
 
