@@ -207,7 +207,8 @@ struct CcacheName {
   std::string to_string() const;
 };
 
-// $KRB5CCNAME if set and non-empty, else "FILE:/tmp/krb5cc_<uid>" (MIT's default).
+// $KRB5CCNAME if set and non-empty (ignored in setuid/setgid programs, like MIT), else
+// "FILE:/tmp/krb5cc_<uid>" (MIT's default).
 std::string default_ccache_name();
 Result<std::shared_ptr<CredentialCache>> resolve_ccache(std::string_view name);
 Result<std::shared_ptr<CredentialCache>> default_ccache();
