@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,18 +52,25 @@ gid_t other_group() {
 }  // namespace
 
 TEST_CASE("environment variables are ignored in a setgid program", "[ccache][keytab][config]") {
-  TempDir dir;
-  struct statvfs fs {};
-  REQUIRE(::statvfs(dir.path().c_str(), &fs) == 0);
-  INFO("the temp dir " << dir.path() << " is mounted nosuid: setgid cannot take effect there");
-  REQUIRE((fs.f_flag & ST_NOSUID) == 0);
-  REQUIRE(::chmod(dir.path().c_str(), 0755) == 0);  // the unprivileged runner must reach it
+  // A directory the unprivileged runner can reach, on a filesystem that honours setgid
+  // (TMPDIR may be private, and /tmp is nosuid on some systems).
+  std::optional<TempDir> dir;
+  for (const char* base : {"/tmp", "/var/tmp"}) {
+    struct statvfs fs {};
+    if (::statvfs(base, &fs) == 0 && (fs.f_flag & ST_NOSUID) == 0) {
+      dir.emplace(base);
+      break;
+    }
+  }
+  INFO("/tmp and /var/tmp are both mounted nosuid: setgid cannot take effect there");
+  REQUIRE(dir.has_value());
+  REQUIRE(::chmod(dir->path().c_str(), 0755) == 0);
 
-  const std::string conf = dir.file("attacker.conf");
+  const std::string conf = dir->file("attacker.conf");
   std::ofstream(conf) << "[libdefaults]\n  default_realm = ATTACKER.TEST\n";
   REQUIRE(::chmod(conf.c_str(), 0644) == 0);
-  const std::string plain = dir.file("probe");
-  const std::string setgid = dir.file("probe-setgid");
+  const std::string plain = dir->file("probe");
+  const std::string setgid = dir->file("probe-setgid");
   std::filesystem::copy_file(KERB_SECURE_ENV_PROBE, plain);
   std::filesystem::copy_file(KERB_SECURE_ENV_PROBE, setgid);
   REQUIRE(::chmod(plain.c_str(), 0755) == 0);
