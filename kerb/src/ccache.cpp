@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "binary_reader.hpp"
+#include "secure_env.hpp"
 
 namespace kerb {
 
@@ -76,8 +77,42 @@ bool read_time(BinaryReader& r, std::int64_t& out, const char* field) {
   return true;
 }
 
-// "Credential format".
-bool read_credential(BinaryReader& r, std::uint8_t version, Credentials& c) {
+// count (32), then count times { type (16), data }: a credential's addresses or authdata.
+// An element takes some 32 bytes of memory for its 6 bytes of file, so the counts are capped
+// (per credential, and `elements` counts down the whole file's allowance) rather than only
+// checked against the bytes left.
+template <class T>
+bool read_elements(BinaryReader& r, const char* what, std::size_t max, std::size_t& elements,
+                   std::vector<T>& out, std::int32_t T::*type, std::vector<std::uint8_t> T::*data) {
+  char field[24];
+  std::snprintf(field, sizeof(field), "%s count", what);
+  const std::size_t at = r.offset();
+  std::uint32_t count = 0;
+  if (!r.read_u32(count, field)) return false;
+  if (count > max) return r.fail_at(at, "%s %u exceeds the limit of %zu", field, count, max);
+  if (count > elements) {
+    return r.fail_at(at, "%s %u exceeds the file's limit of %zu addresses and authdata", field,
+                     count, FileCcache::kMaxFileElements);
+  }
+  if (count > r.remaining() / kMinElementSize) {
+    return r.fail_at(at, "%s %u exceeds what the remaining %zu bytes hold", field, count,
+                     r.remaining());
+  }
+  elements -= count;
+  std::snprintf(field, sizeof(field), "%s type", what);
+  out.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    T element;
+    std::span<const std::uint8_t> bytes;
+    if (!r.read_i16(element.*type, field) || !r.read_data(4, bytes, what)) return false;
+    (element.*data).assign(bytes.begin(), bytes.end());
+    out.push_back(std::move(element));
+  }
+  return true;
+}
+
+// "Credential format". `elements`: how many more addresses and authdata the file may hold.
+bool read_credential(BinaryReader& r, std::uint8_t version, std::size_t& elements, Credentials& c) {
   if (!read_principal(r, version, "client", c.client)) return false;
   if (!read_principal(r, version, "server", c.server)) return false;
 
@@ -102,39 +137,11 @@ bool read_credential(BinaryReader& r, std::uint8_t version, Credentials& c) {
   c.is_skey = is_skey == 1;
   if (!r.read_u32(c.ticket_flags, "ticket_flags")) return false;
 
-  std::size_t at = r.offset();
-  std::uint32_t count = 0;
-  if (!r.read_u32(count, "address count")) return false;
-  if (count > r.remaining() / kMinElementSize) {
-    return r.fail_at(at, "address count %u exceeds what the remaining %zu bytes hold", count,
-                     r.remaining());
-  }
-  c.addresses.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    Credentials::Address a;
-    std::span<const std::uint8_t> bytes;
-    if (!r.read_i16(a.addr_type, "address type") || !r.read_data(4, bytes, "address")) {
-      return false;
-    }
-    a.address.assign(bytes.begin(), bytes.end());
-    c.addresses.push_back(std::move(a));
-  }
-
-  at = r.offset();
-  if (!r.read_u32(count, "authdata count")) return false;
-  if (count > r.remaining() / kMinElementSize) {
-    return r.fail_at(at, "authdata count %u exceeds what the remaining %zu bytes hold", count,
-                     r.remaining());
-  }
-  c.authdata.reserve(count);
-  for (std::uint32_t i = 0; i < count; ++i) {
-    Credentials::AuthData a;
-    std::span<const std::uint8_t> bytes;
-    if (!r.read_i16(a.ad_type, "authdata type") || !r.read_data(4, bytes, "authdata")) {
-      return false;
-    }
-    a.ad_data.assign(bytes.begin(), bytes.end());
-    c.authdata.push_back(std::move(a));
+  if (!read_elements(r, "address", FileCcache::kMaxAddresses, elements, c.addresses,
+                     &Credentials::Address::addr_type, &Credentials::Address::address) ||
+      !read_elements(r, "authdata", FileCcache::kMaxAuthData, elements, c.authdata,
+                     &Credentials::AuthData::ad_type, &Credentials::AuthData::ad_data)) {
+    return false;
   }
 
   std::span<const std::uint8_t> ticket, second_ticket;
@@ -196,6 +203,7 @@ Result<FileCcache> parse(std::span<const std::uint8_t> bytes, std::string_view l
   if (!read_principal(r, version, "default", out.default_principal)) return r.error();
 
   std::size_t entries = 0;
+  std::size_t elements = FileCcache::kMaxFileElements;
   while (!r.empty()) {
     if (entries == FileCcache::kMaxEntries) {
       r.fail_at(r.offset(), "more than %zu entries", FileCcache::kMaxEntries);
@@ -203,7 +211,7 @@ Result<FileCcache> parse(std::span<const std::uint8_t> bytes, std::string_view l
     }
     ++entries;
     Credentials c;
-    if (!read_credential(r, version, c)) return r.error();
+    if (!read_credential(r, version, elements, c)) return r.error();
     if (c.server.realm() != kCcacheConfigRealm) {
       out.credentials.push_back(std::move(c));
       continue;
@@ -281,8 +289,13 @@ Result<void> put_credential(ByteWriter& w, const Credentials& c) {
   KERB_TRY_VOID(put_time(w, c.renew_till, "renew_till"));
   w.u8(c.is_skey ? 1 : 0);
   w.u32(c.ticket_flags);
-  if (c.addresses.size() > UINT32_MAX || c.authdata.size() > UINT32_MAX) {
-    return Error(ErrorCategory::kInvalidArgument, "ccache: too many addresses or authdata");
+  // What read() refuses is never written.
+  if (c.addresses.size() > FileCcache::kMaxAddresses ||
+      c.authdata.size() > FileCcache::kMaxAuthData) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0,
+                         "ccache: %zu addresses and %zu authdata exceed the limits of %zu and %zu",
+                         c.addresses.size(), c.authdata.size(), FileCcache::kMaxAddresses,
+                         FileCcache::kMaxAuthData);
   }
   w.u32(static_cast<std::uint32_t>(c.addresses.size()));
   for (const Credentials::Address& a : c.addresses) {
@@ -366,6 +379,14 @@ Result<std::vector<std::uint8_t>> FileCcache::serialize() const {
   if (credentials.size() + config.size() > kMaxEntries) {
     return Error::format(ErrorCategory::kInvalidArgument, 0, "ccache: more than %zu entries",
                          kMaxEntries);
+  }
+  std::size_t elements = 0;
+  for (const Credentials& c : credentials)
+    elements += c.addresses.size() + c.authdata.size();
+  if (elements > kMaxFileElements) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0,
+                         "ccache: %zu addresses and authdata exceed the limit of %zu", elements,
+                         kMaxFileElements);
   }
   return detail::serialize_exact([this](ByteWriter& w) { return put_ccache(w, *this); });
 }
@@ -705,7 +726,7 @@ std::string CcacheName::to_string() const {
 }
 
 std::string default_ccache_name() {
-  const char* env = std::getenv("KRB5CCNAME");
+  const char* env = detail::secure_env("KRB5CCNAME");
   if (env != nullptr && *env != '\0') return env;
   return "FILE:/tmp/krb5cc_" + std::to_string(::getuid());
 }

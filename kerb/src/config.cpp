@@ -15,6 +15,8 @@
 #include <cstring>
 #include <memory>
 
+#include "secure_env.hpp"
+
 namespace kerb {
 
 using namespace std::string_view_literals;
@@ -608,8 +610,12 @@ class ConfigParser {
 
     const std::string_view text = trim(line);
     if (text.empty() || text[0] == '#' || text[0] == ';') return true;
-    if (text[0] == '[') return section_header(text);
     if (text[0] == '}') return close_block(text);
+    if (++entries_read_ > limits_.max_entries) {
+      return failed(located(file_.name, file_.line, "more than %zu sections and relations",
+                            limits_.max_entries));
+    }
+    if (text[0] == '[') return section_header(text);
     return relation(text);
   }
 
@@ -750,7 +756,8 @@ class ConfigParser {
   Config& config_;
   std::vector<Config::Node>& nodes_;
   const ConfigLimits& limits_;
-  std::size_t index_size_ = 16;  // see entry(): a power of two
+  std::size_t entries_read_ = 0;  // section headers and relations, for max_entries
+  std::size_t index_size_ = 16;   // see entry(): a power of two
   std::unique_ptr<std::uint32_t[]> index_{new std::uint32_t[index_size_]()};
   std::size_t entries_ = 0;
   std::string unquoted_;
@@ -799,11 +806,7 @@ Result<Config> Config::load_path_list(std::string_view paths, const ConfigLimits
 }
 
 Result<Config> Config::load_from_env(const ConfigLimits& limits) {
-#if defined(__GLIBC__)
-  const char* env = ::secure_getenv("KRB5_CONFIG");
-#else
-  const char* env = std::getenv("KRB5_CONFIG");
-#endif
+  const char* env = detail::secure_env("KRB5_CONFIG");
   return load_path_list(env != nullptr ? env : kDefaultPath, limits);  // the path has no ':'
 }
 

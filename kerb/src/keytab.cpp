@@ -2,9 +2,8 @@
 // "Keytab file format" document.
 #include <kerb/keytab.hpp>
 
-#include <cstdlib>
-
 #include "binary_reader.hpp"
+#include "secure_env.hpp"
 
 namespace kerb {
 
@@ -287,7 +286,7 @@ std::vector<std::int32_t> Keytab::enctypes_for(const Principal& principal) const
 }
 
 std::string default_keytab_name() {
-  const char* env = std::getenv("KRB5_KTNAME");
+  const char* env = detail::secure_env("KRB5_KTNAME");
   if (env != nullptr && *env != '\0') return env;
   return "FILE:/etc/krb5.keytab";
 }

@@ -40,6 +40,9 @@ PrincipalName Principal::name() const noexcept {
 }
 
 Result<Principal> Principal::parse(std::string_view text, std::string_view default_realm) {
+  auto too_many_components = [] {
+    return Error(ErrorCategory::kInvalidArgument, "principal has too many components");
+  };
   Principal p;
   std::string current;
   bool in_realm = false;
@@ -70,11 +73,14 @@ Result<Principal> Principal::parse(std::string_view text, std::string_view defau
       continue;
     }
     if (c == '/' && !in_realm) {
+      // Checked before growing, so a long run of '/' costs no memory.
+      if (p.components_.size() == PrincipalName::kMaxComponents) return too_many_components();
       p.components_.push_back(std::move(current));
       current.clear();
       continue;
     }
     if (c == '@' && !in_realm) {
+      if (p.components_.size() == PrincipalName::kMaxComponents) return too_many_components();
       p.components_.push_back(std::move(current));
       current.clear();
       in_realm = true;
@@ -95,9 +101,7 @@ Result<Principal> Principal::parse(std::string_view text, std::string_view defau
     }
     p.realm_ = default_realm;
   }
-  if (p.components_.size() > PrincipalName::kMaxComponents) {
-    return Error(ErrorCategory::kInvalidArgument, "principal has too many components");
-  }
+  if (p.components_.size() > PrincipalName::kMaxComponents) return too_many_components();
   for (const std::string& c : p.components_) {
     if (c.empty() && p.components_.size() > 1) {
       return Error(ErrorCategory::kInvalidArgument, "principal has an empty component");

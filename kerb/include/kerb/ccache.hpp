@@ -60,7 +60,10 @@ struct ConfigEntry {
 //
 // Strictness: every length is checked against the remaining bytes before use; at most
 // kMaxEntries entries, PrincipalName::kMaxComponents components per principal, KeyBlock::kMaxSize
-// key bytes; address and authdata counts must fit in the bytes left; is_skey must be 0 or 1;
+// key bytes, kMaxAddresses addresses and kMaxAuthData authdata per credential and
+// kMaxFileElements of the two together per file (each takes some 32 bytes of memory for its 6
+// bytes of file, so these caps, not the file size, bound what a crafted file costs to read);
+// counts must also fit in the bytes left; is_skey must be 0 or 1;
 // the file must end exactly after its last credential. Errors are kIo and say where, e.g.
 // "ccache: ticket length 4000000 exceeds the remaining 12 bytes at offset 57".
 //
@@ -71,6 +74,11 @@ struct ConfigEntry {
 class FileCcache {
  public:
   static constexpr std::size_t kMaxEntries = 4096;
+  // Real caches hold none (MIT's noaddresses is on by default; authdata in a ccache entry is
+  // rare) or a handful; MIT itself has no limit.
+  static constexpr std::size_t kMaxAddresses = 256;
+  static constexpr std::size_t kMaxAuthData = 256;
+  static constexpr std::size_t kMaxFileElements = 16384;  // addresses and authdata together
   static constexpr std::size_t kMaxFileSize = std::size_t{16} << 20;  // open() refuses larger
   static constexpr std::uint16_t kVersion4 = 0x0504;
 
@@ -199,7 +207,8 @@ struct CcacheName {
   std::string to_string() const;
 };
 
-// $KRB5CCNAME if set and non-empty, else "FILE:/tmp/krb5cc_<uid>" (MIT's default).
+// $KRB5CCNAME if set and non-empty (ignored in setuid/setgid programs, like MIT), else
+// "FILE:/tmp/krb5cc_<uid>" (MIT's default).
 std::string default_ccache_name();
 Result<std::shared_ptr<CredentialCache>> resolve_ccache(std::string_view name);
 Result<std::shared_ptr<CredentialCache>> default_ccache();

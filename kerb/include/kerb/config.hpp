@@ -61,6 +61,9 @@ struct ConfigLimits {
   std::size_t max_files = 256;                   // top-level and included files together
   std::size_t max_include_depth = 16;  // include chains (a file including itself ends here)
   std::size_t max_nesting = 32;        // '{' blocks inside one another
+  // Section headers and relations ("tag = value", "tag = {") of one load together: each takes
+  // some 28 bytes of memory for as few as 4 bytes of text, so text size alone does not bound it.
+  std::size_t max_entries = 65536;
   // False: include/includedir lines are errors, so parsing touches no file (fuzzing, text
   // from elsewhere).
   bool follow_includes = true;

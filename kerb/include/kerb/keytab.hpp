@@ -90,7 +90,8 @@ class Keytab {
   std::vector<std::int32_t> enctypes_for(const Principal& principal) const;
 };
 
-// $KRB5_KTNAME if set and non-empty, else "FILE:/etc/krb5.keytab" (MIT's default).
+// $KRB5_KTNAME if set and non-empty (ignored in setuid/setgid programs, like MIT), else
+// "FILE:/etc/krb5.keytab" (MIT's default).
 std::string default_keytab_name();
 
 }  // namespace kerb

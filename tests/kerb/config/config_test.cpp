@@ -468,6 +468,27 @@ TEST_CASE("config: the nesting limit, exactly", "[config]") {
   CHECK(parse_error("[s]\na = {\n", limits) == "krb5.conf:2: '{' blocks nested too deeply");
 }
 
+TEST_CASE("config: the entry limit, exactly", "[config]") {
+  // A 4-byte "a=b" line costs a node of some 28 bytes: a 1 MiB file of them took 16 MB.
+  std::string text = "[s]\n";
+  for (int i = 1; i < 65536; ++i)
+    text += "a=b\n";
+  auto at_limit = Config::parse(text);
+  REQUIRE(at_limit);
+  CHECK(at_limit->get_all({"s", "a"}).size() == 65535);
+  text += "a=b\n";
+  CHECK(parse_error(text) == "krb5.conf:65537: more than 65536 sections and relations");
+
+  ConfigLimits limits;
+  limits.max_entries = 3;
+  // Comments, blank lines and '}' take no memory and do not count; ignored entries do.
+  CHECK(Config::parse("[s]\n# c\n; c\n\na = {\n}\nb = 1\n", "krb5.conf", limits));
+  CHECK(parse_error("[s]\na = {\n}\nb = 1\n[t]\n", limits) ==
+        "krb5.conf:5: more than 3 sections and relations");
+  CHECK(parse_error("[s]*\n[s]\nb = 1\nc = 2\n", limits) ==
+        "krb5.conf:4: more than 3 sections and relations");
+}
+
 TEST_CASE("config: syntax errors name the file and line", "[config]") {
   struct Case {
     std::string_view text;

@@ -472,16 +472,23 @@ TEST_CASE("ccache malformed-input table", "[ccache]") {
   {
     ByteBuilder b = v4();
     credential_prefix(b);
-    b.u8(0).u32(0).u32(100000).zeros(20);
+    b.u8(0).u32(0).u32(200).zeros(20);
     cases.push_back({"address count beyond the file", b.bytes(),
-                     "address count 100000 exceeds what the remaining 20 bytes hold"});
+                     "address count 200 exceeds what the remaining 20 bytes hold"});
+  }
+  {
+    ByteBuilder b = v4();
+    credential_prefix(b);
+    b.u8(0).u32(0).u32(0).u32(4).zeros(20);
+    cases.push_back({"authdata count beyond the file", b.bytes(),
+                     "authdata count 4 exceeds what the remaining 20 bytes hold"});
   }
   {
     ByteBuilder b = v4();
     credential_prefix(b);
     b.u8(0).u32(0).u32(0).u32(0xffffffff).zeros(20);
-    cases.push_back({"authdata count beyond the file", b.bytes(),
-                     "authdata count 4294967295 exceeds what the remaining 20 bytes hold"});
+    cases.push_back(
+        {"huge authdata count", b.bytes(), "authdata count 4294967295 exceeds the limit of 256"});
   }
   {
     ByteBuilder b = v4();
@@ -541,6 +548,92 @@ TEST_CASE("ccache entry limit", "[ccache]") {
   FileCcache too_many = *at_limit;
   too_many.credentials.push_back(too_many.credentials.back());
   CHECK_FALSE(too_many.serialize().ok());
+}
+
+// A v4 cache with default principal R/a and credentials R/a -> R/b holding `addresses` and
+// `authdata` zero-length elements. Layout (MIT "Credential format"): 4 header bytes, 18 per
+// principal, keyblock 6, times 16, is_skey 1, flags 4; so the first address count is at 85
+// and a credential is 79 + 6 * (addresses + authdata) bytes long.
+void put_counted_credential(ByteBuilder& b, std::uint32_t addresses, std::uint32_t authdata) {
+  put_principal(b, 4, 1, "R", {"a"});
+  put_principal(b, 4, 1, "R", {"b"});
+  b.u16(0).u32(0).u32(0).u32(0).u32(0).u32(0).u8(0).u32(0);
+  b.u32(addresses);
+  for (std::uint32_t i = 0; i < addresses; ++i)
+    b.u16(2).u32(0);
+  b.u32(authdata);
+  for (std::uint32_t i = 0; i < authdata; ++i)
+    b.u16(1).u32(0);
+  b.u32(0).u32(0);
+}
+ByteBuilder counted_cache_start() {
+  ByteBuilder b;
+  b.u8(5).u8(4).u16(0);
+  put_principal(b, 4, 1, "R", {"a"});
+  return b;
+}
+constexpr std::size_t kFirstAddressCount = 85;
+
+TEST_CASE("ccache: a 16 MiB file of empty addresses is refused at its count", "[ccache]") {
+  // Each element costs 6 bytes of file and a 32-byte Address in memory: read, this file
+  // would take some 130 MB. The count alone must stop it.
+  const std::size_t count = (FileCcache::kMaxFileSize - kFirstAddressCount - 4 - 4 - 8) / 6;
+  ByteBuilder b = counted_cache_start();
+  put_counted_credential(b, static_cast<std::uint32_t>(count), 0);
+  REQUIRE(b.size() <= FileCcache::kMaxFileSize);
+  REQUIRE(b.size() > FileCcache::kMaxFileSize - 6);
+  const Error e = read_error(b.bytes());
+  INFO(std::string(e.detail()));
+  CHECK(e.category() == ErrorCategory::kIo);
+  CHECK(contains(e.detail(), "address count " + std::to_string(count) +
+                                 " exceeds the limit of 256 at offset 85"));
+}
+
+TEST_CASE("ccache address and authdata limits, per credential and per file", "[ccache]") {
+  SECTION("256 of each is read; one more address or authdata is refused where its count is") {
+    ByteBuilder at_limit = counted_cache_start();
+    put_counted_credential(at_limit, 256, 256);
+    Result<FileCcache> read = FileCcache::read(at_limit.bytes());
+    REQUIRE(read.ok());
+    CHECK(read->credentials[0].addresses.size() == 256);
+    CHECK(read->credentials[0].authdata.size() == 256);
+    REQUIRE(read->serialize().ok());
+
+    ByteBuilder addresses = counted_cache_start();
+    put_counted_credential(addresses, 257, 0);
+    CHECK(contains(read_error(addresses.bytes()).detail(),
+                   "address count 257 exceeds the limit of 256 at offset 85"));
+    ByteBuilder authdata = counted_cache_start();
+    put_counted_credential(authdata, 0, 257);
+    CHECK(contains(read_error(authdata.bytes()).detail(),
+                   "authdata count 257 exceeds the limit of 256 at offset 89"));
+  }
+  SECTION("16384 in the whole file") {
+    // 32 credentials of 256 + 256 reach the file's limit; the 33rd's address count is refused.
+    ByteBuilder b = counted_cache_start();
+    for (int i = 0; i < 32; ++i)
+      put_counted_credential(b, 256, 256);
+    Result<FileCcache> at_limit = FileCcache::read(b.bytes());
+    REQUIRE(at_limit.ok());
+    CHECK(at_limit->credentials.size() == 32);
+    REQUIRE(at_limit->serialize().ok());
+    put_counted_credential(b, 1, 0);
+    const std::size_t at = kFirstAddressCount + 32 * (79 + 6 * 512);
+    CHECK(contains(read_error(b.bytes()).detail(),
+                   "address count 1 exceeds the file's limit of 16384 addresses and authdata "
+                   "at offset " +
+                       std::to_string(at)));
+
+    FileCcache too_many = *at_limit;
+    too_many.credentials.push_back(make_credentials("x/y@KERB.TEST", 1));
+    too_many.credentials.back().addresses.resize(1);
+    CHECK(too_many.serialize().error().category() == ErrorCategory::kInvalidArgument);
+  }
+  SECTION("serialize refuses what read refuses") {
+    FileCcache cc = make_cache();
+    cc.credentials[0].addresses.resize(257);
+    CHECK(contains(cc.serialize().error().detail(), "exceed the limits of 256 and 256"));
+  }
 }
 
 TEST_CASE("ccache serialize refuses values the format cannot hold", "[ccache]") {

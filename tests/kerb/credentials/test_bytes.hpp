@@ -85,8 +85,8 @@ inline Principal principal(std::string_view text) {
 // A fresh directory under the build tree's temp dir, removed at scope exit.
 class TempDir {
  public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "kerb-cred-test-XXXXXX").string();
+  explicit TempDir(const std::filesystem::path& base = std::filesystem::temp_directory_path()) {
+    std::string tmpl = (base / "kerb-cred-test-XXXXXX").string();
     REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
     path_ = tmpl;
   }

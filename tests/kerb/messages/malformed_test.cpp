@@ -3,11 +3,15 @@
 // that names the type, gives a distinctive reason and the exact offset of the fault.
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <cstdlib>
 #include <functional>
+#include <new>
 #include <string>
 #include <vector>
 
 #include <kerb/constants.hpp>
+#include <kerb/principal.hpp>
 
 #include "message_test_util.hpp"
 
@@ -471,4 +475,94 @@ TEST_CASE("single-bit flips of every reference encoding fail cleanly or round-tr
     }
   }
   CHECK(decoded > 0);  // flips inside strings and cipher text still decode
+}
+
+// Bytes allocated through operator new while an AllocationCount is alive (this binary's
+// operator new counts; the tests run on one thread).
+namespace {
+std::atomic<bool> g_counting{false};
+std::atomic<std::size_t> g_allocated{0};
+
+class AllocationCount {
+ public:
+  AllocationCount() {
+    g_allocated = 0;
+    g_counting = true;
+  }
+  ~AllocationCount() { g_counting = false; }
+  std::size_t bytes() const { return g_allocated; }
+};
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (g_counting) g_allocated += size;
+  if (void* p = std::malloc(size != 0 ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](std::size_t size) {
+  return ::operator new(size);
+}
+// GCC sees free() of operator new's pointer through the inlined replacement: it is malloc's.
+#if !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
+
+TEST_CASE("Principal::parse refuses a megabyte of '/' without allocating for it") {
+  // Each '/' starts a component (a 32-byte std::string): counted only at the end, a 1 MiB
+  // run took some 64 MB before the error.
+  const std::string text = std::string(std::size_t{1} << 20, '/') + "@KERB.TEST";
+  std::size_t allocated = 0;
+  {
+    AllocationCount count;
+    const Result<Principal> p = Principal::parse(text);
+    allocated = count.bytes();
+    REQUIRE_FALSE(p.ok());
+    CHECK(std::string(p.error().detail()) == "principal has too many components");
+  }
+  INFO(allocated << " bytes allocated");
+  CHECK(allocated < 4096);
+  // Eight components are still a principal; nine are not.
+  CHECK(Principal::parse("a/b/c/d/e/f/g/h@KERB.TEST").ok());
+  CHECK_FALSE(Principal::parse("a/b/c/d/e/f/g/h/i@KERB.TEST").ok());
+  CHECK_FALSE(Principal::parse("a/b/c/d/e/f/g/h/i", "KERB.TEST").ok());
+}
+
+TEST_CASE("a ticket's AuthorizationData and a KRB-CRED's HostAddresses decode without a heap") {
+  // SequenceOf keeps the DER and decodes on iteration: 100000 elements (11 bytes each, the
+  // smallest encoding) cost no allocation, so decoding is never a memory amplifier.
+  constexpr std::size_t kCount = 100000;
+  const ByteVector element = test::hex("30 09 A0 03 02 01 01 A1 02 04 00");
+  const std::size_t content = kCount * element.size();
+  ByteVector der = {0x30, 0x83, static_cast<std::uint8_t>(content >> 16),
+                    static_cast<std::uint8_t>(content >> 8), static_cast<std::uint8_t>(content)};
+  for (std::size_t i = 0; i < kCount; ++i)
+    der.insert(der.end(), element.begin(), element.end());
+  std::size_t allocated = 0;
+  std::size_t seen = 0;
+  {
+    AllocationCount count;
+    const Result<AuthorizationData> ad = decode_der<AuthorizationData>(der, "AuthorizationData");
+    const Result<HostAddresses> addresses = decode_der<HostAddresses>(der, "HostAddresses");
+    REQUIRE(ad.ok());
+    REQUIRE(addresses.ok());
+    for (const AuthorizationDataEntry& e : *ad)
+      seen += e.ad_type == 1 ? 1 : 0;
+    for (const HostAddress& a : *addresses)
+      seen += a.address.empty() ? 1 : 0;
+    allocated = count.bytes();
+  }
+  CHECK(seen == 2 * kCount);
+  CHECK(allocated == 0);
 }

@@ -1,0 +1,19 @@
+// Prints the names kerb derives from the environment, one per line, for secure_env_test:
+// the test runs a setgid copy of this program, so that the kernel marks it AT_SECURE.
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <kerb/ccache.hpp>
+#include <kerb/config.hpp>
+#include <kerb/keytab.hpp>
+
+int main() {
+  std::printf("ccache=%s\n", kerb::default_ccache_name().c_str());
+  std::printf("keytab=%s\n", kerb::default_keytab_name().c_str());
+  kerb::Result<kerb::Config> config = kerb::Config::load_from_env();
+  std::string realm = "(error)";
+  if (config.ok()) realm = std::string(config->default_realm().value_or("(none)"));
+  std::printf("realm=%s\n", realm.c_str());
+  return 0;
+}
