@@ -345,6 +345,51 @@ TEST_CASE("AS §3.1.3: a second KRB_AP_ERR_SKEW is final (kKdc 37)") {
   CHECK(as.requests_sent() == 3);
 }
 
+TEST_CASE(
+    "AS §5.2.7.5 + policy: ETYPE-INFO2 asking for more PBKDF2 iterations than the policy "
+    "limit fails at once with kPolicy naming count and limit, deriving nothing") {
+  const auto be32 = [](std::uint32_t v) {
+    return ByteVector{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  };
+  struct Case {
+    std::optional<std::uint32_t> limit;  // nullopt: the default policy
+    std::uint32_t asked;
+  };
+  for (const Case& c : {Case{std::nullopt, KERB_MAX_S2K_ITERATIONS + 1},
+                        Case{std::nullopt, (1u << 24) - 1}, Case{100000, 100001}}) {
+    const std::uint32_t limit = c.limit.value_or(KERB_MAX_S2K_ITERATIONS);
+    INFO("limit " << limit << ", asked " << c.asked);
+    AsWorld w;
+    AsContext ctx = w.context();
+    if (c.limit) ctx.policy.max_s2k_iterations(*c.limit);
+    AsExchange as = w.start({}, ctx);
+    const ByteVector first = copy_of(as.request());
+    const int fills = w.random.fills();
+    const Error e =
+        refused(as, w.kdc.preauth_required({{18, std::string("EXAMPLE.COMalice"), be32(c.asked)}}));
+    INFO(describe(e));
+    CHECK(e.category() == ErrorCategory::kPolicy);
+    const std::string detail(e.detail());
+    CHECK(detail.find(std::to_string(c.asked)) != std::string::npos);
+    CHECK(detail.find(std::to_string(limit)) != std::string::npos);
+    // No key was made and no request built: the old request stands, no randomness was drawn.
+    CHECK(as.requests_sent() == 1);
+    CHECK(copy_of(as.request()) == first);
+    CHECK(w.random.fills() == fills);
+    CHECK_FALSE(as.hints().etype_info);
+  }
+  // At the limit the count is honoured (the key differs from the default count's).
+  AsWorld w;
+  AsContext ctx = w.context();
+  ctx.policy.max_s2k_iterations(40000);
+  AsExchange as = w.start({}, ctx);
+  const EtypeInfo2Spec at_limit{18, std::nullopt, be32(40000)};
+  const ByteVector second = w.preauth_round(as, {at_limit});
+  CHECK(enc_timestamp(second, w.kdc.client_key(at_limit)));
+  CHECK_FALSE(enc_timestamp(second, w.default_key()));
+}
+
 TEST_CASE("AS §3.1.3: other KRB-ERRORs are kKdc errors with their code (C_PRINCIPAL_UNKNOWN 6)") {
   AsWorld w;
   AsExchange as = w.start();
