@@ -270,8 +270,9 @@ Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> repl
       return Step::kSendAgain;
     }
     case error_code::kKrbApErrSkew: {
-      // RFC 4120 §3.1.3: adopt the KDC's time (stime) as an offset and try once more.
-      if (skew_retried_) return to_error(error);
+      // RFC 4120 §3.1.3: adopt the KDC's time (stime) as an offset and try once more. stime is
+      // unauthenticated: without kdc_timesync the local clock stands and the error is final.
+      if (skew_retried_ || !context_.kdc_timesync) return to_error(error);
       skew_retried_ = true;
       context_.hints.clock_offset = error.stime.seconds - context_.clock->now().seconds;
       KERB_TRY_VOID(build_request());

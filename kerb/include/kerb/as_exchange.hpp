@@ -61,8 +61,11 @@ struct AsContext {
   Clock* clock = &system_clock();
   crypto::Random* random = &crypto::os_random();
   std::int64_t clockskew = 300;  // seconds (krb5.conf clockskew)
-  bool kdc_timesync = true;      // adopt the KDC's clock offset (krb5.conf kdc_timesync)
-  ClientHints hints;             // from an earlier login of this principal, if any
+  // Adopt the KDC's clock offset (krb5.conf kdc_timesync): from the authtime of a verified
+  // AS-REP, and from a KRB_AP_ERR_SKEW's stime for one retry. Off, KRB_AP_ERR_SKEW is final
+  // (kKdc, code 37) and the offset stays as given.
+  bool kdc_timesync = true;
+  ClientHints hints;  // from an earlier login of this principal, if any
 };
 
 class AsExchange {

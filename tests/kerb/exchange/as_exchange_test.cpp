@@ -333,6 +333,37 @@ TEST_CASE(
   CHECK(as.credentials().authtime == kNow + 3600);
 }
 
+TEST_CASE(
+    "AS §3.1.3 (kdc_timesync): KRB_AP_ERR_SKEW's unauthenticated stime is adopted only with "
+    "kdc_timesync; without it the error is final (kKdc 37), no retry, no offset") {
+  for (bool timesync : {true, false}) {
+    INFO("kdc_timesync " << timesync);
+    AsWorld w;
+    AsContext ctx = w.context();
+    ctx.kdc_timesync = timesync;
+    ctx.hints.clock_offset = 7;
+    AsExchange as = w.start({}, ctx);
+    const ByteVector second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
+    w.kdc.now = Timestamp{kNow + 3600, 0};
+    const int fills = w.random.fills();
+    Result<Step> r = as.on_reply(w.kdc.error(error_code::kKrbApErrSkew));
+    if (timesync) {
+      REQUIRE(r);
+      CHECK(*r == Step::kSendAgain);
+      CHECK(as.requests_sent() == 3);
+      CHECK(enc_timestamp(as.request(), w.default_key())->seconds == kNow + 3600);
+    } else {
+      REQUIRE_FALSE(r);
+      CHECK(r.error().category() == ErrorCategory::kKdc);
+      CHECK(r.error().code() == error_code::kKrbApErrSkew);
+      CHECK(as.requests_sent() == 2);
+      CHECK(copy_of(as.request()) == second);  // nothing new to send
+      CHECK(w.random.fills() == fills);
+      CHECK(as.hints().clock_offset == 7);
+    }
+  }
+}
+
 TEST_CASE("AS §3.1.3: a second KRB_AP_ERR_SKEW is final (kKdc 37)") {
   AsWorld w;
   AsExchange as = w.start();
