@@ -52,7 +52,11 @@ struct AsOptions {
   // Ask the AS directly for this service's ticket (a single-service app saves the TGS round
   // trip); empty: krbtgt/REALM@REALM.
   std::optional<Principal> service;
-  bool canonicalize = false;  // RFC 6806: the KDC may return another name for the client
+  // RFC 6806: sets CANONICALIZE and sends PA-REQ-ENC-PA-REP (§11), whose checksum in the
+  // reply must then match the request. The KDC may name another krbtgt realm in the encrypted
+  // part; a changed client name or realm is refused (kProtocol), since nothing but FAST
+  // authenticates the reply's cname (§13).
+  bool canonicalize = false;
 };
 
 // What the exchange is given rather than reaching for itself.
@@ -119,6 +123,7 @@ class AsExchange {
   std::int64_t rtime_ = 0;
   int requests_ = 0;
   bool preauth_sent_ = false;
+  bool enc_pa_rep_sent_ = false;  // the request carried PA-REQ-ENC-PA-REP (RFC 6806 §11)
   bool optimistic_preauth_ =
       false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
