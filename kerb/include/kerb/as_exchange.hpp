@@ -53,9 +53,9 @@ struct AsOptions {
   // trip); empty: krbtgt/REALM@REALM.
   std::optional<Principal> service;
   // RFC 6806: sets CANONICALIZE and sends PA-REQ-ENC-PA-REP (§11), whose checksum in the
-  // reply must then match the request. The KDC may name another krbtgt realm in the encrypted
-  // part; a changed client name or realm is refused (kProtocol), since nothing but FAST
-  // authenticates the reply's cname (§13).
+  // reply must then match the request. The KDC may name another server in the encrypted part
+  // (the ticket must agree); a changed client name or realm is refused (kProtocol), since
+  // nothing but FAST authenticates the reply's cname (§13).
   bool canonicalize = false;
 };
 
