@@ -90,11 +90,12 @@ Result<Key> Key::from_password(EncType enctype, std::string_view password,
     }
     iterations = (std::uint32_t{s2kparams[0]} << 24) | (std::uint32_t{s2kparams[1]} << 16) |
                  (std::uint32_t{s2kparams[2]} << 8) | std::uint32_t{s2kparams[3]};
-    // RFC 3962 §4: zero means 2^32 iterations, which is far past our limit as well.
-    if (iterations == 0 || iterations > kMaxStringToKeyIterations) {
+    // RFC 3962 §4: zero means 2^32 iterations, which is far past any limit as well.
+    if (iterations == 0 || iterations > policy.s2k_iteration_limit()) {
       return Error::format(ErrorCategory::kPolicy, 0,
-                           "string-to-key iteration count %u%s exceeds the limit of %u", iterations,
-                           iterations == 0 ? " (2^32)" : "", kMaxStringToKeyIterations);
+                           "string-to-key iteration count %u%s exceeds the policy limit of %u",
+                           iterations, iterations == 0 ? " (2^32)" : "",
+                           policy.s2k_iteration_limit());
     }
     if (iterations < info->default_iterations && !policy.allows_weak_s2kparams()) {
       return Error::format(ErrorCategory::kPolicy, 0,

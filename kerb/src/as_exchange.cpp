@@ -1,6 +1,7 @@
 #include <kerb/as_exchange.hpp>
 
 #include <kerb/constants.hpp>
+#include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
@@ -38,6 +39,40 @@ ClientHints::EtypeInfo to_hint(const EtypeInfo2Entry& e) {
 
 bool same_hint(const ClientHints::EtypeInfo& a, const ClientHints::EtypeInfo& b) {
   return a.etype == b.etype && a.salt == b.salt && a.s2kparams == b.s2kparams;
+}
+
+// RFC 6806 §11: PA-REQ-ENC-PA-REP in encrypted-pa-data is the KDC's checksum over the AS-REQ
+// it received, under the reply key with usage 56 and the key's mandatory checksum type. If
+// present it must match the request as sent; a KDC that sets the enc-pa-rep flag in answer to
+// a request carrying PA-REQ-ENC-PA-REP must include it (MIT's krb5int_fast_verify_nego).
+Result<void> verify_enc_pa_rep(const EncKdcRepPart& part, const crypto::Key& reply_key,
+                               std::span<const std::uint8_t> request, bool enc_pa_rep_sent) {
+  std::optional<PaData> pa;
+  if (part.encrypted_pa_data) {
+    pa = find_padata(*part.encrypted_pa_data, padata_type::kPaReqEncPaRep);
+  }
+  if (!pa) {
+    if (enc_pa_rep_sent && (part.flags.bits & ticket_flags::kEncPaRep) != 0) {
+      return protocol_error(
+          "the AS-REP sets the enc-pa-rep flag but carries no PA-REQ-ENC-PA-REP: the reply "
+          "was modified (RFC 6806 §11)");
+    }
+    return ok();
+  }
+  KERB_TRY(Checksum cksum, decode_der<Checksum>(pa->padata_value, "PA-REQ-ENC-PA-REP"));
+  const crypto::CksumType mandatory = reply_key.info()->checksum_type;
+  if (cksum.cksumtype != static_cast<std::int32_t>(mandatory)) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the AS-REP's PA-REQ-ENC-PA-REP checksum is of type %d, not the reply "
+                         "key's %s (RFC 6806 §11)",
+                         cksum.cksumtype, crypto::checksum_name(mandatory).data());
+  }
+  if (!crypto::verify_keyed(reply_key, key_usage::kAsReq, mandatory, request, cksum.checksum)) {
+    return protocol_error(
+        "the AS-REP's PA-REQ-ENC-PA-REP checksum does not match the AS-REQ sent: the request "
+        "was modified on its way to the KDC (RFC 6806 §11)");
+  }
+  return ok();
 }
 
 }  // namespace
@@ -111,7 +146,7 @@ Result<void> AsExchange::build_request() {
 
   // PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2): the current time under the client key, usage 1.
   std::vector<std::uint8_t> enc_timestamp;
-  PaData padata[1];
+  PaData padata[2];
   std::size_t padata_count = 0;
   if (preauth_key_) {
     der::Writer ts;
@@ -125,6 +160,12 @@ Result<void> AsExchange::build_request() {
     enc_timestamp = ed.take();
     padata[padata_count++] = PaData{padata_type::kPaEncTimestamp, enc_timestamp};
     preauth_sent_ = true;
+  }
+  // RFC 6806 §11: an empty PA-REQ-ENC-PA-REP asks the KDC to return, in the encrypted part, a
+  // checksum over this request as it arrived (MIT's KDC answers only when asked).
+  if (options_.canonicalize) {
+    padata[padata_count++] = PaData{padata_type::kPaReqEncPaRep, {}};
+    enc_pa_rep_sent_ = true;
   }
 
   // The enctypes we accept, in policy order; with long-term keys only those we hold.
@@ -270,8 +311,9 @@ Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> repl
       return Step::kSendAgain;
     }
     case error_code::kKrbApErrSkew: {
-      // RFC 4120 §3.1.3: adopt the KDC's time (stime) as an offset and try once more.
-      if (skew_retried_) return to_error(error);
+      // RFC 4120 §3.1.3: adopt the KDC's time (stime) as an offset and try once more. stime is
+      // unauthenticated: without kdc_timesync the local clock stands and the error is final.
+      if (skew_retried_ || !context_.kdc_timesync) return to_error(error);
       skew_retried_ = true;
       context_.hints.clock_offset = error.stime.seconds - context_.clock->now().seconds;
       KERB_TRY_VOID(build_request());
@@ -318,10 +360,17 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
 
   // RFC 4120 §3.1.5 and what MIT's verify_as_reply adds.
   if (part.nonce != nonce_) return protocol_error("the AS-REP's nonce is not the request's");
-  const PrincipalName requested_client = client_.name();
-  if (!options_.canonicalize &&
-      (rep.crealm != client_.realm() || !(rep.cname == requested_client))) {
-    return protocol_error("the AS-REP names another client than the request");
+  KERB_TRY_VOID(verify_enc_pa_rep(part, key, request_, enc_pa_rep_sent_));
+  // cname and crealm travel outside the encrypted part. A KDC may change them under
+  // canonicalize (RFC 6806 §6), but only FAST (RFC 6113, which kerb lacks) authenticates the
+  // change; PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). So a
+  // changed client is refused rather than believed.
+  if (rep.crealm != client_.realm() || !(rep.cname == client_.name())) {
+    const std::string got = Principal(rep.crealm, rep.cname).to_string();
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the AS-REP names client %s, not the requested %s: an unprotected "
+                         "client name change is refused (RFC 6806 §6, §13)",
+                         got.c_str(), client_.to_string().c_str());
   }
   // The names inside the encrypted part must match the ticket's (Heimdal CVE-2017-11103).
   if (part.srealm != rep.ticket.realm || !(part.sname == rep.ticket.sname)) {
@@ -357,7 +406,7 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   KERB_TRY(crypto::Key session_key, detail::session_key(part.key, context_.policy));
 
   Credentials& c = credentials_;
-  c.client = options_.canonicalize ? Principal(rep.crealm, rep.cname) : client_;
+  c.client = client_;
   c.server = Principal(part.srealm, part.sname);
   c.session_key = KeyBlock::from_key(session_key);
   c.authtime = part.authtime.seconds;

@@ -101,6 +101,77 @@ TEST_CASE("policy: an enctype left out of an explicit list is refused", "[crypto
                   .ok());
 }
 
+namespace {
+
+ByteVec iterations_be32(std::uint32_t v) {
+  return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+          static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+}
+
+}  // namespace
+
+TEST_CASE(
+    "policy: the default s2k iteration limit is the build's KERB_MAX_S2K_ITERATIONS, above "
+    "MIT's KDC defaults (4096, 32768) and below MIT's own ceiling 2^24",
+    "[crypto][policy][s2k]") {
+  const Policy p = Policy::defaults();
+  CHECK(p.s2k_iteration_limit() == KERB_MAX_S2K_ITERATIONS);
+  CHECK(p.s2k_iteration_limit() >= 32768u);
+  CHECK(p.s2k_iteration_limit() < (1u << 24));
+  // An enctype list made from krb5.conf keeps the default limit.
+  auto listed = Policy::from_list(std::vector<EncType>{EncType::kAes256CtsHmacSha1_96});
+  REQUIRE(listed.ok());
+  CHECK(listed->s2k_iteration_limit() == KERB_MAX_S2K_ITERATIONS);
+  // A count one past the default limit is refused before any derivation, naming both.
+  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  auto r = Key::from_password(EncType::kAes256CtsHmacSha1_96, "pw", salt,
+                              iterations_be32(KERB_MAX_S2K_ITERATIONS + 1));
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().category() == ErrorCategory::kPolicy);
+  CHECK(detail(r.error()).find(std::to_string(KERB_MAX_S2K_ITERATIONS + 1)) != std::string::npos);
+  CHECK(detail(r.error()).find(std::to_string(KERB_MAX_S2K_ITERATIONS)) != std::string::npos);
+}
+
+TEST_CASE(
+    "policy: max_s2k_iterations(n) accepts s2kparams up to n and refuses n + 1 with a kPolicy "
+    "error naming count and limit; omitted s2kparams are not affected",
+    "[crypto][policy][s2k]") {
+  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  Policy p = Policy::defaults();
+  p.max_s2k_iterations(40000);
+  CHECK(p.s2k_iteration_limit() == 40000u);
+  for (EncType e : {EncType::kAes256CtsHmacSha1_96, EncType::kAes256CtsHmacSha384_192}) {
+    INFO(enctype_name(e));
+    // At the limit: the same key the default policy derives for that count.
+    auto at = Key::from_password(e, "pw", salt, iterations_be32(40000), p);
+    auto reference = Key::from_password(e, "pw", salt, iterations_be32(40000));
+    REQUIRE(at.ok());
+    REQUIRE(reference.ok());
+    CHECK(to_hex(at->expose_secret()) == to_hex(reference->expose_secret()));
+
+    auto over = Key::from_password(e, "pw", salt, iterations_be32(40001), p);
+    REQUIRE_FALSE(over.ok());
+    CHECK(over.error().category() == ErrorCategory::kPolicy);
+    CHECK(detail(over.error()) ==
+          "string-to-key iteration count 40001 exceeds the policy limit of 40000");
+    // The enctype's own default count (4096, 32768) needs no s2kparams and no permission.
+    CHECK(Key::from_password(e, "pw", salt, {}, p).ok());
+  }
+  // Lower than an enctype's default: explicit counts are refused, omitted ones still work.
+  p.max_s2k_iterations(1000);
+  CHECK_FALSE(
+      Key::from_password(EncType::kAes128CtsHmacSha1_96, "pw", salt, iterations_be32(4096), p)
+          .ok());
+  CHECK(Key::from_password(EncType::kAes128CtsHmacSha1_96, "pw", salt, {}, p).ok());
+  // No policy can lift MIT's ceiling.
+  p.max_s2k_iterations(0xFFFFFFFFu);
+  CHECK(p.s2k_iteration_limit() == kMaxStringToKeyIterations);
+  auto beyond = Key::from_password(EncType::kAes128CtsHmacSha1_96, "pw", salt,
+                                   iterations_be32(kMaxStringToKeyIterations + 1), p);
+  REQUIRE_FALSE(beyond.ok());
+  CHECK(beyond.error().category() == ErrorCategory::kPolicy);
+}
+
 TEST_CASE("checksums: unkeyed types are refused where a keyed checksum is required",
           "[crypto][policy][checksum]") {
   auto key = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, ByteVec(32, 3));

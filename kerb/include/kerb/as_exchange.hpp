@@ -52,7 +52,11 @@ struct AsOptions {
   // Ask the AS directly for this service's ticket (a single-service app saves the TGS round
   // trip); empty: krbtgt/REALM@REALM.
   std::optional<Principal> service;
-  bool canonicalize = false;  // RFC 6806: the KDC may return another name for the client
+  // RFC 6806: sets CANONICALIZE and sends PA-REQ-ENC-PA-REP (§11), whose checksum in the
+  // reply must then match the request. The KDC may name another server in the encrypted part
+  // (the ticket must agree); a changed client name or realm is refused (kProtocol), since
+  // nothing but FAST authenticates the reply's cname (§13).
+  bool canonicalize = false;
 };
 
 // What the exchange is given rather than reaching for itself.
@@ -61,8 +65,11 @@ struct AsContext {
   Clock* clock = &system_clock();
   crypto::Random* random = &crypto::os_random();
   std::int64_t clockskew = 300;  // seconds (krb5.conf clockskew)
-  bool kdc_timesync = true;      // adopt the KDC's clock offset (krb5.conf kdc_timesync)
-  ClientHints hints;             // from an earlier login of this principal, if any
+  // Adopt the KDC's clock offset (krb5.conf kdc_timesync): from the authtime of a verified
+  // AS-REP, and from a KRB_AP_ERR_SKEW's stime for one retry. Off, KRB_AP_ERR_SKEW is final
+  // (kKdc, code 37) and the offset stays as given.
+  bool kdc_timesync = true;
+  ClientHints hints;  // from an earlier login of this principal, if any
 };
 
 class AsExchange {
@@ -116,6 +123,7 @@ class AsExchange {
   std::int64_t rtime_ = 0;
   int requests_ = 0;
   bool preauth_sent_ = false;
+  bool enc_pa_rep_sent_ = false;  // the request carried PA-REQ-ENC-PA-REP (RFC 6806 §11)
   bool optimistic_preauth_ =
       false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once

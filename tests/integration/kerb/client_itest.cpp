@@ -260,3 +260,25 @@ TEST_CASE("a ccache written by MIT's kinit serves kerb's TGS request", "[integra
   REQUIRE(bank.ok());
   CHECK(bank->client == principal("alice"));
 }
+
+TEST_CASE(
+    "canonicalize: MIT's KDC answers PA-REQ-ENC-PA-REP with a checksum over the request that "
+    "kerb verifies (RFC 6806 §11), for sha1 and sha2 reply keys",
+    "[integration][as]") {
+  Fixture f;
+  Client client = f.make_client();
+  AsOptions as;
+  as.canonicalize = true;
+  for (const char* user : {"alice", "sha2user"}) {
+    DYNAMIC_SECTION(user) {
+      const Principal who = principal(user);
+      auto tgt = client.login_password(who, password(user), as);
+      INFO((tgt ? "" : std::string(tgt.error().detail())));
+      REQUIRE(tgt.ok());
+      CHECK(tgt->client == who);
+      // The flag says the KDC sent PA-REQ-ENC-PA-REP; kerb refuses a reply with the flag and
+      // without a checksum that verifies.
+      CHECK((tgt->ticket_flags & ticket_flags::kEncPaRep) != 0);
+    }
+  }
+}

@@ -333,6 +333,37 @@ TEST_CASE(
   CHECK(as.credentials().authtime == kNow + 3600);
 }
 
+TEST_CASE(
+    "AS §3.1.3 (kdc_timesync): KRB_AP_ERR_SKEW's unauthenticated stime is adopted only with "
+    "kdc_timesync; without it the error is final (kKdc 37), no retry, no offset") {
+  for (bool timesync : {true, false}) {
+    INFO("kdc_timesync " << timesync);
+    AsWorld w;
+    AsContext ctx = w.context();
+    ctx.kdc_timesync = timesync;
+    ctx.hints.clock_offset = 7;
+    AsExchange as = w.start({}, ctx);
+    const ByteVector second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
+    w.kdc.now = Timestamp{kNow + 3600, 0};
+    const int fills = w.random.fills();
+    Result<Step> r = as.on_reply(w.kdc.error(error_code::kKrbApErrSkew));
+    if (timesync) {
+      REQUIRE(r);
+      CHECK(*r == Step::kSendAgain);
+      CHECK(as.requests_sent() == 3);
+      CHECK(enc_timestamp(as.request(), w.default_key())->seconds == kNow + 3600);
+    } else {
+      REQUIRE_FALSE(r);
+      CHECK(r.error().category() == ErrorCategory::kKdc);
+      CHECK(r.error().code() == error_code::kKrbApErrSkew);
+      CHECK(as.requests_sent() == 2);
+      CHECK(copy_of(as.request()) == second);  // nothing new to send
+      CHECK(w.random.fills() == fills);
+      CHECK(as.hints().clock_offset == 7);
+    }
+  }
+}
+
 TEST_CASE("AS §3.1.3: a second KRB_AP_ERR_SKEW is final (kKdc 37)") {
   AsWorld w;
   AsExchange as = w.start();
@@ -343,6 +374,51 @@ TEST_CASE("AS §3.1.3: a second KRB_AP_ERR_SKEW is final (kKdc 37)") {
   CHECK(e.category() == ErrorCategory::kKdc);
   CHECK(e.code() == error_code::kKrbApErrSkew);
   CHECK(as.requests_sent() == 3);
+}
+
+TEST_CASE(
+    "AS §5.2.7.5 + policy: ETYPE-INFO2 asking for more PBKDF2 iterations than the policy "
+    "limit fails at once with kPolicy naming count and limit, deriving nothing") {
+  const auto be32 = [](std::uint32_t v) {
+    return ByteVector{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+  };
+  struct Case {
+    std::optional<std::uint32_t> limit;  // nullopt: the default policy
+    std::uint32_t asked;
+  };
+  for (const Case& c : {Case{std::nullopt, KERB_MAX_S2K_ITERATIONS + 1},
+                        Case{std::nullopt, (1u << 24) - 1}, Case{100000, 100001}}) {
+    const std::uint32_t limit = c.limit.value_or(KERB_MAX_S2K_ITERATIONS);
+    INFO("limit " << limit << ", asked " << c.asked);
+    AsWorld w;
+    AsContext ctx = w.context();
+    if (c.limit) ctx.policy.max_s2k_iterations(*c.limit);
+    AsExchange as = w.start({}, ctx);
+    const ByteVector first = copy_of(as.request());
+    const int fills = w.random.fills();
+    const Error e =
+        refused(as, w.kdc.preauth_required({{18, std::string("EXAMPLE.COMalice"), be32(c.asked)}}));
+    INFO(describe(e));
+    CHECK(e.category() == ErrorCategory::kPolicy);
+    const std::string detail(e.detail());
+    CHECK(detail.find(std::to_string(c.asked)) != std::string::npos);
+    CHECK(detail.find(std::to_string(limit)) != std::string::npos);
+    // No key was made and no request built: the old request stands, no randomness was drawn.
+    CHECK(as.requests_sent() == 1);
+    CHECK(copy_of(as.request()) == first);
+    CHECK(w.random.fills() == fills);
+    CHECK_FALSE(as.hints().etype_info);
+  }
+  // At the limit the count is honoured (the key differs from the default count's).
+  AsWorld w;
+  AsContext ctx = w.context();
+  ctx.policy.max_s2k_iterations(40000);
+  AsExchange as = w.start({}, ctx);
+  const EtypeInfo2Spec at_limit{18, std::nullopt, be32(40000)};
+  const ByteVector second = w.preauth_round(as, {at_limit});
+  CHECK(enc_timestamp(second, w.kdc.client_key(at_limit)));
+  CHECK_FALSE(enc_timestamp(second, w.default_key()));
 }
 
 TEST_CASE("AS §3.1.3: other KRB-ERRORs are kKdc errors with their code (C_PRINCIPAL_UNKNOWN 6)") {
@@ -532,14 +608,136 @@ TEST_CASE("AS §3.1.5: the AS-REP's cname and crealm must be the request's") {
   require_rejected(b, t.reply(b, [](RepSpec& s) { s.client = principal("alice@OTHER.COM"); }));
 }
 
-TEST_CASE("AS RFC 6806 §6: with canonicalize another cname is accepted and becomes the client") {
+TEST_CASE(
+    "AS RFC 6806 §11: canonicalize sends an empty PA-REQ-ENC-PA-REP (149) beside "
+    "PA-ENC-TIMESTAMP; without canonicalize the request carries none") {
   ReplyCheck t;
   AsOptions o;
   o.canonicalize = true;
   AsExchange as = t.start(o);
-  const Principal canonical = principal("alice.smith@EXAMPLE.COM");
-  REQUIRE(done(as, t.reply(as, [&](RepSpec& s) { s.client = canonical; })) == Step::kDone);
-  CHECK(as.credentials().client == canonical);
+  const KdcReq req = must(decode_as_req(as.request()));
+  REQUIRE(req.padata);
+  const std::optional<PaData> pa = find_padata(*req.padata, padata_type::kPaReqEncPaRep);
+  REQUIRE(pa);
+  CHECK(pa->padata_value.empty());
+  CHECK(find_padata(*req.padata, padata_type::kPaEncTimestamp));
+
+  AsExchange plain = t.start();
+  const KdcReq plain_req = must(decode_as_req(plain.request()));
+  REQUIRE(plain_req.padata);
+  CHECK_FALSE(find_padata(*plain_req.padata, padata_type::kPaReqEncPaRep));
+  // A first request without hints: PA-REQ-ENC-PA-REP only, still no PA-ENC-TIMESTAMP.
+  AsWorld w;
+  AsExchange bare = w.start(o);
+  CHECK(see_as_req(bare.request()).padata_types ==
+        std::vector<std::int32_t>{padata_type::kPaReqEncPaRep});
+}
+
+TEST_CASE(
+    "AS RFC 6806 §11: with canonicalize a genuine reply's PA-REQ-ENC-PA-REP verifies and the "
+    "credentials keep the enc-pa-rep flag") {
+  ReplyCheck t;
+  AsOptions o;
+  o.canonicalize = true;
+  AsExchange as = t.start(o);
+  REQUIRE(done(as, t.reply(as)) == Step::kDone);
+  CHECK(as.credentials().client == t.w.kdc.client);
+  CHECK(as.credentials().ticket_flags ==
+        (ticket_flags::kInitial | ticket_flags::kPreAuthent | ticket_flags::kEncPaRep));
+  // Also on the two-round-trip path, where the checksum covers the second request.
+  AsWorld w;
+  AsExchange fresh = w.start(o);
+  REQUIRE(done(fresh, w.kdc.preauth_required({{18, std::nullopt, std::nullopt}})) ==
+          Step::kSendAgain);
+  CHECK(done(fresh, w.kdc.as_rep(fresh.request(), w.default_key())) == Step::kDone);
+}
+
+TEST_CASE(
+    "AS RFC 6806 §6/§13: with canonicalize, a genuine AS-REP whose cleartext cname or crealm "
+    "was rewritten is refused although its PA-REQ-ENC-PA-REP verifies") {
+  ReplyCheck t;
+  AsOptions o;
+  o.canonicalize = true;
+  // The KDC answers alice genuinely; only the unencrypted cname/crealm are changed on the way
+  // (the ticket inside still names alice, as the KDC issued it).
+  auto rewrite = [](const ByteVector& genuine, const Principal& to) {
+    KdcRep rep = must(decode_as_rep(genuine));
+    const PrincipalName cname = to.name();
+    rep.crealm = to.realm();
+    rep.cname = cname;
+    return der_of(rep);
+  };
+  for (const char* forged : {"admin@EXAMPLE.COM", "alice@EVIL.COM", "Alice@EXAMPLE.COM"}) {
+    INFO("rewritten to " << forged);
+    AsExchange as = t.start(o);
+    const ByteVector reply = rewrite(t.reply(as), principal(forged));
+    const Error e = refused(as, reply);
+    INFO(describe(e));
+    CHECK(e.category() == ErrorCategory::kProtocol);
+    CHECK(std::string(e.detail()).find(forged) != std::string::npos);
+    CHECK(as.credentials().ticket.empty());
+  }
+  // A KDC that itself names another client (an alias's canonical name) is refused the same
+  // way: without FAST the change cannot be told from the forgery above.
+  AsExchange alias = t.start(o);
+  require_rejected(
+      alias, t.reply(alias, [](RepSpec& s) { s.client = principal("alice.smith@EXAMPLE.COM"); }));
+}
+
+TEST_CASE(
+    "AS RFC 6806 §11: a PA-REQ-ENC-PA-REP over other bytes than the AS-REQ sent (a request "
+    "modified on its way) is refused") {
+  ReplyCheck t;
+  AsOptions o;
+  o.canonicalize = true;
+  AsExchange as = t.start(o);
+  // What the KDC saw: our request with CANONICALIZE stripped by a man in the middle.
+  KdcReq seen = must(decode_as_req(as.request()));
+  seen.req_body.raw = {};
+  seen.req_body.kdc_options.bits &= ~kdc_options::kCanonicalize;
+  const ByteVector modified = der_of(seen);
+  REQUIRE(modified != copy_of(as.request()));
+  const ByteVector reply = t.reply(as, [&](RepSpec& s) {
+    s.encrypted_pa_data.at(0).second = FakeKdc::enc_pa_rep_checksum(modified, t.key);
+  });
+  const Error e = refused(as, reply);
+  INFO(describe(e));
+  CHECK(e.category() == ErrorCategory::kProtocol);
+  CHECK(std::string(e.detail()).find("PA-REQ-ENC-PA-REP") != std::string::npos);
+  CHECK(as.credentials().ticket.empty());
+}
+
+TEST_CASE(
+    "AS RFC 6806 §11: the enc-pa-rep flag without PA-REQ-ENC-PA-REP, a checksum of another "
+    "type, or undecodable padata is refused") {
+  ReplyCheck t;
+  AsOptions o;
+  o.canonicalize = true;
+  AsExchange stripped = t.start(o);
+  require_rejected(stripped, t.reply(stripped, [](RepSpec& s) {
+    s.encrypted_pa_data.erase(s.encrypted_pa_data.begin());  // PA-FX-FAST stays
+  }));
+
+  // hmac-sha1-96-aes128 (15) is not the mandatory checksum of the aes256 reply key.
+  AsExchange wrong_type = t.start(o);
+  require_rejected(wrong_type, t.reply(wrong_type, [&](RepSpec& s) {
+    Checksum c = must(decode_der<Checksum>(s.encrypted_pa_data.at(0).second, "Checksum"));
+    const ByteVector sum = copy_of(c.checksum);
+    s.encrypted_pa_data.at(0).second = der_of(Checksum{15, sum});
+  }));
+
+  AsExchange garbage = t.start(o);
+  const Error e = refused(garbage, t.reply(garbage, [](RepSpec& s) {
+    s.encrypted_pa_data.at(0).second = {0x04, 0x01, 0x00};
+  }));
+  CHECK(e.category() != ErrorCategory::kKdc);
+
+  // Without the flag and without the padata (a KDC predating RFC 6806): accepted.
+  AsExchange old_kdc = t.start(o);
+  CHECK(done(old_kdc, t.reply(old_kdc, [](RepSpec& s) {
+          s.encrypted_pa_data.clear();
+          s.enc_part_extra_flags = 0;
+        })) == Step::kDone);
 }
 
 TEST_CASE("AS §3.1.5 (CVE-2017-11103): the encrypted part's sname/srealm must be the ticket's") {

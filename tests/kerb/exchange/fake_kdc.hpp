@@ -6,6 +6,7 @@
 // convention 11).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -263,6 +264,9 @@ struct RepSpec {
   std::optional<std::int64_t> renew_till;
   std::vector<EtypeInfo2Spec> padata_etype_info2;  // PA-ETYPE-INFO2 in the reply's padata
   std::optional<std::size_t> flip_cipher_byte;     // tamper with the enc-part ciphertext
+  // EncKDCRepPart encrypted-pa-data (RFC 6806 §11): (padata-type, padata-value) pairs.
+  std::vector<std::pair<std::int32_t, ByteVector>> encrypted_pa_data;
+  std::uint32_t enc_part_extra_flags = 0;  // flags in the EncKDCRepPart only (enc-pa-rep)
 };
 
 inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
@@ -288,13 +292,19 @@ inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   part.key = EncryptionKey{s.session_keytype, s.session_key};
   part.last_req = LastReq(std::span<const LastReqEntry>(last_req));
   part.nonce = s.nonce;
-  part.flags = KerberosFlags{s.flags};
+  part.flags = KerberosFlags{s.flags | s.enc_part_extra_flags};
   part.authtime = KerberosTime{s.authtime};
   if (s.starttime) part.starttime = KerberosTime{*s.starttime};
   part.endtime = KerberosTime{s.endtime};
   if (s.renew_till) part.renew_till = KerberosTime{*s.renew_till};
   part.srealm = s.enc_server.realm();
   part.sname = sname;
+  std::vector<PaData> enc_padata;
+  for (const auto& [type, value] : s.encrypted_pa_data)
+    enc_padata.push_back(PaData{type, value});
+  if (!s.encrypted_pa_data.empty()) {
+    part.encrypted_pa_data = MethodData(std::span<const PaData>(enc_padata));
+  }
   const ByteVector plain = der_of(part);
   ByteVector cipher = seal(s.reply_key, s.reply_usage, plain, random);
   if (s.flip_cipher_byte) cipher.at(*s.flip_cipher_byte) ^= 0x01;
@@ -530,6 +540,16 @@ class FakeKdc {
       s.renew_till = *req.rtime;
       s.flags |= ticket_flags::kRenewable;
     }
+    // RFC 6806 §11, as MIT's kdc_handle_protected_negotiation answers a request carrying
+    // PA-REQ-ENC-PA-REP: a checksum over the AS-REQ bytes received (reply key, usage 56, the
+    // key's mandatory type), an empty PA-FX-FAST, and the enc-pa-rep flag.
+    if (std::find(req.padata_types.begin(), req.padata_types.end(), padata_type::kPaReqEncPaRep) !=
+        req.padata_types.end()) {
+      s.encrypted_pa_data.emplace_back(padata_type::kPaReqEncPaRep,
+                                       enc_pa_rep_checksum(request, reply_key));
+      s.encrypted_pa_data.emplace_back(padata_type::kPaFxFast, ByteVector());
+      s.enc_part_extra_flags |= ticket_flags::kEncPaRep;
+    }
     if (tweak) tweak(s);
     last_session_key = s.session_key;
     return make_kdc_rep(s, random_);
@@ -563,6 +583,15 @@ class FakeKdc {
     if (tweak) tweak(s);
     last_session_key = s.session_key;
     return make_kdc_rep(s, random_);
+  }
+
+  // The DER Checksum a KDC puts in PA-REQ-ENC-PA-REP for `request` (RFC 6806 §11).
+  static ByteVector enc_pa_rep_checksum(Bytes request, const crypto::Key& reply_key) {
+    const crypto::EncTypeInfo* info = reply_key.info();
+    REQUIRE(info != nullptr);
+    ByteVector sum(info->checksum_size);
+    must(crypto::make_checksum(reply_key, key_usage::kAsReq, request, sum), "make_checksum");
+    return der_of(Checksum{static_cast<std::int32_t>(info->checksum_type), sum});
   }
 
   static bool is_tgs(const Principal& p) {

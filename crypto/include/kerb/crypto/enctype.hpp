@@ -7,7 +7,7 @@
 #include <span>
 #include <string_view>
 
-#include <kerb/crypto/features.hpp>  // KERB_WITH_CAMELLIA, KERB_WITH_RC4_HMAC
+#include <kerb/crypto/features.hpp>  // KERB_WITH_*, KERB_MAX_S2K_ITERATIONS
 #include <kerb/result.hpp>
 
 namespace kerb::crypto {
@@ -106,6 +106,14 @@ std::size_t ciphertext_size(EncType enctype, std::size_t plaintext_size) noexcep
 // (kCrypto) when it is too short to hold the confounder and MAC.
 Result<std::size_t> plaintext_size(EncType enctype, std::size_t ciphertext_size) noexcept;
 
+// PBKDF2 iteration counts above this are always refused (kPolicy), whatever the Policy: RFC
+// 3962 §4 allows implementations a limit, and this is MIT krb5's (2^24 itself is refused).
+// Policy::max_s2k_iterations() sets a lower one; the default is KERB_MAX_S2K_ITERATIONS.
+inline constexpr std::uint32_t kMaxStringToKeyIterations = (1u << 24) - 1;
+static_assert(KERB_MAX_S2K_ITERATIONS >= 32768u &&
+                  KERB_MAX_S2K_ITERATIONS <= kMaxStringToKeyIterations,
+              "KERB_MAX_S2K_ITERATIONS must be 32768..2^24-1");
+
 // Which enctypes this process accepts, in preference order (the order an AS-REQ lists them).
 // The default is 18, 17, 20, 19, 26, 25 (without 26, 25 when built without Camellia).
 // rc4-hmac (23) is weak and is accepted only after an explicit allow_rc4_hmac(); DES and 3DES
@@ -135,9 +143,21 @@ class Policy {
     return *this;
   }
 
+  // The most PBKDF2 iterations string-to-key accepts from s2kparams; a larger count is refused
+  // (kPolicy) before any derivation. ETYPE-INFO2 is unauthenticated, so without a limit a
+  // hostile KDC could make each login derive for seconds. The default is the build's
+  // KERB_MAX_S2K_ITERATIONS (2^20 unless configured); `n` above kMaxStringToKeyIterations is
+  // taken as kMaxStringToKeyIterations. Counts a KDC omits (the enctype's default) are not
+  // affected.
+  Policy& max_s2k_iterations(std::uint32_t n) noexcept {
+    max_s2k_iterations_ = n < kMaxStringToKeyIterations ? n : kMaxStringToKeyIterations;
+    return *this;
+  }
+
   bool allows_weak() const noexcept { return allow_weak_; }
   bool allows_weak_s2kparams() const noexcept { return allow_weak_s2k_; }
   std::span<const EncType> enctypes() const noexcept { return {list_.data(), count_}; }
+  std::uint32_t s2k_iteration_limit() const noexcept { return max_s2k_iterations_; }
   bool permits(EncType enctype) const noexcept;
 
   // The profile for `enctype` if this policy accepts it; otherwise a kPolicy error naming it
@@ -151,6 +171,7 @@ class Policy {
   std::size_t count_ = 0;
   bool allow_weak_ = false;
   bool allow_weak_s2k_ = false;
+  std::uint32_t max_s2k_iterations_ = KERB_MAX_S2K_ITERATIONS;
 };
 
 }  // namespace kerb::crypto

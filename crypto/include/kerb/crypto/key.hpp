@@ -20,12 +20,6 @@
 
 namespace kerb::crypto {
 
-// PBKDF2 iteration counts above this are refused (kPolicy): a KDC-supplied s2kparams must
-// not be able to stall a device for minutes. RFC 3962 §4 allows implementations a limit;
-// this is MIT krb5's (2^24 itself is refused). Counts below the enctype's default are refused
-// too unless Policy::allow_weak_s2kparams() is set.
-inline constexpr std::uint32_t kMaxStringToKeyIterations = (1u << 24) - 1;
-
 // A protocol key (RFC 3961 §3) of one implemented enctype, held in zeroizing storage.
 class Key {
  public:
@@ -40,8 +34,8 @@ class Key {
   // string-to-key (RFC 3962 §4, RFC 8009 §4, RFC 6803 §3, RFC 4757). `password` is UTF-8.
   // `s2kparams` is the etype-info2 s2kparams octets (4-byte big-endian iteration count for
   // AES/Camellia; must be empty for rc4-hmac); empty means the enctype's default. Counts
-  // below the default need policy.allows_weak_s2kparams(); above kMaxStringToKeyIterations
-  // are always refused (both kPolicy).
+  // below the default need policy.allows_weak_s2kparams(); above
+  // policy.s2k_iteration_limit() are refused (both kPolicy) before anything is derived.
   static Result<Key> from_password(EncType enctype, std::string_view password,
                                    std::span<const std::uint8_t> salt,
                                    std::span<const std::uint8_t> s2kparams = {},
