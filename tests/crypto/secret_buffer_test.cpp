@@ -81,6 +81,8 @@ TEST_CASE("SecretBuffer: contents, growth, copies, moves and comparison", "[cryp
   // A contiguous range: it converts to a span as a std::vector does.
   const std::span<const std::uint8_t> view = copy;
   CHECK(view.size() == 6);
+  const std::span<const std::uint8_t> mutable_source = s;
+  CHECK(mutable_source.size() == 6);
   CHECK(SecretBuffer(std::size_t{3}).view().size() == 3);
   s.clear();
   CHECK(s.empty());

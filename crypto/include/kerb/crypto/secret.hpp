@@ -155,6 +155,8 @@ class BasicSecretBuffer {
   // begin()/end() make it a contiguous range, so it converts to std::span<const std::uint8_t>.
   const std::uint8_t* begin() const noexcept { return data_; }
   const std::uint8_t* end() const noexcept { return data_ + size_; }
+  std::uint8_t* begin() noexcept { return data_; }
+  std::uint8_t* end() noexcept { return data_ + size_; }
   std::span<const std::uint8_t> view() const noexcept { return {data_, size_}; }
   std::span<std::uint8_t> mutable_view() noexcept { return {data_, size_}; }
 
