@@ -49,9 +49,8 @@ Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptio
     KERB_TRY(out.seq_number, detail::random_u32(*context.random, 0x3FFFFFFF));
     a.seq_number = out.seq_number;
   }
-  der::Writer plain_writer;
-  encode(plain_writer, a);
-  const Plaintext plain(plain_writer.take());  // holds the subkey: wiped when done
+  // Holds the subkey: encoded straight into wiping storage.
+  KERB_TRY(const Plaintext plain, detail::encode_plaintext(a, "the authenticator"));
   KERB_TRY(std::vector<std::uint8_t> cipher,
            seal(session_key, options.usage, plain.bytes(), *context.random));
 
@@ -131,6 +130,9 @@ Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const 
     return ap_error(error_code::kKrbApErrTktExpired, "the ticket has expired");
   }
 
+  KERB_TRY_VOID(
+      context.transit.check(ticket.crealm, req.ticket.realm, ticket.transited, ticket.flags.bits));
+
   ApReqVerified out;
   out.client = Principal(ticket.crealm, ticket.cname);
   out.server = server;
@@ -148,7 +150,7 @@ Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const 
   out.endtime = ticket.endtime.seconds;
   if (auth.cksum) {
     out.cksumtype = auth.cksum->cksumtype;
-    out.cksum.assign(auth.cksum->checksum.begin(), auth.cksum->checksum.end());
+    out.cksum.assign(auth.cksum->checksum);
   }
   return out;
 }
@@ -167,9 +169,7 @@ Result<std::vector<std::uint8_t>> build_ap_rep(const ApReqVerified& request,
         EncryptionKey{static_cast<std::int32_t>(subkey->enctype()), subkey->expose_secret()};
   }
   part.seq_number = seq_number;
-  der::Writer plain_writer;
-  encode(plain_writer, part);
-  const Plaintext plain(plain_writer.take());
+  KERB_TRY(const Plaintext plain, detail::encode_plaintext(part, "the EncAPRepPart"));
   KERB_TRY(std::vector<std::uint8_t> cipher,
            seal(session_key, key_usage::kApRepEncPart, plain.bytes(), random));
   ApRep rep;

@@ -1041,4 +1041,28 @@ std::optional<std::string_view> Config::realm_for_host(std::string_view host) co
   return std::nullopt;
 }
 
+Result<std::optional<std::vector<std::string_view>>> Config::capaths(
+    std::string_view client_realm, std::string_view server_realm) const {
+  const std::string_view path[] = {"capaths"sv, client_realm};
+  const std::uint32_t at = subsection(path);
+  std::optional<std::vector<std::string_view>> out;
+  bool direct = false;
+  for (std::uint32_t i = at;
+       at != kNone && (i = next(at, i, Kind::kRelation, &server_realm)) != kNone;) {
+    const Node& n = nodes_[i];
+    const std::string_view value = trim(value_of(n));
+    if (value.empty()) return error_at(n, server_realm, "an empty intermediate realm"sv);
+    if (!out) out.emplace();
+    if (value == "."sv) {
+      direct = true;
+    } else {
+      out->push_back(value);
+    }
+    if (direct && !out->empty()) {
+      return error_at(n, server_realm, "\".\" (direct) together with intermediate realms"sv);
+    }
+  }
+  return out;
+}
+
 }  // namespace kerb

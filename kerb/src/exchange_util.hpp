@@ -11,30 +11,45 @@
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/der/writer.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb::detail {
 
-// Decrypted plaintext (or a plaintext encoding holding keys): wiped when it goes
-// (DESIGN.md convention 10).
+// Decrypted plaintext (or a plaintext encoding holding keys): wiped when it goes, and never
+// copied through a growing vector (DESIGN.md convention 10).
 class Plaintext {
  public:
   Plaintext() = default;
-  explicit Plaintext(std::vector<std::uint8_t> bytes) noexcept : bytes_(std::move(bytes)) {}
-  Plaintext(Plaintext&&) noexcept = default;
-  Plaintext& operator=(Plaintext&& other) noexcept {
-    crypto::secure_wipe(bytes_);
-    bytes_ = std::move(other.bytes_);
-    return *this;
+  explicit Plaintext(crypto::SecretBuffer bytes) noexcept : bytes_(std::move(bytes)) {}
+  // Takes over bytes that arrived in a vector: copied, then wiped where they were.
+  explicit Plaintext(std::vector<std::uint8_t>&& bytes) : bytes_(std::span(bytes)) {
+    crypto::secure_wipe(bytes);
+    bytes.clear();
   }
-  ~Plaintext() { crypto::secure_wipe(bytes_); }
 
-  std::span<const std::uint8_t> bytes() const noexcept { return bytes_; }
+  std::span<const std::uint8_t> bytes() const noexcept { return bytes_.view(); }
 
  private:
-  std::vector<std::uint8_t> bytes_;
+  crypto::SecretBuffer bytes_;
 };
+
+// `value`'s DER encoding, straight into wiping storage: a growable der::Writer would leave
+// copies of the key it holds in the blocks it outgrows.
+template <class T>
+Result<Plaintext> encode_plaintext(const T& value, std::string_view what) {
+  der::Writer counter = der::Writer::counting();
+  encode(counter, value);
+  crypto::SecretBuffer buffer(counter.size());
+  der::Writer w(buffer.mutable_view());
+  encode(w, value);
+  if (!counter.ok() || !w.ok() || w.size() != buffer.size()) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0, "%.*s could not be encoded",
+                         static_cast<int>(what.size()), what.data());
+  }
+  return Plaintext(std::move(buffer));
+}
 
 // `plain` encrypted under key and usage, as an EncryptedData's cipher.
 inline Result<std::vector<std::uint8_t>> seal(const crypto::Key& key, std::uint32_t usage,
@@ -58,8 +73,8 @@ inline Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage,
   }
   KERB_TRY(crypto::UsageKey k, crypto::UsageKey::derive(key, usage));
   KERB_TRY(std::size_t size, k.plaintext_size(data.cipher.size()));
-  std::vector<std::uint8_t> plain(size);
-  auto n = k.decrypt(data.cipher, plain);
+  crypto::SecretBuffer plain(size);
+  auto n = k.decrypt(data.cipher, plain.mutable_view());
   if (!n) {
     return Error::format(ErrorCategory::kCrypto, integrity_code, "%.*s failed its integrity check",
                          static_cast<int>(what.size()), what.data());

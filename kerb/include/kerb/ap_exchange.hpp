@@ -12,9 +12,11 @@
 #include <kerb/credentials.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
+#include <kerb/crypto/secret.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/result.hpp>
+#include <kerb/transited.hpp>
 
 namespace kerb {
 
@@ -74,7 +76,9 @@ struct ApReqVerified {
   std::int64_t authtime = 0;
   std::int64_t endtime = 0;
   std::int32_t cksumtype = 0;  // 0 when the authenticator has no checksum
-  std::vector<std::uint8_t> cksum;
+  // Wiping storage: GSS's 0x8003 checksum may carry a KRB-CRED whose part is unencrypted and
+  // holds a delegated ticket's session key (RFC 4121 §4.1.1).
+  crypto::SecretBuffer cksum;
 };
 
 struct ApVerifyContext {
@@ -82,13 +86,18 @@ struct ApVerifyContext {
   Clock* clock = &system_clock();
   std::int64_t clockskew = 300;
   std::uint32_t usage = 11;  // the authenticator's key usage
+  // Which realms may have authenticated the client (RFC 4120 §2.7). The default trusts only
+  // the service's own realm: clients of other realms are refused until trusted here or in
+  // [capaths] (TransitPolicy::from_config).
+  TransitPolicy transit;
 };
 
 // Decrypts the ticket with the service's key from `keytab` (chosen by the ticket's server
 // name, kvno and enctype), then the authenticator with the session key, and checks what
 // RFC 4120 §3.2.3 asks: the authenticator's client is the ticket's, its time is within the
-// skew, the ticket is current. Replay detection is the caller's (a replay cache keys on the
-// authenticator's ciphertext).
+// skew, the ticket is current -- and that `context.transit` accepts the client's realm and
+// the realms the ticket transited (RFC 4120 §2.7). Replay detection is the caller's (a replay cache
+// keys on the authenticator's ciphertext).
 Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const Keytab& keytab,
                                     const ApVerifyContext& context);
 

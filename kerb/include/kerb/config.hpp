@@ -147,6 +147,13 @@ class Config {
   // decides: referrals, default_realm).
   std::optional<std::string_view> realm_for_host(std::string_view host) const;
 
+  // --- [capaths] (MIT krb5.conf(5)): "CLIENT.REALM = { SERVER.REALM = INTERMEDIATE ... }".
+  // The realms a path from `client_realm` to `server_realm` may pass through, one per value
+  // in order; empty for ".", a direct trust; nullopt when there is no entry. An empty value, or
+  // "." together with realms, is an error naming file:line.
+  Result<std::optional<std::vector<std::string_view>>> capaths(std::string_view client_realm,
+                                                               std::string_view server_realm) const;
+
  private:
   friend class ConfigParser;
   enum class Kind : std::uint8_t {

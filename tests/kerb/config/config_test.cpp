@@ -1120,3 +1120,50 @@ TEST_CASE("config: domain_realm lookups", "[config]") {
     CHECK(c.realm_for_host(k.host) == k.realm);
   }
 }
+
+TEST_CASE("config: capaths entries (krb5.conf(5) [capaths])", "[config][capaths]") {
+  // krb5.conf(5)'s own example, plus a path with two intermediate realms.
+  const Config c = parse_ok(R"([capaths]
+    ANL.GOV = {
+        TEST.ANL.GOV = .
+        PNL.GOV = ES.NET
+        NERSC.GOV = ES.NET
+        DOE.GOV = ES.NET
+    }
+    TEST.ANL.GOV = {
+        PNL.GOV = ES.NET
+    }
+    A.EXAMPLE = {
+        C.EXAMPLE = B.EXAMPLE
+        C.EXAMPLE = D.EXAMPLE
+    }
+)");
+  using Path = std::optional<std::vector<std::string>>;
+  auto path = [&c](std::string_view client, std::string_view server) -> Path {
+    auto r = c.capaths(client, server);
+    if (!r) FAIL("unexpected error: " << r.error().detail());
+    if (!*r) return std::nullopt;
+    return strings(**r);
+  };
+  CHECK(path("ANL.GOV", "TEST.ANL.GOV") == Path(std::vector<std::string>{}));  // "." is direct
+  CHECK(path("ANL.GOV", "PNL.GOV") == Path({"ES.NET"}));
+  CHECK(path("TEST.ANL.GOV", "PNL.GOV") == Path({"ES.NET"}));
+  CHECK(path("A.EXAMPLE", "C.EXAMPLE") == Path({"B.EXAMPLE", "D.EXAMPLE"}));
+  CHECK(path("ANL.GOV", "ELSEWHERE.ORG") == std::nullopt);
+  CHECK(path("PNL.GOV", "ANL.GOV") == std::nullopt);  // one direction only
+  CHECK(path("anl.gov", "PNL.GOV") == std::nullopt);  // realms compare exactly
+  CHECK(path("NOWHERE", "PNL.GOV") == std::nullopt);
+  CHECK(path("A.EXAMPLE", "B.EXAMPLE") == std::nullopt);
+  CHECK(parse_ok("[libdefaults]\n  a = b\n").capaths("ANL.GOV", "PNL.GOV")->has_value() == false);
+}
+
+TEST_CASE("config: a capaths entry mixing '.' with realms is an error naming file:line",
+          "[config][capaths]") {
+  const Config c = parse_ok(
+      "[capaths]\n  A.EXAMPLE = {\n    C.EXAMPLE = .\n"
+      "    C.EXAMPLE = B.EXAMPLE\n  }\n");
+  auto r = c.capaths("A.EXAMPLE", "C.EXAMPLE");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().category() == ErrorCategory::kConfig);
+  CHECK(std::string(r.error().detail()).find("krb5.conf:4: C.EXAMPLE") == 0);
+}

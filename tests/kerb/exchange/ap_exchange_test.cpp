@@ -3,16 +3,21 @@
 // pre-authentication, TGS, AP with mutual authentication) against the synthetic KDC.
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <catch2/catch.hpp>
 
 #include <kerb/ap_exchange.hpp>
 #include <kerb/as_exchange.hpp>
+#include <kerb/config.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/tgs_exchange.hpp>
+#include <kerb/transited.hpp>
 
 #include "fake_kdc.hpp"
 
@@ -129,7 +134,7 @@ TEST_CASE(
   CHECK(v.authtime == kNow - 60);
   CHECK(v.endtime == kNow + 3600);
   CHECK(v.cksumtype == 0x8003);
-  CHECK(v.cksum == ByteVector(std::begin(kGssChecksum), std::end(kGssChecksum)));
+  CHECK(copy_of(v.cksum.view()) == ByteVector(std::begin(kGssChecksum), std::end(kGssChecksum)));
 }
 
 TEST_CASE(
@@ -464,4 +469,221 @@ TEST_CASE(
   const ApRepVerified mutual =
       must(verify_ap_rep(rep, must(ticket.session_key.to_key()), built), "verify_ap_rep");
   CHECK(mutual.seq_number == 7u);
+}
+
+// --- transited policy (RFC 4120 §2.7, §3.3.3.2) --------------------------------------------
+
+namespace {
+
+struct CrossRealm {
+  std::string_view client = "bob@OTHER.ORG";
+  std::string transited = {};
+  std::uint32_t extra_flags = 0;
+  std::int32_t tr_type = transited_type::kDomainX500Compress;
+};
+
+// A ticket for the world's service (realm EXAMPLE.COM) naming `c`, verified under `policy`.
+Result<ApReqVerified> verify_with(ApWorld& w, const CrossRealm& c, const TransitPolicy& policy) {
+  TicketSpec t = w.ticket();
+  t.client = principal(c.client);
+  t.transited = c.transited;
+  t.flags |= c.extra_flags;
+  t.tr_type = c.tr_type;
+  const ApReqBuilt built = w.build(w.credentials(t));
+  ApVerifyContext v = w.verify_context();
+  v.transit = policy;
+  return verify_ap_req(built.bytes, w.keytab, v);
+}
+
+std::vector<std::string> decoded(std::string_view contents, std::string_view client_realm = "C.ORG",
+                                 std::string_view server_realm = "S.ORG") {
+  return must(decode_transited(contents, client_realm, server_realm), "decode_transited");
+}
+
+void require_malformed(std::string_view contents, std::string_view client_realm = "C.ORG",
+                       std::string_view server_realm = "S.ORG") {
+  INFO(contents);
+  auto r = decode_transited(contents, client_realm, server_realm);
+  REQUIRE_FALSE(r);
+  INFO(describe(r.error()));
+  CHECK(r.error().category() == ErrorCategory::kProtocol);
+  CHECK(r.error().code() == error_code::kKrbApPathNotAccepted);
+}
+
+using Realms = std::vector<std::string>;
+
+}  // namespace
+
+TEST_CASE(
+    "AP §2.7: a client of the service's own realm is accepted with an empty transited field "
+    "and refused with KRB_AP_PATH_NOT_ACCEPTED (51) when it names realms") {
+  ApWorld w;
+  CHECK(verify_with(w, {.client = "alice@EXAMPLE.COM"}, {}));
+  require_ap_error(verify_with(w, {.client = "alice@EXAMPLE.COM", .transited = "EVIL.NET"}, {}),
+                   error_code::kKrbApPathNotAccepted);
+}
+
+TEST_CASE(
+    "AP §2.7: by default a client of another realm is KRB_AP_PATH_NOT_ACCEPTED (51), "
+    "TRANSITED-POLICY-CHECKED or not") {
+  ApWorld w;
+  require_ap_error(verify_with(w, {}, {}), error_code::kKrbApPathNotAccepted);
+  require_ap_error(
+      verify_with(w, {.extra_flags = ticket_flags::kTransitedPolicyChecked}, TransitPolicy{}),
+      error_code::kKrbApPathNotAccepted);
+  // Trust for another service realm does not carry over.
+  TransitPolicy elsewhere;
+  elsewhere.trust("OTHER.ORG", "ELSEWHERE.COM");
+  require_ap_error(verify_with(w, {}, elsewhere), error_code::kKrbApPathNotAccepted);
+}
+
+TEST_CASE(
+    "AP §2.7: a directly trusted client realm is accepted; any realm in its ticket's transited "
+    "field is refused") {
+  ApWorld w;
+  TransitPolicy direct;
+  direct.trust("OTHER.ORG", "EXAMPLE.COM");
+  const ApReqVerified v = must(verify_with(w, {}, direct), "verify_ap_req");
+  CHECK(v.client == principal("bob@OTHER.ORG"));
+  require_ap_error(verify_with(w, {.transited = "EVIL.NET"}, direct),
+                   error_code::kKrbApPathNotAccepted);
+  // A null subfield claims the hierarchical path A.B.EXAMPLE.COM -> B.EXAMPLE.COM ->
+  // EXAMPLE.COM: not direct.
+  TransitPolicy child;
+  child.trust("A.B.EXAMPLE.COM", "EXAMPLE.COM");
+  CHECK(verify_with(w, {.client = "bob@A.B.EXAMPLE.COM"}, child));
+  require_ap_error(verify_with(w, {.client = "bob@A.B.EXAMPLE.COM", .transited = ","}, child),
+                   error_code::kKrbApPathNotAccepted);
+  child.trust("A.B.EXAMPLE.COM", "EXAMPLE.COM", {"B.EXAMPLE.COM"});
+  CHECK(verify_with(w, {.client = "bob@A.B.EXAMPLE.COM", .transited = ","}, child));
+}
+
+TEST_CASE(
+    "AP §2.7: a path through the trusted intermediate realms is accepted; one through any other "
+    "realm is refused") {
+  ApWorld w;
+  TransitPolicy p;
+  p.trust("ANL.GOV", "EXAMPLE.COM", {"ES.NET", "DOE.GOV", "EDU", "MIT.EDU"});
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET"}, p));
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET,DOE.GOV"}, p));
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV", .transited = "EDU,MIT."}, p));  // compressed
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV"}, p));  // an empty path is a shorter one
+  require_ap_error(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET,EVIL.NET"}, p),
+                   error_code::kKrbApPathNotAccepted);
+  // "EDU,MIT.,ATHENA." ends in ATHENA.MIT.EDU, which the path does not list.
+  require_ap_error(verify_with(w, {.client = "bob@ANL.GOV", .transited = "EDU,MIT.,ATHENA."}, p),
+                   error_code::kKrbApPathNotAccepted);
+}
+
+TEST_CASE(
+    "AP §2.7: TRANSITED-POLICY-CHECKED spares the path check (as MIT's krb5_rd_req does) "
+    "unless trust_kdc_check is off; the client realm is checked either way") {
+  ApWorld w;
+  TransitPolicy p;
+  p.trust("OTHER.ORG", "EXAMPLE.COM");
+  const CrossRealm checked{.transited = "ES.NET",
+                           .extra_flags = ticket_flags::kTransitedPolicyChecked};
+  CHECK(verify_with(w, checked, p));
+  require_ap_error(verify_with(w, {.transited = "ES.NET"}, p), error_code::kKrbApPathNotAccepted);
+  p.trust_kdc_check = false;
+  require_ap_error(verify_with(w, checked, p), error_code::kKrbApPathNotAccepted);
+}
+
+TEST_CASE(
+    "AP §3.3.3.2: a transited field of an unknown type is KDC_ERR_TRTYPE_NOSUPP (17) unless "
+    "empty; a malformed DOMAIN-X500-COMPRESS one is refused") {
+  ApWorld w;
+  TransitPolicy p;
+  p.trust("OTHER.ORG", "EXAMPLE.COM", {"ES.NET"});
+  require_ap_error(verify_with(w, {.transited = "ES.NET", .tr_type = 2}, p),
+                   error_code::kKdcErrTrtypeNosupp);
+  CHECK(verify_with(w, {.tr_type = 2}, p));
+  const Result<ApReqVerified> r = verify_with(w, {.transited = "ES.NET\\"}, p);
+  require_ap_error(r, error_code::kKrbApPathNotAccepted);
+  CHECK(r.error().detail().find("malformed") != std::string_view::npos);
+}
+
+TEST_CASE("AP §2.7: TransitPolicy::from_config trusts what [capaths] lists for the service realm") {
+  const Config c = must(Config::parse(R"([capaths]
+    ANL.GOV = {
+        EXAMPLE.COM = ES.NET
+        PNL.GOV = ES.NET
+    }
+    TEST.ANL.GOV = {
+        EXAMPLE.COM = .
+    }
+    PNL.GOV = {
+        ELSEWHERE.COM = .
+    }
+)"),
+                        "Config::parse");
+  const TransitPolicy p = must(TransitPolicy::from_config(c, "EXAMPLE.COM"), "from_config");
+  ApWorld w;
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET"}, p));
+  CHECK(verify_with(w, {.client = "bob@TEST.ANL.GOV"}, p));
+  require_ap_error(verify_with(w, {.client = "bob@TEST.ANL.GOV", .transited = "ES.NET"}, p),
+                   error_code::kKrbApPathNotAccepted);
+  require_ap_error(verify_with(w, {.client = "bob@PNL.GOV"}, p), error_code::kKrbApPathNotAccepted);
+
+  const Config bad =
+      must(Config::parse("[capaths]\n A.ORG = {\n  EXAMPLE.COM = .\n  EXAMPLE.COM = B.ORG\n }\n"),
+           "Config::parse");
+  auto r = TransitPolicy::from_config(bad, "EXAMPLE.COM");
+  REQUIRE_FALSE(r);
+  CHECK(r.error().category() == ErrorCategory::kConfig);
+}
+
+TEST_CASE("transited §3.3.3.2: the RFC's own DOMAIN-X500-COMPRESS examples decode") {
+  // Domain style: a name ending in "." is prepended to the previous realm.
+  CHECK(decoded("EDU,MIT.,ATHENA.,WASHINGTON.EDU,CS.") ==
+        Realms{"EDU", "MIT.EDU", "ATHENA.MIT.EDU", "WASHINGTON.EDU", "CS.WASHINGTON.EDU"});
+  CHECK(decoded("EDU,MIT.,WASHINGTON.EDU") == Realms{"EDU", "MIT.EDU", "WASHINGTON.EDU"});
+  // X.500 style: a name starting with "/" is appended to the previous one; " /" stands alone.
+  CHECK(decoded("/COM,/HP,/APOLLO, /COM/DEC") ==
+        Realms{"/COM", "/COM/HP", "/COM/HP/APOLLO", "/COM/DEC"});
+  CHECK(decoded("/COM,/HP") == Realms{"/COM", "/COM/HP"});
+  CHECK(decoded("") == Realms{});
+}
+
+TEST_CASE(
+    "transited §3.3.3.2: null subfields stand for the realms between their neighbours, the "
+    "client realm first and the server realm last") {
+  // "," is every realm on the path from the client's realm to the server's.
+  CHECK(decoded(",", "ATHENA.MIT.EDU", "CS.WASHINGTON.EDU") ==
+        Realms{"MIT.EDU", "EDU", "WASHINGTON.EDU"});
+  // ",EDU, /COM,": from the client's realm up to EDU, and from /COM down to the server's.
+  CHECK(decoded(",EDU, /COM,", "ATHENA.MIT.EDU", "/COM/DEC/SRC") ==
+        Realms{"MIT.EDU", "EDU", "/COM", "/COM/DEC"});
+  CHECK(decoded("EDU,,MIT.EDU") == Realms{"EDU", "MIT.EDU"});  // adjacent: nothing between
+  CHECK(decoded("EDU,,,CS.WASHINGTON.EDU") == Realms{"EDU", "WASHINGTON.EDU", "CS.WASHINGTON.EDU"});
+  // Neighbours of different styles, or with nothing in common, have no path between them.
+  require_malformed(",", "ATHENA.MIT.EDU", "/COM/DEC");
+  require_malformed(",", "A.ORG", "B.NET");
+}
+
+TEST_CASE("transited §3.3.3.2: quoted special characters are part of a realm name") {
+  CHECK(decoded("A\\,B") == Realms{"A,B"});
+  CHECK(decoded("EDU,MIT\\.") == Realms{"EDU", "MIT."});  // a quoted trailing "." is no mark
+  CHECK(decoded("\\ X,\\/Y") == Realms{" X", "/Y"});      // nor a quoted leading " " or "/"
+  CHECK(decoded("A\\\\B") == Realms{"A\\B"});
+}
+
+TEST_CASE("transited §3.3.3.2: malformed or oversized encodings are refused") {
+  require_malformed("EDU\\");      // a dangling quote
+  require_malformed(" EDU");       // a leading space must be quoted unless "/" follows
+  require_malformed("EDU, ");      // a lone space
+  require_malformed("MIT.,EDU");   // "." compression with no previous realm
+  require_malformed("EDU,.");      // nothing to prepend
+  require_malformed("/COM,/");     // nothing to append
+  require_malformed("/COM,/HP.");  // both marks at once
+  require_malformed(std::string(kMaxTransitedSize + 1, 'A'));
+  std::string many;
+  for (std::size_t i = 0; i <= kMaxTransitedRealms; ++i)
+    many += i == 0 ? "R" : ",R";
+  require_malformed(many);
+  require_malformed(std::string(kMaxTransitedRealmSize + 1, 'A'));
+}
+
+TEST_CASE("AP: the verified checksum (which may carry a delegated key) is in wiping storage") {
+  STATIC_REQUIRE(std::is_same_v<decltype(ApReqVerified::cksum), crypto::SecretBuffer>);
 }

@@ -220,6 +220,8 @@ struct TicketSpec {
   std::optional<std::int64_t> starttime;
   std::int64_t endtime = kNow + 36000;
   std::optional<std::int64_t> renew_till;
+  std::int32_t tr_type = transited_type::kDomainX500Compress;
+  std::string transited;  // the TransitedEncoding's contents
 };
 
 inline ByteVector make_ticket(const TicketSpec& s, crypto::Random& random) {
@@ -229,7 +231,9 @@ inline ByteVector make_ticket(const TicketSpec& s, crypto::Random& random) {
   p.key = EncryptionKey{s.session_keytype, s.session_key};
   p.crealm = s.client.realm();
   p.cname = cname;
-  p.transited = TransitedEncoding{transited_type::kDomainX500Compress, {}};
+  p.transited = TransitedEncoding{
+      s.tr_type,
+      Bytes(reinterpret_cast<const std::uint8_t*>(s.transited.data()), s.transited.size())};
   p.authtime = KerberosTime{s.authtime};
   if (s.starttime) p.starttime = KerberosTime{*s.starttime};
   p.endtime = KerberosTime{s.endtime};
