@@ -35,6 +35,13 @@ Result<ClientOptions> ClientOptions::from_config(const Config& config) {
   } else if (allow_weak) {
     o.policy.allow_rc4_hmac();
   }
+  for (std::string_view client : config.subsection_names({"capaths"})) {
+    for (std::string_view server : config.tag_names({"capaths", client})) {
+      KERB_TRY(std::optional<std::vector<std::string_view>> path, config.capaths(client, server));
+      if (!path) continue;
+      o.capaths.push_back({std::string(client), std::string(server), {path->begin(), path->end()}});
+    }
+  }
   return o;
 }
 
@@ -122,6 +129,15 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
                                            TgsOptions tgs) {
   if (options_.forwardable && (tgt.ticket_flags & ticket_flags::kForwardable)) {
     tgs.kdc_options |= kdc_options::kForwardable;
+  }
+  // A service of another realm is reached along [capaths] when the caller gave no path.
+  if (tgs.capath.empty() && !service.realm().empty()) {
+    for (const ClientOptions::Capath& c : options_.capaths) {
+      if (c.client_realm == tgt.server.realm() && c.server_realm == service.realm()) {
+        tgs.capath = c.path;
+        break;
+      }
+    }
   }
   KERB_TRY(TgsExchange exchange,
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));

@@ -871,6 +871,16 @@ std::vector<std::string_view> Config::subsection_names(
   return collect(subsection(path), Kind::kSubsection, nullptr);
 }
 
+std::vector<std::string_view> Config::tag_names(std::span<const std::string_view> path) const {
+  const std::uint32_t at = subsection(path);
+  std::vector<std::string_view> out;
+  for (std::uint32_t i = at; at != kNone && (i = next(at, i, Kind::kRelation, nullptr)) != kNone;) {
+    const std::string_view name = name_of(nodes_[i]);
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
 const Config::Node* Config::find_libdefault(std::string_view tag,
                                             std::string_view realm) const noexcept {
   if (!realm.empty()) {

@@ -35,9 +35,17 @@ struct ClientOptions {
   std::int64_t ticket_lifetime = 86400;
   std::int64_t renew_lifetime = 0;
   bool forwardable = false;
+  // [capaths]: the realms between a TGT's realm and a service's, for services in another
+  // realm (TgsOptions::capath). Without an entry the two realms are taken to share a key.
+  struct Capath {
+    std::string client_realm;
+    std::string server_realm;
+    std::vector<std::string> path;  // intermediate realms in order; empty: direct
+  };
+  std::vector<Capath> capaths;
 
   // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,
-  // permitted_enctypes / default_tkt_enctypes and allow_weak_crypto.
+  // permitted_enctypes / default_tkt_enctypes and allow_weak_crypto; [capaths].
   static Result<ClientOptions> from_config(const Config& config);
 };
 

@@ -113,6 +113,11 @@ class Config {
       std::initializer_list<std::string_view> path) const {
     return subsection_names(as_span(path));
   }
+  // Names of the relations (tags) at `path` (e.g. {"capaths", "A.TEST"}), each once.
+  std::vector<std::string_view> tag_names(std::span<const std::string_view> path) const;
+  std::vector<std::string_view> tag_names(std::initializer_list<std::string_view> path) const {
+    return tag_names(as_span(path));
+  }
   bool empty() const noexcept;  // no section at all
 
   // --- [libdefaults]. Getters that take a realm look in "[libdefaults] REALM = { ... }"

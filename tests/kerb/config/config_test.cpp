@@ -16,8 +16,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <kerb/client.hpp>
 #include <kerb/config.hpp>
 
+using kerb::ClientOptions;
 using kerb::Config;
 using kerb::ConfigLimits;
 using kerb::ErrorCategory;
@@ -1166,4 +1168,50 @@ TEST_CASE("config: a capaths entry mixing '.' with realms is an error naming fil
   REQUIRE_FALSE(r);
   CHECK(r.error().category() == ErrorCategory::kConfig);
   CHECK(std::string(r.error().detail()).find("krb5.conf:4: C.EXAMPLE") == 0);
+}
+
+TEST_CASE("config: tag_names lists each relation at a path once, in reading order",
+          "[config][capaths]") {
+  const Config c = parse_ok(R"([capaths]
+    A.EXAMPLE = {
+        C.EXAMPLE = B.EXAMPLE
+        D.EXAMPLE = .
+        C.EXAMPLE = E.EXAMPLE
+        sub = {
+            x = y
+        }
+    }
+)");
+  CHECK(strings(c.tag_names({"capaths", "A.EXAMPLE"})) ==
+        std::vector<std::string>{"C.EXAMPLE", "D.EXAMPLE"});
+  CHECK(c.tag_names({"capaths", "Z.EXAMPLE"}).empty());
+  CHECK(c.tag_names({"capaths"}).empty());  // subsections are not relations
+}
+
+TEST_CASE("ClientOptions::from_config takes every [capaths] path", "[config][capaths]") {
+  // krb5.conf(5)'s example: ANL.GOV reaches PNL.GOV through ES.NET, TEST.ANL.GOV directly.
+  const Config c = parse_ok(R"([capaths]
+    ANL.GOV = {
+        TEST.ANL.GOV = .
+        PNL.GOV = ES.NET
+    }
+    TEST.ANL.GOV = {
+        PNL.GOV = ES.NET
+    }
+)");
+  auto o = ClientOptions::from_config(c);
+  REQUIRE(o);
+  REQUIRE(o->capaths.size() == 3);
+  CHECK(o->capaths[0].client_realm == "ANL.GOV");
+  CHECK(o->capaths[0].server_realm == "TEST.ANL.GOV");
+  CHECK(o->capaths[0].path.empty());
+  CHECK(o->capaths[1].server_realm == "PNL.GOV");
+  CHECK(o->capaths[1].path == std::vector<std::string>{"ES.NET"});
+  CHECK(o->capaths[2].client_realm == "TEST.ANL.GOV");
+  CHECK(o->capaths[2].path == std::vector<std::string>{"ES.NET"});
+
+  auto bad =
+      ClientOptions::from_config(parse_ok("[capaths]\n  A = {\n    C = .\n    C = B\n  }\n"));
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().category() == ErrorCategory::kConfig);
 }
