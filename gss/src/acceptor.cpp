@@ -115,6 +115,15 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
     return ap_error(error_code::kKrbApErrMsgType, "the initial token is not an AP-REQ (01 00)");
   }
 
+  // The ticket's server must be one we answer as: checked before any key is looked up.
+  KERB_TRY(ApReq req, decode_ap_req(token.body));
+  if (const Principal server(req.ticket.realm, req.ticket.sname);
+      !options.acceptor_name.matches(server)) {
+    return Error::format(ErrorCategory::kProtocol, error_code::kKrbApErrNotUs,
+                         "the ticket is for %s, not for %s", server.to_string().c_str(),
+                         options.acceptor_name.to_string().c_str());
+  }
+
   ApVerifyContext verify;
   verify.policy = options.policy;
   verify.clock = options.clock;
@@ -151,13 +160,13 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
 
   // Replay detection after authentication, so that forged tokens cannot fill the cache. The
   // authenticator is acceptable while its ctime is within the skew of the clock.
-  if (options.replay_cache != nullptr) {
-    KERB_TRY(ApReq req, decode_ap_req(token.body));
+  if (options.replay_detection == ReplayDetection::kOn) {
+    ReplayCache& cache =
+        options.replay_cache != nullptr ? *options.replay_cache : default_replay_cache();
     const std::string client = verified.client.to_string();
     const std::int64_t now = options.clock->now().seconds;
     const std::int64_t expires = verified.ctime.seconds + options.clockskew + 1;
-    KERB_TRY(bool fresh,
-             options.replay_cache->check_and_store(client, req.authenticator.cipher, now, expires));
+    KERB_TRY(bool fresh, cache.check_and_store(client, req.authenticator.cipher, now, expires));
     if (!fresh) {
       return ap_error(error_code::kKrbApErrRepeat, "the authenticator is a replay");
     }
@@ -241,12 +250,62 @@ Result<std::vector<std::uint8_t>> error_token(const Error& error, const Principa
   return frame_token(kKrb5MechOid, TokenId::kKrbError, body);
 }
 
+// --- acceptor names --------------------------------------------------------------------------
+
+AcceptorName AcceptorName::principal(Principal principal) {
+  AcceptorName n;
+  n.kind_ = Kind::kPrincipal;
+  n.principal_ = std::move(principal);
+  return n;
+}
+
+AcceptorName AcceptorName::host_based(std::string service, std::string host) {
+  AcceptorName n;
+  n.kind_ = Kind::kHostBased;
+  n.service_ = std::move(service);
+  n.host_ = std::move(host);
+  return n;
+}
+
+bool AcceptorName::matches(const Principal& server) const {
+  switch (kind_) {
+    case Kind::kAny:
+      return true;
+    case Kind::kPrincipal:
+      return server == principal_;
+    case Kind::kHostBased: {
+      // service/host, as MIT's krb5_sname_match compares a host-based name: the realm and an
+      // absent host match anything, the component count does not.
+      const auto c = server.components();
+      return c.size() == 2 && c[0] == service_ && (host_.empty() || c[1] == host_);
+    }
+  }
+  return false;
+}
+
+std::string AcceptorName::to_string() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any principal in the keytab";
+    case Kind::kPrincipal:
+      return principal_.to_string();
+    case Kind::kHostBased:
+      return service_ + "/" + (host_.empty() ? std::string("<any host>") : host_) + "@<any realm>";
+  }
+  return {};
+}
+
 // --- replay caches ---------------------------------------------------------------------------
 
 struct MemoryReplayCache::Entry {
   detail::ReplayHash hash{};
   std::int64_t expires = 0;
 };
+
+ReplayCache& default_replay_cache() {
+  static MemoryReplayCache cache;
+  return cache;
+}
 
 MemoryReplayCache::MemoryReplayCache() = default;
 MemoryReplayCache::~MemoryReplayCache() = default;

@@ -112,6 +112,30 @@ inline void print_context_flags(std::FILE* out, std::uint32_t flags) {
   if (flags & kInteg) std::fputs("context flag: GSS_C_INTEG_FLAG \n", out);
 }
 
+// unwrap() and verify_mic() hand back an authentic token that is not the next one expected,
+// flagged only by supplementary bits (RFC 2743 §1.2.3). A context that asked for replay or
+// sequence detection refuses every such token, as MIT's gss-server does (any status other
+// than GSS_S_COMPLETE ends its connection): an old token, beyond the window, may be a replay
+// that can no longer be told apart. Without either flag the bits mean nothing and pass.
+inline kerb::Result<void> check_supplementary(std::uint32_t context_flags,
+                                              std::uint32_t supplementary) {
+  using namespace kerb::gss;
+  if ((context_flags & (context_flags::kReplay | context_flags::kSequence)) == 0) return kerb::ok();
+  const char* what = nullptr;
+  if (supplementary & supplementary::kDuplicateToken) {
+    what = "a duplicate (replayed) token";
+  } else if (supplementary & supplementary::kOldToken) {
+    what = "an old token (too far behind to tell whether it is a replay)";
+  } else if (supplementary & supplementary::kUnseqToken) {
+    what = "a token out of sequence (later ones arrived first)";
+  } else if (supplementary & supplementary::kGapToken) {
+    what = "a token after a gap (earlier ones are missing)";
+  }
+  if (what == nullptr) return kerb::ok();
+  return kerb::Error::format(kerb::ErrorCategory::kProtocol, major_status::kFailure,
+                             "refusing %s: replay or sequence detection is on", what);
+}
+
 inline void print_error(const char* program, const char* what, const kerb::Error& e) {
   std::fprintf(stderr, "%s: %s: %.*s\n", program, what, static_cast<int>(e.detail().size()),
                e.detail().data());

@@ -324,8 +324,10 @@ int call_server(const Args& args, const Tickets* tickets, std::span<const std::u
     auto reply = recv_token(fd, why);
     if (!reply) return fail(why.c_str());
     if (args.mic) {
-      if (auto v = context.verify_mic(msg, reply->data); !v)
-        return fail("verifying signature", v.error());
+      auto v = context.verify_mic(msg, reply->data);
+      if (!v) return fail("verifying signature", v.error());
+      if (auto in_sequence = check_supplementary(context.flags(), *v); !in_sequence)
+        return fail("verifying signature", in_sequence.error());
       if (args.verbose) std::printf("Signature verified.\n");
     } else if (args.verbose) {
       std::printf("Response received.\n");

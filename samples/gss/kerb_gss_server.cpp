@@ -4,6 +4,7 @@
 // and wire protocol are gss-server's, so MIT's gss-client talks to it.
 //
 //   kerb-gss-server -port 4444 -keytab bank.keytab host@bank.test
+//   kerb-gss-server -port 4444 -keytab bank.keytab bank      (bank/<any host> in the keytab)
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <cstring>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <kerb/client.hpp>
@@ -86,8 +88,8 @@ bool parse_args(int argc, char** argv, Args& a) {
 
 struct Server {
   const Args& args;
-  Principal service;
-  Keytab keytab{};  // only the service's keys: tickets for anyone else are refused
+  Principal service{};  // names the service in KRB-ERROR tokens
+  Keytab keytab{};      // only the service's keys: tickets for anyone else are refused
   gss::AcceptorOptions options{};
   gss::MemoryReplayCache memory_replay_cache{};
   std::optional<gss::FileReplayCache> file_replay_cache{};
@@ -237,6 +239,9 @@ struct Server {
         message.resize(t->data.size());
         auto plain = context->unwrap(t->data, message);
         if (!plain) return report("unsealing message", plain.error()), false;
+        if (auto in_sequence = check_supplementary(context->flags(), plain->supplementary);
+            !in_sequence)
+          return report("unsealing message", in_sequence.error()), false;
         message.resize(plain->length);
         if (!plain->conf && (t->flags & kEncrypted))
           std::fputs("Warning!  Message not encrypted.\n", stderr);
@@ -275,6 +280,20 @@ int fail(const char* what, const Error& e) {
   return 1;
 }
 
+// The service name as gss-server takes it (GSS_C_NT_HOSTBASED_SERVICE): "service@host" answers
+// as service/host in any realm of the keytab; the service alone, on any host, as MIT's
+// acceptor does. The ticket's server name then picks the key.
+Result<gss::AcceptorName> acceptor_name(std::string_view name) {
+  const auto at = name.find('@');
+  std::string service(name.substr(0, at));
+  std::string host(at == std::string_view::npos ? std::string_view{} : name.substr(at + 1));
+  if (service.empty() || (at != std::string_view::npos && host.empty()))
+    return Error(ErrorCategory::kInvalidArgument, "a service name has the form service[@host]");
+  for (char& c : host)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return gss::AcceptorName::host_based(std::move(service), std::move(host));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -286,19 +305,22 @@ int main(int argc, char** argv) {
   if (!config) return fail("krb5.conf", config.error());
   auto client_options = ClientOptions::from_config(*config);
   if (!client_options) return fail("krb5.conf", client_options.error());
-  auto service = service_principal(args.service, *config);
-  if (!service) return fail("importing name", service.error());
+  auto name = acceptor_name(args.service);
+  if (!name) return fail("importing name", name.error());
   auto all_keys = Keytab::open(args.keytab.empty() ? default_keytab_name() : args.keytab);
   if (!all_keys) return fail("acquiring credentials", all_keys.error());
 
-  Server server{.args = args, .service = std::move(service).value()};
+  Server server{.args = args};
   for (KeytabEntry& e : all_keys->entries) {
-    if (e.principal == server.service) server.keytab.entries.push_back(std::move(e));
+    if (name->matches(e.principal)) server.keytab.entries.push_back(std::move(e));
   }
   if (server.keytab.entries.empty())
     return fail("acquiring credentials",
                 Error::format(ErrorCategory::kIo, 0, "no key for %s in the keytab",
-                              server.service.to_string().c_str()));
+                              name->to_string().c_str()));
+  // KRB-ERROR tokens name the first of them.
+  server.service = server.keytab.entries.front().principal;
+  server.options.acceptor_name = *name;
   server.options.policy = client_options->policy;
   server.options.clockskew = client_options->clockskew;
   // Every authenticator is remembered for the skew window, across connections; with -rcache

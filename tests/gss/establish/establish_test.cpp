@@ -232,7 +232,39 @@ TEST_CASE("channel bindings: RFC 4121 §4.1.1.2 hash, match and mismatch", "[gss
   }
 }
 
-TEST_CASE("a replayed initial token is refused", "[gss][establish][replay]") {
+TEST_CASE("with default options a replayed initial token is refused", "[gss][establish][replay]") {
+  World w;
+  // Options built afresh for each accept, replay settings untouched: what a server that makes
+  // them per connection does. RFC 4120 §3.2.3: the second use of an authenticator is refused.
+  const auto defaults = [&] {
+    AcceptorOptions o;
+    o.clock = &w.service_clock;
+    o.random = &w.service_random;
+    return o;
+  };
+  Initiator init = w.start();
+  REQUIRE(w.accept(init.token(), defaults()).ok());
+  check_failure(w.accept(init.token(), defaults()), error_code::kKrbApErrRepeat);
+  // A new token from the same client is not a replay.
+  Initiator again = w.start();
+  CHECK(w.accept(again.token(), defaults()).ok());
+}
+
+TEST_CASE("a replayed initial token is accepted only when detection is turned off by name",
+          "[gss][establish][replay]") {
+  World w;
+  AcceptorOptions off = w.acceptor();
+  off.replay_detection = ReplayDetection::kOff;
+  Initiator init = w.start();
+  CHECK(w.accept(init.token(), off).ok());
+  CHECK(w.accept(init.token(), off).ok());
+  // Nothing was remembered while it was off; on again, the first use goes and the second not.
+  CHECK(w.accept(init.token()).ok());
+  check_failure(w.accept(init.token()), error_code::kKrbApErrRepeat);
+}
+
+TEST_CASE("a replayed initial token is refused by the caller's own cache",
+          "[gss][establish][replay]") {
   World w;
   MemoryReplayCache cache;
   AcceptorOptions a = w.acceptor();
@@ -240,11 +272,8 @@ TEST_CASE("a replayed initial token is refused", "[gss][establish][replay]") {
   Initiator init = w.start();
   REQUIRE(w.accept(init.token(), a).ok());
   check_failure(w.accept(init.token(), a), error_code::kKrbApErrRepeat);
-  // A new token from the same client is not a replay.
   Initiator again = w.start();
   CHECK(w.accept(again.token(), a).ok());
-  // Without a cache nothing is remembered (the caller chose so).
-  CHECK(w.accept(init.token()).ok());
 }
 
 TEST_CASE("a replay is refused across a restart with a FileReplayCache",
@@ -619,4 +648,75 @@ TEST_CASE("the initiator refuses what it cannot use", "[gss][establish]") {
     REQUIRE_FALSE(init.ok());
     CHECK(init.error().category() == ErrorCategory::kPolicy);
   }
+}
+
+TEST_CASE("an acceptor name: a principal, a host-based service, or the service on any host",
+          "[gss][establish][name]") {
+  World w;
+  // More services in the keytab, each with its own key: the ticket's server name picks it.
+  struct Service {
+    const char* name;
+    std::uint8_t key_seed;
+  };
+  const Service services[] = {{"bank/bank.test@OTHER.TEST", 0x61},
+                              {"bank/www.example.com@EXAMPLE.COM", 0x62},
+                              {"bank@EXAMPLE.COM", 0x63}};
+  std::vector<crypto::Key> keys;
+  for (const Service& s : services) {
+    keys.push_back(fixed_key(EncType::kAes256CtsHmacSha1_96, s.key_seed));
+    KeytabEntry e;
+    e.principal = principal(s.name);
+    e.kvno = World::kKvno;
+    e.key = KeyBlock::from_key(keys.back());
+    w.keytab.add(std::move(e));
+  }
+  const auto ticket_for = [&](std::size_t i) {
+    TicketSpec t = w.ticket_spec();
+    t.server = principal(services[i].name);
+    t.service_key = &keys[i];
+    return make_credentials(t, w.kdc_random);
+  };
+  // A fresh initial token for each attempt (so that no attempt is a replay of another).
+  const auto attempt = [&](const Credentials& ticket, const AcceptorName& name) {
+    AcceptorOptions o = w.acceptor();
+    o.acceptor_name = name;
+    Initiator init = w.start(ticket);
+    return w.accept(init.token(), o);
+  };
+  const Credentials bank_test = ticket_for(0);  // bank/bank.test@OTHER.TEST
+  const Credentials bank_www = ticket_for(1);   // bank/www.example.com@EXAMPLE.COM
+  const Credentials bank_one = ticket_for(2);   // bank@EXAMPLE.COM: one component
+  const Credentials host_bank = w.ticket();     // host/bank.example.com@EXAMPLE.COM
+
+  // No name: any principal in the keytab (GSS_C_NO_NAME).
+  for (const Credentials* t : {&bank_test, &bank_www, &bank_one, &host_bank})
+    CHECK(attempt(*t, AcceptorName()).ok());
+
+  // "bank" alone, as MIT's acceptor matches a host-based name without a host: bank/<any
+  // host> in any realm; not a one-component "bank", not another service.
+  const AcceptorName bank = AcceptorName::host_based("bank");
+  auto a = attempt(bank_test, bank);
+  INFO((a ? "" : describe(a.error())));
+  REQUIRE(a.ok());
+  CHECK(a->context.acceptor() == principal("bank/bank.test@OTHER.TEST"));
+  CHECK(attempt(bank_www, bank).ok());
+  check_failure(attempt(bank_one, bank), error_code::kKrbApErrNotUs);
+  check_failure(attempt(host_bank, bank), error_code::kKrbApErrNotUs);
+
+  // "bank@bank.test": that host, any realm.
+  const AcceptorName bank_at = AcceptorName::host_based("bank", "bank.test");
+  CHECK(attempt(bank_test, bank_at).ok());
+  check_failure(attempt(bank_www, bank_at), error_code::kKrbApErrNotUs);
+
+  // A full principal: exactly it, realm included.
+  const AcceptorName exact = AcceptorName::principal(principal("bank/bank.test@OTHER.TEST"));
+  CHECK(attempt(bank_test, exact).ok());
+  check_failure(attempt(bank_www, exact), error_code::kKrbApErrNotUs);
+  const AcceptorName other_realm = AcceptorName::principal(principal("bank/bank.test@EXAMPLE.COM"));
+  auto refused = attempt(bank_test, other_realm);
+  check_failure(refused, error_code::kKrbApErrNotUs);
+  // The refusal names both the ticket's server and the name the acceptor answers as.
+  CHECK_THAT(std::string(refused.error().detail()),
+             Catch::Contains("bank/bank.test@OTHER.TEST") &&
+                 Catch::Contains("bank/bank.test@EXAMPLE.COM"));
 }

@@ -52,6 +52,9 @@ struct World {
   const crypto::Key tgs_key = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x70);
   static constexpr std::uint32_t kKvno = 4;
   Keytab keytab;
+  // Every World makes the same tokens (fixed clock and randomness): each keeps its own
+  // replay cache, so that one test's tokens are no replay in the next.
+  MemoryReplayCache replay_cache;
 
   World() {
     KeytabEntry e;
@@ -108,6 +111,7 @@ struct World {
     AcceptorOptions o;
     o.clock = &service_clock;
     o.random = &service_random;
+    o.replay_cache = &replay_cache;
     return o;
   }
 

@@ -57,6 +57,7 @@ struct World {
   const crypto::Key service_key = fixed_key(EncType::kAes256CtsHmacSha1_96, 0x51);
   Keytab keytab;
   Credentials ticket;
+  MemoryReplayCache replay_cache;
 
   World() {
     KeytabEntry e;
@@ -86,6 +87,7 @@ struct World {
     AcceptorOptions o;
     o.clock = &service_clock;
     o.random = &service_random;
+    o.replay_cache = &replay_cache;  // each World's tokens are the same: a cache per World
     return o;
   }
   SpnegoInitiator initiator(std::vector<ByteVector> mechs = {}, bool mutual = true) {
@@ -650,4 +652,62 @@ TEST_CASE("SPNEGO: initiator options are checked") {
   check_error(start(many), ErrorCategory::kInvalidArgument, "more than 32");
   many.erase(many.begin());
   CHECK(start(many).ok());
+}
+
+TEST_CASE("SPNEGO: with default options a replayed token is refused across acceptors") {
+  World w;
+  // One SpnegoAcceptor per connection, options with replay settings untouched: RFC 4120 §3.2.3
+  // still refuses the second use of the authenticator.
+  const auto defaults = [&] {
+    AcceptorOptions o;
+    o.clock = &w.service_clock;
+    o.random = &w.service_random;
+    return o;
+  };
+  SpnegoInitiator init = w.initiator();
+  SpnegoAcceptor first(w.keytab, defaults());
+  CHECK(must(first.step(init.token())) == SpnegoAcceptor::Step::kDone);
+  SpnegoAcceptor second(w.keytab, defaults());
+  auto replay = second.step(init.token());
+  REQUIRE_FALSE(replay.ok());
+  CHECK(replay.error().code() == 34);  // KRB_AP_ERR_REPEAT
+  // The reject carries it to the initiator, in the krb5 KRB-ERROR.
+  auto told = init.step(second.token());
+  REQUIRE_FALSE(told.ok());
+  CHECK(told.error().code() == 34);
+  CHECK_FALSE(spnego_accept(init.token(), w.keytab, defaults()).ok());
+}
+
+TEST_CASE("SPNEGO: a replay is accepted only with replay detection turned off by name") {
+  World w;
+  AcceptorOptions off = w.acceptor_options();
+  off.replay_detection = ReplayDetection::kOff;
+  SpnegoInitiator init = w.initiator();
+  CHECK(spnego_accept(init.token(), w.keytab, off).ok());
+  SpnegoAcceptor acc(w.keytab, off);
+  CHECK(must(acc.step(init.token())) == SpnegoAcceptor::Step::kDone);
+  // With the World's cache (detection on) the first use goes and the second not.
+  CHECK(spnego_accept(init.token(), w.keytab, w.acceptor_options()).ok());
+  CHECK_FALSE(spnego_accept(init.token(), w.keytab, w.acceptor_options()).ok());
+}
+
+TEST_CASE("SPNEGO: the acceptor name constrains the krb5 mechanism") {
+  World w;  // the ticket is for HTTP/bank.test@KERB.TEST
+  for (const char* service : {"HTTP", "host"}) {
+    CAPTURE(service);
+    AcceptorOptions o = w.acceptor_options();
+    o.acceptor_name = AcceptorName::host_based(service);
+    SpnegoInitiator init = w.initiator();
+    SpnegoAcceptor acc(w.keytab, o);
+    auto step = acc.step(init.token());
+    if (std::string(service) == "HTTP") {
+      CHECK(step.ok());
+    } else {
+      REQUIRE_FALSE(step.ok());
+      CHECK(step.error().code() == 35);  // KRB_AP_ERR_NOT_US
+      auto told = init.step(acc.token());
+      REQUIRE_FALSE(told.ok());
+      CHECK(told.error().code() == 35);
+    }
+  }
 }

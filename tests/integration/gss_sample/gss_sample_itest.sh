@@ -59,6 +59,7 @@ listening() {
 for _ in $(seq 100); do listening && break; sleep 0.05; done
 listening || { echo "FAIL: $server did not listen on $port:"; cat "$log"; exit 1; }
 
+target=host@bank.test  # the service name clients ask for
 krb5_oid="06 09 2a 86 48 86 f7 12 01 02 02"
 spnego_oid="06 06 2b 06 01 05 05 02"
 
@@ -78,7 +79,7 @@ run_case() {
   shift
   local start out rc=0 new
   start=$(stat -c %s "$log")
-  out=$("$client" -port "$port" "${opts[@]}" 127.0.0.1 host@bank.test "$@" 2>&1) || rc=$?
+  out=$("$client" -port "$port" "${opts[@]}" 127.0.0.1 "$target" "$@" 2>&1) || rc=$?
   # The server logs "NOOP token" when the client's closing NOOP arrives.
   for _ in $(seq 100); do
     new=$(tail -c +$((start + 1)) "$log")
@@ -174,6 +175,92 @@ else
   fail "the server did not log the refusal"
 fi
 
+# An old wrap token: a proxy between client and server passes 70 DATA messages, then, in
+# place of the client's closing NOOP, sends the first DATA message again. It authenticates,
+# but lies 69 tokens behind, beyond the 64-token window: it may be a replay, and with replay
+# detection on (the client's default) the server must refuse it. MIT's gss-server does (any
+# gss_unwrap status but GSS_S_COMPLETE ends its connection); kerb's must do the same.
+proxy_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+python3 - "$proxy_port" "$port" >"$work/proxy.out" 2>&1 <<'PY' &
+import socket, struct, sys, threading
+listener = socket.socket()
+listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+listener.bind(("127.0.0.1", int(sys.argv[1])))
+listener.listen(1)
+client, _ = listener.accept()
+server = socket.create_connection(("127.0.0.1", int(sys.argv[2])))
+
+def read_exact(s, n):
+    data = b""
+    while len(data) < n:
+        chunk = s.recv(n - len(data))
+        if not chunk:
+            return None
+        data += chunk
+    return data
+
+def read_token(s):
+    head = read_exact(s, 5)
+    if head is None:
+        return None
+    body = read_exact(s, struct.unpack(">I", head[1:])[0])
+    return None if body is None else head + body
+
+injected = threading.Event()
+after = []
+def server_to_client():
+    while True:
+        t = read_token(server)
+        if t is None:
+            return
+        if injected.is_set():
+            after.append(t)
+            return
+        else:
+            client.sendall(t)
+back = threading.Thread(target=server_to_client, daemon=True)
+back.start()
+first_data = None
+data_seen = 0
+while True:
+    t = read_token(client)
+    if t is None:
+        break
+    if t[0] & 0x04:  # DATA
+        data_seen += 1
+        if first_data is None:
+            first_data = t
+    if t[0] & 0x01 and data_seen:  # the closing NOOP: replay the first DATA instead
+        injected.set()
+        server.sendall(first_data)
+        break
+    server.sendall(t)
+back.join(timeout=10)
+server.close()  # a server that answered waits for more: let it go on to the next client
+client.close()
+print("data=%d injected=%s reply=%s" % (data_seen, injected.is_set(),
+      "none (closed)" if not after else "flags=%d" % after[0][0]))
+PY
+proxy_pid=$!
+start=$(stat -c %s "$log")
+rc=0
+for _ in $(seq 100); do
+  out=$("$client" -port "$proxy_port" -mcount 70 127.0.0.1 "$target" "$msg" 2>&1) && { rc=0; break; }
+  rc=$?
+  grep -q "connect" <<<"$out" || break
+  sleep 0.05
+done
+wait "$proxy_pid" || true
+proxied=$(cat "$work/proxy.out")
+# (MIT's server flushes its log only after a connection that succeeded: one more first.)
+run_case "still serving after the old token" -- "$msg"
+refusal=$(tail -c +$((start + 1)) "$log" | grep "unsealing message" || true)
+if [[ $proxied == "data=70 injected=True reply=none (closed)" && -n $refusal ]]; then
+  pass "an old wrap token is refused: $(tail -n1 <<<"$refusal")"
+else
+  fail "old wrap token: proxy '$proxied', client exited $rc:"$'\n'"$out"$'\n'"$(tail -c +$((start + 1)) "$log" | grep -v '^[0-9a-f][0-9a-f] ' | tail -n 8)"
+fi
+
 # The clock offset kinit keeps in the ccache header (tag 1, KDC time minus local time) goes
 # into the authenticator: a cache claiming the KDC runs 1000 s ahead makes the client's
 # authenticator 1000 s ahead, and the server refuses it as clock skew (MIT's client honours
@@ -266,6 +353,32 @@ PY
   else
     fail "-inetd: client exited $rc:"$'\n'"$out"$'\n'"$(cat "$work/inetd.out" "$work/inetd.log" 2>&1)"
   fi
+fi
+
+# The service name alone: "bank" answers for bank/<any host> in the keytab, as MIT's
+# gss-server does, though this machine is not bank.test; the client asks for bank@bank.test.
+kill "$server_pid" && wait "$server_pid" 2>/dev/null || true
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+log=$work/bank.log
+"$server" -port "$port" -verbose -keytab "$KERB_TEST_KEYTAB" bank >"$log" 2>&1 &
+server_pid=$!
+for _ in $(seq 100); do listening && break; sleep 0.05; done
+if listening; then
+  pass "$server serves the service name 'bank' on $(hostname)"
+  target=bank@bank.test
+  run_case "bank alone, krb5" -- "$msg"
+  run_case "bank alone, spnego" -spnego -- "$msg"
+  # host/bank.test is in the keytab too, but not a "bank" service: refused.
+  start=$(stat -c %s "$log")
+  rc=0
+  out=$("$client" -port "$port" 127.0.0.1 host@bank.test "$msg" 2>&1) || rc=$?
+  if ((rc != 0)); then
+    pass "bank alone refuses a ticket for host/bank.test"
+  else
+    fail "bank alone accepted a ticket for host/bank.test:"$'\n'"$out"
+  fi
+else
+  fail "$server did not start with the service name 'bank':"$'\n'"$(cat "$log")"
 fi
 
 if ((failures > 0)); then

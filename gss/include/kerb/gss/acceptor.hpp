@@ -62,6 +62,40 @@ class FileReplayCache final : public ReplayCache {
   std::string path_;
 };
 
+// The process-wide MemoryReplayCache that acceptors with default options share: it lives
+// until the process ends, so it spans every accept() and every SpnegoAcceptor of the process.
+ReplayCache& default_replay_cache();
+
+enum class ReplayDetection : std::uint8_t {
+  kOn,   // refuse a replayed AP-REQ (RFC 4120 §3.2.3)
+  kOff,  // remember nothing: only for a service that detects replays by other means
+};
+
+// Which of the keytab's principals the acceptor answers as: the desired name of
+// gss_acquire_cred (RFC 2743 §2.1.1). The ticket's server name picks the key either way; a
+// ticket for a principal the name does not match is refused (KRB_AP_ERR_NOT_US) before any
+// key is used.
+class AcceptorName {
+ public:
+  // Every principal in the keytab (GSS_C_NO_NAME).
+  AcceptorName() = default;
+  // Exactly this principal, realm included.
+  static AcceptorName principal(Principal principal);
+  // A host-based service "service@host" (GSS_C_NT_HOSTBASED_SERVICE): service/host in any
+  // realm of the keytab. Without a host, the service on any host, as MIT's acceptor matches
+  // it: `bank` takes tickets for bank/bank.test and bank/www.bank.test alike.
+  static AcceptorName host_based(std::string service, std::string host = {});
+
+  bool matches(const Principal& server) const;
+  std::string to_string() const;  // "bank/<any host>@<any realm>", for messages
+
+ private:
+  enum class Kind : std::uint8_t { kAny, kPrincipal, kHostBased };
+  Kind kind_ = Kind::kAny;
+  Principal principal_;
+  std::string service_, host_;  // kHostBased; an empty host matches any
+};
+
 struct AcceptorOptions {
   crypto::Policy policy = crypto::Policy::defaults();
   // The clock and randomness go on into the accepted context (expiry, confounders): they must
@@ -71,8 +105,14 @@ struct AcceptorOptions {
   std::int64_t clockskew = 300;
   bool require_mutual = false;                      // refuse initiators that did not ask
   std::optional<ChannelBindings> channel_bindings;  // when set, the initiator's must match
-  ReplayCache* replay_cache = nullptr;              // nullptr: no replay detection
-  bool acceptor_subkey = true;                      // assert a fresh subkey in the AP-REP
+  AcceptorName acceptor_name;                       // default: any principal in the keytab
+  // Replays are refused by default. With replay_cache left null the authenticators go into
+  // default_replay_cache(), so options built afresh for every connection still catch a replay
+  // across connections; set replay_cache for a cache of your own (a FileReplayCache survives
+  // a restart; it must outlive the accepts). Turning detection off takes kOff, by name.
+  ReplayDetection replay_detection = ReplayDetection::kOn;
+  ReplayCache* replay_cache = nullptr;  // ignored under kOff
+  bool acceptor_subkey = true;          // assert a fresh subkey in the AP-REP
 };
 
 struct Accepted {
@@ -83,7 +123,8 @@ struct Accepted {
   std::optional<Credentials> delegated;  // the initiator's TGT when it delegated
 };
 
-// Accepts one InitialContextToken with the service keys of `keytab`.
+// Accepts one InitialContextToken with the service keys of `keytab` (those options.acceptor_name
+// matches).
 Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const AcceptorOptions& options);
 
 // The KRB-ERROR token (03 00) that tells the initiator why (RFC 4121 §4.1).

@@ -109,13 +109,22 @@ class SecurityContext {
   // first token.size() octets of `message` are zeroed. Errors carry major_status codes:
   // kDefectiveToken (malformed), kBadMic (integrity, reflection), kContextExpired, and
   // kFailure for a duplicate under kReplay/kSequence ("duplicate token (replay)").
+  //
+  // Success does not mean "the next token": an authentic token that is old (behind the 64-token
+  // window, so possibly a replay), out of sequence, or after a gap is returned with only its
+  // supplementary bits set, as gss_unwrap returns it (RFC 2743 §1.2.3). A caller that relies
+  // on replay or sequence detection MUST check Unwrapped::supplementary (or the bits of
+  // verify_mic) and refuse the token when any is set.
   Result<Unwrapped> unwrap(Bytes token, std::span<std::uint8_t> message);
+  // The same; the bits go to *supplementary, which a caller relying on detection must pass.
   Result<std::vector<std::uint8_t>> unwrap(Bytes token, std::uint32_t* supplementary = nullptr);
 
   // MIC (RFC 4121 §4.2.6.1).
   std::size_t mic_size() const noexcept;
   Result<std::vector<std::uint8_t>> get_mic(Bytes message);
-  // Returns the supplementary bits.
+  // Returns the supplementary bits: as with unwrap, a success may be an old, out-of-sequence
+  // or gap token, and the caller MUST check the bits when it relies on replay or sequence
+  // detection.
   Result<std::uint32_t> verify_mic(Bytes message, Bytes token);
 
   // A versioned byte blob holding the keys and sequence state: secret, keep it in secure

@@ -157,7 +157,10 @@ class SpnegoAcceptor {
  public:
   enum class Step { kDone, kContinue };
 
-  // `keytab` is used by reference and must outlive the acceptor.
+  // `keytab` is used by reference and must outlive the acceptor. The krb5 mechanism accepts
+  // with `options` as accept() does: replays refused by default (default_replay_cache(), shared
+  // by every acceptor of the process, so one SpnegoAcceptor per connection still catches a
+  // replay across connections), tickets only for options.acceptor_name.
   SpnegoAcceptor(const Keytab& keytab, AcceptorOptions options);
   SpnegoAcceptor(SpnegoAcceptor&&) noexcept;
   SpnegoAcceptor& operator=(SpnegoAcceptor&&) noexcept;
