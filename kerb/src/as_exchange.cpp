@@ -414,12 +414,7 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   c.endtime = part.endtime.seconds;
   c.renew_till = part.renew_till ? part.renew_till->seconds : 0;
   c.ticket_flags = part.flags.bits;
-  c.addresses.clear();
-  if (part.caddr) {
-    for (const HostAddress& a : *part.caddr) {
-      c.addresses.push_back({a.addr_type, {a.address.begin(), a.address.end()}});
-    }
-  }
+  KERB_TRY_VOID(detail::set_addresses(c, part.caddr));
   c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
   return Step::kDone;
 }

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <kerb/credentials.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
@@ -49,6 +51,22 @@ Result<Plaintext> encode_plaintext(const T& value, std::string_view what) {
                          static_cast<int>(what.size()), what.data());
   }
   return Plaintext(std::move(buffer));
+}
+
+// Owned copies of a reply's caddr (RFC 4120 §5.4.2), at most Credentials::kMaxAddresses.
+inline Result<void> set_addresses(Credentials& c, const std::optional<HostAddresses>& caddr) {
+  c.addresses.clear();
+  if (!caddr) return ok();
+  if (caddr->size() > Credentials::kMaxAddresses) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the ticket carries %zu addresses, more than the limit of %zu",
+                         caddr->size(), Credentials::kMaxAddresses);
+  }
+  c.addresses.reserve(caddr->size());
+  for (const HostAddress& a : *caddr) {
+    c.addresses.push_back({a.addr_type, {a.address.begin(), a.address.end()}});
+  }
+  return ok();
 }
 
 // `plain` encrypted under key and usage, as an EncryptedData's cipher.

@@ -214,11 +214,7 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   c.endtime = part.endtime.seconds;
   c.renew_till = part.renew_till ? part.renew_till->seconds : 0;
   c.ticket_flags = part.flags.bits;
-  if (part.caddr) {
-    for (const HostAddress& a : *part.caddr) {
-      c.addresses.push_back({a.addr_type, {a.address.begin(), a.address.end()}});
-    }
-  }
+  KERB_TRY_VOID(detail::set_addresses(c, part.caddr));
   c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
 
   if (hop || referral) {

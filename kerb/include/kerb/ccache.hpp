@@ -76,8 +76,8 @@ class FileCcache {
   static constexpr std::size_t kMaxEntries = 4096;
   // Real caches hold none (MIT's noaddresses is on by default; authdata in a ccache entry is
   // rare) or a handful; MIT itself has no limit.
-  static constexpr std::size_t kMaxAddresses = 256;
-  static constexpr std::size_t kMaxAuthData = 256;
+  static constexpr std::size_t kMaxAddresses = Credentials::kMaxAddresses;
+  static constexpr std::size_t kMaxAuthData = Credentials::kMaxAuthData;
   static constexpr std::size_t kMaxFileElements = 16384;  // addresses and authdata together
   static constexpr std::size_t kMaxFileSize = std::size_t{16} << 20;  // open() refuses larger
   static constexpr std::uint16_t kVersion4 = 0x0504;

@@ -45,6 +45,11 @@ struct KeyBlock {
 // One set of credentials: a ticket plus what the client learnt from the KDC reply's
 // encrypted part (RFC 4120 §5.4.2 EncKDCRepPart).
 struct Credentials {
+  // Real tickets carry none (MIT's noaddresses is on by default) or a handful; more is refused
+  // (exchanges, ccache files), so a reply's count cannot set what the copy costs.
+  static constexpr std::size_t kMaxAddresses = 256;
+  static constexpr std::size_t kMaxAuthData = 256;
+
   // HostAddress (RFC 4120 §5.2.5), owned.
   struct Address {
     std::int32_t addr_type = 0;

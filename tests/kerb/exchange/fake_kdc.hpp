@@ -271,6 +271,7 @@ struct RepSpec {
   // EncKDCRepPart encrypted-pa-data (RFC 6806 §11): (padata-type, padata-value) pairs.
   std::vector<std::pair<std::int32_t, ByteVector>> encrypted_pa_data;
   std::uint32_t enc_part_extra_flags = 0;  // flags in the EncKDCRepPart only (enc-pa-rep)
+  std::vector<HostAddress> caddr;          // EncKDCRepPart caddr, when not empty
 };
 
 inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
@@ -303,6 +304,7 @@ inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   if (s.renew_till) part.renew_till = KerberosTime{*s.renew_till};
   part.srealm = s.enc_server.realm();
   part.sname = sname;
+  if (!s.caddr.empty()) part.caddr = HostAddresses(std::span<const HostAddress>(s.caddr));
   std::vector<PaData> enc_padata;
   for (const auto& [type, value] : s.encrypted_pa_data)
     enc_padata.push_back(PaData{type, value});

@@ -210,6 +210,28 @@ TEST_CASE("TGS §5.4.2: a reply under the TGT session key (usage 8) is accepted 
   CHECK(tgs.credentials().server == w.service);
 }
 
+TEST_CASE("TGS §5.4.2: the reply's caddr is copied up to Credentials::kMaxAddresses, no more") {
+  TgsWorld w;
+  static const std::uint8_t ipv4[4] = {192, 0, 2, 1};
+  for (const std::size_t count : {std::size_t{2}, Credentials::kMaxAddresses + 1}) {
+    TgsExchange tgs = w.start();
+    const TgsReqSeen s = w.seen(tgs);
+    const ByteVector reply = w.kdc.tgs_rep(s, true, [&](RepSpec& r) {
+      r.caddr.assign(count, HostAddress{2, ipv4});
+    });
+    if (count <= Credentials::kMaxAddresses) {
+      REQUIRE(step(tgs, reply) == Step::kDone);
+      REQUIRE(tgs.credentials().addresses.size() == count);
+      CHECK(tgs.credentials().addresses[1].addr_type == 2);
+      CHECK(tgs.credentials().addresses[1].address == ByteVector(ipv4, ipv4 + 4));
+    } else {
+      const Error e = refused(tgs, reply);
+      CHECK(e.category() == ErrorCategory::kProtocol);
+      CHECK(std::string(e.detail()).find("257 addresses") != std::string::npos);
+    }
+  }
+}
+
 TEST_CASE(
     "TGS §5.4.2: without a subkey the authenticator carries none and the session-key "
     "reply (usage 8) is accepted") {
