@@ -129,6 +129,7 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   verify.clock = options.clock;
   verify.clockskew = options.clockskew;
   verify.usage = key_usage::kApReqAuthenticator;
+  verify.transit = options.transit;
   KERB_TRY(ApReqVerified verified, verify_ap_req(token.body, keytab, verify));
 
   // RFC 4121 §4.1.1: the checksum MUST be of type 0x8003 and the sequence number present.
