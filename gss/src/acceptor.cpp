@@ -52,8 +52,7 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   }
   Plain plain;
   if (cred->enc_part.etype == 0) {
-    plain = Plain(
-        std::vector<std::uint8_t>(cred->enc_part.cipher.begin(), cred->enc_part.cipher.end()));
+    plain = Plain(crypto::SecretBuffer(cred->enc_part.cipher));
   } else {
     KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));
     auto opened = detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
