@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <kerb/ap_exchange.hpp>
+#include <kerb/ccache.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/der/writer.hpp>
@@ -89,6 +90,14 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   if (info.renew_till) out.renew_till = info.renew_till->seconds;
   if (info.flags) out.ticket_flags = info.flags->bits;
   if (info.caddr) {
+    // Memory in proportion to the token stops where a ccache's does: it could store no more.
+    if (info.caddr->size() > FileCcache::kMaxAddresses) {
+      return Error::format(ErrorCategory::kProtocol, major_status::kFailure,
+                           "the delegated credentials carry %zu addresses, more than the %zu a "
+                           "credential may hold",
+                           info.caddr->size(), FileCcache::kMaxAddresses);
+    }
+    out.addresses.reserve(info.caddr->size());
     for (const HostAddress& a : *info.caddr)
       out.addresses.push_back(Credentials::Address{
           a.addr_type, std::vector<std::uint8_t>(a.address.begin(), a.address.end())});

@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <kerb/ccache.hpp>
 #include <kerb/messages/krb_cred.hpp>
 #include <kerb/messages/krb_error.hpp>
 
@@ -346,6 +347,30 @@ TEST_CASE("delegation: the forwardable TGT arrives as KRB-CRED and comes out as 
   REQUIRE(init.step(accepted.output_token).ok());
   SecurityContext ctx = must(init.take_context(), "take_context");
   CHECK((ctx.flags() & context_flags::kDeleg) != 0);
+}
+
+TEST_CASE("delegated credentials with more addresses than a ccache holds are refused",
+          "[gss][establish][deleg]") {
+  World w;
+  const auto delegate = [&](std::size_t addresses) {
+    Credentials tgt = w.tgt();
+    for (std::size_t i = 0; i < addresses; ++i)
+      tgt.addresses.push_back(Credentials::Address{
+          2, {10, 1, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}});
+    InitiatorOptions o;
+    o.flags |= context_flags::kDeleg;
+    o.delegated_tgt = &tgt;
+    Initiator init = w.start(o);
+    return w.accept(init.token());
+  };
+  auto most = delegate(FileCcache::kMaxAddresses);
+  INFO((most ? "" : describe(most.error())));
+  REQUIRE(most.ok());
+  REQUIRE(most->delegated.has_value());
+  CHECK(most->delegated->addresses.size() == 256);
+  auto more = delegate(FileCcache::kMaxAddresses + 1);
+  check_failure(more, major_status::kFailure);
+  CHECK_THAT(std::string(more.error().detail()), Catch::Contains("257 addresses"));
 }
 
 TEST_CASE("no delegation without a forwardable TGT of the same client", "[gss][establish][deleg]") {
