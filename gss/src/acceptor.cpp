@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <kerb/ap_exchange.hpp>
+#include <kerb/ccache.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/der/writer.hpp>
@@ -52,8 +53,7 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   }
   Plain plain;
   if (cred->enc_part.etype == 0) {
-    plain = Plain(
-        std::vector<std::uint8_t>(cred->enc_part.cipher.begin(), cred->enc_part.cipher.end()));
+    plain = Plain(crypto::SecretBuffer(cred->enc_part.cipher));
   } else {
     KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));
     auto opened = detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
@@ -90,6 +90,14 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   if (info.renew_till) out.renew_till = info.renew_till->seconds;
   if (info.flags) out.ticket_flags = info.flags->bits;
   if (info.caddr) {
+    // Memory in proportion to the token stops where a ccache's does: it could store no more.
+    if (info.caddr->size() > FileCcache::kMaxAddresses) {
+      return Error::format(ErrorCategory::kProtocol, major_status::kFailure,
+                           "the delegated credentials carry %zu addresses, more than the %zu a "
+                           "credential may hold",
+                           info.caddr->size(), FileCcache::kMaxAddresses);
+    }
+    out.addresses.reserve(info.caddr->size());
     for (const HostAddress& a : *info.caddr)
       out.addresses.push_back(Credentials::Address{
           a.addr_type, std::vector<std::uint8_t>(a.address.begin(), a.address.end())});
@@ -129,6 +137,7 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   verify.clock = options.clock;
   verify.clockskew = options.clockskew;
   verify.usage = key_usage::kApReqAuthenticator;
+  verify.transit = options.transit;
   KERB_TRY(ApReqVerified verified, verify_ap_req(token.body, keytab, verify));
 
   // RFC 4121 §4.1.1: the checksum MUST be of type 0x8003 and the sequence number present.

@@ -15,6 +15,7 @@
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/der/writer.hpp>
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/initiator.hpp>
 #include <kerb/messages/types.hpp>
@@ -46,40 +47,44 @@ inline Error gss_error(std::int32_t major, const char* detail) {
   return Error(ErrorCategory::kProtocol, major, detail);
 }
 
-// Decrypted plaintext, or an encoding holding keys: wiped when it goes (DESIGN.md
-// convention 10).
+// Decrypted plaintext, or an encoding holding keys: wiped when it goes, and never copied
+// through a growing vector (DESIGN.md convention 10).
 class Plain {
  public:
   Plain() = default;
-  explicit Plain(std::vector<std::uint8_t> bytes) noexcept : bytes_(std::move(bytes)) {}
-  Plain(Plain&& other) noexcept : bytes_(std::move(other.bytes_)) {}
-  Plain& operator=(Plain&& other) noexcept {
-    if (this != &other) {
-      crypto::secure_wipe(bytes_);
-      bytes_ = std::move(other.bytes_);
-    }
-    return *this;
-  }
+  explicit Plain(crypto::SecretBuffer bytes) noexcept : bytes_(std::move(bytes)) {}
+  Plain(Plain&&) noexcept = default;
+  Plain& operator=(Plain&&) noexcept = default;
   Plain(const Plain&) = delete;
   Plain& operator=(const Plain&) = delete;
-  ~Plain() { crypto::secure_wipe(bytes_); }
 
-  std::span<const std::uint8_t> bytes() const noexcept { return bytes_; }
+  std::span<const std::uint8_t> bytes() const noexcept { return bytes_.view(); }
 
  private:
-  std::vector<std::uint8_t> bytes_;
+  crypto::SecretBuffer bytes_;
 };
+
+// `value`'s DER encoding, straight into wiping storage: a growing der::Writer would leave
+// copies of the keys it holds in the blocks it outgrows.
+template <class T>
+Result<Plain> encode_secret(const T& value, const char* what) {
+  der::Writer counter = der::Writer::counting();
+  encode(counter, value);
+  crypto::SecretBuffer buffer(counter.size());
+  der::Writer w(buffer.mutable_view());
+  encode(w, value);
+  if (!counter.ok() || !w.ok() || w.size() != buffer.size()) {
+    return Error::format(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                         "%s could not be encoded", what);
+  }
+  return Plain(std::move(buffer));
+}
 
 inline void put_le32(std::vector<std::uint8_t>& out, std::uint32_t v) {
   out.push_back(static_cast<std::uint8_t>(v));
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v >> 16));
   out.push_back(static_cast<std::uint8_t>(v >> 24));
-}
-
-inline void put_le16(std::vector<std::uint8_t>& out, std::uint16_t v) {
-  out.push_back(static_cast<std::uint8_t>(v));
-  out.push_back(static_cast<std::uint8_t>(v >> 8));
 }
 
 inline std::uint32_t get_le32(std::span<const std::uint8_t> b) noexcept {
@@ -126,22 +131,29 @@ struct GssChecksum {
   std::optional<std::span<const std::uint8_t>> deleg;  // the KRB-CRED, when DlgOpt is present
 };
 
-inline Result<std::vector<std::uint8_t>> encode_checksum(const Bnd& bnd, std::uint32_t flags,
-                                                         std::span<const std::uint8_t> krb_cred,
-                                                         bool delegate) {
-  std::vector<std::uint8_t> out;
-  out.reserve(kChecksumBaseSize + (delegate ? kDelegationHeaderSize + krb_cred.size() : 0));
-  put_le32(out, kBndLength);
-  out.insert(out.end(), bnd.begin(), bnd.end());
-  put_le32(out, flags);
+// In wiping storage: with delegation it carries the KRB-CRED of the TGT.
+inline Result<crypto::SecretBuffer> encode_checksum(const Bnd& bnd, std::uint32_t flags,
+                                                    std::span<const std::uint8_t> krb_cred,
+                                                    bool delegate) {
+  if (delegate && krb_cred.size() > 0xFFFF) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                 "the delegated KRB-CRED exceeds the 65535 octets Dlgth can carry");
+  }
+  // Sized once, so that it never moves while it grows.
+  crypto::SecretBuffer out(kChecksumBaseSize +
+                           (delegate ? kDelegationHeaderSize + krb_cred.size() : 0));
+  std::uint8_t* p = out.data();
+  const auto le = [&p](std::uint32_t v, int octets) {
+    for (int i = 0; i < octets; ++i)
+      *p++ = static_cast<std::uint8_t>(v >> (8 * i));
+  };
+  le(kBndLength, 4);
+  p = std::copy(bnd.begin(), bnd.end(), p);
+  le(flags, 4);
   if (delegate) {
-    if (krb_cred.size() > 0xFFFF) {
-      return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
-                   "the delegated KRB-CRED exceeds the 65535 octets Dlgth can carry");
-    }
-    put_le16(out, kDlgOpt);
-    put_le16(out, static_cast<std::uint16_t>(krb_cred.size()));
-    out.insert(out.end(), krb_cred.begin(), krb_cred.end());
+    le(kDlgOpt, 2);
+    le(static_cast<std::uint32_t>(krb_cred.size()), 2);
+    std::copy(krb_cred.begin(), krb_cred.end(), p);
   }
   return out;
 }
@@ -200,8 +212,8 @@ inline Result<Plain> open(const crypto::Key& key, std::uint32_t usage, const Enc
   }
   KERB_TRY(crypto::UsageKey k, crypto::UsageKey::derive(key, usage));
   KERB_TRY(std::size_t size, k.plaintext_size(data.cipher.size()));
-  std::vector<std::uint8_t> plain(size);
-  auto n = k.decrypt(data.cipher, plain);
+  crypto::SecretBuffer plain(size);
+  auto n = k.decrypt(data.cipher, plain.mutable_view());
   if (!n) {
     return Error::format(ErrorCategory::kCrypto, 0, "%s failed its integrity check", what);
   }

@@ -77,10 +77,8 @@ Result<std::vector<std::uint8_t>> make_krb_cred(const Credentials& tgt,
 
   EncKrbCredPart part;
   part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
-  der::Writer part_writer;
-  encode(part_writer, part);
-  if (!part_writer.ok()) return usage_error("the delegated credentials could not be encoded");
-  const Plain plain(part_writer.take());  // holds the TGT's session key
+  // Holds the TGT's session key.
+  KERB_TRY(const Plain plain, detail::encode_secret(part, "the delegated credentials"));
   KERB_TRY(std::vector<std::uint8_t> cipher,
            detail::seal(session_key, key_usage::kKrbCredEncPart, plain.bytes(), random));
 
@@ -124,14 +122,13 @@ Result<Initiator> Initiator::start(const Credentials& service_ticket, InitiatorO
   }
 
   KERB_TRY(detail::Bnd bnd, detail::channel_bindings_hash(options.channel_bindings));
-  KERB_TRY(std::vector<std::uint8_t> checksum,
+  KERB_TRY(const crypto::SecretBuffer checksum,
            detail::encode_checksum(bnd, flags, krb_cred, delegate));
-  const Plain checksum_plain(std::move(checksum));  // may hold a KRB-CRED: wiped when done
 
   ApReqOptions ap;
   state->mutual = (flags & context_flags::kMutual) != 0;
   ap.ap_options = state->mutual ? ap_options::kMutualRequired : 0;
-  ap.checksum = Checksum{detail::kGssChecksumType, checksum_plain.bytes()};
+  ap.checksum = Checksum{detail::kGssChecksumType, checksum.view()};
   ap.subkey = true;
   ap.sequence_number = true;  // RFC 4121 §4.1.1: MUST
   ap.usage = key_usage::kApReqAuthenticator;

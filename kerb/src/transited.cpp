@@ -199,6 +199,11 @@ void TransitPolicy::trust(std::string_view client_realm, std::string_view server
       Entry{std::string(client_realm), std::string(server_realm), std::move(intermediates)});
 }
 
+void TransitPolicy::merge(const TransitPolicy& other) {
+  for (const Entry& e : other.entries_)
+    trust(e.client_realm, e.server_realm, e.intermediates);
+}
+
 Result<TransitPolicy> TransitPolicy::from_config(const Config& config,
                                                  std::string_view service_realm) {
   TransitPolicy policy;

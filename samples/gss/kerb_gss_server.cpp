@@ -1,7 +1,8 @@
 // kerb-gss-server: MIT's gss-server, on kerb. The smallest complete GSS acceptor: keys from a
 // keytab, the krb5 mechanism or SPNEGO (whichever the client's first token names), a replay
 // cache, then the "sign" service: unwrap each message and answer with a MIC over it. Options
-// and wire protocol are gss-server's, so MIT's gss-client talks to it.
+// and wire protocol are gss-server's, so MIT's gss-client talks to it. Clients of other realms
+// pass as krb5.conf [capaths] allow them for the service's realm, as with MIT's gss-server.
 //
 //   kerb-gss-server -port 4444 -keytab bank.keytab host@bank.test
 //   kerb-gss-server -port 4444 -keytab bank.keytab bank      (bank/<any host> in the keytab)
@@ -9,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -23,6 +25,7 @@
 #include <kerb/gss/acceptor.hpp>
 #include <kerb/gss/spnego.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/transited.hpp>
 
 #include "gss_sample.hpp"
 
@@ -42,7 +45,9 @@ int usage() {
   std::fputs(
       "usage: kerb-gss-server [-port port] [-verbose] [-once] [-inetd] [-export]\n"
       "                       [-logfile file] [-keytab keytab] [-rcache file] service_name\n"
-      "  -rcache  keep the replay cache in a file that survives a restart (default: memory)\n",
+      "  -rcache  keep the replay cache in a file that survives a restart (default: memory)\n"
+      "Clients of other realms are accepted as krb5.conf [capaths] allow them for the\n"
+      "service's realm (RFC 4120 section 2.7).\n",
       stderr);
   return 1;
 }
@@ -323,6 +328,16 @@ int main(int argc, char** argv) {
   server.options.acceptor_name = *name;
   server.options.policy = client_options->policy;
   server.options.clockskew = client_options->clockskew;
+  // Clients of other realms as krb5.conf [capaths] allow them for each realm served, as MIT's
+  // acceptor reads them (RFC 4120 §2.7); none without an entry.
+  std::vector<std::string_view> realms;
+  for (const KeytabEntry& e : server.keytab.entries) {
+    if (std::ranges::find(realms, e.principal.realm()) != realms.end()) continue;
+    realms.push_back(e.principal.realm());
+    auto transit = TransitPolicy::from_config(*config, realms.back());
+    if (!transit) return fail("krb5.conf [capaths]", transit.error());
+    server.options.transit.merge(*transit);
+  }
   // Every authenticator is remembered for the skew window, across connections; with -rcache
   // also across restarts of the server.
   if (!args.rcache.empty()) {

@@ -56,6 +56,10 @@ class TransitPolicy {
   // One entry per [capaths] client realm that has an entry for `service_realm`.
   static Result<TransitPolicy> from_config(const Config& config, std::string_view service_realm);
 
+  // Adds `other`'s entries, as trust() adds each (a service with keys in several realms merges
+  // from_config of each). trust_kdc_check stays this policy's.
+  void merge(const TransitPolicy& other);
+
   // Whether TRANSITED-POLICY-CHECKED spares checking the path (not the client realm) here.
   bool trust_kdc_check = true;
 

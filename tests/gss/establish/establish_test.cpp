@@ -6,12 +6,14 @@
 #include <cstdlib>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
 
+#include <kerb/ccache.hpp>
 #include <kerb/messages/krb_cred.hpp>
 #include <kerb/messages/krb_error.hpp>
 
@@ -347,6 +349,30 @@ TEST_CASE("delegation: the forwardable TGT arrives as KRB-CRED and comes out as 
   CHECK((ctx.flags() & context_flags::kDeleg) != 0);
 }
 
+TEST_CASE("delegated credentials with more addresses than a ccache holds are refused",
+          "[gss][establish][deleg]") {
+  World w;
+  const auto delegate = [&](std::size_t addresses) {
+    Credentials tgt = w.tgt();
+    for (std::size_t i = 0; i < addresses; ++i)
+      tgt.addresses.push_back(Credentials::Address{
+          2, {10, 1, static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)}});
+    InitiatorOptions o;
+    o.flags |= context_flags::kDeleg;
+    o.delegated_tgt = &tgt;
+    Initiator init = w.start(o);
+    return w.accept(init.token());
+  };
+  auto most = delegate(FileCcache::kMaxAddresses);
+  INFO((most ? "" : describe(most.error())));
+  REQUIRE(most.ok());
+  REQUIRE(most->delegated.has_value());
+  CHECK(most->delegated->addresses.size() == 256);
+  auto more = delegate(FileCcache::kMaxAddresses + 1);
+  check_failure(more, major_status::kFailure);
+  CHECK_THAT(std::string(more.error().detail()), Catch::Contains("257 addresses"));
+}
+
 TEST_CASE("no delegation without a forwardable TGT of the same client", "[gss][establish][deleg]") {
   World w;
   const Credentials not_forwardable = w.tgt(false);
@@ -680,6 +706,7 @@ TEST_CASE("an acceptor name: a principal, a host-based service, or the service o
   const auto attempt = [&](const Credentials& ticket, const AcceptorName& name) {
     AcceptorOptions o = w.acceptor();
     o.acceptor_name = name;
+    o.transit.trust("EXAMPLE.COM", "OTHER.TEST");  // alice at bank/bank.test@OTHER.TEST
     Initiator init = w.start(ticket);
     return w.accept(init.token(), o);
   };
@@ -719,4 +746,56 @@ TEST_CASE("an acceptor name: a principal, a host-based service, or the service o
   CHECK_THAT(std::string(refused.error().detail()),
              Catch::Contains("bank/bank.test@OTHER.TEST") &&
                  Catch::Contains("bank/bank.test@EXAMPLE.COM"));
+}
+
+TEST_CASE("a client of another realm is accepted only when the transit policy trusts its realm",
+          "[gss][establish][transit]") {
+  World w;
+  // RFC 4120 §2.7: the service decides which realms may have authenticated its clients.
+  const auto ticket_of = [&](const char* client, const char* transited, std::uint32_t flags) {
+    TicketSpec t = w.ticket_spec();
+    t.client = principal(client);
+    t.transited = transited;
+    t.flags |= flags;
+    return make_credentials(t, w.kdc_random);
+  };
+  const Credentials carol = ticket_of("carol@OTHER.TEST", "", 0);
+  // Through OTHER.TEST, without TRANSITED-POLICY-CHECKED: as MIT's KDC issues eve's ticket
+  // when its [capaths] do not allow the path.
+  const Credentials eve = ticket_of("eve@EVIL.TEST", "OTHER.TEST", 0);
+  const auto attempt = [&](const Credentials& ticket, const TransitPolicy& transit) {
+    AcceptorOptions o = w.acceptor();
+    o.transit = transit;
+    Initiator init = w.start(ticket);
+    auto accepted = w.accept(init.token(), o);
+    return std::pair(std::move(init), std::move(accepted));
+  };
+
+  SECTION("the default options refuse carol: KRB_AP_PATH_NOT_ACCEPTED in the KRB-ERROR token") {
+    auto [init, r] = attempt(carol, TransitPolicy());
+    check_failure(r, error_code::kKrbApPathNotAccepted);
+    const ByteVector token = must(error_token(r.error(), w.service, w.service_clock), "error");
+    const KrbError e = must(decode_krb_error(unframe(token).body), "decode_krb_error");
+    CHECK(e.error_code == 51);  // RFC 4120 §7.5.9
+    auto step = init.step(token);
+    REQUIRE_FALSE(step.ok());
+    CHECK(step.error().code() == 51);
+  }
+  SECTION("trusted directly, carol is accepted; eve through OTHER.TEST is not") {
+    TransitPolicy direct;
+    direct.trust("OTHER.TEST", "EXAMPLE.COM");
+    direct.trust("EVIL.TEST", "EXAMPLE.COM");
+    auto [init, r] = attempt(carol, direct);
+    INFO((r ? "" : describe(r.error())));
+    REQUIRE(r.ok());
+    CHECK(r->initiator == principal("carol@OTHER.TEST"));
+    CHECK(r->context.initiator() == principal("carol@OTHER.TEST"));
+    check_failure(attempt(eve, direct).second, error_code::kKrbApPathNotAccepted);
+  }
+  SECTION("another realm's trust does not cover carol") {
+    TransitPolicy evil_only;
+    evil_only.trust("EVIL.TEST", "EXAMPLE.COM", {"OTHER.TEST"});
+    check_failure(attempt(carol, evil_only).second, error_code::kKrbApPathNotAccepted);
+    CHECK(attempt(eve, evil_only).second.ok());
+  }
 }

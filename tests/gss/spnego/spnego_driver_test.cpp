@@ -711,3 +711,31 @@ TEST_CASE("SPNEGO: the acceptor name constrains the krb5 mechanism") {
     }
   }
 }
+
+TEST_CASE("SPNEGO: the transit policy of the options decides on clients of other realms") {
+  World w;  // the service is in KERB.TEST
+  TicketSpec t;
+  t.server = w.service;
+  t.client = principal("carol@OTHER.TEST");
+  t.service_key = &w.service_key;
+  t.kvno = 2;
+  t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x34);
+  t.authtime = kNow - 60;
+  t.endtime = kNow + 3600;
+  w.ticket = make_credentials(t, w.kdc_random);
+
+  SpnegoInitiator refused_init = w.initiator();
+  SpnegoAcceptor refusing = w.acceptor();  // default: other realms are not trusted
+  auto refused = refusing.step(refused_init.token());
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().code() == 51);  // KRB_AP_PATH_NOT_ACCEPTED
+  auto told = refused_init.step(refusing.token());
+  REQUIRE_FALSE(told.ok());
+  CHECK(told.error().code() == 51);
+
+  AcceptorOptions o = w.acceptor_options();
+  o.transit.trust("OTHER.TEST", "KERB.TEST");
+  SpnegoInitiator init = w.initiator();
+  SpnegoAccepted accepted = must(spnego_accept(init.token(), w.keytab, o));
+  CHECK(accepted.accepted.initiator == principal("carol@OTHER.TEST"));
+}

@@ -8,8 +8,13 @@
 #     path 'OTHER.TEST', which its [capaths] do not allow, and issues the ticket without the
 #     TRANSITED-POLICY-CHECKED flag; MIT's acceptor refuses it under KERB.TEST's krb5.conf and
 #     accepts it under EVIL.TEST's, which lists the path.
+# With the path of kerb-gss-server as its argument (integration.crossrealm.gss_server), it then
+# puts kerb's acceptor in the place of MIT's gss-server, with the same krb5.conf files, and
+# checks it decides as MIT's did: carol accepted and eve refused under KERB.TEST's [capaths],
+# eve accepted under EVIL.TEST's.
 # Runs under with-kdc-env.
 set -euo pipefail
+kerb_gss_server=${1:-}
 
 for var in KRB5_CONFIG KERB_TEST_REALM KERB_TEST_DIR KERB_TEST_KEYTAB KERB_TEST_KDC_LOG \
            KERB_TEST_PASSWORD_ALICE KERB_TEST_OTHER_REALM KERB_TEST_OTHER_KDC_PORT \
@@ -170,15 +175,16 @@ listening() {
   hex=$(printf '%04X' "$1")
   grep -qE "^ *[0-9]+: [0-9A-F]{8}:$hex [0-9A-F]{8}:[0-9A-F]{4} 0A" /proc/net/tcp
 }
-# serve CONF: MIT's gss-server for host@bank.test with the bank keytab, reading CONF.
+# serve CONF [SERVER]: gss-server (or SERVER, which takes its options) for host@bank.test with
+# the bank keytab, reading CONF.
 serve() {
   if [[ -n $server_pid ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   server_log=$work/server.$port.log
-  KRB5_CONFIG=$1 gss-server -port "$port" -keytab "$KERB_TEST_KEYTAB" host@bank.test >"$server_log" 2>&1 &
+  KRB5_CONFIG=$1 "${2:-gss-server}" -port "$port" -keytab "$KERB_TEST_KEYTAB" host@bank.test >"$server_log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do listening "$port" && break; sleep 0.05; done
-  listening "$port" || { echo "FAIL: gss-server did not listen on $port:"; cat "$server_log"; exit 1; }
+  listening "$port" || { echo "FAIL: ${2:-gss-server} did not listen on $port:"; cat "$server_log"; exit 1; }
 }
 # connect LABEL CCNAME CONF: gss-client from that ccache; output in $out, status in $rc.
 connect() {
@@ -201,6 +207,37 @@ if ((rc == 0)) && grep -q "Signature verified" <<<"$out"; then
   pass "MIT's acceptor (EVIL.TEST's krb5.conf, path allowed) accepts eve@$evil"
 else
   fail "eve under EVIL.TEST's krb5.conf: exit $rc: $out"
+fi
+
+# --- kerb's acceptor in MIT's place: the same decisions ----------------------------------------
+if [[ -n $kerb_gss_server ]]; then
+  # server_said PATTERN: kerb-gss-server logged PATTERN (it logs after answering).
+  server_said() { wait_log "$server_log" "$1"; }
+  serve "$KRB5_CONFIG" "$kerb_gss_server"
+  connect carol "$work/carol" "$KRB5_CONFIG"
+  if ((rc == 0)) && grep -q "Signature verified" <<<"$out" &&
+     server_said "Accepted connection: \"$KERB_TEST_OTHER_USER\""; then
+    pass "kerb-gss-server (KERB.TEST's krb5.conf) accepts carol@$other, as MIT's acceptor does"
+  else
+    fail "kerb-gss-server refused carol (exit $rc): $out"$'\n'"$(cat "$server_log")"
+  fi
+  connect eve "$work/eve" "$KERB_TEST_EVIL_KRB5_CONFIG"
+  # Its KRB-ERROR token carries KRB_AP_PATH_NOT_ACCEPTED (51), which MIT's gss-client reports
+  # by its krb5 error table (MIT's acceptor says KRB_AP_ERR_ILL_CR_TKT for the same refusal).
+  if ((rc != 0)) && grep -q "Policy rejects transited path" <<<"$out" &&
+     server_said "clients of realm $evil are not trusted at services of $realm"; then
+    pass "kerb-gss-server (KERB.TEST's krb5.conf) refuses eve, as MIT's acceptor does: Policy rejects transited path"
+  else
+    fail "eve under KERB.TEST's krb5.conf at kerb-gss-server: exit $rc, expected 'Policy rejects transited path': $out"$'\n'"$(cat "$server_log")"
+  fi
+  serve "$KERB_TEST_EVIL_KRB5_CONFIG" "$kerb_gss_server"
+  connect eve "$work/eve" "$KERB_TEST_EVIL_KRB5_CONFIG"
+  if ((rc == 0)) && grep -q "Signature verified" <<<"$out" &&
+     server_said "Accepted connection: \"$KERB_TEST_EVIL_USER\""; then
+    pass "kerb-gss-server (EVIL.TEST's krb5.conf, path allowed) accepts eve@$evil, as MIT's acceptor does"
+  else
+    fail "eve under EVIL.TEST's krb5.conf at kerb-gss-server: exit $rc: $out"$'\n'"$(cat "$server_log")"
+  fi
 fi
 
 if ((failures > 0)); then

@@ -687,3 +687,31 @@ TEST_CASE("transited §3.3.3.2: malformed or oversized encodings are refused") {
 TEST_CASE("AP: the verified checksum (which may carry a delegated key) is in wiping storage") {
   STATIC_REQUIRE(std::is_same_v<decltype(ApReqVerified::cksum), crypto::SecretBuffer>);
 }
+
+TEST_CASE("AP §2.7: merged policies of several service realms trust what each one's does") {
+  const Config c = must(Config::parse(R"([capaths]
+    ANL.GOV = {
+        EXAMPLE.COM = ES.NET
+        OTHER.ORG = .
+    }
+    PNL.GOV = {
+        OTHER.ORG = .
+    }
+)"),
+                        "Config::parse");
+  ApWorld w;  // the service is in EXAMPLE.COM
+  TransitPolicy p = must(TransitPolicy::from_config(c, "OTHER.ORG"), "from_config");
+  require_ap_error(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET"}, p),
+                   error_code::kKrbApPathNotAccepted);
+  p.merge(must(TransitPolicy::from_config(c, "EXAMPLE.COM"), "from_config"));
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET"}, p));
+  // OTHER.ORG's entries say nothing about EXAMPLE.COM's services.
+  require_ap_error(verify_with(w, {.client = "bob@PNL.GOV"}, p), error_code::kKrbApPathNotAccepted);
+  // A merged entry for a pair already trusted replaces it, as trust() does.
+  TransitPolicy direct;
+  direct.trust("ANL.GOV", "EXAMPLE.COM");
+  p.merge(direct);
+  require_ap_error(verify_with(w, {.client = "bob@ANL.GOV", .transited = "ES.NET"}, p),
+                   error_code::kKrbApPathNotAccepted);
+  CHECK(verify_with(w, {.client = "bob@ANL.GOV"}, p));
+}

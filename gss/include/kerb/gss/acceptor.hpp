@@ -19,6 +19,7 @@
 #include <kerb/gss/initiator.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/result.hpp>
+#include <kerb/transited.hpp>
 
 namespace kerb::gss {
 
@@ -106,6 +107,9 @@ struct AcceptorOptions {
   bool require_mutual = false;                      // refuse initiators that did not ask
   std::optional<ChannelBindings> channel_bindings;  // when set, the initiator's must match
   AcceptorName acceptor_name;                       // default: any principal in the keytab
+  // Which realms may have authenticated a client of another realm (RFC 4120 §2.7). The default
+  // refuses them all (KRB_AP_PATH_NOT_ACCEPTED); TransitPolicy::from_config reads [capaths].
+  TransitPolicy transit;
   // Replays are refused by default. With replay_cache left null the authenticators go into
   // default_replay_cache(), so options built afresh for every connection still catch a replay
   // across connections; set replay_cache for a cache of your own (a FileReplayCache survives

@@ -160,7 +160,8 @@ class SpnegoAcceptor {
   // `keytab` is used by reference and must outlive the acceptor. The krb5 mechanism accepts
   // with `options` as accept() does: replays refused by default (default_replay_cache(), shared
   // by every acceptor of the process, so one SpnegoAcceptor per connection still catches a
-  // replay across connections), tickets only for options.acceptor_name.
+  // replay across connections), tickets only for options.acceptor_name, clients of other
+  // realms only as options.transit trusts them.
   SpnegoAcceptor(const Keytab& keytab, AcceptorOptions options);
   SpnegoAcceptor(SpnegoAcceptor&&) noexcept;
   SpnegoAcceptor& operator=(SpnegoAcceptor&&) noexcept;
