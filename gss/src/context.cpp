@@ -682,7 +682,7 @@ Result<void> SecurityContext::pseudo_random(PrfKey which, Bytes input,
   }
   Scratch ns(4 + input.size());  // counter | input
   if (!input.empty()) std::memcpy(ns.data() + 4, input.data(), input.size());
-  std::uint32_t counter = 0;  // RFC 7802 §2: from 0 (RFC 4402 said 1; no one did)
+  std::uint32_t counter = 0;  // RFC 7802 §2: from 0, as deployed (RFC 4402 said 1)
   for (std::size_t off = 0; off < out.size(); off += block, ++counter) {
     put_be32(counter, ns.data());
     auto made = crypto::prf(*key, ns.span(), t);
