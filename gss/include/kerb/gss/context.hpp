@@ -143,8 +143,8 @@ class SecurityContext {
 
   // GSS_Pseudo_random (RFC 4401): fills `out` with the krb5 PRF+ of `input` under the key
   // `key` picks (RFC 7802 §2: PRF(K, 0 | S) || PRF(K, 1 | S) || ..., the counter a 32-bit
-  // big-endian number from 0, as MIT computes it). At most kMaxPrfOutput octets
-  // (RFC 4401 asks for at least 2^14); more is kInvalidArgument.
+  // big-endian number from 0, as MIT computes it). At most kMaxPrfOutput octets, far more
+  // than keying needs; more is kInvalidArgument.
   static constexpr std::size_t kMaxPrfOutput = std::size_t{1} << 16;
   Result<void> pseudo_random(PrfKey key, Bytes input, std::span<std::uint8_t> out);
 
