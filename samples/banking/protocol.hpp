@@ -62,13 +62,19 @@ enum class BankErrorCode : std::int32_t {
 struct Establish {
   Bytes context_token;           // GSS InitialContextToken (AP-REQ)
   std::optional<Bytes> request;  // wrap token of the first Request (prot_ready)
+
+  friend bool operator==(const Establish&, const Establish&) = default;
 };
 struct Resume {
   ContextId context_id{};
   Bytes request;  // wrap token of a Request
+
+  friend bool operator==(const Resume&, const Resume&) = default;
 };
 struct ClientFrame {
   std::variant<Establish, Resume> body;
+
+  friend bool operator==(const ClientFrame&, const ClientFrame&) = default;
 };
 
 // --- bankd -> client ----------------------------------------------------------------------
@@ -77,26 +83,38 @@ struct Established {
   ContextId context_id{};
   Bytes reply_token;              // AP-REP token (mutual authentication)
   std::optional<Bytes> response;  // wrap token of the Reply to the first request
+
+  friend bool operator==(const Established&, const Established&) = default;
 };
 struct Response {
   Bytes token;  // wrap token of a Reply
+
+  friend bool operator==(const Response&, const Response&) = default;
 };
 struct Refused {
   FrameRefusal code = FrameRefusal::kMalformed;
   std::string text;                  // UTF-8
   std::optional<Bytes> error_token;  // GSS KRB-ERROR token when the AP-REQ failed
+
+  friend bool operator==(const Refused&, const Refused&) = default;
 };
 struct ServerFrame {
   std::variant<Established, Response, Refused> body;
+
+  friend bool operator==(const ServerFrame&, const ServerFrame&) = default;
 };
 
 // --- Request (inside a wrap token) ----------------------------------------------------------
 
 struct AccountPayee {
   std::string account;  // IA5String (SIZE(1..34))
+
+  friend bool operator==(const AccountPayee&, const AccountPayee&) = default;
 };
 struct PhonePayee {
   std::string phone;  // IA5String (SIZE(1..20))
+
+  friend bool operator==(const PhonePayee&, const PhonePayee&) = default;
 };
 using Payee = std::variant<AccountPayee, PhonePayee>;
 
@@ -105,17 +123,27 @@ struct Payment {
   std::int64_t amount = 0;  // minor units (cents), 1..kMaxAmount
   std::string currency;     // exactly 3 characters
   IdempotencyKey idempotency_key{};
+
+  friend bool operator==(const Payment&, const Payment&) = default;
 };
 
-struct BalanceQuery {};
+struct BalanceQuery {
+  friend bool operator==(const BalanceQuery&, const BalanceQuery&) = default;
+};
 struct HistoryQuery {
   std::optional<std::uint32_t> limit;  // 1..kMaxHistory; absent: the server's default
+
+  friend bool operator==(const HistoryQuery&, const HistoryQuery&) = default;
 };
-struct Logout {};
+struct Logout {
+  friend bool operator==(const Logout&, const Logout&) = default;
+};
 
 struct Request {
   std::uint32_t request_id = 0;  // the client's counter, echoed in the Reply
   std::variant<BalanceQuery, Payment, HistoryQuery, Logout> body;
+
+  friend bool operator==(const Request&, const Request&) = default;
 };
 
 // --- Reply (inside a wrap token) ------------------------------------------------------------
@@ -135,25 +163,37 @@ struct Transaction {
 struct Receipt {
   Transaction transaction;
   Bytes mic;  // the bank's checksum over encode_transaction(transaction)
+
+  friend bool operator==(const Receipt&, const Receipt&) = default;
 };
 
 struct Balance {
   std::string account;
   std::int64_t amount = 0;
   std::string currency;
+
+  friend bool operator==(const Balance&, const Balance&) = default;
 };
 struct History {
   std::vector<Transaction> transactions;  // at most kMaxHistory
+
+  friend bool operator==(const History&, const History&) = default;
 };
-struct Bye {};
+struct Bye {
+  friend bool operator==(const Bye&, const Bye&) = default;
+};
 struct BankError {
   BankErrorCode code = BankErrorCode::kInternal;
   std::string text;  // UTF-8
+
+  friend bool operator==(const BankError&, const BankError&) = default;
 };
 
 struct Reply {
   std::uint32_t request_id = 0;
   std::variant<Balance, Receipt, History, Bye, BankError> body;
+
+  friend bool operator==(const Reply&, const Reply&) = default;
 };
 
 // --- codec ----------------------------------------------------------------------------------
