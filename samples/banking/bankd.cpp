@@ -4,6 +4,7 @@
 // random context-id, so a client resumes one from a new TCP connection without a handshake.
 //
 //   bankd [-p PORT] [--keytab KEYTAB] [--db LEDGER] [--accounts]   serve (PORT 0: pick, print)
+//         [--rcache FILE] [--max-connections N] [--timeout SECONDS] [--verbose]
 //   bankd init [--db LEDGER]                                       create the demo accounts
 //
 // krb5.conf (KRB5_CONFIG) gives the permitted enctypes and the clock skew.
@@ -155,6 +156,7 @@ struct Args {
   std::uint16_t port = 0;
   std::string keytab;
   std::string db = "bank.db";
+  std::string rcache;  // default: the ledger's path + ".rcache"
   std::string service = "bank/bank.test";
   bool accounts = false;
   int max_connections = 128;
@@ -166,6 +168,9 @@ struct Server {
   Args args;
   BankPolicy policy;
   gss::AcceptorOptions accept_options;
+  // Authenticators seen, kept across restarts: an establish frame captured before a restart
+  // must not open a context (and carry its request) after it.
+  std::optional<gss::FileReplayCache> replay_cache;
   kerb::Keytab keytab;
   kerb::Principal service;
   ContextStore contexts;
@@ -366,12 +371,13 @@ struct Server {
 
 int usage() {
   std::fputs(
-      "usage: bankd [-p PORT] [--keytab KEYTAB] [--db LEDGER] [--accounts] [--service NAME]\n"
-      "             [--max-connections N] [--timeout SECONDS] [--verbose]\n"
+      "usage: bankd [-p PORT] [--keytab KEYTAB] [--db LEDGER] [--rcache FILE] [--accounts]\n"
+      "             [--service NAME] [--max-connections N] [--timeout SECONDS] [--verbose]\n"
       "       bankd init [--db LEDGER]\n"
       "  -p, --port        TCP port on 127.0.0.1 (0: pick one and print it)\n"
       "  --keytab          the service's keytab (default $KRB5_KTNAME)\n"
       "  --db              the SQLite ledger (default bank.db)\n"
+      "  --rcache          the replay cache file (default LEDGER.rcache)\n"
       "  --accounts        create the demo accounts if missing (as `bankd init`)\n",
       stderr);
   return 2;
@@ -402,6 +408,8 @@ bool parse_args(int argc, char** argv, Args& a) {
       a.keytab = argv[++i];
     } else if (arg == "--db" && next) {
       a.db = argv[++i];
+    } else if (arg == "--rcache" && next) {
+      a.rcache = argv[++i];
     } else if (arg == "--service" && next) {
       a.service = argv[++i];
     } else if (arg == "--max-connections" && next && parse_int(next, 1, 100000, n)) {
@@ -485,6 +493,8 @@ int main(int argc, char** argv) {
   server->policy.max_clock_skew = client_options->clockskew;
   server->accept_options = server->policy.acceptor_options();
   server->accept_options.acceptor_name = gss::AcceptorName::principal(*service);
+  server->replay_cache.emplace(args.rcache.empty() ? args.db + ".rcache" : args.rcache);
+  server->accept_options.replay_cache = &*server->replay_cache;
   for (kerb::KeytabEntry& e : all_keys->entries) {
     if (e.principal == *service) server->keytab.entries.push_back(std::move(e));
   }
