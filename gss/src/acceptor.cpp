@@ -208,6 +208,13 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   if (acceptor_subkey) {
     p.key = std::move(*acceptor_subkey);
     p.acceptor_subkey = true;
+    // The initiator's key stays: its tokens sent before our AP-REP reached it (prot_ready,
+    // AcceptorSubkey flag clear) and GSS_C_PRF_KEY_PARTIAL use it.
+    if (verified.subkey) {
+      KERB_TRY(p.initiator_subkey, verified.subkey->to_key(options.policy));
+    } else {
+      p.initiator_subkey = std::move(session_key);
+    }
   } else if (verified.subkey) {
     KERB_TRY(p.key, verified.subkey->to_key(options.policy));
   } else {

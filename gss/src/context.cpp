@@ -26,6 +26,7 @@
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/secret.hpp>
 
+#include "context_access.hpp"
 #include "context_seq.hpp"
 
 namespace kerb::gss {
@@ -48,6 +49,10 @@ constexpr std::size_t kMaxMessage = std::size_t{1} << (sizeof(std::size_t) * 8 -
 void put_be16(std::uint16_t v, std::uint8_t* out) noexcept {
   out[0] = static_cast<std::uint8_t>(v >> 8);
   out[1] = static_cast<std::uint8_t>(v);
+}
+void put_be32(std::uint32_t v, std::uint8_t* out) noexcept {
+  for (int i = 3; i >= 0; --i, v >>= 8)
+    out[i] = static_cast<std::uint8_t>(v);
 }
 void put_be64(std::uint64_t v, std::uint8_t* out) noexcept {
   for (int i = 7; i >= 0; --i, v >>= 8)
@@ -139,13 +144,16 @@ bool supported_enctype(crypto::EncType e) noexcept {
 
 // --- export blob ---------------------------------------------------------------------------
 //
-// Version 1, integers big-endian:
-//   "KERBGSS" | version(1) = 1 | role(1) | acceptor_subkey(1) | flags(4) | endtime(8) |
+// Version 2, integers big-endian:
+//   "KERBGSS" | version(1) = 2 | role(1) | acceptor_subkey(1) | flags(4) | endtime(8) |
 //   enctype(4) | key length(1) | key | send_seq(8) | recv next(8) | recv seen bitmap(8) |
-//   initiator: name type(4) | text length(2) | text | acceptor: the same
-// An empty Principal has text length 0. Nothing may follow.
+//   initiator: name type(4) | text length(2) | text | acceptor: the same |
+//   initiator subkey: enctype(4) | key length(1) | key
+// An empty Principal has text length 0; no initiator subkey is enctype 0 and length 0 (there
+// is one only with acceptor_subkey). Nothing may follow. Version 1 is version 2 without the
+// initiator subkey, and is still read.
 constexpr char kMagic[7] = {'K', 'E', 'R', 'B', 'G', 'S', 'S'};
-constexpr std::uint8_t kBlobVersion = 1;
+constexpr std::uint8_t kBlobVersion = 2;
 
 struct BlobWriter {
   std::vector<std::uint8_t>& out;
@@ -191,6 +199,45 @@ bool empty_principal(const Principal& p) noexcept {
   return p.realm().empty() && p.components().empty();
 }
 
+// The keys derived from one base key for one direction (RFC 4121 §2): Wrap tokens use the
+// SEAL usage with or without confidentiality, MIC tokens the SIGN usage.
+struct DirectionKeys {
+  crypto::UsageKey seal;
+  crypto::ChecksumKey wrap_mic;  // Wrap without confidentiality
+  crypto::ChecksumKey sign;      // MIC tokens
+  std::size_t checksum_size = 0;
+};
+
+Result<void> derive_direction(const crypto::Key& key, bool acceptor, DirectionKeys& out) {
+  const std::uint32_t seal = acceptor ? key_usage::kAcceptorSeal : key_usage::kInitiatorSeal;
+  const std::uint32_t sign = acceptor ? key_usage::kAcceptorSign : key_usage::kInitiatorSign;
+  {
+    auto k = crypto::UsageKey::derive(key, seal);
+    if (!k) return recode(k.error(), major_status::kFailure);
+    out.seal = *k;
+  }
+  {
+    auto k = crypto::ChecksumKey::derive(key, seal);
+    if (!k) return recode(k.error(), major_status::kFailure);
+    out.wrap_mic = *k;
+  }
+  {
+    auto k = crypto::ChecksumKey::derive(key, sign);
+    if (!k) return recode(k.error(), major_status::kFailure);
+    out.sign = *k;
+  }
+  out.checksum_size = out.sign.size();
+  if (out.checksum_size == 0 || out.checksum_size > kMaxChecksum) {
+    return Error(ErrorCategory::kCrypto, major_status::kFailure, "unexpected checksum size");
+  }
+  return ok();
+}
+
+Error unsupported_enctype(crypto::EncType e) {
+  return Error::format(ErrorCategory::kPolicy, major_status::kFailure,
+                       "no RFC 4121 tokens for enctype %d", static_cast<int>(e));
+}
+
 }  // namespace
 
 struct SecurityContext::State {
@@ -198,16 +245,15 @@ struct SecurityContext::State {
   std::uint32_t flags = 0;
   bool acceptor_subkey = false;
   std::int64_t endtime = 0;
-  crypto::Key key;  // kept for export_context()
-  // Derived once (RFC 4121 §2): Wrap tokens use the SEAL usage with or without
-  // confidentiality, MIC tokens the SIGN usage. "send" is our direction, "recv" the peer's.
-  crypto::UsageKey send_seal;
-  crypto::UsageKey recv_seal;
-  crypto::ChecksumKey send_wrap_mic;  // Wrap without confidentiality
-  crypto::ChecksumKey recv_wrap_mic;
-  crypto::ChecksumKey send_sign;  // MIC tokens
-  crypto::ChecksumKey recv_sign;
-  std::size_t checksum_size = 0;
+  crypto::Key key;  // the base key: kept for export_context() and pseudo_random()
+  // With acceptor_subkey: the initiator's subkey (or the session key), see Params.
+  std::optional<crypto::Key> initiator_subkey;
+  // Derived once from `key`.
+  DirectionKeys sending;    // our tokens
+  DirectionKeys receiving;  // the peer's
+  // An acceptor's keys for the initiator's tokens under initiator_subkey, derived at the first
+  // such token (only a prot_ready initiator sends them).
+  std::unique_ptr<DirectionKeys> recv_early;
   std::uint64_t send_seq = 0;
   detail::SeqWindow recv;
   Principal initiator;
@@ -230,21 +276,45 @@ struct SecurityContext::State {
     return ok();
   }
 
-  // Checks a received token's flags (§4.2.2): the direction must be the peer's, and the
-  // AcceptorSubkey flag must match the key this context uses. Unknown flags are ignored.
-  Result<void> check_flags(std::uint8_t flags) const {
+  // Derives sending and receiving from `base` for this context's role.
+  Result<void> derive_keys(const crypto::Key& base) {
+    if (!supported_enctype(base.enctype())) return unsupported_enctype(base.enctype());
+    const bool acceptor = role == Role::kAcceptor;
+    KERB_TRY_VOID(derive_direction(base, acceptor, sending));
+    return derive_direction(base, !acceptor, receiving);
+  }
+
+  // Checks a received token's flags (§4.2.2) and picks the keys that verify it: the direction
+  // must be the peer's, and the AcceptorSubkey flag says which subkey protected the token.
+  // Unknown flags are ignored.
+  Result<const DirectionKeys*> recv_keys(std::uint8_t flags) {
     const bool from_acceptor = (flags & kSentByAcceptor) != 0;
     if (from_acceptor == (role == Role::kAcceptor)) {
       return Error(ErrorCategory::kProtocol, major_status::kBadMic,
                    "token was sent in this context's own direction (reflected)");
     }
-    if (((flags & kAcceptorSubkey) != 0) != acceptor_subkey) {
+    const bool flagged = (flags & kAcceptorSubkey) != 0;
+    if (flagged == acceptor_subkey) return &receiving;
+    if (flagged) {
       return Error(ErrorCategory::kProtocol, major_status::kDefectiveToken,
-                   acceptor_subkey
-                       ? "AcceptorSubkey flag missing; the context uses the acceptor's subkey"
-                       : "AcceptorSubkey flag set; the context has no acceptor subkey");
+                   "AcceptorSubkey flag set; the context has no acceptor subkey");
     }
-    return ok();
+    // Flag clear although we asserted a subkey: the initiator protected it with its own
+    // before our AP-REP reached it (RFC 2743 §1.2.7). MIT's acceptor picks the key by the flag
+    // the same way. An acceptor's tokens always carry the flag once it asserted a subkey.
+    if (role != Role::kAcceptor || !initiator_subkey) {
+      return Error(ErrorCategory::kProtocol, major_status::kDefectiveToken,
+                   "AcceptorSubkey flag missing; the context uses the acceptor's subkey");
+    }
+    if (!recv_early) {
+      if (!supported_enctype(initiator_subkey->enctype())) {
+        return unsupported_enctype(initiator_subkey->enctype());
+      }
+      auto keys = std::make_unique<DirectionKeys>();
+      KERB_TRY_VOID(derive_direction(*initiator_subkey, false, *keys));
+      recv_early = std::move(keys);
+    }
+    return recv_early.get();
   }
 
   // Classifies an authentic token's sequence number and records it. With kReplay or
@@ -282,7 +352,7 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
                  "Wrap token filler at offset 3 is not FF");
   }
   const std::uint8_t flags = token[2];
-  KERB_TRY_VOID(s.check_flags(flags));
+  KERB_TRY(const DirectionKeys* keys, s.recv_keys(flags));
   const std::size_t ec = be16(token.data() + 4);
   const std::size_t rrc = be16(token.data() + 6);
   const std::uint64_t seq = be64(token.data() + 8);
@@ -293,7 +363,7 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
   if ((flags & kSealed) != 0) {
     out.conf = true;
     // The ciphertext must at least hold the encrypted header copy.
-    const std::size_t min_body = s.recv_seal.ciphertext_size(kHeaderSize);
+    const std::size_t min_body = keys->seal.ciphertext_size(kHeaderSize);
     if (body_size < min_body) {
       return Error::format(ErrorCategory::kProtocol, major_status::kDefectiveToken,
                            "sealed Wrap token data of %zu octets; at least %zu needed", body_size,
@@ -302,11 +372,11 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
     const std::size_t rotation = rrc % body_size;
     Result<std::size_t> decrypted = std::size_t{0};
     if (rotation == 0) {
-      decrypted = s.recv_seal.decrypt(body, message);
+      decrypted = keys->seal.decrypt(body, message);
     } else {
       Scratch ciphertext(body_size);
       unrotate(body, rotation, ciphertext.data());
-      decrypted = s.recv_seal.decrypt(ciphertext.span(), message);
+      decrypted = keys->seal.decrypt(ciphertext.span(), message);
     }
     if (!decrypted) return recode(decrypted.error(), major_status::kBadMic);
     const std::size_t d = *decrypted;
@@ -327,7 +397,7 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
     crypto::secure_wipe(message.subspan(out.length, d - out.length));
   } else {
     // plaintext | checksum, EC = the checksum length.
-    const std::size_t ck = s.checksum_size;
+    const std::size_t ck = keys->checksum_size;
     if (ec != ck) {
       return Error::format(ErrorCategory::kProtocol, major_status::kDefectiveToken,
                            "EC %zu at offset 4 is not the checksum length %zu", ec, ck);
@@ -344,7 +414,7 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
     std::uint8_t* header = message.data() + n;
     std::memcpy(header, token.data(), kHeaderSize);
     std::memset(header + 4, 0, 4);
-    auto verified = s.recv_wrap_mic.verify(message.first(n + kHeaderSize), Bytes(checksum, ck));
+    auto verified = keys->wrap_mic.verify(message.first(n + kHeaderSize), Bytes(checksum, ck));
     crypto::secure_wipe(message.subspan(n, std::max(kHeaderSize, ck)));
     if (!verified) return recode(verified.error(), major_status::kBadMic);
     out.length = n;
@@ -360,51 +430,21 @@ Result<SecurityContext> SecurityContext::make(Params params) {
     return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
                  "security context needs a key");
   }
-  if (!supported_enctype(params.key.enctype())) {
-    return Error::format(ErrorCategory::kPolicy, major_status::kFailure,
-                         "no RFC 4121 tokens for enctype %d",
-                         static_cast<int>(params.key.enctype()));
-  }
   if (params.role != Role::kInitiator && params.role != Role::kAcceptor) {
     return Error(ErrorCategory::kInvalidArgument, major_status::kFailure, "bad context role");
   }
+  if (params.initiator_subkey && (!params.acceptor_subkey || params.initiator_subkey->empty())) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                 "an initiator subkey goes with an acceptor subkey only");
+  }
   auto state = std::make_unique<State>();
-  const bool initiator = params.role == Role::kInitiator;
-  const std::uint32_t send_seal = initiator ? key_usage::kInitiatorSeal : key_usage::kAcceptorSeal;
-  const std::uint32_t recv_seal = initiator ? key_usage::kAcceptorSeal : key_usage::kInitiatorSeal;
-  const std::uint32_t send_sign = initiator ? key_usage::kInitiatorSign : key_usage::kAcceptorSign;
-  const std::uint32_t recv_sign = initiator ? key_usage::kAcceptorSign : key_usage::kInitiatorSign;
-  {
-    auto k = crypto::UsageKey::derive(params.key, send_seal);
-    if (!k) return recode(k.error(), major_status::kFailure);
-    state->send_seal = *k;
-  }
-  {
-    auto k = crypto::UsageKey::derive(params.key, recv_seal);
-    if (!k) return recode(k.error(), major_status::kFailure);
-    state->recv_seal = *k;
-  }
-  struct {
-    crypto::ChecksumKey* out;
-    std::uint32_t usage;
-  } const checksum_keys[] = {{&state->send_wrap_mic, send_seal},
-                             {&state->recv_wrap_mic, recv_seal},
-                             {&state->send_sign, send_sign},
-                             {&state->recv_sign, recv_sign}};
-  for (const auto& ck : checksum_keys) {
-    auto k = crypto::ChecksumKey::derive(params.key, ck.usage);
-    if (!k) return recode(k.error(), major_status::kFailure);
-    *ck.out = *k;
-  }
-  state->checksum_size = state->send_sign.size();
-  if (state->checksum_size == 0 || state->checksum_size > kMaxChecksum) {
-    return Error(ErrorCategory::kCrypto, major_status::kFailure, "unexpected checksum size");
-  }
   state->role = params.role;
+  KERB_TRY_VOID(state->derive_keys(params.key));
   state->flags = params.flags;
   state->acceptor_subkey = params.acceptor_subkey;
   state->endtime = params.endtime;
   state->key = std::move(params.key);
+  state->initiator_subkey = std::move(params.initiator_subkey);
   state->send_seq = params.send_seq;
   state->recv = detail::SeqWindow(params.recv_seq);
   state->initiator = std::move(params.initiator);
@@ -455,8 +495,9 @@ void SecurityContext::set_clock(const Clock& clock) noexcept {
 
 std::size_t SecurityContext::wrap_size(std::size_t message_size, bool conf) const noexcept {
   if (!state_ || message_size > kMaxMessage) return 0;
-  if (conf) return kHeaderSize + state_->send_seal.ciphertext_size(message_size + kHeaderSize);
-  return kHeaderSize + message_size + state_->checksum_size;
+  const DirectionKeys& k = state_->sending;
+  if (conf) return kHeaderSize + k.seal.ciphertext_size(message_size + kHeaderSize);
+  return kHeaderSize + message_size + k.checksum_size;
 }
 
 Result<std::size_t> SecurityContext::wrap(Bytes message, bool conf, std::span<std::uint8_t> token) {
@@ -479,7 +520,7 @@ Result<std::size_t> SecurityContext::wrap(Bytes message, bool conf, std::span<st
     Scratch in(n + kHeaderSize);
     if (n > 0) std::memcpy(in.data(), message.data(), n);
     std::memcpy(in.data() + n, header, kHeaderSize);
-    auto written = s.send_seal.encrypt(in.span(), token.subspan(kHeaderSize), *s.random);
+    auto written = s.sending.seal.encrypt(in.span(), token.subspan(kHeaderSize), *s.random);
     if (!written) {
       crypto::secure_wipe(token.first(need));
       return recode(written.error(), major_status::kFailure);
@@ -487,11 +528,11 @@ Result<std::size_t> SecurityContext::wrap(Bytes message, bool conf, std::span<st
   } else {
     // checksum(plaintext | header with EC = RRC = 0), staged in the token buffer itself:
     // plaintext | header fits in front of where the token ends (n + 16 <= need).
-    const std::size_t ck = s.checksum_size;
+    const std::size_t ck = s.sending.checksum_size;
     std::uint8_t checksum[kMaxChecksum];
     if (n > 0) std::memmove(token.data(), message.data(), n);
     std::memcpy(token.data() + n, header, kHeaderSize);
-    auto made = s.send_wrap_mic.make(token.first(n + kHeaderSize), checksum);
+    auto made = s.sending.wrap_mic.make(token.first(n + kHeaderSize), checksum);
     if (!made) {
       crypto::secure_wipe(token.first(need));
       return recode(made.error(), major_status::kFailure);
@@ -539,7 +580,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::unwrap(Bytes token,
 // --- MIC -------------------------------------------------------------------------------------
 
 std::size_t SecurityContext::mic_size() const noexcept {
-  return state_ ? kHeaderSize + state_->checksum_size : 0;
+  return state_ ? kHeaderSize + state_->sending.checksum_size : 0;
 }
 
 Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
@@ -550,7 +591,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
     return Error(ErrorCategory::kInvalidArgument, major_status::kFailure, "message too large");
   }
   const std::size_t n = message.size();
-  std::vector<std::uint8_t> token(kHeaderSize + s.checksum_size);
+  std::vector<std::uint8_t> token(kHeaderSize + s.sending.checksum_size);
   std::uint8_t* header = token.data();
   header[0] = 0x04;
   header[1] = 0x04;
@@ -560,7 +601,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
   Scratch in(n + kHeaderSize);  // message | header
   if (n > 0) std::memcpy(in.data(), message.data(), n);
   std::memcpy(in.data() + n, header, kHeaderSize);
-  auto made = s.send_sign.make(in.span(), std::span<std::uint8_t>(token).subspan(kHeaderSize));
+  auto made = s.sending.sign.make(in.span(), std::span<std::uint8_t>(token).subspan(kHeaderSize));
   if (!made) return recode(made.error(), major_status::kFailure);
   ++s.send_seq;
   return token;
@@ -592,8 +633,8 @@ Result<std::uint32_t> SecurityContext::verify_mic(Bytes message, Bytes token) {
     return Error(ErrorCategory::kProtocol, major_status::kDefectiveToken,
                  "MIC token has the Sealed flag set");
   }
-  KERB_TRY_VOID(s.check_flags(flags));
-  const std::size_t want = kHeaderSize + s.checksum_size;
+  KERB_TRY(const DirectionKeys* keys, s.recv_keys(flags));
+  const std::size_t want = kHeaderSize + keys->checksum_size;
   if (token.size() != want) {
     return Error::format(ErrorCategory::kProtocol, major_status::kDefectiveToken,
                          "MIC token of %zu octets; %zu expected", token.size(), want);
@@ -602,9 +643,87 @@ Result<std::uint32_t> SecurityContext::verify_mic(Bytes message, Bytes token) {
   Scratch in(n + kHeaderSize);  // message | header
   if (n > 0) std::memcpy(in.data(), message.data(), n);
   std::memcpy(in.data() + n, token.data(), kHeaderSize);
-  auto verified = s.recv_sign.verify(in.span(), token.subspan(kHeaderSize));
+  auto verified = keys->sign.verify(in.span(), token.subspan(kHeaderSize));
   if (!verified) return recode(verified.error(), major_status::kBadMic);
   return s.accept_seq(be64(token.data() + 8));
+}
+
+// --- GSS_Pseudo_random ------------------------------------------------------------------------
+
+Result<void> SecurityContext::pseudo_random(PrfKey which, Bytes input,
+                                            std::span<std::uint8_t> out) {
+  if (!state_) return no_context();
+  const State& s = *state_;
+  if (which != PrfKey::kPartial && which != PrfKey::kFull) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure, "unknown PRF key");
+  }
+  if (out.size() > kMaxPrfOutput) {
+    return Error::format(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                         "PRF output of %zu octets exceeds %zu", out.size(), kMaxPrfOutput);
+  }
+  if (input.size() > kMaxMessage) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure, "PRF input too large");
+  }
+  // RFC 7802 §2: the full key is the base key of the per-message tokens; the partial one the
+  // key the context had before the acceptor's subkey arrived.
+  const crypto::Key* key = &s.key;
+  if (which == PrfKey::kPartial && s.acceptor_subkey) {
+    if (!s.initiator_subkey) {
+      return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                   "this context does not know the initiator's subkey (imported from a "
+                   "version 1 blob)");
+    }
+    key = &*s.initiator_subkey;
+  }
+  const std::size_t block = key->info()->prf_size;
+  std::uint8_t t[64];
+  if (block == 0 || block > sizeof t) {
+    return Error(ErrorCategory::kCrypto, major_status::kFailure, "unexpected PRF size");
+  }
+  Scratch ns(4 + input.size());  // counter | input
+  if (!input.empty()) std::memcpy(ns.data() + 4, input.data(), input.size());
+  std::uint32_t counter = 0;  // RFC 7802 §2: from 0, as deployed (RFC 4402 said 1)
+  for (std::size_t off = 0; off < out.size(); off += block, ++counter) {
+    put_be32(counter, ns.data());
+    auto made = crypto::prf(*key, ns.span(), t);
+    if (!made) {
+      crypto::secure_wipe(t, sizeof t);
+      crypto::secure_wipe(out);
+      return recode(made.error(), major_status::kFailure);
+    }
+    std::memcpy(out.data() + off, t, std::min(block, out.size() - off));
+  }
+  crypto::secure_wipe(t, sizeof t);
+  return ok();
+}
+
+// --- completing a prot_ready initiator's context ----------------------------------------------
+
+Result<void> detail::ContextAccess::complete(SecurityContext& context,
+                                             std::optional<crypto::Key> acceptor_subkey,
+                                             std::uint64_t peer_seq) {
+  if (!context.state_) return no_context();
+  SecurityContext::State& s = *context.state_;
+  if (s.role != SecurityContext::Role::kInitiator || s.acceptor_subkey) {
+    return Error(ErrorCategory::kInvalidArgument, major_status::kFailure,
+                 "the context is already complete");
+  }
+  if (acceptor_subkey) {
+    // Derived first, so that a failure leaves the context as it was.
+    DirectionKeys sending, receiving;
+    if (!supported_enctype(acceptor_subkey->enctype())) {
+      return unsupported_enctype(acceptor_subkey->enctype());
+    }
+    KERB_TRY_VOID(derive_direction(*acceptor_subkey, false, sending));
+    KERB_TRY_VOID(derive_direction(*acceptor_subkey, true, receiving));
+    s.sending = sending;
+    s.receiving = receiving;
+    s.initiator_subkey = std::move(s.key);
+    s.key = std::move(*acceptor_subkey);
+    s.acceptor_subkey = true;
+  }
+  s.recv = detail::SeqWindow(peer_seq);
+  return ok();
 }
 
 // --- export / import -------------------------------------------------------------------------
@@ -626,8 +745,10 @@ Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
     }
   }
   const Bytes key = s.key.expose_secret();
+  const Bytes subkey = s.initiator_subkey ? s.initiator_subkey->expose_secret() : Bytes();
   const std::size_t size = sizeof(kMagic) + 3 + 4 + 8 + 4 + 1 + key.size() + 24 +
-                           (4 + 2 + names[0].size()) + (4 + 2 + names[1].size());
+                           (4 + 2 + names[0].size()) + (4 + 2 + names[1].size()) + 4 + 1 +
+                           subkey.size();
   std::vector<std::uint8_t> blob;
   blob.reserve(size);  // exactly: no reallocation leaves a copy of the key behind
   BlobWriter w{blob};
@@ -648,6 +769,9 @@ Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
     w.be(names[i].size(), 2);
     w.bytes(Bytes(reinterpret_cast<const std::uint8_t*>(names[i].data()), names[i].size()));
   }
+  w.be(s.initiator_subkey ? static_cast<std::uint32_t>(s.initiator_subkey->enctype()) : 0, 4);
+  w.u8(static_cast<std::uint8_t>(subkey.size()));
+  w.bytes(subkey);
   return blob;
 }
 
@@ -659,7 +783,8 @@ Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
   }
   std::uint64_t v = 0;
   if (!r.be(1, v)) return bad_blob("truncated", r.offset());
-  if (v != kBlobVersion) return bad_blob("unknown version", r.offset() - 1);
+  if (v != 1 && v != kBlobVersion) return bad_blob("unknown version", r.offset() - 1);
+  const std::uint64_t version = v;
   Params p;
   if (!r.be(1, v)) return bad_blob("truncated", r.offset());
   if (v > 1) return bad_blob("bad role", r.offset() - 1);
@@ -705,6 +830,23 @@ Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
     if (name.size() != parsed->components().size()) return bad_blob("bad principal", text_at);
     name.set_name_type(static_cast<std::int32_t>(static_cast<std::uint32_t>(type)));
     *out = Principal(parsed->realm(), name);
+  }
+  if (version >= 2) {
+    if (!r.be(4, v)) return bad_blob("truncated", r.offset());
+    const auto subkey_type = static_cast<crypto::EncType>(static_cast<std::int32_t>(v));
+    const std::size_t subkey_at = r.offset() - 4;
+    if (!r.be(1, v)) return bad_blob("truncated", r.offset());
+    Bytes subkey_bytes;
+    if (!r.take(static_cast<std::size_t>(v), subkey_bytes)) {
+      return bad_blob("truncated initiator subkey", r.offset());
+    }
+    if (subkey_type != crypto::EncType::kNone || !subkey_bytes.empty()) {
+      if (!p.acceptor_subkey)
+        return bad_blob("initiator subkey without acceptor subkey", subkey_at);
+      auto key = crypto::Key::from_bytes(subkey_type, subkey_bytes);
+      if (!key) return bad_blob("bad initiator subkey or enctype", subkey_at);
+      p.initiator_subkey = std::move(*key);
+    }
   }
   if (!r.done()) return bad_blob("trailing bytes", r.offset());
   KERB_TRY(SecurityContext ctx, make(std::move(p)));

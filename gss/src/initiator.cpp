@@ -15,6 +15,7 @@
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/ticket.hpp>
 
+#include "context_access.hpp"
 #include "establish_util.hpp"
 
 namespace kerb::gss {
@@ -32,8 +33,11 @@ struct Initiator::State {
   bool established = false;
   bool failed = false;
   bool taken = false;
+  // From the AP-REP, until `security` is made.
   std::optional<crypto::Key> acceptor_subkey;
   std::optional<std::uint32_t> acceptor_seq;
+  // Made by the first wrap()/get_mic() (prot_ready), else by take_context().
+  SecurityContext security;
   std::int64_t endtime = 0;
   Principal client;
   Principal server;
@@ -198,8 +202,20 @@ Result<Initiator::Step> Initiator::step(Bytes acceptor_token) {
     s.failed = true;
     return verified.error();
   }
-  s.acceptor_subkey = std::move(verified->subkey);
-  s.acceptor_seq = verified->seq_number;
+  if (s.security.established()) {
+    // Messages went out before the AP-REP: the same context goes on under the acceptor's
+    // subkey, its send sequence where they left it.
+    const std::uint32_t our_seq = s.request.seq_number.value_or(0);
+    auto done = detail::ContextAccess::complete(s.security, std::move(verified->subkey),
+                                                verified->seq_number.value_or(our_seq));
+    if (!done) {
+      s.failed = true;
+      return done.error();
+    }
+  } else {
+    s.acceptor_subkey = std::move(verified->subkey);
+    s.acceptor_seq = verified->seq_number;
+  }
   s.established = true;
   return Step::kDone;
 }
@@ -217,35 +233,67 @@ Result<SecurityContext> Initiator::take_context() {
   }
   if (s.taken) return detail::gss_error(major_status::kNoContext, "the context was already taken");
 
-  SecurityContext::Params p;
-  p.role = SecurityContext::Role::kInitiator;
-  // RFC 4121 §2: the acceptor's subkey when it asserted one, else ours (always sent).
-  if (s.acceptor_subkey) {
-    p.key = std::move(*s.acceptor_subkey);
-    p.acceptor_subkey = true;
-  } else if (s.request.subkey) {
-    p.key = std::move(*s.request.subkey);
-  } else {
-    p.key = std::move(s.session_key);
-  }
-  const std::uint32_t our_seq = s.request.seq_number.value_or(0);
-  p.send_seq = our_seq;
-  // Without an AP-REP sequence number (no mutual authentication) both directions start at
-  // the initiator's number, as MIT's and Heimdal's acceptors do.
-  p.recv_seq = s.acceptor_seq.value_or(our_seq);
-  p.flags = s.flags | context_flags::kConf | context_flags::kInteg;
-  p.endtime = s.endtime;
-  p.initiator = s.client;
-  p.acceptor = s.server;
+  KERB_TRY(SecurityContext * context, protecting_context());
+  SecurityContext out = std::move(*context);
   s.taken = true;
   s.acceptor_subkey.reset();
   s.request.subkey.reset();
   s.session_key = crypto::Key();
+  return out;
+}
+
+bool Initiator::prot_ready() const noexcept {
+  return state_ && !state_->failed && !state_->taken;
+}
+
+Result<SecurityContext*> Initiator::protecting_context() {
+  if (!state_) return gss_error_no_context();
+  State& s = *state_;
+  if (s.failed) {
+    return detail::gss_error(major_status::kNoContext, "context establishment failed");
+  }
+  if (s.taken) {
+    return detail::gss_error(major_status::kNoContext,
+                             "the context was taken: protect messages with it");
+  }
+  if (s.security.established()) return &s.security;
+
+  // RFC 4121 §2: our subkey (always sent) protects what goes before the AP-REP, and
+  // everything when the acceptor asserts none.
+  SecurityContext::Params p;
+  p.role = SecurityContext::Role::kInitiator;
+  p.key = s.request.subkey ? *s.request.subkey : s.session_key;
+  const std::uint32_t our_seq = s.request.seq_number.value_or(0);
+  p.send_seq = our_seq;
+  // Until an AP-REP says otherwise (none without mutual authentication) both directions start
+  // at the initiator's number, as MIT's and Heimdal's acceptors do.
+  p.recv_seq = our_seq;
+  p.flags = s.flags | context_flags::kConf | context_flags::kInteg;
+  p.endtime = s.endtime;
+  p.initiator = s.client;
+  p.acceptor = s.server;
   KERB_TRY(SecurityContext context, SecurityContext::make(std::move(p)));
   // The context goes on with the clock and randomness this exchange was given.
   context.set_clock(*s.context.clock);
   context.set_random(*s.context.random);
-  return context;
+  if (s.mutual && s.established) {
+    // The AP-REP is in: from here on the acceptor's subkey, when it asserted one.
+    KERB_TRY_VOID(detail::ContextAccess::complete(context, std::move(s.acceptor_subkey),
+                                                  s.acceptor_seq.value_or(our_seq)));
+    s.acceptor_subkey.reset();
+  }
+  s.security = std::move(context);
+  return &s.security;
+}
+
+Result<std::vector<std::uint8_t>> Initiator::wrap(Bytes message, bool conf) {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->wrap(message, conf);
+}
+
+Result<std::vector<std::uint8_t>> Initiator::get_mic(Bytes message) {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->get_mic(message);
 }
 
 }  // namespace kerb::gss

@@ -22,9 +22,8 @@ trap cleanup EXIT
 unset KRB5_CONFIG KRB5_KDC_PROFILE KRB5CCNAME KRB5_KTNAME KERB_KDC_PORT KERB_KDC_OTHER_PORT \
       KERB_KDC_EVIL_PORT
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+# shellcheck source=checks.sh
+source "$(dirname "$0")/checks.sh"
 die() { echo "FAIL: $*" >&2; exit 1; }
 # check DESCRIPTION COMMAND...: pass if COMMAND succeeds.
 check() {
@@ -122,8 +121,4 @@ touch "$work/not-a-fixture/keep"
 check "stop refuses a directory that is not a fixture" stop_refused "$work/not-a-fixture"
 check "... and leaves its files alone" test -e "$work/not-a-fixture/keep"
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all checks passed"
+finish

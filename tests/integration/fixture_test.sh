@@ -3,9 +3,8 @@
 # Runs under with-kdc-env, so the fixture's env file has been sourced.
 set -euo pipefail
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+# shellcheck source=checks.sh
+source "$(dirname "$0")/checks.sh"
 
 for var in KRB5_CONFIG KERB_TEST_REALM KERB_TEST_DIR KERB_TEST_KEYTAB KERB_TEST_KDC_LOG \
            KERB_TEST_KDC_PORT KERB_TEST_KDC_PID KERB_TEST_PASSWORD_ALICE; do
@@ -147,8 +146,4 @@ for user in sha2user camuser rc4user bob; do
   fi
 done
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all checks passed"
+finish

@@ -13,6 +13,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "../../heap_hooks.hpp"
 #include "establish_world.hpp"
 
 using namespace kerb;
@@ -48,32 +49,9 @@ void scan(void* p) noexcept {
 
 }  // namespace
 
-void* operator new(std::size_t size) {
-  if (void* p = std::malloc(size != 0 ? size : 1)) return p;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) {
-  return ::operator new(size);
-}
-// GCC sees free() of operator new's pointer through the inlined replacement: it is malloc's.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept {
-  scan(p);
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  scan(p);
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  scan(p);
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  scan(p);
-  std::free(p);
+void heap_hook_allocated(std::size_t) noexcept {}
+void heap_hook_freeing(void* block) noexcept {
+  scan(block);
 }
 
 TEST_CASE("delegation leaves no freed heap block holding the TGT's session key",

@@ -26,9 +26,8 @@ realm=$KERB_TEST_REALM
 tgt="krbtgt/$realm@$realm"
 export LC_ALL=C  # klist's date format
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+# shellcheck source=../checks.sh
+source "$(dirname "$0")/../checks.sh"
 
 work=$(mktemp -d "$KERB_TEST_DIR/credentials-$mode.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -227,8 +226,4 @@ case $mode in
   *) echo "unknown mode $mode" >&2; exit 2 ;;
 esac
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all checks passed"
+finish

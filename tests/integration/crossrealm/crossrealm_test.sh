@@ -42,9 +42,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+# shellcheck source=../checks.sh
+source "$(dirname "$0")/../checks.sh"
 
 # login PRINCIPAL PASSWORD CCNAME: kinit, or the test stops (nothing after it can work).
 login() {
@@ -240,8 +239,4 @@ if [[ -n $kerb_gss_server ]]; then
   fi
 fi
 
-if ((failures > 0)); then
-  echo "$failures check(s) failed" >&2
-  exit 1
-fi
-echo "all checks passed"
+finish

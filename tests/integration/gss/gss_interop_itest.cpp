@@ -2,12 +2,15 @@
 // MIT KDC fixture (kdc-fixtures/): kerb's Initiator with MIT's gss_accept_sec_context, MIT's
 // gss_init_sec_context with kerb's accept(); mutual authentication, channel bindings,
 // delegation and KRB-ERROR tokens both ways; then wrap/unwrap and MIC between a kerb context
-// and an MIT context in both directions, for aes-sha1 and aes-sha2 session keys.
+// and an MIT context in both directions, for aes-sha1 and aes-sha2 session keys; tokens the
+// initiator protects before the AP-REP (prot_ready) both ways; and GSS_Pseudo_random, whose
+// octets kerb and MIT must derive alike.
 //
 // The fixture's env file provides KRB5_CONFIG, KRB5_KTNAME (the bank keytab, which MIT's
 // acceptor uses), KRB5RCACHEDIR, KERB_TEST_KEYTAB and the KERB_TEST_* passwords.
 #include <catch2/catch.hpp>
 
+#include <gssapi/gssapi_ext.h>
 #include <krb5.h>
 
 #include <cstdlib>
@@ -247,6 +250,45 @@ void mit_to_kerb(const Family& f, OM_uint32 flags) {
   exchange_messages(accepted.context, mi.ctx.handle, mic_size_for(f.session_etype));
 }
 
+// --- GSS_Pseudo_random ------------------------------------------------------------------
+
+// kerb's pseudo_random and MIT's gss_pseudo_random on the two ends of one context give the
+// same octets for both keys, several inputs and lengths. Returns the full key's 32 octets
+// for the empty input, so a caller can tell the keys apart.
+ByteVector compare_prf(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
+  OM_uint32 minor = 0;
+  const std::string inputs[] = {"", "tls-exporter label", std::string(300, 'z')};
+  ByteVector full32;
+  for (const std::string& input : inputs) {
+    for (std::size_t n : {1u, 16u, 32u, 100u, 1000u}) {
+      for (const auto& [kerb_key, mit_key] : {std::pair{PrfKey::kPartial, GSS_C_PRF_KEY_PARTIAL},
+                                              std::pair{PrfKey::kFull, GSS_C_PRF_KEY_FULL}}) {
+        INFO("input of " << input.size() << ", " << n << " octets, key "
+                         << (mit_key == GSS_C_PRF_KEY_FULL ? "full" : "partial"));
+        gss_buffer_desc in = {input.size(), const_cast<char*>(input.data())};
+        gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
+        REQUIRE_GSS(gss_pseudo_random(&minor, mit, mit_key, &in, static_cast<ssize_t>(n), &out));
+        const ByteVector from_mit = take(out);
+        REQUIRE(from_mit.size() == n);
+        ByteVector from_kerb(n);
+        const ByteVector input_bytes(input.begin(), input.end());
+        auto r = kerb_ctx.pseudo_random(kerb_key, input_bytes, from_kerb);
+        INFO((r ? "" : describe(r.error())));
+        REQUIRE(r.ok());
+        CHECK(from_kerb == from_mit);
+        if (input.empty() && n == 32 && kerb_key == PrfKey::kFull) full32 = from_kerb;
+      }
+    }
+  }
+  return full32;
+}
+
+ByteVector prf32(SecurityContext& ctx, PrfKey key) {
+  ByteVector out(32);
+  REQUIRE(ctx.pseudo_random(key, {}, out).ok());
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("kerb initiator, MIT acceptor: mutual authentication and messages both ways",
@@ -430,5 +472,184 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
     INFO(describe(step.error()));
     CHECK(step.error().category() == ErrorCategory::kKdc);
     CHECK(step.error().code() == error_code::kKrbApErrRepeat);
+  }
+}
+
+TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP; MIT's acceptor unwraps",
+          "[integration][gss][prot-ready]") {
+  for (const Family* f : {&kAesSha1, &kAesSha2}) {
+    DYNAMIC_SECTION(f->name) {
+      KerbClient kc(*f);
+      Initiator init = must(Initiator::start(kc.ticket, {}, ApContext{}), "Initiator::start");
+      REQUIRE(init.prot_ready());
+      const ByteVector request = pattern(300, 7);
+      const ByteVector sealed = must(init.wrap(request, true), "Initiator::wrap");
+      const ByteVector mic = must(init.get_mic(request), "Initiator::get_mic");
+      const ByteVector plain = must(init.wrap(request, false), "Initiator::wrap");
+
+      // MIT's acceptor asserts a subkey of its own, yet reads the three in order.
+      MitContext mit;
+      const MitAccepted a = mit_accept(mit, init.token());
+      INFO(mit_status(a.major, a.minor));
+      REQUIRE(a.major == GSS_S_COMPLETE);
+      OM_uint32 minor = 0;
+      gss_buffer_desc in = buffer_of(sealed), out = GSS_C_EMPTY_BUFFER;
+      int conf_state = -1;
+      REQUIRE_GSS(gss_unwrap(&minor, mit.handle, &in, &out, &conf_state, nullptr));
+      CHECK(take(out) == request);
+      CHECK(conf_state == 1);
+      gss_buffer_desc m = buffer_of(request), t = buffer_of(mic);
+      REQUIRE_GSS(gss_verify_mic(&minor, mit.handle, &m, &t, nullptr));
+      in = buffer_of(plain);
+      REQUIRE_GSS(gss_unwrap(&minor, mit.handle, &in, &out, &conf_state, nullptr));
+      CHECK(take(out) == request);
+      CHECK(conf_state == 0);
+      // A replay of the first is a duplicate to MIT as well.
+      in = buffer_of(sealed);
+      CHECK(GSS_SUPPLEMENTARY_INFO(gss_unwrap(&minor, mit.handle, &in, &out, nullptr, nullptr)) ==
+            GSS_S_DUPLICATE_TOKEN);
+      gss_release_buffer(&minor, &out);
+
+      // Then the AP-REP: the initiator's next tokens go under MIT's subkey, the sequence on.
+      REQUIRE(init.step(a.output).ok());
+      const ByteVector after = must(init.wrap(request, true), "Initiator::wrap after step");
+      in = buffer_of(after);
+      OM_uint32 major = gss_unwrap(&minor, mit.handle, &in, &out, nullptr, nullptr);
+      INFO(mit_status(major, minor));
+      CHECK(major == GSS_S_COMPLETE);  // no gap, no unseq bit: the next one expected
+      CHECK(take(out) == request);
+      SecurityContext ctx = must(init.take_context(), "take_context");
+      exchange_messages(ctx, mit.handle, mic_size_for(f->session_etype));
+      const ByteVector full = compare_prf(ctx, mit.handle);
+      CHECK(full != prf32(ctx, PrfKey::kPartial));  // MIT asserted a subkey
+    }
+  }
+}
+
+TEST_CASE("prot_ready: MIT's initiator protects with its subkey; kerb's acceptor unwraps",
+          "[integration][gss][prot-ready]") {
+  const Keytab keytab = bank_keytab();
+  const ByteVector request = pattern(300, 9);
+  SECTION("without mutual authentication: PROT_READY with the initial token") {
+    mit_kinit("alice", "FILE:" + scratch("prot-ready.ccache"));
+    MitInitiator mi = krb5_initiator(GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG |
+                                     GSS_C_INTEG_FLAG);
+    ByteVector token;
+    OM_uint32 minor = 0;
+    const OM_uint32 major = mi.step({}, token, minor);
+    INFO(mit_status(major, minor));
+    REQUIRE(major == GSS_S_COMPLETE);
+    // MIT 1.20 fills ret_flags before it adds PROT_READY; gss_inquire_context has it.
+    OM_uint32 ctx_flags = 0;
+    REQUIRE_GSS(gss_inquire_context(&minor, mi.ctx.handle, nullptr, nullptr, nullptr, nullptr,
+                                    &ctx_flags, nullptr, nullptr));
+    REQUIRE((ctx_flags & GSS_C_PROT_READY_FLAG) != 0);
+    gss_buffer_desc plain = buffer_of(request), sealed = GSS_C_EMPTY_BUFFER;
+    int conf_state = 0;
+    REQUIRE_GSS(
+        gss_wrap(&minor, mi.ctx.handle, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
+    const ByteVector wrapped = take(sealed);
+
+    AcceptorOptions ao;
+    MemoryReplayCache cache;
+    ao.replay_cache = &cache;
+    Accepted accepted = must(accept(token, keytab, ao), "kerb accept");
+    std::uint32_t sup = 0xFF;
+    CHECK(must(accepted.context.unwrap(wrapped, &sup), "kerb unwrap") == request);
+    CHECK(sup == 0);
+    exchange_messages(accepted.context, mi.ctx.handle, mic_size_for(18));
+  }
+  SECTION("kerb's acceptor asserted a subkey: MIT's tokens under the initiator's subkey pass") {
+    // MIT's initiator with mutual authentication protects nothing before the AP-REP (1.20:
+    // no PROT_READY, gss_wrap says GSS_S_NO_CONTEXT). Its tokens under its own subkey, with the
+    // AcceptorSubkey flag clear and the sequence from the authenticator's -- what a prot_ready
+    // initiator sends -- come from a second context of the same AP-REQ, completed with an AP-REP
+    // that asserts no subkey.
+    mit_kinit("alice", "FILE:" + scratch("prot-ready-mutual.ccache"));
+    MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
+                                     GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+    const ByteVector token = mi.start();
+    AcceptorOptions ao;
+    ao.replay_detection = ReplayDetection::kOff;  // the same AP-REQ, accepted twice
+    ao.acceptor_subkey = false;
+    Accepted plain_rep = must(accept(token, keytab, ao), "kerb accept without a subkey");
+    ByteVector none;
+    OM_uint32 minor = 0;
+    REQUIRE(mi.step(plain_rep.output_token, none, minor) == GSS_S_COMPLETE);
+    gss_buffer_desc plain = buffer_of(request), sealed = GSS_C_EMPTY_BUFFER, mic = sealed;
+    int conf_state = 0;
+    REQUIRE_GSS(
+        gss_wrap(&minor, mi.ctx.handle, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
+    const ByteVector wrapped = take(sealed);
+    REQUIRE((wrapped.size() > 2 && (wrapped[2] & 0x04) == 0));  // AcceptorSubkey clear
+    REQUIRE_GSS(gss_get_mic(&minor, mi.ctx.handle, GSS_C_QOP_DEFAULT, &plain, &mic));
+    const ByteVector mic_token = take(mic);
+
+    ao.acceptor_subkey = true;
+    Accepted accepted = must(accept(token, keytab, ao), "kerb accept with a subkey");
+    std::uint32_t sup = 0xFF;
+    CHECK(must(accepted.context.unwrap(wrapped, &sup), "kerb unwrap") == request);
+    CHECK(sup == 0);
+    auto verified = accepted.context.verify_mic(request, mic_token);
+    INFO((verified ? "" : describe(verified.error())));
+    REQUIRE(verified.ok());
+    CHECK(*verified == 0);
+    // MIT's PARTIAL key is its subkey: kerb's acceptor derives the same octets.
+    const std::string label = "partial";
+    gss_buffer_desc in = {label.size(), const_cast<char*>(label.data())}, out = GSS_C_EMPTY_BUFFER;
+    REQUIRE_GSS(gss_pseudo_random(&minor, mi.ctx.handle, GSS_C_PRF_KEY_PARTIAL, &in, 64, &out));
+    ByteVector ours(64);
+    REQUIRE(accepted.context
+                .pseudo_random(PrfKey::kPartial, ByteVector(label.begin(), label.end()), ours)
+                .ok());
+    CHECK(take(out) == ours);
+  }
+}
+
+TEST_CASE("GSS_Pseudo_random: kerb and MIT derive the same octets on one context",
+          "[integration][gss][prf]") {
+  for (const Family* f : {&kAesSha1, &kAesSha2}) {
+    DYNAMIC_SECTION(f->name << ", kerb initiator, MIT acceptor") {
+      KerbClient kc(*f);
+      Initiator init = must(Initiator::start(kc.ticket, {}, ApContext{}), "Initiator::start");
+      MitContext mit;
+      const MitAccepted a = mit_accept(mit, init.token());
+      INFO(mit_status(a.major, a.minor));
+      REQUIRE(a.major == GSS_S_COMPLETE);
+      REQUIRE(init.step(a.output).ok());
+      SecurityContext ctx = must(init.take_context(), "take_context");
+      const ByteVector full = compare_prf(ctx, mit.handle);
+      CHECK(full != prf32(ctx, PrfKey::kPartial));
+    }
+    DYNAMIC_SECTION(f->name << ", MIT initiator, kerb acceptor") {
+      std::optional<ConfigOverride> config;
+      if (*f->mit_libdefaults != 0) config.emplace(config_with(f->name, f->mit_libdefaults));
+      mit_kinit(f->user, "FILE:" + scratch(std::string(f->name) + "-prf.ccache"));
+      MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+      const ByteVector token = mi.start();
+      const Keytab keytab = bank_keytab();
+      MemoryReplayCache cache;
+      AcceptorOptions ao;
+      ao.replay_cache = &cache;
+      Accepted accepted = must(accept(token, keytab, ao), "kerb accept");
+      ByteVector none;
+      OM_uint32 minor = 0;
+      REQUIRE(mi.step(accepted.output_token, none, minor) == GSS_S_COMPLETE);
+      const ByteVector full = compare_prf(accepted.context, mi.ctx.handle);
+      CHECK(full != prf32(accepted.context, PrfKey::kPartial));
+    }
+  }
+  SECTION("without mutual authentication both keys are the initiator's subkey") {
+    KerbClient kc(kAesSha1);
+    InitiatorOptions o;
+    o.flags = context_flags::kConf | context_flags::kInteg;
+    Initiator init = must(Initiator::start(kc.ticket, o, ApContext{}), "Initiator::start");
+    MitContext mit;
+    const MitAccepted a = mit_accept(mit, init.token());
+    INFO(mit_status(a.major, a.minor));
+    REQUIRE(a.major == GSS_S_COMPLETE);
+    SecurityContext ctx = must(init.take_context(), "take_context");
+    const ByteVector full = compare_prf(ctx, mit.handle);
+    CHECK(full == prf32(ctx, PrfKey::kPartial));
   }
 }

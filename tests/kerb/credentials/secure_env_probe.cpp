@@ -8,6 +8,12 @@
 #include <kerb/config.hpp>
 #include <kerb/keytab.hpp>
 
+// LeakSanitizer stops a setgid process (it cannot trace itself there) before main's output
+// counts; leaks are not what this probe is for.
+extern "C" int __lsan_is_turned_off() {
+  return 1;
+}
+
 int main() {
   std::printf("ccache=%s\n", kerb::default_ccache_name().c_str());
   std::printf("keytab=%s\n", kerb::default_keytab_name().c_str());

@@ -13,6 +13,7 @@
 #include <kerb/constants.hpp>
 #include <kerb/principal.hpp>
 
+#include "../../heap_hooks.hpp"
 #include "message_test_util.hpp"
 
 using namespace kerb;
@@ -494,30 +495,10 @@ class AllocationCount {
 };
 }  // namespace
 
-void* operator new(std::size_t size) {
+void heap_hook_allocated(std::size_t size) noexcept {
   if (g_counting) g_allocated += size;
-  if (void* p = std::malloc(size != 0 ? size : 1)) return p;
-  throw std::bad_alloc();
 }
-void* operator new[](std::size_t size) {
-  return ::operator new(size);
-}
-// GCC sees free() of operator new's pointer through the inlined replacement: it is malloc's.
-#if !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
-void operator delete(void* p) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p) noexcept {
-  std::free(p);
-}
-void operator delete(void* p, std::size_t) noexcept {
-  std::free(p);
-}
-void operator delete[](void* p, std::size_t) noexcept {
-  std::free(p);
-}
+void heap_hook_freeing(void*) noexcept {}
 
 TEST_CASE("Principal::parse refuses a megabyte of '/' without allocating for it") {
   // Each '/' starts a component (a 32-byte std::string): counted only at the end, a 1 MiB

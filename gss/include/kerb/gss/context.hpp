@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -20,6 +21,10 @@
 #include <kerb/result.hpp>
 
 namespace kerb::gss {
+
+namespace detail {
+struct ContextAccess;  // the establishment code's way in (gss/src/context_access.hpp)
+}
 
 // Context flags (RFC 2744 §5.19 values; RFC 4121 §4.1.1.1 carries the same bits in the
 // authenticator checksum).
@@ -55,6 +60,11 @@ inline constexpr std::uint32_t kUnseqToken = 4;
 inline constexpr std::uint32_t kGapToken = 8;
 }  // namespace supplementary
 
+// Which key GSS_Pseudo_random uses (RFC 4401 §2; RFC 7802 §2 for krb5): kPartial is
+// GSS_C_PRF_KEY_PARTIAL (the initiator's subkey, else the session key), kFull is
+// GSS_C_PRF_KEY_FULL (the acceptor's subkey when it asserted one, else as kPartial).
+enum class PrfKey : std::uint8_t { kPartial, kFull };
+
 struct Unwrapped {
   std::size_t length = 0;           // plaintext octets written to the caller's buffer
   bool conf = false;                // the token was sealed
@@ -71,6 +81,10 @@ class SecurityContext {
     Role role = Role::kInitiator;
     crypto::Key key;
     bool acceptor_subkey = false;
+    // With acceptor_subkey: the initiator's subkey (the session key when it sent none), for
+    // tokens the initiator protected before the AP-REP (RFC 2743 §1.2.7 prot_ready; their
+    // AcceptorSubkey flag is clear) and for PrfKey::kPartial. Empty otherwise: `key` is it.
+    std::optional<crypto::Key> initiator_subkey;
     std::uint64_t send_seq = 0;  // our initial sequence number
     std::uint64_t recv_seq = 0;  // the peer's initial sequence number
     std::uint32_t flags = 0;     // context_flags:: negotiated
@@ -127,6 +141,13 @@ class SecurityContext {
   // detection.
   Result<std::uint32_t> verify_mic(Bytes message, Bytes token);
 
+  // GSS_Pseudo_random (RFC 4401): fills `out` with the krb5 PRF+ of `input` under the key
+  // `key` picks (RFC 7802 §2: PRF(K, 0 | S) || PRF(K, 1 | S) || ..., the counter a 32-bit
+  // big-endian number from 0, as MIT computes it). At most kMaxPrfOutput octets, far more
+  // than keying needs; more is kInvalidArgument.
+  static constexpr std::size_t kMaxPrfOutput = std::size_t{1} << 16;
+  Result<void> pseudo_random(PrfKey key, Bytes input, std::span<std::uint8_t> out);
+
   // A versioned byte blob holding the keys and sequence state: secret, keep it in secure
   // storage and wipe it after use. The context is unchanged; import_context() restores it.
   Result<std::vector<std::uint8_t>> export_context() const;
@@ -136,6 +157,7 @@ class SecurityContext {
   void destroy() noexcept;
 
  private:
+  friend struct detail::ContextAccess;
   struct State;
   std::unique_ptr<State> state_;
 };

@@ -6,6 +6,16 @@
 //   send(init->token());
 //   if (init->step(receive()) ...)            // only with mutual authentication
 //   SecurityContext ctx = init->take_context();
+//
+// prot_ready (RFC 2743 §1.2.7): the first request can travel with the AP-REQ, saving a round
+// trip. wrap() and get_mic() work right after start(), under the initiator's authenticator
+// subkey (RFC 4121 §2, AcceptorSubkey flag clear) with sequence numbers from the
+// authenticator's; after the AP-REP they use the acceptor's subkey, and the context that
+// take_context() hands over goes on with the same send sequence.
+//
+//   auto init = Initiator::start(bank_ticket, {}, context);
+//   auto request = init->wrap(transfer, true);
+//   send(init->token(), *request);
 #pragma once
 
 #include <cstdint>
@@ -56,12 +66,21 @@ class Initiator {
   // KRB-ERROR (03 00) becomes a kKdc-style error carrying its Kerberos error code.
   Result<Step> step(Bytes acceptor_token);
   bool established() const noexcept;
+  // True while the Initiator can protect messages: from start(), whose AP-REQ always carries
+  // a subkey, until take_context() or a failed step().
+  bool prot_ready() const noexcept;
+  // SecurityContext::wrap and get_mic on the context being established (before or after
+  // step()); the tokens count in the sequence the taken context continues.
+  Result<std::vector<std::uint8_t>> wrap(Bytes message, bool conf);
+  Result<std::vector<std::uint8_t>> get_mic(Bytes message);
   // The established context (after step(), or right away without kMutual).
   Result<SecurityContext> take_context();
 
  private:
   struct State;
   Initiator() = default;
+  // The context wrap(), get_mic() and take_context() use, made at the first need.
+  Result<SecurityContext*> protecting_context();
   std::shared_ptr<State> state_;
 };
 
