@@ -329,14 +329,21 @@ kerb::Result<Reply> BankSession::establish(const kerb::Principal& user, const Re
   }
 }
 
-// The first request of a new context. The AP-REQ goes alone; the request follows under the
-// established context on the same connection.
+// The first request of a new context travels with the AP-REQ: the initiator wraps it under
+// its subkey before the AP-REP (RFC 2743 §1.2.7 prot_ready), and bankd answers with the AP-REP
+// and the wrapped reply together. One round trip.
 kerb::Result<Reply> BankSession::first_exchange(gss::Initiator& initiator,
                                                 const kerb::Principal& user,
                                                 const RequestBody& body) {
+  SavedSession saved;
+  saved.principal = user.to_string();
+  const std::uint32_t request_id = saved.next_request_id++;
+  const Bytes request = encode(Request{request_id, body});
+  if (request.empty()) return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "bad request");
+  KERB_TRY(Bytes wrapped, initiator.wrap(request, true));
   const auto token = initiator.token();
-  ClientFrame frame{Establish{Bytes(token.begin(), token.end()), std::nullopt}};
-  KERB_TRY(ServerFrame in, round_trip(frame, "establish (AP-REQ)"));
+  ClientFrame frame{Establish{Bytes(token.begin(), token.end()), std::move(wrapped)}};
+  KERB_TRY(ServerFrame in, round_trip(frame, "establish (AP-REQ + request)"));
   if (auto* r = std::get_if<Refused>(&in.body)) {
     // The KRB-ERROR token says why, with its Kerberos error code (skew, expired ticket...).
     if (r->error_token) {
@@ -346,19 +353,14 @@ kerb::Result<Reply> BankSession::first_exchange(gss::Initiator& initiator,
     return refusal_error(*r);
   }
   auto* established = std::get_if<Established>(&in.body);
-  if (established == nullptr)
+  if (established == nullptr || !established->response)
     return kerb::Error(kerb::ErrorCategory::kProtocol, "bank: unexpected answer to establish");
   KERB_TRY(const auto step, initiator.step(established->reply_token));
   if (step != gss::Initiator::Step::kDone)
     return kerb::Error(kerb::ErrorCategory::kProtocol, "bank: context not established");
   KERB_TRY(gss::SecurityContext context, initiator.take_context());
-  SavedSession saved;
-  saved.principal = user.to_string();
   saved.context_id = established->context_id;
-  KERB_TRY(auto blob, context.export_context());
-  saved.context.assign(blob);
-  kerb::crypto::secure_wipe(blob);
-  return resume(saved, body);
+  return finish(context, saved, *established->response, request_id);
 }
 
 kerb::Result<Reply> BankSession::resume(SavedSession& saved, const RequestBody& body) {
