@@ -10,7 +10,10 @@ bankd_bin=$1 bank_bin=$2
 work=$(mktemp -d /tmp/bank-cli-test.XXXXXX)
 bankd_pid=
 cleanup() {
-  [[ -n $bankd_pid ]] && kill -9 "$bankd_pid" 2>/dev/null && wait "$bankd_pid" 2>/dev/null
+  if [[ -n $bankd_pid ]]; then
+    kill -9 "$bankd_pid" 2>/dev/null || true
+    wait "$bankd_pid" 2>/dev/null || true
+  fi
   rm -rf "$work"
 }
 trap cleanup EXIT

@@ -103,9 +103,17 @@ class CountingBank final : public bank::BankTransport {
   kerb::Result<bank::Bytes> exchange(std::span<const std::uint8_t> frame) override {
     ++round_trips;
     last_frame.assign(frame.begin(), frame.end());
-    return inner_.exchange(frame);
+    auto reply = inner_.exchange(frame);
+    if (reply && drop_next_reply) {
+      // bankd did the work; its answer is lost on the way back.
+      drop_next_reply = false;
+      inner_.disconnect();
+      return kerb::Error(kerb::ErrorCategory::kIo, bank::kBankNoReply, "reply lost (test)");
+    }
+    return reply;
   }
   std::size_t round_trips = 0;
+  bool drop_next_reply = false;
   bank::Bytes last_frame;
 
  private:
@@ -311,6 +319,7 @@ TEST_CASE("a captured wrap token replayed is refused; the payment is applied onc
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
   expect<bank::Balance>(alice->session->login(principal("alice"), {}));
+  const bank::Bytes establish = alice->bank.last_frame;
   expect<bank::Receipt>(alice->session->call(payment("DE0002", 2500)));
   const bank::Bytes captured = alice->bank.last_frame;
   REQUIRE(std::holds_alternative<bank::Resume>(
@@ -320,11 +329,24 @@ TEST_CASE("a captured wrap token replayed is refused; the payment is applied onc
   require_refused(raw(alice->tcp, captured), bank::FrameRefusal::kBadToken);
   bank::TcpBankTransport fresh(bankd.endpoint());
   require_refused(raw(fresh, captured), bank::FrameRefusal::kBadToken);
+  // The login's establish frame (AP-REQ and its request) opens nothing a second time.
+  bank::TcpBankTransport again(bankd.endpoint());
+  require_refused(raw(again, establish), bank::FrameRefusal::kAuthenticationFailed);
   CHECK(balance_of(db, "alice") == 100000 - 2500);
   CHECK(history_size(db, "alice") == 1);
 
   // The legitimate client goes on undisturbed.
   expect<bank::Balance>(alice->session->call(bank::BalanceQuery{}));
+
+  // Nor after a restart: the replay cache outlives bankd, and the old context is gone.
+  bankd.kill();
+  bankd.start(db, 0);
+  bank::TcpBankTransport after(bankd.endpoint());
+  require_refused(raw(after, establish), bank::FrameRefusal::kAuthenticationFailed);
+  bank::TcpBankTransport after2(bankd.endpoint());
+  require_refused(raw(after2, captured), bank::FrameRefusal::kUnknownContext);
+  CHECK(balance_of(db, "alice") == 100000 - 2500);
+  CHECK(history_size(db, "alice") == 1);
 }
 
 TEST_CASE("a payment retried with the same idempotency key is applied once", "[idempotency]") {
@@ -342,6 +364,39 @@ TEST_CASE("a payment retried with the same idempotency key is applied once", "[i
   const auto e = expect<bank::BankError>(alice->session->call(payment("DE0002", 701, 0x42)));
   CHECK(e.code == bank::BankErrorCode::kDuplicateKeyMismatch);
   CHECK(balance_of(db, "alice") == 100000 - 700);
+
+  // A reply lost after bankd paid: the client tries again by itself, with the same key.
+  alice->bank.drop_next_reply = true;
+  const auto retried =
+      expect<bank::Receipt>(alice->session->pay(bank::AccountPayee{"DE0002"}, "DE0002", 300));
+  CHECK(balance_of(db, "alice") == 100000 - 700 - 300);
+  CHECK(history_size(db, "alice") == 2);
+  // And a customer repeating an unconfirmed payment in a new run reuses its key too: here
+  // every reply of one run is lost, so it ends with the payment sent twice and unconfirmed.
+  {
+    struct AlwaysLost final : bank::BankTransport {
+      CountingBank& inner;
+      explicit AlwaysLost(CountingBank& i) : inner(i) {}
+      kerb::Result<bank::Bytes> exchange(std::span<const std::uint8_t> frame) override {
+        inner.drop_next_reply = true;
+        return inner.exchange(frame);
+      }
+    } lost_replies(alice->bank);
+    bank::SessionOptions o;
+    o.service = principal("bank/bank.test");
+    auto posix = make_transport(load_config());
+    bank::BankSession lost(must(bank::StateDir::open(tmp / "alice"), "StateDir"), client_options(),
+                           posix, lost_replies, o);
+    REQUIRE_FALSE(lost.pay(bank::AccountPayee{"DE0002"}, "DE0002", 400));
+  }
+  CHECK(balance_of(db, "alice") == 100000 - 700 - 300 - 400);
+  alice->bank.drop_next_reply = false;
+  const auto repeated =
+      expect<bank::Receipt>(alice->session->pay(bank::AccountPayee{"DE0002"}, "DE0002", 400));
+  CHECK(balance_of(db, "alice") == 100000 - 700 - 300 - 400);
+  CHECK(history_size(db, "alice") == 3);
+  CHECK(repeated.transaction.amount == 400);
+  CHECK(retried.transaction.txid != repeated.transaction.txid);
 }
 
 TEST_CASE("a tampered wrap token is refused", "[tamper]") {
@@ -406,7 +461,8 @@ TEST_CASE("after logout the context is gone: its tokens meet unknown-context", "
   CHECK_FALSE(must(state.load_session(), "load"));
   auto cache = must(kerb::FileCcache::open(state.ccache_path()), "ccache");
   CHECK(cache.credentials.empty());
-  CHECK(cache.find_config(kerb::kEtypeInfoConfigKey, cache.default_principal.to_string()));
+  CHECK(cache.find_config(kerb::kEtypeInfoConfigKey, cache.default_principal.to_string()) !=
+        nullptr);
   // A token under the old context (made from a copy kept before logout) is refused.
   bank::Bytes token =
       must(context.wrap(bank::encode(bank::Request{99, bank::BalanceQuery{}}), true), "wrap");
