@@ -550,3 +550,48 @@ TEST_CASE("50 concurrent clients x 20 payments: money is conserved, each payment
   }
   CHECK(recorded == txids);
 }
+
+TEST_CASE("tokens out of sequence are refused, not served", "[sequence]") {
+  TempDir tmp;
+  const std::string db = tmp / "bank.db";
+  Bankd bankd(db);
+  auto alice = device(bankd, tmp / "alice");
+  expect<bank::Balance>(alice->session->login(principal("alice"), {}));
+  auto saved = must(must(bank::StateDir::open(tmp / "alice"), "StateDir").load_session(), "load");
+  REQUIRE(saved);
+  auto context = must(kerb::gss::SecurityContext::import_context(saved->context.view()), "import");
+  auto resume = [&](std::uint32_t id, bank::Payment p) {
+    const bank::Bytes token = must(context.wrap(bank::encode(bank::Request{id, p}), true), "wrap");
+    return bank::encode(bank::ClientFrame{bank::Resume{saved->context_id, token}});
+  };
+  const bank::Bytes first = resume(10, payment("DE0002", 100));
+  const bank::Bytes second = resume(11, payment("DE0002", 200));
+  // The second before the first: authentic, but after a gap.
+  bank::TcpBankTransport t(bankd.endpoint());
+  require_refused(raw(t, second), bank::FrameRefusal::kBadToken);
+  CHECK(balance_of(db, "alice") == 100000);
+}
+
+TEST_CASE("a context that offers delegated credentials is refused", "[policy]") {
+  TempDir tmp;
+  Bankd bankd(tmp / "bank.db");
+  auto options = client_options();
+  options.forwardable = true;
+  auto posix = make_transport(load_config());
+  kerb::Client client(posix, options);
+  const auto tgt = must(client.login_password(principal("alice"), password("alice")), "login");
+  REQUIRE((tgt.ticket_flags & kerb::ticket_flags::kForwardable) != 0);
+  const auto ticket = must(client.service_ticket(tgt, principal("bank/bank.test")), "TGS");
+  kerb::gss::InitiatorOptions io;
+  io.flags |= kerb::gss::context_flags::kDeleg;
+  io.delegated_tgt = &tgt;
+  auto init = must(kerb::gss::Initiator::start(ticket, io, kerb::ApContext{}), "start");
+  const auto request =
+      must(init.wrap(bank::encode(bank::Request{1, bank::BalanceQuery{}}), true), "wrap");
+  const auto token = init.token();
+  bank::TcpBankTransport t(bankd.endpoint());
+  const auto f = raw(t, bank::encode(bank::ClientFrame{
+                            bank::Establish{bank::Bytes(token.begin(), token.end()), request}}));
+  require_refused(f, bank::FrameRefusal::kPolicy);
+  CHECK(std::get<bank::Refused>(f.body).text.find("delegated") != std::string::npos);
+}
