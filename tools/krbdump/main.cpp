@@ -1,0 +1,5 @@
+#include "dump.hpp"
+
+int main() {
+  return 0;
+}
