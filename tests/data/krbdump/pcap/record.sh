@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Re-records the captures pcap_test reads: MIT kinit against a fresh MIT KDC fixture on
-# 127.0.0.2:88, once over UDP and once over TCP (udp_preference_limit = 1), and beside each the
+# 127.0.0.1:88, once over UDP and once over TCP (udp_preference_limit = 1), and beside each the
 # message types tshark's own Kerberos dissector finds in it (the test's oracle).
 #
 #   tests/data/krbdump/pcap/record.sh [OUT_DIR]
 #
-# Needs root (port 88, dumpcap on lo), MIT's krb5-kdc/krb5-user and tshark. 127.0.0.2 keeps
-# clear of another fixture on 127.0.0.1:88.
+# Needs root (port 88, free; dumpcap on lo), MIT's krb5-kdc/krb5-user and tshark.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,16 +22,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-KERB_KDC_LISTEN=127.0.0.2 KERB_KDC_PORT=88 "$root/kdc-fixtures/kdc-fixture" start "$kdc" >/dev/null
+KERB_KDC_PORT=88 "$root/kdc-fixtures/kdc-fixture" start "$kdc" >/dev/null
 # shellcheck disable=SC1091
 source "$kdc/env"
 realm=$KERB_TEST_REALM
-sed "s/127\.0\.0\.1:88\b/127.0.0.2:88/" "$KRB5_CONFIG" >"$work/udp.conf"
-sed 's/^\[libdefaults\]$/[libdefaults]\n    udp_preference_limit = 1/' "$work/udp.conf" \
-  >"$work/tcp.conf"
+cp "$KRB5_CONFIG" "$work/udp.conf"
+sed 's/^\[libdefaults\]$/[libdefaults]\n    udp_preference_limit = 1/' "$KRB5_CONFIG" >"$work/tcp.conf"
 
 capture() {  # FILE KRB5_CONFIG
-  dumpcap -q -i lo -f "host 127.0.0.2 and port 88" -w "$1" 2>"$work/dumpcap.log" &
+  dumpcap -q -i lo -f "port 88" -w "$1" 2>"$work/dumpcap.log" &
   cap_pid=$!
   for _ in $(seq 100); do
     grep -q "Capturing on" "$work/dumpcap.log" && break
