@@ -12,6 +12,7 @@
 #include <vector>
 
 #include <kerb/crypto/key.hpp>
+#include <kerb/messages/types.hpp>
 #include <kerb/result.hpp>
 
 #include "tree.hpp"
@@ -60,6 +61,8 @@ kerb::Result<Pac> parse_pac(std::span<const std::uint8_t> pac);
 // there is none; an error when the AD-IF-RELEVANT is malformed.
 kerb::Result<std::optional<std::span<const std::uint8_t>>> find_pac(
     std::span<const std::uint8_t> authorization_data);
+kerb::Result<std::optional<std::span<const std::uint8_t>>> find_pac(
+    const kerb::AuthorizationData& authorization_data);
 
 // What the signatures check against.
 struct PacKeys {
