@@ -81,7 +81,11 @@ ktutil_add() {  # FILE KVNO PASSWORD
 rm -f "$out/keys/wrong-key.keytab" "$out/keys/wrong-kvno.keytab"
 ktutil_add "$out/keys/wrong-key.keytab" "$host_kvno" "not-the-host-password"
 ktutil_add "$out/keys/wrong-kvno.keytab" "$((host_kvno + 7))" "not-the-host-password"
-printf 'alice@%s %s\n' "$realm" "$KERB_TEST_PASSWORD_ALICE" >"$out/keys/passwords.txt"
+# saltuser: aes256 only, with a random ("special") salt that only the KDC's ETYPE-INFO2 tells.
+saltuser_pw=Kerb-saltuser-pw1
+kadmin.local -q "addprinc -pw $saltuser_pw -e aes256-cts-hmac-sha1-96:special +requires_preauth saltuser" >/dev/null
+printf 'alice@%s %s\nsaltuser@%s %s\n' "$realm" "$KERB_TEST_PASSWORD_ALICE" "$realm" "$saltuser_pw" \
+  >"$out/keys/passwords.txt"
 
 # --- KDC exchanges ---------------------------------------------------------------------------
 # MIT kinit + kvno over UDP: AS-REQ, KRB-ERROR (PREAUTH_REQUIRED with ETYPE-INFO2), AS-REQ with
@@ -89,6 +93,11 @@ printf 'alice@%s %s\n' "$realm" "$KERB_TEST_PASSWORD_ALICE" >"$out/keys/password
 capture_start "$out/kdc-udp.pcapng" "port 88"
 KRB5CCNAME=FILE:$out/mit.ccache kinit -f "alice@$realm" <<<"$KERB_TEST_PASSWORD_ALICE" >/dev/null
 KRB5CCNAME=FILE:$out/mit.ccache kvno "host/bank.test@$realm" >/dev/null
+capture_stop
+
+# saltuser's login: the PREAUTH_REQUIRED error's ETYPE-INFO2 carries the special salt.
+capture_start "$out/kdc-salt.pcapng" "port 88"
+KRB5CCNAME=FILE:$work/salt.ccache kinit "saltuser@$realm" <<<"$saltuser_pw" >/dev/null
 capture_stop
 
 # kerb-kinit over TCP (udp_preference_limit = 1 sends everything by TCP), with a service ticket.
