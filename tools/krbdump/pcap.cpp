@@ -49,6 +49,11 @@ struct Endian {
   std::uint32_t u32(const std::uint8_t* p) const { return big ? be32(p) : le32(p); }
 };
 
+// [APPLICATION 10] AS-REQ .. [APPLICATION 30] KRB-ERROR, constructed (RFC 4120 §5.10).
+bool is_kerberos_tag(std::uint8_t b) {
+  return b >= 0x6a && b <= 0x7e;
+}
+
 kerb::Error malformed(const char* what, std::size_t offset) {
   return kerb::Error::format(kerb::ErrorCategory::kInvalidArgument, 0, "%s at offset %zu", what,
                              offset);
@@ -291,7 +296,8 @@ void Reader::udp(const Packet& p, const std::string& src, const std::string& dst
                  bool truncated) {
   if (data.size() < 8) return;
   const std::uint16_t sport = be16(data.data()), dport = be16(data.data() + 2);
-  if (sport != kKerberosPort && dport != kKerberosPort) return;
+  const bool extra = framed_port(sport) || framed_port(dport);
+  if (sport != kKerberosPort && dport != kKerberosPort && !extra) return;
   const std::size_t length = be16(data.data() + 4);
   if (length < 8) {
     note(format("packet %zu: UDP length %zu is less than its header", p.index, length));
@@ -304,6 +310,8 @@ void Reader::udp(const Packet& p, const std::string& src, const std::string& dst
   }
   const Bytes payload = data.subspan(8, length - 8);
   if (payload.empty()) return;
+  // On another port only what starts like a Kerberos message (a KDC on a port of its own).
+  if (sport != kKerberosPort && dport != kKerberosPort && !is_kerberos_tag(payload[0])) return;
   // RFC 4120 §7.2.1: each datagram holds exactly one message.
   report_.messages.push_back({p.index, p.time, src, dst, sport, dport, "udp", "kerberos",
                               std::vector<std::uint8_t>(payload.begin(), payload.end())});
@@ -434,6 +442,8 @@ void Reader::deliver(const Packet& p, const FlowKey& key, Direction& d) {
             d.framing = "gss-sample";
           else if (rest[4] >= 0xa0 && rest[4] <= 0xa2)
             d.framing = "bank";
+          else if (is_kerberos_tag(rest[4]))
+            d.framing = "kerberos";  // a KDC on a port of its own
           else {
             kill(p, key, d, "neither gss-sample nor banking framing");
             return;

@@ -6,8 +6,9 @@
 // Linux cooked v1 and v2, BSD loopback (NULL and LOOP) and raw IP. IPv4 fragments are not
 // reassembled (a note says so); IPv6 extension headers are skipped. TCP is reassembled per
 // direction (out-of-order segments held back, retransmissions and overlaps dropped), then cut
-// into records: Kerberos on port 88 (RFC 4120 §7.2.2) and, on extra ports, MIT's gss-sample
-// framing or the banking sample's framing, told apart by content.
+// into records: Kerberos on port 88 (RFC 4120 §7.2.1, §7.2.2) and, on extra ports, MIT's
+// gss-sample framing, the banking sample's framing or Kerberos (a KDC on a port of its own),
+// told apart by content.
 #pragma once
 
 #include <cstddef>
