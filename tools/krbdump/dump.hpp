@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -25,6 +26,7 @@ struct DumpOptions {
 struct DumpResult {
   Node tree;
   int status = 0;
+  std::string error;  // status 2: "<label>: <what> at offset N"
 };
 
 DumpResult dump(std::span<const std::uint8_t> input, std::string_view label, KeyRing& keys,
