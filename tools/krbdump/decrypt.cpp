@@ -288,6 +288,39 @@ DecryptOutcome open(KeyRing& keys, const kerb::EncryptedData& data, std::uint32_
   return out;
 }
 
+kerb::Result<kerb::EncryptedData> fast_armored_rep(std::span<const std::uint8_t> padata_value) {
+  // PA-FX-FAST-REPLY ::= CHOICE { armored-data [0] KrbFastArmoredRep }
+  // KrbFastArmoredRep ::= SEQUENCE { enc-fast-rep [0] EncryptedData }
+  kerb::der::Error fault;
+  kerb::der::Reader in(padata_value, fault);
+  kerb::der::Reader choice, seq, field;
+  kerb::EncryptedData out;
+  if (!in.read_element(kerb::der::ctx(0), choice) || !in.finish() || !choice.read_sequence(seq) ||
+      !choice.finish() || !seq.read_element(kerb::der::ctx(0), field) ||
+      !kerb::decode(field, out) || !field.finish())
+    return kerb::der_error(fault, "PA-FX-FAST-REPLY");
+  return out;
+}
+
+kerb::Result<std::optional<kerb::EncryptionKey>> fast_strengthen_key(
+    std::span<const std::uint8_t> krb_fast_response) {
+  // KrbFastResponse ::= SEQUENCE { padata [0], strengthen-key [1] EncryptionKey OPTIONAL,
+  //                                finished [2] KrbFastFinished OPTIONAL, nonce [3] UInt32 }
+  kerb::der::Error fault;
+  kerb::der::Reader in(krb_fast_response, fault);
+  kerb::der::Reader seq, skip;
+  if (!in.read_sequence(seq) || !in.finish() || !seq.read_element(kerb::der::ctx(0), skip))
+    return kerb::der_error(fault, "KrbFastResponse");
+  std::optional<kerb::EncryptionKey> key;
+  if (auto field = seq.read_optional(kerb::der::ctx(1))) {
+    kerb::EncryptionKey k;
+    if (!kerb::decode(*field, k) || !field->finish())
+      return kerb::der_error(fault, "KrbFastResponse strengthen-key");
+    key = k;
+  }
+  return key;
+}
+
 GssTokenOutcome open_gss_token(KeyRing& keys, std::span<const std::uint8_t> token,
                                std::span<const std::uint8_t> message) {
   GssTokenOutcome out;

@@ -61,6 +61,13 @@ std::string key_usage_text(std::uint32_t usage);
 // "aes256-cts-hmac-sha1-96 (18)".
 std::string enctype_text(std::int32_t enctype);
 
+// RFC 6113 §5.4.3 PA-FX-FAST-REPLY (padata 136 in a KDC-REP or KRB-ERROR): the enc-fast-rep
+// EncryptedData of its KrbFastArmoredRep (opened with the armor key, usage 52).
+kerb::Result<kerb::EncryptedData> fast_armored_rep(std::span<const std::uint8_t> padata_value);
+// The strengthen-key [1] of a decrypted KrbFastResponse, if present.
+kerb::Result<std::optional<kerb::EncryptionKey>> fast_strengthen_key(
+    std::span<const std::uint8_t> krb_fast_response);
+
 // RFC 4121 §4.2.6.2 Wrap tokens (TOK_ID 05 04) and §4.2.6.1 MIC tokens (04 04): the key is the
 // acceptor subkey when the AcceptorSubkey flag is set, else the initiator subkey, else the
 // session key; the usage follows SentByAcceptor and sealing (22-25). Tried with the ring's

@@ -224,6 +224,40 @@ void KeyRing::learn(const kerb::KeyBlock& key, std::string source, LearnedRole r
   keys_.push_back(std::move(k));
 }
 
+namespace {
+
+kerb::Result<kerb::KeyBlock> cf2(const kerb::KeyBlock& k1, const kerb::KeyBlock& k2,
+                                 std::string_view pepper1, std::string_view pepper2,
+                                 const kerb::crypto::Policy& policy) {
+  KERB_TRY(kerb::crypto::Key a, k1.to_key(policy));
+  KERB_TRY(kerb::crypto::Key b, k2.to_key(policy));
+  auto bytes = [](std::string_view s) {
+    return std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
+  };
+  KERB_TRY(kerb::crypto::Key out, kerb::crypto::krb_fx_cf2(a, b, bytes(pepper1), bytes(pepper2)));
+  return kerb::KeyBlock::from_key(out);
+}
+
+}  // namespace
+
+kerb::Result<void> KeyRing::learn_fast_armor_key(const kerb::KeyBlock& subkey,
+                                                 const kerb::KeyBlock& ticket_session_key,
+                                                 std::string source) {
+  KERB_TRY(kerb::KeyBlock armor,
+           cf2(subkey, ticket_session_key, "subkeyarmor", "ticketarmor", policy_));
+  learn(armor, std::move(source), LearnedRole::kFastArmorKey);
+  return {};
+}
+
+kerb::Result<void> KeyRing::learn_fast_reply_key(const kerb::KeyBlock& strengthen_key,
+                                                 const kerb::KeyBlock& reply_key,
+                                                 std::string source) {
+  KERB_TRY(kerb::KeyBlock key,
+           cf2(strengthen_key, reply_key, "strengthenkey", "replykey", policy_));
+  learn(key, std::move(source), LearnedRole::kFastReplyKey);
+  return {};
+}
+
 void KeyRing::note_etype_info2(std::string principal, std::int32_t enctype, std::string salt,
                                std::span<const std::uint8_t> s2kparams) {
   auto parsed = kerb::Principal::parse(principal);

@@ -39,6 +39,8 @@ enum class LearnedRole : std::uint8_t {
   kInitiatorSubkey,  // Authenticator.subkey
   kAcceptorSubkey,   // EncAPRepPart.subkey
   kTgsReqSubkey,     // Authenticator.subkey of a TGS-REQ (opens the TGS-REP, usage 9)
+  kFastArmorKey,     // RFC 6113 §5.4.1.1 armor key (KrbFastArmoredReq/Rep, usages 51/52)
+  kFastReplyKey,     // RFC 6113 §5.4.3 strengthened reply key (a FAST KDC-REP enc-part)
   kOther,
 };
 
@@ -102,6 +104,17 @@ class KeyRing {
              LearnedRole role = LearnedRole::kSessionKey,
              std::optional<kerb::Principal> server = {},
              std::optional<kerb::Principal> client = {});
+
+  // RFC 6113 FAST. MIT's clients armor their TGS-REQs with the TGT (§5.4.1.1): the armor key
+  // is KRB-FX-CF2(authenticator subkey, TGT session key, "subkeyarmor", "ticketarmor"). The
+  // KDC then encrypts the TGS-REP in KRB-FX-CF2(strengthen-key, reply key, "strengthenkey",
+  // "replykey") (§5.4.3) when the KrbFastResponse carries a strengthen-key. Both are learned
+  // (kInvalidArgument/kCrypto/kPolicy when the keys cannot be combined).
+  kerb::Result<void> learn_fast_armor_key(const kerb::KeyBlock& subkey,
+                                          const kerb::KeyBlock& ticket_session_key,
+                                          std::string source);
+  kerb::Result<void> learn_fast_reply_key(const kerb::KeyBlock& strengthen_key,
+                                          const kerb::KeyBlock& reply_key, std::string source);
 
   // An ETYPE-INFO2 entry seen in the input (AS-REP padata, KRB-ERROR e-data) for the client
   // `principal` (the AS-REQ's cname@realm, text form). An empty `salt` means the entry carried
