@@ -35,6 +35,17 @@ void dump_ccache(Walk& walk, Bytes bytes, Node& parent) {
     }
   }
   add_owned_principal(node, "default-principal", cc->default_principal);
+  if (!cc->config.empty()) {
+    // MIT's X-CACHECONF: entries (krb5_cc_set_config), stored as credentials in the file.
+    Node& config = node.add("config", {}, "array");
+    for (const kerb::ConfigEntry& e : cc->config) {
+      Node& entry = config.add("config-entry", {}, "object");
+      add_string(entry, "key", e.key);
+      if (!e.principal.empty()) add_string(entry, "principal", e.principal);
+      Node& value = add_bytes(entry, "value", e.value);
+      if (printable(e.value) && !e.value.empty()) value.note = std::string(e.value_text());
+    }
+  }
   Node& creds = node.add("credentials", {}, "array");
   for (const kerb::Credentials& c : cc->credentials) {
     Node& cred = creds.add("credential", {}, "object");

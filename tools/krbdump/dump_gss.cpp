@@ -44,12 +44,16 @@ void dump_per_message(Walk& walk, Bytes token, Node& parent) {
   }
   node.add("SND_SEQ", std::to_string(be64(token.subspan(8, 8))), "int");
   Node& body = add_bytes(node, wrap ? "Data" : "SGN_CKSUM", token.subspan(16));
-  GssTokenOutcome out = open_gss_token(walk.keys, token);
+  // A MIC in these exchanges covers the message the last Wrap token carried (gss-sample).
+  GssTokenOutcome out =
+      open_gss_token(walk.keys, token, wrap ? Bytes{} : Bytes(walk.last_unwrapped));
   if (out.ok) {
     body.note =
         (wrap ? (out.sealed ? "decrypted with " : "checksum verified with ") : "verified with ") +
         out.key_source;
+    if (!wrap) body.note += ", over the message of the last Wrap token";
     if (wrap) {
+      walk.last_unwrapped.assign(out.message.data(), out.message.data() + out.message.size());
       Node& m = add_bytes(body, "message", Bytes(out.message.data(), out.message.size()));
       if (printable(Bytes(out.message.data(), out.message.size())) && out.message.size() > 0)
         m.note = std::string(out.message.data(), out.message.data() + out.message.size());

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <kerb/messages/types.hpp>
 #include <kerb/principal.hpp>
@@ -37,7 +38,9 @@ struct Walk {
   int status = 0;     // 1 when something was not decrypted, 2 when malformed
   std::string error;  // the first malformed-input line
   int depth = 0;
-  std::optional<kerb::Principal> client;  // the request's client, for ETYPE-INFO2 salts
+  std::optional<kerb::Principal> client;     // the request's client, for ETYPE-INFO2 salts
+  std::vector<std::uint8_t> last_unwrapped;  // the last Wrap token's message, for a MIC over it
+  bool fast_seen = false;                    // a PA-FX-FAST was seen (RFC 6113 armoring)
 
   // Absolute offset of `part` in the input, when it is a view into it.
   std::optional<std::size_t> offset_of(Bytes part) const noexcept;

@@ -1,5 +1,6 @@
 // RFC 4120 messages and structures as trees, with every EncryptedData opened when a key fits.
 #include <functional>
+#include <vector>
 
 #include <kerb/constants.hpp>
 #include <kerb/messages/ap.hpp>
@@ -190,7 +191,7 @@ void add_enc_fields(Node& node, const kerb::EncryptedData& ed) {
 using PlainDecoder = std::function<void(Bytes plain, Node& under, const KeyEntry* key)>;
 
 Node& add_encrypted(Walk& walk, Node& parent, std::string name, const kerb::EncryptedData& ed,
-                    std::initializer_list<std::uint32_t> usages, const Hint& hint,
+                    const std::vector<std::uint32_t>& usages, const Hint& hint,
                     const PlainDecoder& decode) {
   Node& node = parent.add(std::move(name), {}, "object");
   add_enc_fields(node, ed);
@@ -217,6 +218,10 @@ Node& add_encrypted(Walk& walk, Node& parent, std::string name, const kerb::Encr
     explained += out.explain();
   }
   node.note = "not decrypted: " + explained;
+  if (walk.fast_seen && hint.what == "TGS-REP enc-part")
+    node.note +=
+        " | the exchange used FAST (RFC 6113 PA-FX-FAST): the reply key comes from "
+        "the armored KrbFastResponse's strengthen-key, which krbdump does not derive";
   walk.not_decrypted();
   return node;
 }
@@ -227,6 +232,7 @@ Node& add_padata_list(Walk& walk, Node& parent, std::string name, const kerb::Me
 void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t msg_type) {
   namespace pt = kerb::padata_type;
   const Bytes v = pa.padata_value;
+  if (v.empty()) return;  // an empty value only names a method (RFC 4120 §5.2.7)
   switch (pa.padata_type) {
     case pt::kPaTgsReq:
       dump_ap_req(walk, v, node, "AP-REQ", kerb::key_usage::kTgsReqPaTgsReqAuthenticator);
@@ -289,6 +295,9 @@ void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t 
       }
       return;
     }
+    case pt::kPaFxFast:
+      walk.fast_seen = true;
+      return;
     case pt::kPaPwSalt:
       if (printable(v)) add_string(node, "salt", std::string(v.begin(), v.end()));
       return;
@@ -573,10 +582,11 @@ void dump_kdc_rep(Walk& walk, Bytes der, Node& parent, bool as) {
     hint.kind = KeyKind::kSession;
     hint.what = "TGS-REP enc-part";
   }
-  const auto usages =
-      as ? std::initializer_list<std::uint32_t>{kerb::key_usage::kAsRepEncPart}
-         : std::initializer_list<std::uint32_t>{kerb::key_usage::kTgsRepEncPart,
-                                                kerb::key_usage::kTgsRepEncPartSubkey};
+  // TGS-REP: usage 8 under the TGT session key, or 9 under the request's subkey.
+  const std::vector<std::uint32_t> usages =
+      as ? std::vector<std::uint32_t>{kerb::key_usage::kAsRepEncPart}
+         : std::vector<std::uint32_t>{kerb::key_usage::kTgsRepEncPart,
+                                      kerb::key_usage::kTgsRepEncPartSubkey};
   add_encrypted(walk, node, "enc-part", rep.enc_part, usages, hint,
                 [&](Bytes plain, Node& under, const KeyEntry*) {
                   dump_enc_kdc_rep_part(walk, plain, under, rep);

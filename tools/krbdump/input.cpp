@@ -227,10 +227,11 @@ std::optional<Format> detect(std::span<const std::uint8_t> b) {
   if (looks_like_capture(b)) return Format::kPcap;
   if (b.size() >= 2 && b[0] == 0x05 && b[1] >= 1 && b[1] <= 4)
     return b[1] >= 3 ? Format::kCcache : Format::kKeytab;  // 1 and 2: decided by parsing
+  // Printable text first: lowercase letters and digits are also [APPLICATION n] octets.
+  if (is_text(b)) return Format::kText;
   if (b[0] == 0x76) return Format::kKrbCred;
   if (detail::looks_like_gss(b)) return Format::kGss;
   if ((b[0] & 0xE0) == 0x60 || b[0] == 0x30 || b[0] == 0xa0) return Format::kDer;
-  if (is_text(b)) return Format::kText;
   return std::nullopt;
 }
 
