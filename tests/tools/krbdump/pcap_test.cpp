@@ -54,11 +54,13 @@ Bytes concat(std::initializer_list<Bytes> parts) {
   return out;
 }
 
-// A stand-in Kerberos message: [APPLICATION n] around `size` filler bytes.
+// A stand-in Kerberos message: [APPLICATION n] around `size` bytes.
 Bytes krb_message(std::uint8_t application, std::size_t size, std::uint8_t fill) {
   Bytes m{static_cast<std::uint8_t>(0x60 | application), 0x82, static_cast<std::uint8_t>(size >> 8),
           static_cast<std::uint8_t>(size)};
-  m.insert(m.end(), size, fill);
+  // A running pattern, so that bytes repeated or dropped by reassembly show.
+  for (std::size_t i = 0; i < size; ++i)
+    m.push_back(static_cast<std::uint8_t>(fill + i * 7));
   return m;
 }
 // RFC 4120 §7.2.2: 4-byte big-endian length, then the message.
@@ -349,8 +351,8 @@ TEST_CASE("pcap: TCP records split across segments, two in one segment, out of o
   const Bytes req = krb_message(10, 300, 0x31), rep = krb_message(11, 500, 0x32),
               err = krb_message(30, 10, 0x33);
   const Bytes r1 = tcp_record(req), r2 = tcp_record(rep), r3 = tcp_record(err);
-  // The client's ISN sits just below 2^32, so the sequence numbers wrap inside the record.
-  const std::uint32_t c_isn = 0xffffff00, s_isn = 1000;
+  // The client's ISN sits just below 2^32: the third segment's sequence number has wrapped.
+  const std::uint32_t c_isn = 0xffffff80, s_isn = 1000;
   auto c2s = [&](std::uint32_t seq, std::uint8_t flags, const Bytes& p) {
     return ethernet(ipv4(kClient, kKdc, 6, tcp(40000, 88, seq, flags, p)));
   };
@@ -366,7 +368,7 @@ TEST_CASE("pcap: TCP records split across segments, two in one segment, out of o
       {1, 2, c2s(c0, kAck | kPsh, slice(r1, 0, 100))},
       {1, 3, c2s(c0 + 250, kAck | kPsh, slice(r1, 250, r1.size()))},  // out of order
       {1, 4, c2s(c0, kAck | kPsh, slice(r1, 0, 100))},                // retransmitted
-      {1, 5, c2s(c0 + 50, kAck | kPsh, slice(r1, 50, 250))},          // overlaps both sides
+      {1, 5, c2s(c0 + 50, kAck | kPsh, slice(r1, 50, 260))},          // overlaps both sides
       {1, 6, s2c(s0, kAck | kPsh, concat({r2, r3}))},
       {1, 7, c2s(c0 + static_cast<std::uint32_t>(r1.size()), kFin | kAck, {})},
   };
