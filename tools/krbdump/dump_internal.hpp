@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include <kerb/credentials.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/principal.hpp>
 
@@ -41,6 +42,11 @@ struct Walk {
   std::optional<kerb::Principal> client;     // the request's client, for ETYPE-INFO2 salts
   std::vector<std::uint8_t> last_unwrapped;  // the last Wrap token's message, for a MIC over it
   bool fast_seen = false;                    // a PA-FX-FAST was seen (RFC 6113 armoring)
+  // The last AP-REQ's ticket session key and authenticator subkey: a PA-TGS-REQ or FAST armor
+  // AP-REQ's make the FAST armor key (RFC 6113 §5.4.1.1).
+  std::optional<kerb::KeyBlock> ap_ticket_key, ap_subkey;
+  std::optional<kerb::KeyBlock> armor_key;     // the FAST armor key of the exchange
+  std::optional<kerb::KeyBlock> armor_subkey;  // the subkey that went into it (TGS reply key)
 
   // Absolute offset of `part` in the input, when it is a view into it.
   std::optional<std::size_t> offset_of(Bytes part) const noexcept;

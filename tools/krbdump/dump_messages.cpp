@@ -3,6 +3,8 @@
 #include <vector>
 
 #include <kerb/constants.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/crypto/key.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
@@ -229,6 +231,11 @@ Node& add_encrypted(Walk& walk, Node& parent, std::string name, const kerb::Encr
 Node& add_padata_list(Walk& walk, Node& parent, std::string name, const kerb::MethodData& list,
                       std::int32_t msg_type);
 
+void dump_fast_request(Walk& walk, Bytes v, Node& node);
+void dump_fast_reply(Walk& walk, Bytes v, Node& node);
+void derive_armor_key(Walk& walk, std::string_view from);
+void add_req_body(Walk& walk, Node& parent, std::string name, const kerb::KdcReqBody& b);
+
 void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t msg_type) {
   namespace pt = kerb::padata_type;
   const Bytes v = pa.padata_value;
@@ -236,6 +243,7 @@ void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t 
   switch (pa.padata_type) {
     case pt::kPaTgsReq:
       dump_ap_req(walk, v, node, "AP-REQ", kerb::key_usage::kTgsReqPaTgsReqAuthenticator);
+      derive_armor_key(walk, "the PA-TGS-REQ");
       return;
     case pt::kPaEncTimestamp:
     case pt::kPaEncryptedChallenge: {
@@ -297,6 +305,10 @@ void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t 
     }
     case pt::kPaFxFast:
       walk.fast_seen = true;
+      if (msg_type == 10 || msg_type == 12)
+        dump_fast_request(walk, v, node);
+      else
+        dump_fast_reply(walk, v, node);
       return;
     case pt::kPaPwSalt:
       if (printable(v)) add_string(node, "salt", std::string(v.begin(), v.end()));
@@ -324,6 +336,210 @@ Node& add_padata_list(Walk& walk, Node& parent, std::string name, const kerb::Me
     dump_pa_value(walk, pa, value, msg_type);
   }
   return node;
+}
+
+// RFC 6113 §5.4.1.1: the armor key is KRB-FX-CF2(subkey, ticket session key, "subkeyarmor",
+// "ticketarmor"), from the armor AP-REQ (AS) or the PA-TGS-REQ's AP-REQ (TGS).
+void derive_armor_key(Walk& walk, std::string_view from) {
+  if (!walk.ap_subkey || !walk.ap_ticket_key) return;
+  auto k1 = walk.ap_subkey->to_key(walk.keys.policy());
+  auto k2 = walk.ap_ticket_key->to_key(walk.keys.policy());
+  if (!k1 || !k2) return;
+  static constexpr std::uint8_t kSubkeyArmor[] = {'s', 'u', 'b', 'k', 'e', 'y',
+                                                  'a', 'r', 'm', 'o', 'r'};
+  static constexpr std::uint8_t kTicketArmor[] = {'t', 'i', 'c', 'k', 'e', 't',
+                                                  'a', 'r', 'm', 'o', 'r'};
+  auto armor = kerb::crypto::krb_fx_cf2(*k1, *k2, kSubkeyArmor, kTicketArmor);
+  if (!armor) return;
+  walk.armor_key = kerb::KeyBlock::from_key(*armor);
+  walk.armor_subkey = walk.ap_subkey;
+  walk.keys.learn(*walk.armor_key,
+                  "FAST armor key (KRB-FX-CF2 of the subkey and ticket session key of " +
+                      std::string(from) + ")",
+                  LearnedRole::kOther);
+}
+
+// Reads the [n] fields of a SEQUENCE into `fields` (empty when absent).
+bool read_fields(Bytes der, std::span<Bytes> fields, std::string& why) {
+  kerb::der::Error fault;
+  kerb::der::Reader in(der, fault), seq;
+  if (!in.read_sequence(seq) || !in.finish()) {
+    why = fault.reason != nullptr ? fault.reason : "not a SEQUENCE";
+    why += " at offset " + std::to_string(fault.offset);
+    return false;
+  }
+  while (!seq.empty()) {
+    kerb::der::Tag tag = kerb::der::ctx(0);
+    kerb::der::Reader field;
+    if (!seq.read_any(tag, field)) {
+      why = std::string(fault.reason != nullptr ? fault.reason : "malformed") + " at offset " +
+            std::to_string(fault.offset);
+      return false;
+    }
+    if (tag.tag_class() == kerb::der::TagClass::kContext && tag.number() < fields.size())
+      fields[tag.number()] = field.unread();
+  }
+  return true;
+}
+
+// The contents of a single [0] choice.
+std::optional<Bytes> choice0(Bytes der) {
+  kerb::der::Error fault;
+  kerb::der::Reader in(der, fault), inner;
+  if (!in.read_element(kerb::der::ctx(0), inner) || !in.finish()) return std::nullopt;
+  return inner.unread();
+}
+
+void dump_fast_request(Walk& walk, Bytes v, Node& node) {
+  // PA-FX-FAST-REQUEST ::= CHOICE { armored-data [0] KrbFastArmoredReq }
+  const auto armored = choice0(v);
+  Bytes f[3] = {};
+  std::string why;
+  Node& req = node.add("KrbFastArmoredReq", {}, "object");
+  if (!armored || !read_fields(*armored, f, why))
+    return walk.malformed(
+        req, "PA-FX-FAST", v,
+        "PA-FX-FAST-REQUEST: " + (why.empty() ? "no [0] armored-data at offset 0" : why));
+  if (!f[0].empty()) {
+    // KrbFastArmor ::= SEQUENCE { armor-type [0] Int32, armor-value [1] OCTET STRING }
+    Node& armor = req.add("armor", {}, "object");
+    Bytes a[2] = {};
+    if (!read_fields(f[0], a, why))
+      return walk.malformed(armor, "armor", f[0], "KrbFastArmor: " + why);
+    kerb::der::Error fault;
+    kerb::der::Reader t(a[0], fault), o(a[1], fault);
+    std::int32_t type = 0;
+    Bytes value;
+    if (!t.read_integer(type) || !o.read_octet_string(value))
+      return walk.malformed(armor, "armor", f[0],
+                            "KrbFastArmor: malformed at offset " + std::to_string(fault.offset));
+    add_enum(armor, "armor-type", type == 1 ? "FX_FAST_ARMOR_AP_REQUEST" : "", type);
+    Node& av = add_bytes(armor, "armor-value", value);
+    if (type == 1) {
+      dump_ap_req(walk, value, av, "AP-REQ", kerb::key_usage::kApReqAuthenticator);
+      derive_armor_key(walk, "the FAST armor AP-REQ");
+    }
+  }
+  if (!f[1].empty()) {
+    auto ck = kerb::decode_der<kerb::Checksum>(f[1], "Checksum");
+    if (ck) add_checksum(req, "req-checksum", *ck, walk);
+  }
+  auto ed = kerb::decode_der<kerb::EncryptedData>(f[2], "EncryptedData");
+  if (!ed) return walk.malformed(req, "enc-fast-req", f[2], ed.error().detail());
+  Hint hint;
+  hint.kind = KeyKind::kSession;
+  hint.what = "FAST enc-fast-req";
+  add_encrypted(walk, req, "enc-fast-req", *ed, {kerb::key_usage::kFastEnc}, hint,
+                [&](Bytes plain, Node& under, const KeyEntry*) {
+                  // KrbFastReq ::= SEQUENCE { fast-options [0], padata [1], req-body [2] }
+                  Node& fr = under.add("KrbFastReq", {}, "object");
+                  Bytes q[3] = {};
+                  std::string w;
+                  if (!read_fields(plain, q, w))
+                    return walk.malformed(fr, "KrbFastReq", {}, "KrbFastReq: " + w);
+                  if (auto o = kerb::decode_der<kerb::KerberosFlags>(q[0], "FastOptions"))
+                    add_flags(fr, "fast-options", FlagSet::kFastOptions, o->bits);
+                  if (auto pd = kerb::decode_der<kerb::MethodData>(q[1], "padata"))
+                    add_padata_list(walk, fr, "padata", *pd, 0);
+                  auto body = kerb::decode_kdc_req_body(q[2]);
+                  if (!body) return walk.malformed(fr, "req-body", {}, body.error().detail());
+                  add_req_body(walk, fr, "req-body", *body);
+                });
+}
+
+void dump_fast_reply(Walk& walk, Bytes v, Node& node) {
+  // PA-FX-FAST-REPLY ::= CHOICE { armored-data [0] KrbFastArmoredRep }
+  const auto armored = choice0(v);
+  Bytes f[1] = {};
+  std::string why;
+  Node& rep = node.add("KrbFastArmoredRep", {}, "object");
+  if (!armored || !read_fields(*armored, f, why))
+    return walk.malformed(
+        rep, "PA-FX-FAST", v,
+        "PA-FX-FAST-REPLY: " + (why.empty() ? "no [0] armored-data at offset 0" : why));
+  auto ed = kerb::decode_der<kerb::EncryptedData>(f[0], "EncryptedData");
+  if (!ed) return walk.malformed(rep, "enc-fast-rep", f[0], ed.error().detail());
+  Hint hint;
+  hint.kind = KeyKind::kSession;
+  hint.what = "FAST enc-fast-rep";
+  add_encrypted(
+      walk, rep, "enc-fast-rep", *ed, {kerb::key_usage::kFastRep}, hint,
+      [&](Bytes plain, Node& under, const KeyEntry*) {
+        // KrbFastResponse ::= SEQUENCE { padata [0], strengthen-key [1],
+        //                                finished [2], nonce [3] }
+        Node& fr = under.add("KrbFastResponse", {}, "object");
+        Bytes q[4] = {};
+        std::string w;
+        if (!read_fields(plain, q, w))
+          return walk.malformed(fr, "KrbFastResponse", {}, "KrbFastResponse: " + w);
+        if (auto pd = kerb::decode_der<kerb::MethodData>(q[0], "padata"))
+          add_padata_list(walk, fr, "padata", *pd, 0);
+        if (!q[1].empty()) {
+          auto sk = kerb::decode_der<kerb::EncryptionKey>(q[1], "EncryptionKey");
+          if (sk) {
+            add_encryption_key(fr, "strengthen-key", *sk);
+            // RFC 6113 §5.4.3: reply key = KRB-FX-CF2(strengthen-key, reply key,
+            // "strengthenkey", "replykey"); a TGS reply key is the request's subkey
+            // or the TGT session key.
+            auto strengthen = kerb::KeyBlock::from_bytes(sk->keytype, sk->keyvalue);
+            auto s1 = strengthen ? strengthen->to_key(walk.keys.policy())
+                                 : kerb::Result<kerb::crypto::Key>(strengthen.error());
+            static constexpr std::uint8_t kStrengthen[] = {'s', 't', 'r', 'e', 'n', 'g', 't',
+                                                           'h', 'e', 'n', 'k', 'e', 'y'};
+            static constexpr std::uint8_t kReply[] = {'r', 'e', 'p', 'l', 'y', 'k', 'e', 'y'};
+            for (const auto* base : {&walk.armor_subkey, &walk.ap_ticket_key}) {
+              if (!s1 || !*base) continue;
+              auto k2 = (*base)->to_key(walk.keys.policy());
+              if (!k2) continue;
+              auto reply = kerb::crypto::krb_fx_cf2(*s1, *k2, kStrengthen, kReply);
+              if (reply)
+                walk.keys.learn(
+                    kerb::KeyBlock::from_key(*reply),
+                    std::string("FAST reply key (KRB-FX-CF2 of the strengthen-key and the ") +
+                        (base == &walk.armor_subkey ? "request's subkey)" : "TGT session key)"),
+                    LearnedRole::kTgsReqSubkey);
+            }
+          }
+        }
+        if (!q[2].empty()) add_bytes(fr, "finished", q[2]);
+        if (!q[3].empty()) {
+          kerb::der::Error fault;
+          kerb::der::Reader n(q[3], fault);
+          std::uint32_t nonce = 0;
+          if (n.read_integer(nonce)) add_int(fr, "nonce", nonce);
+        }
+      });
+}
+
+void add_req_body(Walk& walk, Node& parent, std::string name, const kerb::KdcReqBody& b) {
+  Node& body = parent.add(std::move(name), {}, "object");
+  add_flags(body, "kdc-options", FlagSet::kKdcOptions, b.kdc_options.bits);
+  if (b.cname) add_principal(body, "cname", *b.cname, b.realm);
+  add_string(body, "realm", b.realm);
+  if (b.sname) add_principal(body, "sname", *b.sname, b.realm);
+  if (b.from) add_time(body, "from", b.from->seconds);
+  add_time(body, "till", b.till.seconds);
+  if (b.rtime) add_time(body, "rtime", b.rtime->seconds);
+  add_int(body, "nonce", b.nonce);
+  Node& etypes = body.add("etype", {}, "array");
+  for (std::int32_t e : b.etype)
+    add_enum(etypes, "EncryptionType", enctype_name(e), e);
+  if (b.addresses) add_addresses(body, "addresses", *b.addresses);
+  if (b.enc_authorization_data) {
+    Hint hint;
+    hint.kind = KeyKind::kSession;
+    add_encrypted(walk, body, "enc-authorization-data", *b.enc_authorization_data,
+                  {kerb::key_usage::kTgsReqAuthDataSubkey, kerb::key_usage::kTgsReqAuthData}, hint,
+                  [&](Bytes plain, Node& under, const KeyEntry*) {
+                    dump_authorization_data(walk, plain, under, "AuthorizationData", nullptr,
+                                            b.realm);
+                  });
+  }
+  if (b.additional_tickets) {
+    Node& tickets = body.add("additional-tickets", {}, "array");
+    for (const kerb::Ticket& t : *b.additional_tickets)
+      dump_ticket(walk, t.raw, tickets, "Ticket");
+  }
 }
 
 // Finds the ring's long-term key for krbtgt/REALM@REALM, for the PAC's KDC signature.
@@ -418,6 +634,8 @@ void dump_enc_ticket_part(Walk& walk, Bytes plain, Node& under, const KeyEntry* 
       }
     }
   }
+  if (auto kb = kerb::KeyBlock::from_bytes(part->key.keytype, part->key.keyvalue))
+    walk.ap_ticket_key = *kb;
   std::optional<kerb::Principal> server;
   if (ticket != nullptr) server = to_principal(ticket->sname, ticket->realm);
   walk.keys.learn(part->key,
@@ -461,6 +679,8 @@ void dump_authenticator_plain(Walk& walk, Bytes plain, Node& under, bool tgs) {
   add_time(node, "ctime", a->ctime.seconds);
   if (a->subkey) {
     add_encryption_key(node, "subkey", *a->subkey);
+    if (auto kb = kerb::KeyBlock::from_bytes(a->subkey->keytype, a->subkey->keyvalue))
+      walk.ap_subkey = *kb;
     walk.keys.learn(*a->subkey,
                     "subkey from the Authenticator of " + principal_text(a->cname, a->crealm),
                     tgs ? LearnedRole::kTgsReqSubkey : LearnedRole::kInitiatorSubkey, std::nullopt,
@@ -529,34 +749,7 @@ void dump_kdc_req(Walk& walk, Bytes der, Node& parent, bool as) {
   const std::int32_t mt = as ? 10 : 12;
   add_enum(node, "msg-type", message_type_name(mt), mt);
   if (r->padata) add_padata_list(walk, node, "padata", *r->padata, mt);
-  Node& body = node.add("req-body", {}, "object");
-  add_flags(body, "kdc-options", FlagSet::kKdcOptions, b.kdc_options.bits);
-  if (b.cname) add_principal(body, "cname", *b.cname, b.realm);
-  add_string(body, "realm", b.realm);
-  if (b.sname) add_principal(body, "sname", *b.sname, b.realm);
-  if (b.from) add_time(body, "from", b.from->seconds);
-  add_time(body, "till", b.till.seconds);
-  if (b.rtime) add_time(body, "rtime", b.rtime->seconds);
-  add_int(body, "nonce", b.nonce);
-  Node& etypes = body.add("etype", {}, "array");
-  for (std::int32_t e : b.etype)
-    add_enum(etypes, "EncryptionType", enctype_name(e), e);
-  if (b.addresses) add_addresses(body, "addresses", *b.addresses);
-  if (b.enc_authorization_data) {
-    Hint hint;
-    hint.kind = KeyKind::kSession;
-    add_encrypted(walk, body, "enc-authorization-data", *b.enc_authorization_data,
-                  {kerb::key_usage::kTgsReqAuthDataSubkey, kerb::key_usage::kTgsReqAuthData}, hint,
-                  [&](Bytes plain, Node& under, const KeyEntry*) {
-                    dump_authorization_data(walk, plain, under, "AuthorizationData", nullptr,
-                                            b.realm);
-                  });
-  }
-  if (b.additional_tickets) {
-    Node& tickets = body.add("additional-tickets", {}, "array");
-    for (const kerb::Ticket& t : *b.additional_tickets)
-      dump_ticket(walk, t.raw, tickets, "Ticket");
-  }
+  add_req_body(walk, node, "req-body", r->req_body);
 }
 
 void dump_kdc_rep(Walk& walk, Bytes der, Node& parent, bool as) {
@@ -774,7 +967,17 @@ void dump_ap_req(Walk& walk, Bytes der, Node& parent, std::string name, std::uin
   add_int(node, "pvno", kerb::kPvno);
   add_enum(node, "msg-type", message_type_name(14), 14);
   add_flags(node, "ap-options", FlagSet::kApOptions, req.ap_options.bits);
+  walk.ap_ticket_key.reset();
+  walk.ap_subkey.reset();
   dump_ticket(walk, req.ticket.raw, node, "ticket");
+  if (!walk.ap_ticket_key) {
+    // Not opened here: a session key for the same ticket may be known (a ccache, a TGS-REP).
+    const auto server = to_principal(req.ticket.sname, req.ticket.realm);
+    for (const KeyEntry& k : walk.keys.keys())
+      if ((k.origin == KeyOrigin::kCcache || k.origin == KeyOrigin::kLearned) &&
+          k.role == LearnedRole::kSessionKey && k.principal && server && *k.principal == *server)
+        walk.ap_ticket_key = k.key;
+  }
   Hint hint;
   hint.kind = KeyKind::kSession;
   hint.what = "Authenticator";

@@ -334,9 +334,24 @@ std::string flags_value(FlagSet set, std::uint32_t bits) {
       name = kGss[n];
     } else {
       on = (bits & (0x80000000u >> n)) != 0;
-      name = set == FlagSet::kTicket       ? kTicketFlags[n]
-             : set == FlagSet::kKdcOptions ? kKdcOptions[n]
-                                           : kApOptions[n];
+      // RFC 6113 §5.4.1: FastOptions.
+      static constexpr std::string_view kFast[32] = {
+          "reserved", "hide-client-names",   {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
+          {},         "kdc-follow-referrals"};
+      switch (set) {
+        case FlagSet::kTicket:
+          name = kTicketFlags[n];
+          break;
+        case FlagSet::kKdcOptions:
+          name = kKdcOptions[n];
+          break;
+        case FlagSet::kApOptions:
+          name = kApOptions[n];
+          break;
+        default:
+          name = kFast[n];
+          break;
+      }
     }
     if (!on) continue;
     if (!names.empty()) names += ", ";

@@ -24,7 +24,7 @@ std::string_view checksum_type_name(std::int64_t type);
 // "name (number)", or "unknown (number)".
 std::string named(std::string_view name, std::int64_t number);
 
-enum class FlagSet { kTicket, kKdcOptions, kApOptions, kGssChecksum };
+enum class FlagSet { kTicket, kKdcOptions, kApOptions, kGssChecksum, kFastOptions };
 // "0x40810000 (forwardable, renewable, pre-authent)"; bits without a name appear as "bit N".
 std::string flags_value(FlagSet set, std::uint32_t bits);
 
