@@ -729,3 +729,36 @@ TEST_CASE("pcap: gss-sample capture on port 4444: the first context token as gss
   CHECK(token->framing == "gss-sample");
   CHECK(slice(token->bytes, 0, 32) == head);
 }
+
+TEST_CASE("pcap: every truncation and byte flip of a real capture is read or refused, safely") {
+  const std::string dir = KRBDUMP_PCAP_DATA;
+  for (const std::string name : {"mit-kinit-udp", "mit-kinit-tcp"}) {
+    INFO(name);
+    const Bytes file = read_file(dir + "/" + name + ".pcapng");
+    const auto whole = read_ok(file).messages;
+    REQUIRE(whole.size() == 4);
+    // A capture cut anywhere gives the messages that end before the cut, in order, or an error
+    // when the cut falls in the section header block (little-endian here: its length at 4).
+    REQUIRE(file[8] == 0x4d);
+    const std::size_t shb_length = std::size_t{file[4]} | std::size_t{file[5]} << 8 |
+                                   std::size_t{file[6]} << 16 | std::size_t{file[7]} << 24;
+    for (std::size_t n = 0; n < file.size(); ++n) {
+      const auto r = read_capture_report(std::span(file).first(n), {});
+      if (!r) {
+        CHECK(n < shb_length);
+        continue;
+      }
+      CHECK(n >= shb_length);
+      REQUIRE(r->messages.size() <= whole.size());
+      for (std::size_t i = 0; i < r->messages.size(); ++i)
+        CHECK(r->messages[i].bytes == whole[i].bytes);
+    }
+    // Any byte changed: read or refused, never out of bounds (the sanitizer builds check).
+    for (std::size_t i = 0; i < file.size(); ++i) {
+      Bytes copy = file;
+      copy[i] ^= 0xa5;
+      const std::vector<std::uint16_t> ports{88, 4444};
+      (void)read_capture_report(copy, ports);
+    }
+  }
+}
