@@ -45,7 +45,6 @@ struct Walk {
   // The last AP-REQ's ticket session key and authenticator subkey: a PA-TGS-REQ or FAST armor
   // AP-REQ's make the FAST armor key (RFC 6113 §5.4.1.1).
   std::optional<kerb::KeyBlock> ap_ticket_key, ap_subkey;
-  std::optional<kerb::KeyBlock> armor_key;     // the FAST armor key of the exchange
   std::optional<kerb::KeyBlock> armor_subkey;  // the subkey that went into it (TGS reply key)
 
   // Absolute offset of `part` in the input, when it is a view into it.

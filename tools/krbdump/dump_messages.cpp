@@ -342,21 +342,11 @@ Node& add_padata_list(Walk& walk, Node& parent, std::string name, const kerb::Me
 // "ticketarmor"), from the armor AP-REQ (AS) or the PA-TGS-REQ's AP-REQ (TGS).
 void derive_armor_key(Walk& walk, std::string_view from) {
   if (!walk.ap_subkey || !walk.ap_ticket_key) return;
-  auto k1 = walk.ap_subkey->to_key(walk.keys.policy());
-  auto k2 = walk.ap_ticket_key->to_key(walk.keys.policy());
-  if (!k1 || !k2) return;
-  static constexpr std::uint8_t kSubkeyArmor[] = {'s', 'u', 'b', 'k', 'e', 'y',
-                                                  'a', 'r', 'm', 'o', 'r'};
-  static constexpr std::uint8_t kTicketArmor[] = {'t', 'i', 'c', 'k', 'e', 't',
-                                                  'a', 'r', 'm', 'o', 'r'};
-  auto armor = kerb::crypto::krb_fx_cf2(*k1, *k2, kSubkeyArmor, kTicketArmor);
-  if (!armor) return;
-  walk.armor_key = kerb::KeyBlock::from_key(*armor);
-  walk.armor_subkey = walk.ap_subkey;
-  walk.keys.learn(*walk.armor_key,
-                  "FAST armor key (KRB-FX-CF2 of the subkey and ticket session key of " +
-                      std::string(from) + ")",
-                  LearnedRole::kOther);
+  auto learned = walk.keys.learn_fast_armor_key(
+      *walk.ap_subkey, *walk.ap_ticket_key,
+      "FAST armor key (KRB-FX-CF2 of the subkey and ticket session key of " + std::string(from) +
+          ")");
+  if (learned) walk.armor_subkey = walk.ap_subkey;
 }
 
 // Reads the [n] fields of a SEQUENCE into `fields` (empty when absent).
@@ -482,22 +472,15 @@ void dump_fast_reply(Walk& walk, Bytes v, Node& node) {
             // "strengthenkey", "replykey"); a TGS reply key is the request's subkey
             // or the TGT session key.
             auto strengthen = kerb::KeyBlock::from_bytes(sk->keytype, sk->keyvalue);
-            auto s1 = strengthen ? strengthen->to_key(walk.keys.policy())
-                                 : kerb::Result<kerb::crypto::Key>(strengthen.error());
-            static constexpr std::uint8_t kStrengthen[] = {'s', 't', 'r', 'e', 'n', 'g', 't',
-                                                           'h', 'e', 'n', 'k', 'e', 'y'};
-            static constexpr std::uint8_t kReply[] = {'r', 'e', 'p', 'l', 'y', 'k', 'e', 'y'};
-            for (const auto* base : {&walk.armor_subkey, &walk.ap_ticket_key}) {
-              if (!s1 || !*base) continue;
-              auto k2 = (*base)->to_key(walk.keys.policy());
-              if (!k2) continue;
-              auto reply = kerb::crypto::krb_fx_cf2(*s1, *k2, kStrengthen, kReply);
-              if (reply)
-                walk.keys.learn(
-                    kerb::KeyBlock::from_key(*reply),
-                    std::string("FAST reply key (KRB-FX-CF2 of the strengthen-key and the ") +
-                        (base == &walk.armor_subkey ? "request's subkey)" : "TGT session key)"),
-                    LearnedRole::kTgsReqSubkey);
+            const char* names[] = {"request's subkey", "TGT session key"};
+            const std::optional<kerb::KeyBlock>* bases[] = {&walk.armor_subkey,
+                                                            &walk.ap_ticket_key};
+            for (int b = 0; b < 2 && strengthen; ++b) {
+              if (!*bases[b]) continue;
+              (void)walk.keys.learn_fast_reply_key(
+                  *strengthen, **bases[b],
+                  std::string("FAST reply key (KRB-FX-CF2 of the strengthen-key and the ") +
+                      names[b] + ")");
             }
           }
         }
