@@ -8,7 +8,9 @@ and server names, and the PAC's buffer types and signatures.
     oracle_tshark_test.py KRBDUMP DATA_DIR
 """
 
+import calendar
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -114,11 +116,38 @@ def compare(c, label, frames, roots):
         c.eq(got, want, f"{label}: PAC buffer types")
 
 
+def iso_time(text):
+    """"2026-12-06T01:58:41.457072Z" -> epoch seconds as a float, or None."""
+    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z$", str(text))
+    if not m:
+        return None
+    whole = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
+    return whole + float(m.group(2) or 0)
+
+
+def check_packet_times(c, label, frames, root):
+    """Each Kerberos frame's number and time (tshark frame.time_epoch) as krbdump shows them:
+    a node "packet" with the frame number beside a node "time"."""
+    shown = {}
+    for _, n in walk(root):
+        kids = {k.get("name"): k.get("value") for k in n.get("children", [])}
+        if isinstance(kids.get("packet"), int) and "time" in kids:
+            shown[kids["packet"]] = kids["time"]
+    bad = []
+    for fr in frames:
+        number = int(fr["frame.number"][0])
+        want = float(fr["frame.time_epoch"][0])
+        got = iso_time(shown.get(number))
+        if got is None or abs(got - want) > 2e-6:
+            bad.append(f"frame {number}: tshark {want:.6f}, krbdump {shown.get(number)!r}")
+    c.eq(bad, [], f"{label}: frame numbers and times of the Kerberos packets")
+
+
 def check_capture(c, krbdump, data, keytab, name, keyargs=None):
     path = os.path.join(data, name)
     frames = tshark_fields(path, keytab, ["kerberos.msg_type", "kerberos.etype"] +
                            list(SET_FIELDS) + list(TIME_FIELDS) + CONTAINED_FIELDS +
-                           ["kerberos.pac.type"])
+                           ["kerberos.pac.type", "frame.number", "frame.time_epoch"])
     c.ok(len(frames) >= 4, f"{name}: tshark sees {len(frames)} Kerberos frames")
     if keyargs is None:
         keyargs = [a for k in KEYTABS for a in ("--keytab", os.path.join(data, "keys", k))]
@@ -128,6 +157,7 @@ def check_capture(c, krbdump, data, keytab, name, keyargs=None):
         if not doc:
             return
     compare(c, name, frames, inputs(doc))
+    check_packet_times(c, name, frames, inputs(doc)[0])
 
 
 def check_raw(c, krbdump, data, keytab, work):
