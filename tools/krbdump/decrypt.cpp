@@ -346,9 +346,10 @@ GssTokenOutcome open_gss_token(KeyRing& keys, std::span<const std::uint8_t> toke
   }
   for (int i = 8; i < 16; ++i)
     out.seq = out.seq << 8 | token[static_cast<std::size_t>(i)];
+  // RFC 4121 §2: SEAL usages for every Wrap token (sealed or not), SIGN usages for MIC tokens.
   const std::uint32_t usage = out.sent_by_acceptor
-                                  ? (out.sealed ? ku::kAcceptorSeal : ku::kAcceptorSign)
-                                  : (out.sealed ? ku::kInitiatorSeal : ku::kInitiatorSign);
+                                  ? (wrap ? ku::kAcceptorSeal : ku::kAcceptorSign)
+                                  : (wrap ? ku::kInitiatorSeal : ku::kInitiatorSign);
   const std::size_t ec = wrap ? static_cast<std::size_t>(token[4] << 8 | token[5]) : 0;
   const std::size_t rrc = wrap ? static_cast<std::size_t>(token[6] << 8 | token[7]) : 0;
 

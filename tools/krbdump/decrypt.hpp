@@ -70,8 +70,9 @@ kerb::Result<std::optional<kerb::EncryptionKey>> fast_strengthen_key(
 
 // RFC 4121 §4.2.6.2 Wrap tokens (TOK_ID 05 04) and §4.2.6.1 MIC tokens (04 04): the key is the
 // acceptor subkey when the AcceptorSubkey flag is set, else the initiator subkey, else the
-// session key; the usage follows SentByAcceptor and sealing (22-25). Tried with the ring's
-// session keys and subkeys.
+// session key; the usage follows SentByAcceptor and the token type (§2: Wrap uses the SEAL
+// usages 22/24 with or without confidentiality, MIC the SIGN usages 23/25). Tried with the
+// ring's session keys and subkeys.
 struct GssTokenOutcome {
   bool ok = false;
   bool sealed = false;

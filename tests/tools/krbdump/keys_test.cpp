@@ -9,6 +9,8 @@
 #include <vector>
 
 #include <kerb/constants.hpp>
+#include <kerb/crypto/random.hpp>
+#include <kerb/gss/context.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/messages/kdc_rep.hpp>
@@ -41,6 +43,15 @@ std::string principal_text(std::string_view realm, const kerb::PrincipalName& na
 
 bool any_attempt(const DecryptOutcome& o, const std::string& source_part,
                  const std::string& why_part) {
+  for (const DecryptAttempt& a : o.tried)
+    if (a.key_source.find(source_part) != std::string::npos &&
+        a.why_not.find(why_part) != std::string::npos)
+      return true;
+  return false;
+}
+
+bool any_attempt_gss(const GssTokenOutcome& o, const std::string& source_part,
+                     const std::string& why_part) {
   for (const DecryptAttempt& a : o.tried)
     if (a.key_source.find(source_part) != std::string::npos &&
         a.why_not.find(why_part) != std::string::npos)
@@ -378,6 +389,97 @@ TEST_CASE("malformed PACs are refused with the offset", "[krbdump][pac]") {
   {
     std::vector<std::uint8_t> p(t.pac.begin(), t.pac.begin() + 20);
     CHECK_FALSE(parse_pac(p).ok());
+  }
+}
+
+// RFC 4121 per-message tokens made by kerb's GSS layer (tested against MIT's elsewhere).
+kerb::gss::SecurityContext gss_context(kerb::gss::SecurityContext::Role role,
+                                       const kerb::crypto::Key& key, bool acceptor_subkey) {
+  kerb::gss::SecurityContext::Params p;
+  p.role = role;
+  p.key = key;
+  p.acceptor_subkey = acceptor_subkey;
+  p.flags = kerb::gss::context_flags::kConf | kerb::gss::context_flags::kInteg;
+  p.endtime = 4102444800;  // 2100-01-01
+  auto ctx = kerb::gss::SecurityContext::make(std::move(p));
+  REQUIRE(ctx.ok());
+  return std::move(ctx).value();
+}
+
+std::string text_of(std::span<const std::uint8_t> b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
+TEST_CASE("GSS Wrap and MIC tokens open with a learned context key", "[krbdump][gss]") {
+  const auto key = kerb::crypto::Key::generate(kerb::crypto::EncType::kAes256CtsHmacSha1_96,
+                                               kerb::crypto::os_random());
+  REQUIRE(key.ok());
+  const std::string message = "hello from the initiator";
+  const kerb::Bytes msg(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+  using Role = kerb::gss::SecurityContext::Role;
+
+  KeyRing ring;
+  REQUIRE(ring.add_raw_key("aes256-cts-hmac-sha1-96:" + std::string(64, '3')).ok());
+  ring.learn(kerb::KeyBlock::from_key(*key), "acceptor subkey from the AP-REP",
+             LearnedRole::kAcceptorSubkey);
+
+  SECTION("sealed, from the initiator") {
+    auto ctx = gss_context(Role::kInitiator, *key, false);
+    auto token = ctx.wrap(msg, true);
+    REQUIRE(token.ok());
+    GssTokenOutcome o = open_gss_token(ring, *token);
+    INFO(o.error);
+    REQUIRE(o.ok);
+    CHECK(o.sealed);
+    CHECK_FALSE(o.sent_by_acceptor);
+    CHECK(o.key_source == "acceptor subkey from the AP-REP");
+    CHECK(text_of(o.message.view()) == message);
+    CHECK(any_attempt_gss(o, "--key 1", "integrity check failed"));
+  }
+  SECTION("sealed, from the acceptor with its subkey") {
+    auto ctx = gss_context(Role::kAcceptor, *key, true);
+    auto token = ctx.wrap(msg, true);
+    REQUIRE(token.ok());
+    GssTokenOutcome o = open_gss_token(ring, *token);
+    REQUIRE(o.ok);
+    CHECK(o.sent_by_acceptor);
+    CHECK(o.acceptor_subkey);
+    CHECK(text_of(o.message.view()) == message);
+  }
+  SECTION("integrity only") {
+    auto ctx = gss_context(Role::kInitiator, *key, false);
+    auto token = ctx.wrap(msg, false);
+    REQUIRE(token.ok());
+    GssTokenOutcome o = open_gss_token(ring, *token);
+    INFO(o.error);
+    REQUIRE(o.ok);
+    CHECK_FALSE(o.sealed);
+    CHECK(text_of(o.message.view()) == message);
+    // One flipped payload bit: no key verifies it.
+    std::vector<std::uint8_t> bad = *token;
+    bad[16] ^= 1;
+    CHECK_FALSE(open_gss_token(ring, bad).ok);
+  }
+  SECTION("MIC") {
+    auto ctx = gss_context(Role::kAcceptor, *key, true);
+    auto mic = ctx.get_mic(msg);
+    REQUIRE(mic.ok());
+    GssTokenOutcome o = open_gss_token(ring, *mic, msg);
+    INFO(o.error);
+    REQUIRE(o.ok);
+    std::string other = message;
+    other[0] = 'H';
+    const kerb::Bytes other_msg(reinterpret_cast<const std::uint8_t*>(other.data()), other.size());
+    CHECK_FALSE(open_gss_token(ring, *mic, other_msg).ok);
+  }
+  SECTION("a sealed token no key opens says so") {
+    KeyRing empty;
+    auto ctx = gss_context(Role::kInitiator, *key, false);
+    auto token = ctx.wrap(msg, true);
+    REQUIRE(token.ok());
+    GssTokenOutcome o = open_gss_token(empty, *token);
+    CHECK_FALSE(o.ok);
+    CHECK(o.error == "no key given");
   }
 }
 
