@@ -50,6 +50,10 @@ bool any_attempt(const DecryptOutcome& o, const std::string& source_part,
   return false;
 }
 
+std::string text_of(std::span<const std::uint8_t> b) {
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 bool any_attempt_gss(const GssTokenOutcome& o, const std::string& source_part,
                      const std::string& why_part) {
   for (const DecryptAttempt& a : o.tried)
@@ -267,6 +271,66 @@ TEST_CASE("learned keys open the TGS-REQ authenticator and then the TGS-REP", "[
   REQUIRE(rep_part.ok());
 }
 
+TEST_CASE("a ccache's session key opens the TGS-REQ authenticator of its session",
+          "[krbdump][keys]") {
+  // mit.ccache was written by the kinit whose TGS-REQ raw-5 is (tests/data/krbdump/README.md).
+  KeyRing ring;
+  REQUIRE(ring.add_ccache(data_path("mit.ccache")).ok());
+  const std::vector<std::uint8_t> bytes = read_file("raw-5-tgs-req.der");
+  auto tgs_req = kerb::decode_tgs_req(bytes);
+  REQUIRE(tgs_req.ok());
+  std::optional<kerb::ApReq> ap_req;
+  for (const kerb::PaData& pa : *tgs_req->padata)
+    if (pa.padata_type == kerb::padata_type::kPaTgsReq)
+      ap_req = *kerb::decode_ap_req(pa.padata_value);
+  REQUIRE(ap_req.has_value());
+  DecryptOutcome o =
+      open(ring, ap_req->authenticator, kerb::key_usage::kTgsReqPaTgsReqAuthenticator, Hint{});
+  INFO(o.explain());
+  REQUIRE(o.ok);
+  CHECK_THAT(o.key_source,
+             Catch::Contains("session key of alice@KERB.TEST for krbtgt/KERB.TEST@KERB.TEST"));
+  CHECK_THAT(o.key_source, Catch::Contains("mit.ccache"));
+  CHECK(o.key->origin == KeyOrigin::kCcache);
+}
+
+TEST_CASE("weak and unimplemented enctypes are said so", "[krbdump][keys][explain]") {
+  KeyRing ring;
+  const std::string nt_hash(32, 'a');
+  REQUIRE(ring.add_raw_key("rc4-hmac:" + nt_hash).ok());
+  kerb::EncryptedData des;
+  des.etype = 3;
+  const std::uint8_t junk[40] = {};
+  des.cipher = junk;
+  DecryptOutcome o = open(ring, des, kerb::key_usage::kApReqAuthenticator, Hint{});
+  CHECK_FALSE(o.ok);
+  CHECK_THAT(o.note, Catch::Contains("cannot decrypt des-cbc-md5 (3)"));
+
+#if KERB_WITH_RC4_HMAC
+  // An rc4-hmac part made by kerb's RFC 4757 profile opens, with the weakness noted.
+  auto key = kerb::KeyBlock::from_bytes(23, std::vector<std::uint8_t>(16, 0xaa))
+                 .value()
+                 .to_key(ring.policy());
+  REQUIRE(key.ok());
+  const std::string text = "captured";
+  std::vector<std::uint8_t> cipher(
+      kerb::crypto::ciphertext_size(kerb::crypto::EncType::kRc4Hmac, text.size()));
+  REQUIRE(kerb::crypto::encrypt(
+              *key, kerb::key_usage::kApReqAuthenticator,
+              kerb::Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), cipher,
+              kerb::crypto::os_random())
+              .ok());
+  kerb::EncryptedData rc4;
+  rc4.etype = 23;
+  rc4.cipher = cipher;
+  DecryptOutcome r = open(ring, rc4, kerb::key_usage::kApReqAuthenticator, Hint{});
+  INFO(r.explain());
+  REQUIRE(r.ok);
+  CHECK(text_of(r.plain.view()) == text);
+  CHECK(r.note == "weak enctype rc4-hmac (23) allowed for decoding");
+#endif
+}
+
 TEST_CASE("raw key specs are checked", "[krbdump][keys]") {
   KeyRing ring;
   CHECK_FALSE(ring.add_raw_key("aes256-cts-hmac-sha1-96").ok());
@@ -404,10 +468,6 @@ kerb::gss::SecurityContext gss_context(kerb::gss::SecurityContext::Role role,
   auto ctx = kerb::gss::SecurityContext::make(std::move(p));
   REQUIRE(ctx.ok());
   return std::move(ctx).value();
-}
-
-std::string text_of(std::span<const std::uint8_t> b) {
-  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
 TEST_CASE("GSS Wrap and MIC tokens open with a learned context key", "[krbdump][gss]") {
