@@ -70,6 +70,7 @@ struct Direction {
   bool started = false;
   bool dead = false;  // over a limit or unframeable: ignored from then on
   bool syn_seen = false;
+  bool closed = false;  // FIN or RST seen: its slot may go to a new stream
   std::uint32_t isn = 0;
   std::uint32_t next_seq = 0;
   std::uint64_t next_offset = 0;  // stream offset of next_seq; 64 bits so wraparound is moot
@@ -110,6 +111,8 @@ class Reader {
   void tcp(const Packet& p, const std::string& src, const std::string& dst, Bytes data,
            bool truncated);
   void deliver(const Packet& p, const FlowKey& key, Direction& d);
+  void note_leftovers(const FlowKey& key, const Direction& d, const char* when);
+  void evict_closed();
   bool framed_port(std::uint16_t port) const {
     return std::find(extra_ports_.begin(), extra_ports_.end(), port) != extra_ports_.end();
   }
@@ -338,6 +341,7 @@ void Reader::tcp(const Packet& p, const std::string& src, const std::string& dst
   auto it = flows_.find(key);
   if (it == flows_.end()) {
     if (payload.empty() && !syn) return;
+    if (flows_.size() >= limits_.max_streams) evict_closed();
     if (flows_.size() >= limits_.max_streams) {
       if (!streams_full_noted_)
         note(format("packet %zu: more than %zu TCP streams; later ones are ignored", p.index,
@@ -355,8 +359,8 @@ void Reader::tcp(const Packet& p, const std::string& src, const std::string& dst
                   p.index, flow_name(key).c_str(), d.in_order.size()));
     d = Direction{};
   }
-  if (d.dead) return;
-  if (rst) return;
+  if (rst || (flags & 0x01)) d.closed = true;
+  if (d.dead || rst) return;
   if (!d.started) {
     d.started = true;
     d.next_seq = syn ? seq + 1 : seq;  // SYN takes one sequence number (RFC 9293 §3.4)
@@ -475,18 +479,32 @@ void Reader::deliver(const Packet& p, const FlowKey& key, Direction& d) {
   d.in_order.erase(d.in_order.begin(), d.in_order.begin() + static_cast<std::ptrdiff_t>(used));
 }
 
-CaptureReport Reader::finish() {
-  for (const auto& [key, d] : flows_) {
-    if (d.dead) continue;
-    if (!d.in_order.empty())
-      note(
-          format("%s: %zu bytes of an unfinished record at the end of the capture (from packet "
-                 "%zu)",
-                 flow_name(key).c_str(), d.in_order.size(), d.record_start_packet));
-    if (!d.out_of_order.empty())
-      note(format("%s: %zu bytes after a gap never filled", flow_name(key).c_str(),
-                  d.out_of_order_bytes));
+void Reader::note_leftovers(const FlowKey& key, const Direction& d, const char* when) {
+  if (d.dead) return;
+  if (!d.in_order.empty())
+    note(format("%s: %zu bytes of an unfinished record %s (from packet %zu)",
+                flow_name(key).c_str(), d.in_order.size(), when, d.record_start_packet));
+  if (!d.out_of_order.empty())
+    note(format("%s: %zu bytes after a gap never filled", flow_name(key).c_str(),
+                d.out_of_order_bytes));
+}
+
+// Streams that have ended make room for new ones, so a long capture of many short KDC
+// connections is read to its end.
+void Reader::evict_closed() {
+  for (auto it = flows_.begin(); it != flows_.end();) {
+    if (it->second.closed) {
+      note_leftovers(it->first, it->second, "when its connection closed");
+      it = flows_.erase(it);
+    } else {
+      ++it;
+    }
   }
+}
+
+CaptureReport Reader::finish() {
+  for (const auto& [key, d] : flows_)
+    note_leftovers(key, d, "at the end of the capture");
   return std::move(report_);
 }
 

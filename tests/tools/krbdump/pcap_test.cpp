@@ -557,6 +557,32 @@ TEST_CASE("pcap: bounded memory: per-stream buffer, record length, number of str
   CHECK(any_note(r, "packet 5: more than 2 TCP streams"));
 }
 
+TEST_CASE("pcap: streams that ended make room for new ones") {
+  CaptureLimits limits;
+  limits.max_streams = 2;
+  std::vector<Record> records;
+  std::vector<Bytes> sent;
+  // Five connections one after another, each SYN, one record, FIN: never more than two
+  // directions open at once.
+  for (std::uint16_t i = 0; i < 5; ++i) {
+    const auto port = static_cast<std::uint16_t>(40000 + i);
+    sent.push_back(krb_message(10, 20 + i, static_cast<std::uint8_t>(i)));
+    records.push_back({i, 0, ipv4(kClient, kKdc, 6, tcp(port, 88, 100, kSyn, {}))});
+    records.push_back(
+        {i, 1, ipv4(kClient, kKdc, 6, tcp(port, 88, 101, kAck, tcp_record(sent[i])))});
+    records.push_back({i, 2,
+                       ipv4(kClient, kKdc, 6,
+                            tcp(port, 88, 101 + 4 + static_cast<std::uint32_t>(sent[i].size()),
+                                kFin | kAck, {}))});
+  }
+  const auto r = read_ok(pcap_file(false, false, 101, records), {}, limits);
+  INFO(all_notes(r));
+  REQUIRE(r.messages.size() == 5);
+  for (std::size_t i = 0; i < 5; ++i)
+    CHECK(r.messages[i].bytes == sent[i]);
+  CHECK(r.notes.empty());
+}
+
 TEST_CASE("pcap: a truncated last packet is reported and what came before is kept") {
   const Bytes msg = krb_message(10, 40, 0x77);
   const Bytes whole = ipv4(kClient, kKdc, 17, udp(1, 88, msg));
