@@ -472,15 +472,21 @@ void dump_fast_reply(Walk& walk, Bytes v, Node& node) {
             // "strengthenkey", "replykey"); a TGS reply key is the request's subkey
             // or the TGT session key.
             auto strengthen = kerb::KeyBlock::from_bytes(sk->keytype, sk->keyvalue);
-            const char* names[] = {"request's subkey", "TGT session key"};
-            const std::optional<kerb::KeyBlock>* bases[] = {&walk.armor_subkey,
-                                                            &walk.ap_ticket_key};
-            for (int b = 0; b < 2 && strengthen; ++b) {
-              if (!*bases[b]) continue;
+            std::vector<std::pair<kerb::KeyBlock, std::string>> bases;
+            if (walk.armor_subkey) bases.emplace_back(*walk.armor_subkey, "request's subkey");
+            if (walk.ap_ticket_key) bases.emplace_back(*walk.ap_ticket_key, "TGT session key");
+            if (bases.empty()) {
+              // The request was another input (one key ring, one Walk per input): every
+              // TGS-REQ subkey the ring has learned is a candidate.
+              for (const KeyEntry& k : walk.keys.keys())
+                if (k.origin == KeyOrigin::kLearned && k.role == LearnedRole::kTgsReqSubkey)
+                  bases.emplace_back(k.key, k.source);
+            }
+            for (const auto& [base, what] : bases) {
+              if (!strengthen) break;
               (void)walk.keys.learn_fast_reply_key(
-                  *strengthen, **bases[b],
-                  std::string("FAST reply key (KRB-FX-CF2 of the strengthen-key and the ") +
-                      names[b] + ")");
+                  *strengthen, base,
+                  "FAST reply key (KRB-FX-CF2 of the strengthen-key and the " + what + ")");
             }
           }
         }
