@@ -551,6 +551,10 @@ kerb::Result<void> read_pcap(Bytes file, Reader& reader, const CaptureLimits& li
   }
   if (e.u16(file.data() + 4) != 2) return malformed("pcap: unsupported major version", 4);
   const std::uint32_t link_type = e.u32(file.data() + 20) & 0x0fffffff;  // top bits: FCS info
+  // As libpcap: a record longer than both the file's snapshot length and the largest default
+  // one has a corrupt length rather than a big packet.
+  const std::size_t max_captured =
+      std::max<std::size_t>(limits.max_packet, e.u32(file.data() + 16));
   if (!link_type_known(link_type))
     reader.note(format("link type %u is not decoded: no packets read", link_type));
   std::size_t at = 24;
@@ -565,7 +569,7 @@ kerb::Result<void> read_pcap(Bytes file, Reader& reader, const CaptureLimits& li
     const std::uint8_t* h = file.data() + at;
     const std::uint32_t seconds = e.u32(h), fraction = e.u32(h + 4);
     const std::uint32_t captured = e.u32(h + 8), original = e.u32(h + 12);
-    if (captured > limits.max_packet)
+    if (captured > max_captured)
       return malformed(
           format("pcap: record of packet %zu claims %u captured bytes", index, captured).c_str(),
           at + 8);
@@ -596,7 +600,7 @@ struct Interface {
 };
 
 // pcapng (draft-ietf-opsawg-pcapng): blocks of type, total length, body, total length again.
-kerb::Result<void> read_pcapng(Bytes file, Reader& reader, const CaptureLimits& limits) {
+kerb::Result<void> read_pcapng(Bytes file, Reader& reader) {
   std::size_t at = 0;
   Endian e;
   std::vector<Interface> interfaces;
@@ -695,7 +699,7 @@ kerb::Result<void> read_pcapng(Bytes file, Reader& reader, const CaptureLimits& 
               at + 8);
         const std::uint32_t captured = e.u32(body.data() + 12);
         const std::uint32_t original = e.u32(body.data() + 16);
-        if (captured > body.size() - 20 || captured > limits.max_packet)
+        if (captured > body.size() - 20)
           return malformed(
               format("pcapng: captured length %u of packet %zu overruns its block", captured, index)
                   .c_str(),
@@ -722,8 +726,6 @@ kerb::Result<void> read_pcapng(Bytes file, Reader& reader, const CaptureLimits& 
         const std::uint32_t original = e.u32(body.data());
         std::size_t captured = std::min<std::size_t>(original, body.size() - 4);
         if (i.snap_length != 0) captured = std::min<std::size_t>(captured, i.snap_length);
-        if (captured > limits.max_packet)
-          return malformed("pcapng: simple packet block too long", at + 4);
         Packet p;
         p.index = index;
         p.link_type = i.link_type;
@@ -763,7 +765,7 @@ kerb::Result<CaptureReport> read_capture_report(std::span<const std::uint8_t> fi
                                                 const CaptureLimits& limits) {
   Reader reader(extra_ports, limits);
   if (file.size() >= 4 && be32(file.data()) == 0x0a0d0d0a) {
-    KERB_TRY_VOID(read_pcapng(file, reader, limits));
+    KERB_TRY_VOID(read_pcapng(file, reader));
   } else {
     KERB_TRY_VOID(read_pcap(file, reader, limits));
   }

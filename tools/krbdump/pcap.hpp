@@ -36,7 +36,7 @@ struct CaptureLimits {
   std::size_t max_streams = 4096;                           // TCP directions tracked at once
   std::size_t max_stream_buffer = (std::size_t{16} << 20);  // bytes held per direction
   std::size_t max_record = (std::size_t{16} << 20);         // one framed message
-  std::size_t max_packet = 262144;                          // libpcap's largest snapshot length
+  std::size_t max_packet = 262144;  // a pcap record, unless the snapshot length is larger
 };
 
 struct CaptureReport {

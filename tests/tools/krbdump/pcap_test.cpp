@@ -347,6 +347,23 @@ TEST_CASE("pcap: pcapng in both byte orders, two interfaces, EPB, SPB, unknown b
   }
 }
 
+TEST_CASE("pcap: pcapng with two sections of different byte orders; interfaces per section") {
+  const Bytes a = krb_message(10, 8, 0x10), b = krb_message(11, 9, 0x20);
+  const Bytes first = concat({shb(false), idb(false, 1),
+                              epb(false, 0, 1, ethernet(ipv4(kClient, kKdc, 17, udp(9, 88, a))))});
+  const Bytes second_head = concat({shb(true), idb(true, 101)});
+  const auto r = read_ok(
+      concat({first, second_head, epb(true, 0, 2, ipv4(kKdc, kClient, 17, udp(88, 9, b)))}));
+  REQUIRE(r.messages.size() == 2);
+  CHECK(r.messages[0].bytes == a);
+  CHECK(r.messages[1].bytes == b);
+  CHECK(r.messages[1].packet == 2);
+  // The first section's second interface does not exist in the second section.
+  const Bytes bad = concat({shb(false), idb(false, 1), idb(false, 1), shb(true), idb(true, 101),
+                            epb(true, 1, 0, ipv4(kKdc, kClient, 17, udp(88, 9, b)))});
+  CHECK(read_error(bad).find("names interface 1, not described") != std::string::npos);
+}
+
 TEST_CASE("pcap: TCP records split across segments, two in one segment, out of order, resent") {
   const Bytes req = krb_message(10, 300, 0x31), rep = krb_message(11, 500, 0x32),
               err = krb_message(30, 10, 0x33);
