@@ -314,7 +314,8 @@ std::string flags_value(FlagSet set, std::uint32_t bits) {
     std::string_view name;
     bool on = false;
     if (set == FlagSet::kGssChecksum) {
-      // RFC 4121 §4.1.1.1: bit n counts from the least significant end.
+      // RFC 4121 §4.1.1.1: bit n counts from the least significant end; 128 and 256 are
+      // RFC 2744's PROT_READY and TRANS, which MIT's initiator also sets.
       static constexpr std::string_view kGss[32] = {"GSS_C_DELEG_FLAG",
                                                     "GSS_C_MUTUAL_FLAG",
                                                     "GSS_C_REPLAY_FLAG",
@@ -322,8 +323,8 @@ std::string flags_value(FlagSet set, std::uint32_t bits) {
                                                     "GSS_C_CONF_FLAG",
                                                     "GSS_C_INTEG_FLAG",
                                                     "GSS_C_ANON_FLAG",
-                                                    {},
-                                                    {},
+                                                    "GSS_C_PROT_READY_FLAG",
+                                                    "GSS_C_TRANS_FLAG",
                                                     {},
                                                     {},
                                                     {},
