@@ -116,10 +116,10 @@ def service_keys(data):
             "--keytab", os.path.join(data, "keys", "bank.keytab")]
 
 
-def check_ccache(c, krbdump, data, path):
+def check_ccache(c, krbdump, keyargs, path):
     label = os.path.basename(path)
     default, creds, config = parse_klist_ccache(klist(["-C", "-c", path, "-e", "-f"]))
-    r, doc = run_json(krbdump, service_keys(data) + [path])
+    r, doc = run_json(krbdump, keyargs + [path])
     if not c.eq(r.rc, 0, f"{label}: exit 0 (tickets decrypted)") or not doc:
         print(r.err)
         return
@@ -207,7 +207,7 @@ def main():
     krbdump, data, _ = args()
     c = Checker("krbdump.oracle.klist")
     for cc in ("mit.ccache", "kerb.ccache"):
-        check_ccache(c, krbdump, data, os.path.join(data, cc))
+        check_ccache(c, krbdump, service_keys(data), os.path.join(data, cc))
     for kt in ("bank.keytab", "krbtgt.keytab", "alice.keytab", "wrong-kvno.keytab"):
         check_keytab(c, krbdump, os.path.join(data, "keys", kt))
     check_kirbi(c, krbdump, data)
