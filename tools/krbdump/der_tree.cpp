@@ -54,6 +54,10 @@ bool walk_der(Bytes bytes, std::size_t base, Node& parent, int depth, Fault& fau
   std::size_t at = 0;
   while (at < bytes.size()) {
     const std::size_t start = at;
+    if (node_budget_exceeded())
+      return fault = {base + start, "more than " + std::to_string(kMaxNodes) +
+                                        " elements to show (krbdump's limit)"},
+             false;
     const std::uint8_t id = bytes[at++];
     const bool constructed = (id & 0x20) != 0;
     const std::uint8_t cls = id & 0xC0;

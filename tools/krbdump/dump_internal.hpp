@@ -39,6 +39,7 @@ struct Walk {
   int status = 0;     // 1 when something was not decrypted, 2 when malformed
   std::string error;  // the first malformed-input line
   int depth = 0;
+  std::size_t position = 0;  // input offset of the structure being decoded, for limit errors
   std::optional<kerb::Principal> client;     // the request's client, for ETYPE-INFO2 salts
   std::vector<std::uint8_t> last_unwrapped;  // the last Wrap token's message, for a MIC over it
   bool fast_seen = false;                    // a PA-FX-FAST was seen (RFC 6113 armoring)

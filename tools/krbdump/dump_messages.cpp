@@ -980,6 +980,7 @@ void dump_ap_req(Walk& walk, Bytes der, Node& parent, std::string name, std::uin
 
 bool dump_kerberos(Walk& walk, Bytes der, Node& parent) {
   if (der.empty()) return false;
+  if (const auto at = walk.offset_of(der)) walk.position = *at;
   const std::uint8_t first = der[0];
   if ((first & 0xE0) != 0x60) return false;  // [APPLICATION n], constructed
   const std::uint8_t n = first & 0x1F;

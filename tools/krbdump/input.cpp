@@ -273,6 +273,7 @@ void dump_capture(Walk& walk, Bytes bytes, Node& parent) {
   for (const std::string& n : report->notes)
     node.add("capture-note", n, "string");
   for (const CapturedMessage& m : report->messages) {
+    if (node_budget_exceeded()) break;
     Node& pkt = node.add("packet " + std::to_string(m.packet), {}, "object");
     add_int(pkt, "packet", static_cast<std::int64_t>(m.packet));
     pkt.add("time", packet_time(m.time), "time");
@@ -385,7 +386,14 @@ DumpResult dump(std::span<const std::uint8_t> input, std::string_view label, Key
                 const DumpOptions& options) {
   detail::Walk walk{keys, options, input, std::string(label)};
   Node root{std::string(label), {}, "object", {}, {}};
+  reset_node_budget();
   detail::dump_bytes(walk, input, options.format, root, true);
+  if (node_budget_exceeded() && walk.status < 2) {
+    walk.status = 2;
+    walk.error = std::string(label) + ": more than " + std::to_string(kMaxNodes) +
+                 " fields to show (krbdump's limit) at offset " + std::to_string(walk.position);
+  }
+  reset_node_budget();
   return DumpResult{std::move(root), walk.status, walk.error};
 }
 

@@ -156,7 +156,28 @@ void json(const Node& node, const RenderOptions& options, std::string& out) {
 
 }  // namespace
 
+namespace {
+thread_local std::size_t budget = kMaxNodes;
+thread_local bool exceeded = false;
+thread_local Node scratch;
+}  // namespace
+
+void reset_node_budget(std::size_t nodes) {
+  budget = nodes;
+  exceeded = false;
+}
+
+bool node_budget_exceeded() {
+  return exceeded;
+}
+
 Node& Node::add(std::string child_name, std::string child_value, std::string kind) {
+  if (budget == 0) {
+    exceeded = true;
+    scratch = Node{};
+    return scratch;
+  }
+  --budget;
   children.push_back(Node{std::move(child_name), std::move(child_value), std::move(kind), {}, {}});
   return children.back();
 }

@@ -26,6 +26,12 @@ struct RenderOptions {
   std::size_t max_bytes = 32;
 };
 
+// At most this many nodes are built for one input (memory stays bounded whatever the input
+// holds); past it Node::add returns a scratch node and node_budget_exceeded() says so.
+inline constexpr std::size_t kMaxNodes = 1'000'000;
+void reset_node_budget(std::size_t nodes = kMaxNodes);
+bool node_budget_exceeded();
+
 std::string render_text(const Node& root, const RenderOptions&);
 // {"krbdump": 1, "inputs": [...]}
 std::string render_json(const std::vector<Node>& inputs, const RenderOptions&);

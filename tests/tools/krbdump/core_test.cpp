@@ -302,3 +302,22 @@ TEST_CASE("render: bytes shortened past the limit unless --full; JSON schema 1")
             "{\"name\":\"e-text\",\"kind\":\"string\",\"value\":\"a\\\"b\\\\c\\u0001\",\"note\":"
             "\"n\"}]}]}\n");
 }
+
+TEST_CASE("dump: more fields than krbdump builds is malformed input, with its offset") {
+  // SEQUENCE (4-octet length) of 1,000,001 empty OCTET STRINGs: the DER node, the SEQUENCE and
+  // 999,998 strings fill the budget of kMaxNodes; the next is built into nothing, and the one
+  // after it (index 999,999, at 6 + 2 * 999,999) is where the walk stops.
+  const std::size_t count = 1'000'001;
+  Bytes input{0x30, 0x84};
+  append_be(input, 2 * count, 4);
+  for (std::size_t i = 0; i < count; ++i) {
+    input.push_back(0x04);
+    input.push_back(0x00);
+  }
+  DumpOptions options;
+  options.der = true;
+  const Dumped d = run(input, options);
+  CHECK(d.status == 2);
+  CHECK(d.error ==
+        "in: DER: more than 1000000 elements to show (krbdump's limit) at offset 2000004");
+}
