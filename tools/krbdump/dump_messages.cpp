@@ -775,6 +775,34 @@ void dump_kdc_rep(Walk& walk, Bytes der, Node& parent, bool as) {
                 });
 }
 
+// EncAPRepPart (RFC 4120 §5.5.2); its subkey opens what the acceptor protects next.
+void dump_enc_ap_rep_part(Walk& walk, Bytes plain, Node& under) {
+  auto p = kerb::decode_enc_ap_rep_part(plain);
+  Node& part = under.add("EncAPRepPart", {}, "object");
+  if (!p) return walk.malformed(part, "EncAPRepPart", plain, p.error().detail());
+  add_time(part, "ctime", p->ctime.seconds);
+  add_int(part, "cusec", p->cusec.value);
+  if (p->subkey) {
+    add_encryption_key(part, "subkey", *p->subkey);
+    walk.keys.learn(*p->subkey, "acceptor subkey from an AP-REP", LearnedRole::kAcceptorSubkey);
+  }
+  if (p->seq_number) add_int(part, "seq-number", *p->seq_number);
+}
+
+// EncKrbPrivPart (RFC 4120 §5.7.1), decrypted or given alone.
+void dump_enc_krb_priv_part(Walk& walk, Bytes plain, Node& under) {
+  auto p = kerb::decode_enc_krb_priv_part(plain);
+  Node& part = under.add("EncKrbPrivPart", {}, "object");
+  if (!p) return walk.malformed(part, "EncKrbPrivPart", plain, p.error().detail());
+  Node& ud = add_bytes(part, "user-data", p->user_data);
+  if (printable(p->user_data) && !p->user_data.empty())
+    ud.note = std::string(p->user_data.begin(), p->user_data.end());
+  if (p->timestamp) add_time(part, "timestamp", p->timestamp->seconds);
+  if (p->usec) add_int(part, "usec", p->usec->value);
+  if (p->seq_number) add_int(part, "seq-number", *p->seq_number);
+  add_address(part, "s-address", p->s_address.addr_type, p->s_address.address);
+  if (p->r_address) add_address(part, "r-address", p->r_address->addr_type, p->r_address->address);
+}
 void dump_ap_rep(Walk& walk, Bytes der, Node& parent) {
   auto r = kerb::decode_ap_rep(der);
   Node& node = parent.add("AP-REP", {}, "object");
@@ -784,20 +812,9 @@ void dump_ap_rep(Walk& walk, Bytes der, Node& parent) {
   Hint hint;
   hint.kind = KeyKind::kSession;
   hint.what = "AP-REP enc-part";
-  add_encrypted(walk, node, "enc-part", r->enc_part, {kerb::key_usage::kApRepEncPart}, hint,
-                [&](Bytes plain, Node& under, const KeyEntry*) {
-                  auto p = kerb::decode_enc_ap_rep_part(plain);
-                  Node& part = under.add("EncAPRepPart", {}, "object");
-                  if (!p) return walk.malformed(part, "EncAPRepPart", plain, p.error().detail());
-                  add_time(part, "ctime", p->ctime.seconds);
-                  add_int(part, "cusec", p->cusec.value);
-                  if (p->subkey) {
-                    add_encryption_key(part, "subkey", *p->subkey);
-                    walk.keys.learn(*p->subkey, "acceptor subkey from an AP-REP",
-                                    LearnedRole::kAcceptorSubkey);
-                  }
-                  if (p->seq_number) add_int(part, "seq-number", *p->seq_number);
-                });
+  add_encrypted(
+      walk, node, "enc-part", r->enc_part, {kerb::key_usage::kApRepEncPart}, hint,
+      [&](Bytes plain, Node& under, const KeyEntry*) { dump_enc_ap_rep_part(walk, plain, under); });
 }
 
 void dump_krb_error(Walk& walk, Bytes der, Node& parent) {
@@ -869,18 +886,7 @@ void dump_krb_priv(Walk& walk, Bytes der, Node& parent) {
   hint.what = "KRB-PRIV enc-part";
   add_encrypted(walk, node, "enc-part", r->enc_part, {kerb::key_usage::kKrbPrivEncPart}, hint,
                 [&](Bytes plain, Node& under, const KeyEntry*) {
-                  auto p = kerb::decode_enc_krb_priv_part(plain);
-                  Node& part = under.add("EncKrbPrivPart", {}, "object");
-                  if (!p) return walk.malformed(part, "EncKrbPrivPart", plain, p.error().detail());
-                  Node& ud = add_bytes(part, "user-data", p->user_data);
-                  if (printable(p->user_data) && !p->user_data.empty())
-                    ud.note = std::string(p->user_data.begin(), p->user_data.end());
-                  if (p->timestamp) add_time(part, "timestamp", p->timestamp->seconds);
-                  if (p->usec) add_int(part, "usec", p->usec->value);
-                  if (p->seq_number) add_int(part, "seq-number", *p->seq_number);
-                  add_address(part, "s-address", p->s_address.addr_type, p->s_address.address);
-                  if (p->r_address)
-                    add_address(part, "r-address", p->r_address->addr_type, p->r_address->address);
+                  dump_enc_krb_priv_part(walk, plain, under);
                 });
 }
 
@@ -984,12 +990,7 @@ bool dump_kerberos(Walk& walk, Bytes der, Node& parent) {
   const std::uint8_t first = der[0];
   if ((first & 0xE0) != 0x60) return false;  // [APPLICATION n], constructed
   const std::uint8_t n = first & 0x1F;
-  const auto structure = [&](auto decoder, const char* what, auto&& body) {
-    auto v = decoder(der);
-    Node& node = parent.add(what, {}, "object");
-    if (!v) return walk.malformed(node, what, der, v.error().detail());
-    body(*v, node);
-  };
+
   switch (n) {
     case 1:
       dump_ticket(walk, der, parent, "Ticket");
@@ -1034,31 +1035,11 @@ bool dump_kerberos(Walk& walk, Bytes der, Node& parent) {
       return true;
     }
     case 27:
-      structure(kerb::decode_enc_ap_rep_part, "EncAPRepPart",
-                [&](const kerb::EncApRepPart& p, Node& part) {
-                  add_time(part, "ctime", p.ctime.seconds);
-                  add_int(part, "cusec", p.cusec.value);
-                  if (p.subkey) add_encryption_key(part, "subkey", *p.subkey);
-                  if (p.seq_number) add_int(part, "seq-number", *p.seq_number);
-                });
+      dump_enc_ap_rep_part(walk, der, parent);
       return true;
-    case 28: {
-      Node& holder = parent;
-      auto p = kerb::decode_enc_krb_priv_part(der);
-      Node& part = holder.add("EncKrbPrivPart", {}, "object");
-      if (!p) {
-        walk.malformed(part, "EncKrbPrivPart", der, p.error().detail());
-        return true;
-      }
-      add_bytes(part, "user-data", p->user_data);
-      if (p->timestamp) add_time(part, "timestamp", p->timestamp->seconds);
-      if (p->usec) add_int(part, "usec", p->usec->value);
-      if (p->seq_number) add_int(part, "seq-number", *p->seq_number);
-      add_address(part, "s-address", p->s_address.addr_type, p->s_address.address);
-      if (p->r_address)
-        add_address(part, "r-address", p->r_address->addr_type, p->r_address->address);
+    case 28:
+      dump_enc_krb_priv_part(walk, der, parent);
       return true;
-    }
     case 29:
       dump_enc_krb_cred_part(walk, der, parent);
       return true;
