@@ -168,9 +168,33 @@ std::string DecryptOutcome::explain() const {
   if (tried.empty()) {
     out += "; no candidate key";
   } else {
+    // Every candidate is accounted for, but a reason shared by several (a keytab's long-term
+    // keys before a session-key part, say) is one entry naming the keys' owners once each.
     out += "; tried:";
-    for (const DecryptAttempt& a : tried)
-      out += " [" + a.key_source + ": " + a.why_not + "]";
+    std::vector<bool> done(tried.size(), false);
+    for (std::size_t i = 0; i < tried.size(); ++i) {
+      if (done[i]) continue;
+      std::size_t count = 0;
+      for (std::size_t j = i; j < tried.size(); ++j)
+        count += tried[j].why_not == tried[i].why_not ? 1 : 0;
+      if (count < 3) {
+        out += " [" + tried[i].key_source + ": " + tried[i].why_not + "]";
+        continue;
+      }
+      std::vector<std::string> owners;
+      for (std::size_t j = i; j < tried.size(); ++j) {
+        if (tried[j].why_not != tried[i].why_not) continue;
+        done[j] = true;
+        const std::string& source = tried[j].key_source;
+        std::string owner = source.substr(0, source.find(" kvno "));
+        if (std::find(owners.begin(), owners.end(), owner) == owners.end())
+          owners.push_back(std::move(owner));
+      }
+      out += " [" + std::to_string(count) + " keys: " + tried[i].why_not + " (";
+      for (std::size_t k = 0; k < owners.size(); ++k)
+        out += (k == 0 ? "" : "; ") + owners[k];
+      out += ")]";
+    }
   }
   if (!note.empty()) out += "; " + note;
   return out;

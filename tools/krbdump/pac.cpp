@@ -368,7 +368,8 @@ void signature(Node& n, std::span<const std::uint8_t> b) {
   const auto type = static_cast<std::int32_t>(le32(b, 0));
   n.add("signature-type",
         std::string(kerb::crypto::checksum_name(static_cast<kerb::crypto::CksumType>(type))) +
-            " (" + std::to_string(type) + ")");
+            " (" + std::to_string(type) + ")",
+        "enum");
   const auto* info = kerb::crypto::find_checksum(static_cast<kerb::crypto::CksumType>(type));
   std::size_t size = info != nullptr ? info->size : b.size() - 4;
   if (size > b.size() - 4) size = b.size() - 4;
@@ -543,7 +544,8 @@ Node pac_node(std::span<const std::uint8_t> pac, const PacKeys& keys) {
     n.json_kind = "object";
     const std::string name = pac_type_name(b.type);
     n.add("ul-type",
-          (name.empty() ? std::string("unknown") : name) + " (" + std::to_string(b.type) + ")");
+          (name.empty() ? std::string("unknown") : name) + " (" + std::to_string(b.type) + ")",
+          "enum");
     add_int(n, "cb-buffer-size", b.size);
     add_int(n, "offset", b.offset);
     Node& content = n.add("contents", {}, "object");
