@@ -95,17 +95,7 @@ bool KeyRing::holds(const kerb::KeyBlock& key) const noexcept {
 kerb::Result<void> KeyRing::add_keytab(std::string_view path) {
   auto keytab = kerb::Keytab::open(path);
   if (!keytab) return keytab.error();
-  std::string label(path);
-  for (kerb::KeytabEntry& entry : keytab->entries) {
-    KeyEntry k;
-    k.origin = KeyOrigin::kKeytab;
-    k.source = "keytab " + label + ": " + entry.principal.to_string() + " kvno " +
-               std::to_string(entry.kvno) + " " + enctype_label(entry.key.enctype);
-    k.principal = entry.principal;
-    k.kvno = entry.kvno;
-    k.key = std::move(entry.key);
-    keys_.push_back(std::move(k));
-  }
+  add_keytab_entries(std::move(*keytab), path);
   return {};
 }
 
@@ -113,7 +103,12 @@ kerb::Result<void> KeyRing::add_keytab_bytes(std::span<const std::uint8_t> bytes
                                              std::string_view label) {
   auto keytab = kerb::Keytab::read(bytes);
   if (!keytab) return keytab.error();
-  for (kerb::KeytabEntry& entry : keytab->entries) {
+  add_keytab_entries(std::move(*keytab), label);
+  return {};
+}
+
+void KeyRing::add_keytab_entries(kerb::Keytab keytab, std::string_view label) {
+  for (kerb::KeytabEntry& entry : keytab.entries) {
     KeyEntry k;
     k.origin = KeyOrigin::kKeytab;
     k.source = "keytab " + std::string(label) + ": " + entry.principal.to_string() + " kvno " +
@@ -123,7 +118,6 @@ kerb::Result<void> KeyRing::add_keytab_bytes(std::span<const std::uint8_t> bytes
     k.key = std::move(entry.key);
     keys_.push_back(std::move(k));
   }
-  return {};
 }
 
 void KeyRing::add_password(std::string principal, std::string password,

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <kerb/credentials.hpp>
+#include <kerb/keytab.hpp>
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/secret.hpp>
@@ -144,6 +145,7 @@ class KeyRing {
   const kerb::crypto::Policy& policy() const noexcept { return policy_; }
 
  private:
+  void add_keytab_entries(kerb::Keytab keytab, std::string_view label);
   struct Password {
     std::string principal;  // as given
     kerb::crypto::SecretBuffer password;

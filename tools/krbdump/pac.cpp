@@ -1,5 +1,7 @@
 #include "pac.hpp"
 
+#include "names.hpp"
+
 #include <cstdio>
 #include <utility>
 
@@ -29,17 +31,6 @@ std::uint32_t le32(std::span<const std::uint8_t> b, std::size_t at) {
 std::uint64_t le64(std::span<const std::uint8_t> b, std::size_t at) {
   return static_cast<std::uint64_t>(le32(b, at)) | static_cast<std::uint64_t>(le32(b, at + 4))
                                                        << 32;
-}
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (std::uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 15];
-  }
-  return out;
 }
 
 // UTF-16LE to UTF-8 (surrogate pairs joined; a lone surrogate becomes U+FFFD).
@@ -83,26 +74,7 @@ std::string filetime(std::uint64_t ft) {
   if (ft == 0) return "0";
   constexpr std::uint64_t kEpochDiff = 116444736000000000ull;  // 1601 -> 1970 in 100 ns
   if (ft < kEpochDiff) return std::to_string(ft) + " (before 1970)";
-  std::int64_t secs = static_cast<std::int64_t>((ft - kEpochDiff) / 10000000ull);
-  // Civil from days (Howard Hinnant's algorithm).
-  std::int64_t days = secs / 86400;
-  std::int64_t rem = secs % 86400;
-  days += 719468;
-  const std::int64_t era = days / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  std::int64_t y = yoe + era * 400;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  if (m <= 2) ++y;
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ",
-                static_cast<long long>(y), static_cast<long long>(m), static_cast<long long>(d),
-                static_cast<long long>(rem / 3600), static_cast<long long>(rem / 60 % 60),
-                static_cast<long long>(rem % 60));
-  return buf;
+  return iso_time(static_cast<std::int64_t>((ft - kEpochDiff) / 10000000ull));
 }
 
 // RPC_SID ([MS-DTYP] §2.4.2.3): Revision, SubAuthorityCount, IdentifierAuthority (6 bytes,
