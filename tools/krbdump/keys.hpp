@@ -15,10 +15,10 @@
 #include <vector>
 
 #include <kerb/credentials.hpp>
-#include <kerb/keytab.hpp>
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/keytab.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
