@@ -134,7 +134,7 @@ TEST_CASE(
 
 TEST_CASE(
     "policy: max_s2k_iterations(n) accepts s2kparams up to n and refuses n + 1 with a kPolicy "
-    "error naming count and limit; omitted s2kparams are not affected",
+    "error naming count and limit, omitted s2kparams are not affected",
     "[crypto][policy][s2k]") {
   const ByteVec salt = bytes("EXAMPLE.COMuser");
   Policy p = Policy::defaults();

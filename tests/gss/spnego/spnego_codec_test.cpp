@@ -308,7 +308,7 @@ TEST_CASE("SPNEGO: malformed initial tokens are refused at the offending byte") 
   }
 }
 
-TEST_CASE("SPNEGO §4.2: only the initial token is framed; a bare negTokenInit is refused") {
+TEST_CASE("SPNEGO §4.2: only the initial token is framed, a bare negTokenInit is refused") {
   const ByteVector bare = hex("a011 300f a00d 300b 0609 2a864886f712010202");
   auto r = decode_negotiation_token(bare);
   check_fault(r, "must be framed");

@@ -52,7 +52,7 @@ TEST_CASE("sequence numbers count up per token sent, Wrap and MIC alike") {
   CHECK(sup_of(pair.acceptor, *c) == 0);
 }
 
-TEST_CASE("replay: with kReplay a duplicate is an error; without, a supplementary bit") {
+TEST_CASE("replay: with kReplay a duplicate is an error, without, a supplementary bit") {
   for (std::uint32_t flags : {context_flags::kReplay, context_flags::kSequence,
                               context_flags::kReplay | context_flags::kSequence}) {
     CAPTURE(flags);

@@ -281,7 +281,7 @@ TEST_CASE("a token sent back to its sender is rejected (direction, RFC 4121 §4.
   CHECK(u.error().code() == major_status::kBadMic);
 }
 
-TEST_CASE("Sealed, AcceptorSubkey and filler are checked; unknown flags are ignored") {
+TEST_CASE("Sealed, AcceptorSubkey and filler are checked, unknown flags are ignored") {
   PairOptions o = lenient();
 #if KERB_WITH_CAMELLIA
   Pair pair(crypto::EncType::kCamellia256CtsCmac, o);

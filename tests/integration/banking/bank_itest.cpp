@@ -313,7 +313,7 @@ TEST_CASE("a payment larger than the balance is refused and changes nothing", "[
   CHECK(balance_of(db, "bob") == 0);
 }
 
-TEST_CASE("a captured wrap token replayed is refused; the payment is applied once", "[replay]") {
+TEST_CASE("a captured wrap token replayed is refused, the payment is applied once", "[replay]") {
   TempDir tmp;
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);

@@ -475,7 +475,7 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
   }
 }
 
-TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP; MIT's acceptor unwraps",
+TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP, MIT's acceptor unwraps",
           "[integration][gss][prot-ready]") {
   for (const Family* f : {&kAesSha1, &kAesSha2}) {
     DYNAMIC_SECTION(f->name) {
@@ -526,7 +526,7 @@ TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP; MIT's acceptor 
   }
 }
 
-TEST_CASE("prot_ready: MIT's initiator protects with its subkey; kerb's acceptor unwraps",
+TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor unwraps",
           "[integration][gss][prot-ready]") {
   const Keytab keytab = bank_keytab();
   const ByteVector request = pattern(300, 9);

@@ -538,7 +538,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "AP §2.7: a directly trusted client realm is accepted; any realm in its ticket's transited "
+    "AP §2.7: a directly trusted client realm is accepted, any realm in its ticket's transited "
     "field is refused") {
   ApWorld w;
   TransitPolicy direct;
@@ -559,7 +559,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "AP §2.7: a path through the trusted intermediate realms is accepted; one through any other "
+    "AP §2.7: a path through the trusted intermediate realms is accepted, one through any other "
     "realm is refused") {
   ApWorld w;
   TransitPolicy p;
@@ -577,7 +577,7 @@ TEST_CASE(
 
 TEST_CASE(
     "AP §2.7: TRANSITED-POLICY-CHECKED spares the path check (as MIT's krb5_rd_req does) "
-    "unless trust_kdc_check is off; the client realm is checked either way") {
+    "unless trust_kdc_check is off, the client realm is checked either way") {
   ApWorld w;
   TransitPolicy p;
   p.trust("OTHER.ORG", "EXAMPLE.COM");
@@ -591,7 +591,7 @@ TEST_CASE(
 
 TEST_CASE(
     "AP §3.3.3.2: a transited field of an unknown type is KDC_ERR_TRTYPE_NOSUPP (17) unless "
-    "empty; a malformed DOMAIN-X500-COMPRESS one is refused") {
+    "empty, a malformed DOMAIN-X500-COMPRESS one is refused") {
   ApWorld w;
   TransitPolicy p;
   p.trust("OTHER.ORG", "EXAMPLE.COM", {"ES.NET"});

@@ -335,7 +335,7 @@ TEST_CASE(
 
 TEST_CASE(
     "AS §3.1.3 (kdc_timesync): KRB_AP_ERR_SKEW's unauthenticated stime is adopted only with "
-    "kdc_timesync; without it the error is final (kKdc 37), no retry, no offset") {
+    "kdc_timesync, without it the error is final (kKdc 37), no retry, no offset") {
   for (bool timesync : {true, false}) {
     INFO("kdc_timesync " << timesync);
     AsWorld w;
@@ -610,7 +610,7 @@ TEST_CASE("AS §3.1.5: the AS-REP's cname and crealm must be the request's") {
 
 TEST_CASE(
     "AS RFC 6806 §11: canonicalize sends an empty PA-REQ-ENC-PA-REP (149) beside "
-    "PA-ENC-TIMESTAMP; without canonicalize the request carries none") {
+    "PA-ENC-TIMESTAMP, without canonicalize the request carries none") {
   ReplyCheck t;
   AsOptions o;
   o.canonicalize = true;

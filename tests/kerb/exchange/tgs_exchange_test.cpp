@@ -640,7 +640,7 @@ TEST_CASE(
 
 TEST_CASE(
     "TGS RFC 6806 §6: a name the KDC changed is taken only with allow_name_change (and "
-    "canonicalize), only in the realm asked; the credentials keep the asked name") {
+    "canonicalize), only in the realm asked, the credentials keep the asked name") {
   const Principal alias = principal("HTTP/alias.example.com@EXAMPLE.COM");
   {
     TgsWorld w;
@@ -776,7 +776,7 @@ TEST_CASE(
 
 TEST_CASE(
     "TGS §3.3.1: for a service in another realm the home KDC is asked for krbtgt/B@HOME "
-    "(no CANONICALIZE), then B's KDC for the service; the credentials are named as asked") {
+    "(no CANONICALIZE), then B's KDC for the service, the credentials are named as asked") {
   TgsWorld w;
   w.service = principal("HTTP/www.b.example@B.EXAMPLE");
   TgsExchange tgs = w.start();

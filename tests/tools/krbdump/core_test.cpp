@@ -274,7 +274,7 @@ TEST_CASE("dump: keytab version 2 entry, and 05 02 told apart from a ccache by p
   CHECK(has_line(d.text, "keytype: aes128-cts-hmac-sha1-96 (17)"));
 }
 
-TEST_CASE("render: bytes shortened past the limit unless --full; JSON schema 1") {
+TEST_CASE("render: bytes shortened past the limit unless --full, JSON schema 1") {
   Node root{"in", {}, "object", {}, {}};
   root.add("cipher", std::string(80, 'a'), "bytes");  // 40 bytes
   root.add("nonce", "42", "int");

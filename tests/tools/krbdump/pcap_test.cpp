@@ -347,7 +347,7 @@ TEST_CASE("pcap: pcapng in both byte orders, two interfaces, EPB, SPB, unknown b
   }
 }
 
-TEST_CASE("pcap: pcapng with two sections of different byte orders; interfaces per section") {
+TEST_CASE("pcap: pcapng with two sections of different byte orders, interfaces per section") {
   const Bytes a = krb_message(10, 8, 0x10), b = krb_message(11, 9, 0x20);
   const Bytes first = concat({shb(false), idb(false, 1),
                               epb(false, 0, 1, ethernet(ipv4(kClient, kKdc, 17, udp(9, 88, a))))});
@@ -424,7 +424,7 @@ TEST_CASE("pcap: a record split into three segments, mid-stream start, unfinishe
   CHECK(any_note(r, "10 bytes of an unfinished record"));
 }
 
-TEST_CASE("pcap: link layers: 802.1Q and QinQ, Linux SLL, SLL2, NULL, LOOP; IPv6") {
+TEST_CASE("pcap: link layers: 802.1Q and QinQ, Linux SLL, SLL2, NULL, LOOP, IPv6") {
   const Bytes msg = krb_message(10, 16, 0x55);
   const Bytes ip = ipv4(kClient, kKdc, 17, udp(1111, 88, msg));
 
