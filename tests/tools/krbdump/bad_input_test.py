@@ -15,14 +15,9 @@ import struct
 import subprocess
 import tempfile
 
-from krbdump_check import Checker, args
+from krbdump_check import Checker, args, asan_build
 
 CAPTURES = (".pcap", ".pcapng")
-
-
-def asan_build(krbdump):
-    p = subprocess.run(["ldd", krbdump], capture_output=True, text=True)
-    return "libasan" in p.stdout
 
 
 def run_measured(krbdump, argv, limit):
