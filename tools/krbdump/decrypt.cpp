@@ -8,6 +8,8 @@
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/key.hpp>
 
+#include "names.hpp"
+
 namespace krbdump {
 namespace {
 
@@ -68,99 +70,11 @@ kerb::Result<void> try_key(const KeyEntry& k, const kerb::crypto::Policy& policy
 }  // namespace
 
 std::string enctype_text(std::int32_t enctype) {
-  return std::string(kerb::crypto::enctype_name(static_cast<kerb::crypto::EncType>(enctype))) +
-         " (" + std::to_string(enctype) + ")";
+  return named(enctype_name(enctype), enctype);
 }
 
 std::string key_usage_text(std::uint32_t usage) {
-  const char* name = nullptr;
-  switch (usage) {
-    case ku::kAsReqPaEncTimestamp:
-      name = "PA-ENC-TIMESTAMP";
-      break;
-    case ku::kTicket:
-      name = "ticket enc-part";
-      break;
-    case ku::kAsRepEncPart:
-      name = "AS-REP enc-part";
-      break;
-    case ku::kTgsReqAuthData:
-      name = "TGS-REQ authorization-data, session key";
-      break;
-    case ku::kTgsReqAuthDataSubkey:
-      name = "TGS-REQ authorization-data, subkey";
-      break;
-    case ku::kTgsReqPaTgsReqCksum:
-      name = "PA-TGS-REQ authenticator checksum";
-      break;
-    case ku::kTgsReqPaTgsReqAuthenticator:
-      name = "PA-TGS-REQ authenticator";
-      break;
-    case ku::kTgsRepEncPart:
-      name = "TGS-REP enc-part, session key";
-      break;
-    case ku::kTgsRepEncPartSubkey:
-      name = "TGS-REP enc-part, subkey";
-      break;
-    case ku::kApReqAuthenticatorCksum:
-      name = "AP-REQ authenticator checksum";
-      break;
-    case ku::kApReqAuthenticator:
-      name = "AP-REQ authenticator";
-      break;
-    case ku::kApRepEncPart:
-      name = "AP-REP enc-part";
-      break;
-    case ku::kKrbPrivEncPart:
-      name = "KRB-PRIV enc-part";
-      break;
-    case ku::kKrbCredEncPart:
-      name = "KRB-CRED enc-part";
-      break;
-    case ku::kKrbSafeCksum:
-      name = "KRB-SAFE checksum";
-      break;
-    case 17:
-      name = "KERB_NON_KERB_CKSUM_SALT (PAC signatures)";
-      break;
-    case ku::kAdKdcIssuedCksum:
-      name = "AD-KDC-ISSUED checksum";
-      break;
-    case ku::kAcceptorSeal:
-      name = "KG-USAGE-ACCEPTOR-SEAL";
-      break;
-    case ku::kAcceptorSign:
-      name = "KG-USAGE-ACCEPTOR-SIGN";
-      break;
-    case ku::kInitiatorSeal:
-      name = "KG-USAGE-INITIATOR-SEAL";
-      break;
-    case ku::kInitiatorSign:
-      name = "KG-USAGE-INITIATOR-SIGN";
-      break;
-    case ku::kFastReqChksum:
-      name = "KEY_USAGE_FAST_REQ_CHKSUM";
-      break;
-    case ku::kFastEnc:
-      name = "KEY_USAGE_FAST_ENC";
-      break;
-    case ku::kFastRep:
-      name = "KEY_USAGE_FAST_REP";
-      break;
-    case ku::kFastFinished:
-      name = "KEY_USAGE_FAST_FINISHED";
-      break;
-    case ku::kEncChallengeClient:
-      name = "KEY_USAGE_ENC_CHALLENGE_CLIENT";
-      break;
-    case ku::kEncChallengeKdc:
-      name = "KEY_USAGE_ENC_CHALLENGE_KDC";
-      break;
-    default:
-      break;
-  }
-  if (name == nullptr) return "key usage " + std::to_string(usage);
-  return std::string(name) + " (" + std::to_string(usage) + ")";
+  return named(key_usage_name(usage), usage);
 }
 
 std::string DecryptOutcome::explain() const {
