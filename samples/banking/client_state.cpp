@@ -230,7 +230,8 @@ kerb::Result<std::optional<PendingPayment>> StateDir::load_pending() const {
   const std::uint64_t hi = c.u32();
   p.amount = static_cast<std::int64_t>(hi << 32 | c.u32());
   p.currency = c.text();
-  if (!c.ok || key.size() != p.idempotency_key.size()) return corrupt(file("pending-payment"));
+  if (!c.ok || key.size() != p.idempotency_key.size() || !c.rest.empty())
+    return corrupt(file("pending-payment"));
   std::copy(key.begin(), key.end(), p.idempotency_key.begin());
   return std::optional<PendingPayment>(std::move(p));
 }

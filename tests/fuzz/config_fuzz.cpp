@@ -100,6 +100,13 @@ void exercise(const kerb::Config& c) {
     }
     (void)c.get({sections[i], "default_realm"});
   }
+  // [capaths]: every client realm's entries, through the generic tag list.
+  const std::vector<std::string_view> clients = c.subsection_names({"capaths"});
+  for (std::size_t i = 0; i < clients.size() && i < 8; ++i) {
+    for (std::string_view server : c.tag_names({"capaths", clients[i]})) {
+      check_result(c.capaths(clients[i], server));
+    }
+  }
 }
 
 }  // namespace
