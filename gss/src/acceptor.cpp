@@ -11,7 +11,6 @@
 #include <vector>
 
 #include <kerb/ap_exchange.hpp>
-#include <kerb/ccache.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/der/writer.hpp>
@@ -91,11 +90,11 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   if (info.flags) out.ticket_flags = info.flags->bits;
   if (info.caddr) {
     // Memory in proportion to the token stops where a ccache's does: it could store no more.
-    if (info.caddr->size() > FileCcache::kMaxAddresses) {
+    if (info.caddr->size() > Credentials::kMaxAddresses) {
       return Error::format(ErrorCategory::kProtocol, major_status::kFailure,
                            "the delegated credentials carry %zu addresses, more than the %zu a "
                            "credential may hold",
-                           info.caddr->size(), FileCcache::kMaxAddresses);
+                           info.caddr->size(), Credentials::kMaxAddresses);
     }
     out.addresses.reserve(info.caddr->size());
     for (const HostAddress& a : *info.caddr)
