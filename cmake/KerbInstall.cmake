@@ -1,7 +1,9 @@
 # install() and export of the kerb:: targets, a CMake package config and a pkg-config file.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS kerb_base kerb_der kerb_crypto kerb_kerb kerb_gss
+# kerb_internal's archive goes with a static kerb::kerb and kerb::gss (they link it); its
+# headers are never installed.
+install(TARGETS kerb_base kerb_der kerb_crypto kerb_internal kerb_kerb kerb_gss
         EXPORT kerbTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
@@ -23,7 +25,7 @@ install(FILES ${PROJECT_BINARY_DIR}/kerbConfig.cmake ${PROJECT_BINARY_DIR}/kerbC
 
 # Only the components that are real archives appear on the link line, top layer first.
 set(KERB_PC_LIBS "")
-foreach(t kerb_gss kerb_kerb kerb_crypto kerb_der)
+foreach(t kerb_gss kerb_kerb kerb_internal kerb_crypto kerb_der)
   get_target_property(type ${t} TYPE)
   if(NOT type STREQUAL "INTERFACE_LIBRARY")
     string(APPEND KERB_PC_LIBS " -l${t}")

@@ -15,6 +15,9 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/der/writer.hpp>
 #include <kerb/gss/token.hpp>
+#include <kerb/internal/addresses.hpp>
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/messages/krb_cred.hpp>
 #include <kerb/messages/krb_error.hpp>
@@ -25,7 +28,7 @@
 
 namespace kerb::gss {
 
-using detail::Plain;
+using kerb::detail::Plaintext;
 
 namespace {
 
@@ -50,13 +53,13 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
     return detail::gss_error(major_status::kDefectiveToken,
                              "the delegated KRB-CRED must carry exactly one ticket");
   }
-  Plain plain;
+  Plaintext plain;
   if (cred->enc_part.etype == 0) {
-    plain = Plain(crypto::SecretBuffer(cred->enc_part.cipher));
+    plain = Plaintext(crypto::SecretBuffer(cred->enc_part.cipher));
   } else {
     KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));
-    auto opened = detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
-                               "the delegated KRB-CRED");
+    auto opened = kerb::detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
+                                     "the delegated KRB-CRED");
     if (!opened) return opened.error();
     plain = std::move(opened).value();
   }
@@ -88,19 +91,9 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
   if (info.endtime) out.endtime = info.endtime->seconds;
   if (info.renew_till) out.renew_till = info.renew_till->seconds;
   if (info.flags) out.ticket_flags = info.flags->bits;
-  if (info.caddr) {
-    // Memory in proportion to the token stops where a ccache's does: it could store no more.
-    if (info.caddr->size() > Credentials::kMaxAddresses) {
-      return Error::format(ErrorCategory::kProtocol, major_status::kFailure,
-                           "the delegated credentials carry %zu addresses, more than the %zu a "
-                           "credential may hold",
-                           info.caddr->size(), Credentials::kMaxAddresses);
-    }
-    out.addresses.reserve(info.caddr->size());
-    for (const HostAddress& a : *info.caddr)
-      out.addresses.push_back(Credentials::Address{
-          a.addr_type, std::vector<std::uint8_t>(a.address.begin(), a.address.end())});
-  }
+  // Memory in proportion to the token stops where a ccache's does: it could store no more.
+  KERB_TRY_VOID(kerb::detail::set_addresses(out, info.caddr, "the delegated credentials",
+                                            major_status::kFailure));
   out.ticket.assign(ticket.raw.begin(), ticket.raw.end());
   return out;
 }
@@ -113,7 +106,7 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
                  "AcceptorOptions needs a clock and a random source");
   }
   KERB_TRY(MechToken token, parse_framed_token(initial_token));
-  if (!detail::same_bytes(token.mech_oid, kKrb5MechOid)) {
+  if (!kerb::detail::same_bytes(token.mech_oid, kKrb5MechOid)) {
     return detail::gss_error(major_status::kDefectiveToken,
                              "the initial token is not for the krb5 mechanism");
   }
@@ -195,7 +188,7 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
       KERB_TRY(acceptor_subkey,
                crypto::Key::generate(session_key.enctype(), *options.random, options.policy));
     }
-    KERB_TRY(acceptor_seq, detail::random_seq(*options.random));
+    KERB_TRY(acceptor_seq, kerb::detail::random_seq(*options.random));
     KERB_TRY(std::vector<std::uint8_t> ap_rep, build_ap_rep(verified, acceptor_subkey, acceptor_seq,
                                                             *options.random, options.policy));
     KERB_TRY(output, frame_token(kKrb5MechOid, TokenId::kApRep, ap_rep));

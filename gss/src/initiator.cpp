@@ -11,6 +11,8 @@
 #include <kerb/constants.hpp>
 #include <kerb/der/writer.hpp>
 #include <kerb/gss/token.hpp>
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/messages/krb_cred.hpp>
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/ticket.hpp>
@@ -20,7 +22,7 @@
 
 namespace kerb::gss {
 
-using detail::Plain;
+using kerb::detail::Plaintext;
 
 struct Initiator::State {
   std::vector<std::uint8_t> token;
@@ -82,9 +84,10 @@ Result<std::vector<std::uint8_t>> make_krb_cred(const Credentials& tgt,
   EncKrbCredPart part;
   part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
   // Holds the TGT's session key.
-  KERB_TRY(const Plain plain, detail::encode_secret(part, "the delegated credentials"));
+  KERB_TRY(const Plaintext plain, kerb::detail::encode_plaintext(part, "the delegated credentials",
+                                                                 major_status::kFailure));
   KERB_TRY(std::vector<std::uint8_t> cipher,
-           detail::seal(session_key, key_usage::kKrbCredEncPart, plain.bytes(), random));
+           kerb::detail::seal(session_key, key_usage::kKrbCredEncPart, plain.bytes(), random));
 
   KrbCred cred;
   cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&ticket, 1));
@@ -176,7 +179,8 @@ Result<Initiator::Step> Initiator::step(Bytes acceptor_token) {
     return parsed.error();
   }
   const MechToken& t = *parsed;
-  if (!detail::same_bytes(t.mech_oid, s.mech) && !detail::same_bytes(t.mech_oid, kKrb5MechOid)) {
+  if (!kerb::detail::same_bytes(t.mech_oid, s.mech) &&
+      !kerb::detail::same_bytes(t.mech_oid, kKrb5MechOid)) {
     s.failed = true;
     return detail::gss_error(major_status::kDefectiveToken,
                              "the acceptor's token is framed with another mechanism's OID");

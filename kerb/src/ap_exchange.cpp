@@ -1,6 +1,7 @@
 #include <kerb/ap_exchange.hpp>
 
 #include <kerb/constants.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/messages/ticket.hpp>
 

@@ -3,6 +3,9 @@
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/internal/addresses.hpp>
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
 #include <kerb/messages/krb_error.hpp>

@@ -15,7 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "binary_reader.hpp"
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/file.hpp>
 #include "secure_env.hpp"
 
 namespace kerb {

@@ -2,7 +2,8 @@
 // "Keytab file format" document.
 #include <kerb/keytab.hpp>
 
-#include "binary_reader.hpp"
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/file.hpp>
 #include "secure_env.hpp"
 
 namespace kerb {

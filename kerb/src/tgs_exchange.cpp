@@ -2,6 +2,8 @@
 
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
+#include <kerb/internal/addresses.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
 #include <kerb/messages/krb_error.hpp>

@@ -1,16 +1,15 @@
-// Private helpers shared by the ccache and keytab codecs: a bounds-checked byte reader that
-// records the first fault as a kerb::Error naming the file and offset, a two-pass byte writer
-// (count, then fill an exactly reserved buffer, so key bytes are never left behind in a
-// reallocated block), and the file I/O both formats need (locked read, atomic 0600 write).
+// Bytes: a bounds-checked reader that records the first fault as a kerb::Error naming the
+// file and offset, a two-pass big-endian writer (count, then fill an exactly reserved or fixed
+// buffer, so key bytes are never left behind in a reallocated block), and byte/text views.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <span>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -165,20 +164,30 @@ class BinaryReader {
   Error error_;
 };
 
-// Big-endian writer in two passes: with no buffer it only counts; with a buffer it appends.
-// Serialisers run once counting, reserve() exactly, and run again writing.
+// Big-endian writer in two passes: with no buffer it only counts; with a vector it appends;
+// with a fixed buffer it fills that and, once a write does not fit, writes nothing more and
+// reports !ok() (size() still counts what was asked, the size the buffer needed). Serialisers
+// run once counting, reserve() exactly, and run again writing.
 class ByteWriter {
  public:
   explicit ByteWriter(std::vector<std::uint8_t>* out = nullptr) noexcept : out_(out) {}
+  explicit ByteWriter(std::span<std::uint8_t> fixed) noexcept : fixed_(fixed), is_fixed_(true) {}
 
   std::size_t size() const noexcept { return size_; }
+  // False once a fixed-buffer write did not fit.
+  bool ok() const noexcept { return ok_; }
 
   void u8(std::uint8_t v) { put(v, 1); }
   void u16(std::uint16_t v) { put(v, 2); }
   void u32(std::uint32_t v) { put(v, 4); }
+  void u64(std::uint64_t v) { put(v, 8); }
   void i32(std::int32_t v) { put(static_cast<std::uint32_t>(v), 4); }
   void bytes(std::span<const std::uint8_t> b) {
-    if (out_ != nullptr) out_->insert(out_->end(), b.begin(), b.end());
+    if (out_ != nullptr) {
+      out_->insert(out_->end(), b.begin(), b.end());
+    } else if (is_fixed_ && fits(b.size())) {
+      std::copy(b.begin(), b.end(), fixed_.begin() + static_cast<std::ptrdiff_t>(size_));
+    }
     size_ += b.size();
   }
   void bytes(std::string_view s) {
@@ -186,15 +195,27 @@ class ByteWriter {
   }
 
  private:
+  bool fits(std::size_t n) noexcept {
+    if (ok_ && n <= fixed_.size() - size_) return true;
+    ok_ = false;
+    return false;
+  }
+
   void put(std::uint64_t v, std::size_t n) {
     if (out_ != nullptr) {
       for (std::size_t i = 0; i < n; ++i)
         out_->push_back(static_cast<std::uint8_t>(v >> (8 * (n - 1 - i))));
+    } else if (is_fixed_ && fits(n)) {
+      for (std::size_t i = 0; i < n; ++i)
+        fixed_[size_ + i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
     }
     size_ += n;
   }
 
-  std::vector<std::uint8_t>* out_;
+  std::vector<std::uint8_t>* out_ = nullptr;
+  std::span<std::uint8_t> fixed_;
+  bool is_fixed_ = false;
+  bool ok_ = true;
   std::size_t size_ = 0;
 };
 
@@ -211,25 +232,24 @@ Result<std::vector<std::uint8_t>> serialize_exact(Put&& put) {
   return out;
 }
 
+// The host's own byte order (a ccache of version 1 or 2 is written in it).
 inline bool host_is_big_endian() noexcept {
   return std::endian::native == std::endian::big;
 }
 
-// "ccache" plus the file's last path component, for error messages.
-std::string file_label(std::string_view kind, std::string_view path);
+// The same bytes seen as text (no copy, no check).
+inline std::string_view as_text(std::span<const std::uint8_t> bytes) noexcept {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
 
-// Reads a whole regular file (at most max_size bytes) under a shared POSIX record lock, the
-// lock MIT krb5 takes on ccache and keytab files, so a concurrent locked append is never
-// seen half-written. Errors are kIo and name the label.
-Result<std::vector<std::uint8_t>> read_file_locked(const std::string& path, std::string_view label,
-                                                   std::size_t max_size);
+// The same text seen as bytes (no copy).
+inline std::span<const std::uint8_t> as_bytes(std::string_view text) noexcept {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 
-// Writes `bytes` to a temporary file in path's directory (mode 0600), fsyncs it and renames
-// it over `path`, so readers see either the old file or the new one, never a mix.
-Result<void> write_file_atomic(const std::string& path, std::span<const std::uint8_t> bytes,
-                               std::string_view label);
-
-// Wipes and frees a buffer that held key material.
-void wipe(std::vector<std::uint8_t>& bytes) noexcept;
+// Equal length and contents; not constant-time (for public data such as OIDs).
+inline bool same_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin());
+}
 
 }  // namespace kerb::detail
