@@ -159,8 +159,8 @@ Result<void> write_file_atomic(const std::string& path, std::span<const std::uin
 
 void wipe(std::vector<std::uint8_t>& bytes) noexcept {
   crypto::secure_wipe(std::span<std::uint8_t>(bytes.data(), bytes.size()));
-  bytes.clear();
-  bytes.shrink_to_fit();
+  // Not shrink_to_fit(): without exceptions libstdc++ makes it a no-op, keeping the block.
+  std::vector<std::uint8_t>().swap(bytes);
 }
 
 }  // namespace kerb::detail

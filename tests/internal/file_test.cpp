@@ -1,0 +1,103 @@
+// POSIX files: an atomic mode-0600 write read back under the lock, size limits, labels.
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <sys/stat.h>
+
+#include <catch2/catch.hpp>
+
+#include <kerb/internal/file.hpp>
+
+using namespace kerb;
+using namespace kerb::detail;
+
+namespace {
+
+using ByteVec = std::vector<std::uint8_t>;
+
+// A fresh directory under the system's temporary directory, removed with its contents.
+class TempDir {
+ public:
+  TempDir() {
+    std::string tmpl = (std::filesystem::temp_directory_path() / "kerb-internal-XXXXXX").string();
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path_ = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path_, ec);
+  }
+  std::string file(const char* name) const { return (path_ / name).string(); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+}  // namespace
+
+TEST_CASE("write_file_atomic writes mode 0600 and read_file_locked reads it back", "[internal]") {
+  TempDir dir;
+  const std::string path = dir.file("krb5cc_test");
+  ByteVec data(10000);
+  for (std::size_t i = 0; i < data.size(); ++i)
+    data[i] = static_cast<std::uint8_t>(i * 7);
+  REQUIRE(write_file_atomic(path, data, "ccache krb5cc_test").ok());
+  struct stat st {};
+  REQUIRE(::stat(path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  auto back = read_file_locked(path, "ccache krb5cc_test", 1 << 20);
+  REQUIRE(back.ok());
+  CHECK(*back == data);
+
+  // Replaced whole; no temporary file left beside it.
+  REQUIRE(write_file_atomic(path, ByteVec{1, 2, 3}, "ccache").ok());
+  CHECK(*read_file_locked(path, "ccache", 100) == ByteVec{1, 2, 3});
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path()))
+    ++files;
+  CHECK(files == 1);
+}
+
+TEST_CASE("read_file_locked refuses missing, oversized and non-regular files", "[internal]") {
+  TempDir dir;
+  const std::string path = dir.file("keytab");
+  REQUIRE(write_file_atomic(path, ByteVec(101, 0x42), "keytab").ok());
+  CHECK(read_file_locked(path, "keytab", 101).ok());
+  auto big = read_file_locked(path, "keytab", 100);
+  REQUIRE_FALSE(big.ok());
+  CHECK(big.error().category() == ErrorCategory::kIo);
+  CHECK(std::string(big.error().detail()) == "keytab: larger than the limit of 100 bytes");
+
+  auto missing = read_file_locked(dir.file("none"), "keytab none", 100);
+  REQUIRE_FALSE(missing.ok());
+  CHECK(std::string(missing.error().detail()).rfind("keytab none: cannot open: ", 0) == 0);
+
+  auto directory = read_file_locked(dir.path().string(), "keytab dir", 100);
+  REQUIRE_FALSE(directory.ok());
+  CHECK(std::string(directory.error().detail()) == "keytab dir: not a regular file");
+
+  auto no_dir = write_file_atomic(dir.file("no/such/file"), ByteVec{1}, "ccache x");
+  REQUIRE_FALSE(no_dir.ok());
+  CHECK(no_dir.error().category() == ErrorCategory::kIo);
+}
+
+TEST_CASE("file_label names the kind and the last path component", "[internal]") {
+  CHECK(file_label("ccache", "/tmp/krb5cc_1000") == "ccache krb5cc_1000");
+  CHECK(file_label("keytab", "krb5.keytab") == "keytab krb5.keytab");
+  CHECK(file_label("ccache", "/dir/") == "ccache ");
+  // At most the last 32 characters of the name.
+  CHECK(file_label("ccache", "/a/0123456789abcdef0123456789abcdefXYZ") ==
+        "ccache 3456789abcdef0123456789abcdefXYZ");
+}
+
+TEST_CASE("wipe empties and frees a buffer", "[internal]") {
+  ByteVec key(64, 0x11);
+  wipe(key);
+  CHECK(key.empty());
+  CHECK(key.capacity() == 0);
+}
