@@ -58,8 +58,9 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
     plain = Plaintext(crypto::SecretBuffer(cred->enc_part.cipher));
   } else {
     KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));
+    // RFC 4120 §3.6.2: a modified KRB-CRED is KRB_AP_ERR_BAD_INTEGRITY.
     auto opened = kerb::detail::open(session_key, key_usage::kKrbCredEncPart, cred->enc_part,
-                                     "the delegated KRB-CRED");
+                                     "the delegated KRB-CRED", error_code::kKrbApErrBadIntegrity);
     if (!opened) return opened.error();
     plain = std::move(opened).value();
   }

@@ -441,6 +441,56 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
   }
 }
 
+TEST_CASE("a delegated KRB-CRED that fails its integrity check: KRB_AP_ERR_BAD_INTEGRITY",
+          "[gss][establish][deleg]") {
+  // RFC 4120 §3.6.2: "If decryption shows the data to have been modified, a
+  // KRB_AP_ERR_BAD_INTEGRITY error is generated."
+  World w;
+  const Credentials tgt = w.tgt();
+  const Credentials ticket = w.ticket();
+  const Ticket t = must(decode_der<Ticket>(tgt.ticket, "Ticket"), "Ticket");
+  const PrincipalName pname = tgt.client.name();
+  const PrincipalName sname = tgt.server.name();
+  KrbCredInfo info;
+  info.key = EncryptionKey{tgt.session_key.enctype, tgt.session_key.contents.view()};
+  info.prealm = tgt.client.realm();
+  info.pname = pname;
+  info.srealm = tgt.server.realm();
+  info.sname = sname;
+  info.endtime = KerberosTime{tgt.endtime};
+  EncKrbCredPart part;
+  part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
+  const crypto::Key session_key = must(ticket.session_key.to_key(), "session key");
+  // Under the service ticket's session key with key usage 14 (RFC 4121 §4.1.1).
+  const ByteVector cipher = kerb::test::seal(session_key, key_usage::kKrbCredEncPart,
+                                             kerb::test::der_of(part), w.kdc_random);
+  const auto token_with = [&](const ByteVector& enc_part) {
+    KrbCred cred;
+    cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
+    cred.enc_part =
+        EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, enc_part};
+    const ByteVector krb_cred = kerb::test::der_of(cred);
+    ByteVector c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+    put_le16(c, 1);
+    put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
+    c.insert(c.end(), krb_cred.begin(), krb_cred.end());
+    return initial_token_with(w, ticket, Checksum{0x8003, c});
+  };
+  Accepted accepted = must(w.accept(token_with(cipher)), "accept");
+  REQUIRE(accepted.delegated.has_value());
+  CHECK(accepted.delegated->ticket == tgt.ticket);
+
+  ByteVector tampered = cipher;
+  tampered[tampered.size() / 2] ^= 0x01;
+  auto r = w.accept(token_with(tampered));
+  check_failure(r, error_code::kKrbApErrBadIntegrity);
+  CHECK(r.error().category() == ErrorCategory::kCrypto);
+  // And the KRB-ERROR token says so, not KRB_ERR_GENERIC.
+  const ByteVector token = must(error_token(r.error(), w.service, w.service_clock), "error_token");
+  const KrbError e = must(decode_krb_error(unframe(token).body), "decode_krb_error");
+  CHECK(e.error_code == error_code::kKrbApErrBadIntegrity);
+}
+
 TEST_CASE("the 0x8003 checksum is checked strictly", "[gss][establish]") {
   World w;
   const Credentials ticket = w.ticket();
