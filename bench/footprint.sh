@@ -112,7 +112,7 @@ out_dir, sdk_dir, cxx, cxx_flags, ld_flags = sys.argv[1:6]
 BUDGET = 128 * 1024
 MODES = os.environ["FOOTPRINT_MODES"].split()
 SDK_ARCHIVES = {"libkerb_der.a": "der", "libkerb_crypto.a": "crypto", "libkerb_kerb.a": "kerb",
-                "libkerb_gss.a": "gss"}
+                "libkerb_internal.a": "internal", "libkerb_gss.a": "gss"}
 CRT = re.compile(r"^(S?crt1|crti|crtn|crtbegin[ST]?|crtend[S]?|rcrt1|gcrt1)\.o$")
 
 # kerb's objects by source directory: archive members are bare names ("types.cpp.o"), the
@@ -289,8 +289,9 @@ def template_family(demangled):
 STD = ("std", "__gnu_cxx", "__cxxabiv1")
 STD_ROW = "libstdc++ instantiations (std::, __gnu_cxx::)"
 LTO_KERB_ROW = "kerb (LTO: by namespace, not split by source)"
+INTERNAL_ROW = "kerb: internal (bytes, files, sealed plaintext)"
 SDK_ROWS = ["kerb::der", "kerb::crypto"] + ["kerb: " + g for g, _ in KERB_GROUPS] + \
-  ["kerb: other", "kerb: inline code kept from the app's TU", LTO_KERB_ROW, "kerb::gss",
+  [INTERNAL_ROW, "kerb: other", "kerb: inline code kept from the app's TU", LTO_KERB_ROW, "kerb::gss",
    "libtomcrypt", STD_ROW]
 
 
@@ -312,6 +313,8 @@ def row_of(archive, member, sym):
     return "kerb::crypto"
   if archive == "libkerb_kerb.a":
     return "kerb: " + kerb_group(member)
+  if archive == "libkerb_internal.a":
+    return INTERNAL_ROW
   if archive == "libkerb_gss.a":
     return "kerb::gss"
   if archive == "libtomcrypt.a":
