@@ -2,7 +2,9 @@
 // the AP-REQ's ticket names, as MIT's acceptor sends it.
 #include "krb_error_reply.hpp"
 
+#include <optional>
 #include <utility>
+#include <vector>
 
 #include <kerb/gss/acceptor.hpp>
 #include <kerb/messages/ap.hpp>
@@ -10,15 +12,17 @@
 
 namespace kerb::gss::detail {
 
-std::vector<std::uint8_t> krb_error_reply(Bytes framed_ap_req, const Error& why,
-                                          const Clock& clock) {
+Result<std::optional<std::vector<std::uint8_t>>> krb_error_reply(Bytes framed_ap_req,
+                                                                 const Error& why,
+                                                                 const Clock& clock) {
+  using Reply = std::optional<std::vector<std::uint8_t>>;
   auto token = parse_framed_token(framed_ap_req);
-  if (!token || token->tok_id != TokenId::kApReq) return {};
+  if (!token || token->tok_id != TokenId::kApReq) return Reply();
   auto ap_req = decode_ap_req(token->body);
-  if (!ap_req) return {};
+  if (!ap_req) return Reply();
   const Principal service(ap_req->ticket.realm, ap_req->ticket.sname);
-  auto krb_error = error_token(why, service, clock);
-  return krb_error ? std::move(krb_error).value() : std::vector<std::uint8_t>{};
+  KERB_TRY(std::vector<std::uint8_t> krb_error, error_token(why, service, clock));
+  return Reply(std::move(krb_error));
 }
 
 }  // namespace kerb::gss::detail

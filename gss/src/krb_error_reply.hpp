@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include <kerb/clock.hpp>
@@ -11,8 +12,10 @@
 
 namespace kerb::gss::detail {
 
-// Empty when the token is not even a readable AP-REQ.
-std::vector<std::uint8_t> krb_error_reply(Bytes framed_ap_req, const Error& why,
-                                          const Clock& clock);
+// nullopt when the token is not even a readable AP-REQ (there is no service to answer from);
+// an error when the KRB-ERROR cannot be encoded.
+Result<std::optional<std::vector<std::uint8_t>>> krb_error_reply(Bytes framed_ap_req,
+                                                                 const Error& why,
+                                                                 const Clock& clock);
 
 }  // namespace kerb::gss::detail

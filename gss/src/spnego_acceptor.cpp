@@ -26,12 +26,18 @@ namespace {
 
 // negState reject, with the krb5 mechanism's KRB-ERROR token when there is one (RFC 4121
 // §4.1: it tells the initiator why, as MIT's acceptor does).
-std::vector<std::uint8_t> reject_token(Bytes krb_error = {}) {
+Result<std::vector<std::uint8_t>> reject_token(Bytes krb_error) {
   NegTokenResp resp;
   resp.neg_state = NegState::kReject;
   if (!krb_error.empty()) resp.response_token = krb_error;
-  auto encoded = encode_neg_token_resp(resp);
-  return encoded ? std::move(encoded).value() : std::vector<std::uint8_t>{};
+  return encode_neg_token_resp(resp);
+}
+
+// `cause` as the caller sees it, noting what could not be sent to the peer and why.
+Error with_note(const Error& cause, const char* note, const Error& why) {
+  return Error::format(cause.category(), cause.code(), "%.*s; %s: %.*s",
+                       static_cast<int>(cause.detail().size()), cause.detail().data(), note,
+                       static_cast<int>(why.detail().size()), why.detail().data());
 }
 
 }  // namespace
@@ -86,8 +92,11 @@ Result<SpnegoAcceptor::Step> SpnegoAcceptor::State::mech_token(Bytes token,
   KERB_TRY(std::vector<std::uint8_t> framed, krb5_framed(token));
   auto krb5 = accept(framed, *keytab, options);
   if (!krb5) {
-    if (options.clock != nullptr)
-      krb_error = detail::krb_error_reply(framed, krb5.error(), *options.clock);
+    if (options.clock != nullptr) {
+      auto reply = detail::krb_error_reply(framed, krb5.error(), *options.clock);
+      if (!reply) return with_note(krb5.error(), "no KRB-ERROR for the initiator", reply.error());
+      if (*reply) krb_error = std::move(**reply);
+    }
     return krb5.error();
   }
   accepted.emplace(std::move(krb5).value());
@@ -180,9 +189,11 @@ Result<SpnegoAcceptor::Step> SpnegoAcceptor::step(Bytes initiator_token) {
   }();
   if (!result) {
     state_->phase = State::Phase::kFailed;
-    state_->output = reject_token(state_->krb_error);
     if (state_->accepted) state_->accepted->context.destroy();
     state_->accepted.reset();
+    auto reject = reject_token(state_->krb_error);
+    if (!reject) return with_note(result.error(), "no reject token", reject.error());
+    state_->output = std::move(reject).value();
   }
   return result;
 }

@@ -229,4 +229,5 @@ Result<NegotiationToken> decode_negotiation_token(Bytes token) {
   KERB_TRY(out.resp, decode_neg_token_resp(token));
   return out;
 }
+
 }  // namespace kerb::gss
