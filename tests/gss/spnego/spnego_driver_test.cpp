@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <kerb/der/time.hpp>
 #include <kerb/gss/acceptor.hpp>
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/initiator.hpp>
@@ -738,4 +739,27 @@ TEST_CASE("SPNEGO: the transit policy of the options decides on clients of other
   SpnegoInitiator init = w.initiator();
   SpnegoAccepted accepted = must(spnego_accept(init.token(), w.keytab, o));
   CHECK(accepted.accepted.initiator == principal("carol@OTHER.TEST"));
+}
+
+TEST_CASE("SPNEGO: a KRB-ERROR the acceptor cannot encode is reported, not dropped") {
+  World w;
+  // KerberosTime has a four-digit year (RFC 4120 §5.2.3): an acceptor clock past 9999 refuses
+  // the AP-REQ (clock skew), and the KRB-ERROR's stime cannot be encoded.
+  w.service_clock.set(Timestamp{der::kMaxKerberosTime + 1, 0});
+  SpnegoInitiator init = w.initiator();
+  SpnegoAcceptor acc = w.acceptor();
+  auto refused = acc.step(init.token());
+  REQUIRE_FALSE(refused.ok());
+  INFO(describe(refused.error()));
+  // The refusal keeps its category and Kerberos code; the detail says what was not sent.
+  CHECK(refused.error().category() == ErrorCategory::kProtocol);
+  CHECK(refused.error().code() == 37);  // KRB_AP_ERR_SKEW
+  CHECK_THAT(
+      std::string(refused.error().detail()),
+      Catch::Contains("no KRB-ERROR for the initiator") && Catch::Contains("could not be encoded"));
+  // The reject goes out all the same, without a mechanism token.
+  const NegTokenResp reject = resp_of(acc.token());
+  CHECK(reject.neg_state == NegState::kReject);
+  CHECK_FALSE(reject.response_token);
+  check_error(init.step(acc.token()), ErrorCategory::kProtocol, "rejected");
 }

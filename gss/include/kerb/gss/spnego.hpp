@@ -170,7 +170,9 @@ class SpnegoAcceptor {
   // Consumes the initiator's token (the framed NegTokenInit first, NegTokenResps after).
   // kDone: the context is established; send token() if it is not empty. kContinue: send
   // token() and wait for the initiator's next one. After a failure token() holds a reject
-  // NegTokenResp the caller may send, and the acceptor is spent.
+  // NegTokenResp the caller may send, and the acceptor is spent. When the krb5 KRB-ERROR for
+  // that reject, or the reject itself, cannot be encoded, the error (still the refusal's
+  // category and code) says so in its detail; without a reject token() is empty.
   Result<Step> step(Bytes initiator_token);
   std::span<const std::uint8_t> token() const noexcept;  // valid until the next step()
   bool established() const noexcept;
