@@ -12,17 +12,17 @@ Result<void> CredentialCache::initialize(const Principal& default_principal) {
     return Error(ErrorCategory::kInvalidArgument, "ccache: default principal has no realm");
   }
   return update_contents(
-      [&](FileCcache& c) -> Result<void> {
-        c = FileCcache();
+      [&](CcacheContents& c) -> Result<void> {
+        c = CcacheContents();
         c.default_principal = default_principal;
         return ok();
       },
       true);
 }
 
-Result<FileCcache> CredentialCache::snapshot() const {
-  FileCcache out;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+Result<CcacheContents> CredentialCache::snapshot() const {
+  CcacheContents out;
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     out = c;
     return ok();
   }));
@@ -31,7 +31,7 @@ Result<FileCcache> CredentialCache::snapshot() const {
 
 Result<Principal> CredentialCache::default_principal() const {
   Principal out;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     out = c.default_principal;
     return ok();
   }));
@@ -40,7 +40,7 @@ Result<Principal> CredentialCache::default_principal() const {
 
 Result<void> CredentialCache::store(const Credentials& creds) {
   return update_contents(
-      [&](FileCcache& c) -> Result<void> {
+      [&](CcacheContents& c) -> Result<void> {
         c.store(creds);
         return ok();
       },
@@ -49,7 +49,7 @@ Result<void> CredentialCache::store(const Credentials& creds) {
 
 Result<std::optional<Credentials>> CredentialCache::retrieve(const Principal& server) const {
   std::optional<Credentials> found;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     if (const Credentials* match = c.find(server)) found = *match;
     return ok();
   }));
@@ -58,7 +58,7 @@ Result<std::optional<Credentials>> CredentialCache::retrieve(const Principal& se
 
 Result<std::vector<Credentials>> CredentialCache::list() const {
   std::vector<Credentials> out;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     out = c.credentials;
     return ok();
   }));
@@ -67,7 +67,7 @@ Result<std::vector<Credentials>> CredentialCache::list() const {
 
 Result<std::optional<KdcOffset>> CredentialCache::kdc_offset() const {
   std::optional<KdcOffset> out;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     out = c.kdc_offset;
     return ok();
   }));
@@ -76,7 +76,7 @@ Result<std::optional<KdcOffset>> CredentialCache::kdc_offset() const {
 
 Result<void> CredentialCache::set_kdc_offset(std::optional<KdcOffset> offset) {
   return update_contents(
-      [&](FileCcache& c) -> Result<void> {
+      [&](CcacheContents& c) -> Result<void> {
         c.kdc_offset = offset;
         return ok();
       },
@@ -86,7 +86,7 @@ Result<void> CredentialCache::set_kdc_offset(std::optional<KdcOffset> offset) {
 Result<std::optional<std::vector<std::uint8_t>>> CredentialCache::get_config(
     std::string_view key, std::string_view principal) const {
   std::optional<std::vector<std::uint8_t>> value;
-  KERB_TRY_VOID(read_contents([&](const FileCcache& c) -> Result<void> {
+  KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
     if (const ConfigEntry* e = c.find_config(key, principal)) value = e->value;
     return ok();
   }));
@@ -96,7 +96,7 @@ Result<std::optional<std::vector<std::uint8_t>>> CredentialCache::get_config(
 Result<void> CredentialCache::set_config(std::string_view key, std::string_view principal,
                                          std::span<const std::uint8_t> value) {
   return update_contents(
-      [&](FileCcache& c) -> Result<void> {
+      [&](CcacheContents& c) -> Result<void> {
         c.set_config(key, principal, value);
         return ok();
       },

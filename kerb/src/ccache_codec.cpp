@@ -40,7 +40,7 @@ bool read_elements(BinaryReader& r, const char* what, std::size_t max, std::size
   if (count > max) return r.fail_at(at, "%s %u exceeds the limit of %zu", field, count, max);
   if (count > elements) {
     return r.fail_at(at, "%s %u exceeds the file's limit of %zu addresses and authdata", field,
-                     count, FileCcache::kMaxFileElements);
+                     count, CcacheContents::kMaxFileElements);
   }
   if (count > r.remaining() / kMinElementSize) {
     return r.fail_at(at, "%s %u exceeds what the remaining %zu bytes hold", field, count,
@@ -87,9 +87,9 @@ bool read_credential(BinaryReader& r, std::uint8_t version, std::size_t& element
   c.is_skey = is_skey == 1;
   if (!r.read_u32(c.ticket_flags, "ticket_flags")) return false;
 
-  if (!read_elements(r, "address", FileCcache::kMaxAddresses, elements, c.addresses,
+  if (!read_elements(r, "address", CcacheContents::kMaxAddresses, elements, c.addresses,
                      &Credentials::Address::addr_type, &Credentials::Address::address) ||
-      !read_elements(r, "authdata", FileCcache::kMaxAuthData, elements, c.authdata,
+      !read_elements(r, "authdata", CcacheContents::kMaxAuthData, elements, c.authdata,
                      &Credentials::AuthData::ad_type, &Credentials::AuthData::ad_data)) {
     return false;
   }
@@ -105,7 +105,7 @@ bool read_credential(BinaryReader& r, std::uint8_t version, std::size_t& element
 }
 
 // "Header format" (version 4 only): length (16), then tag (16) length (16) value fields.
-bool read_header(BinaryReader& r, FileCcache& out) {
+bool read_header(BinaryReader& r, CcacheContents& out) {
   std::span<const std::uint8_t> bytes;
   if (!r.read_data(2, bytes, "header")) return false;
   BinaryReader header(bytes, true, r.label(), r.offset() - bytes.size());
@@ -144,12 +144,12 @@ Result<void> put_credential(ByteWriter& w, const Credentials& c) {
   w.u8(c.is_skey ? 1 : 0);
   w.u32(c.ticket_flags);
   // What read() refuses is never written.
-  if (c.addresses.size() > FileCcache::kMaxAddresses ||
-      c.authdata.size() > FileCcache::kMaxAuthData) {
+  if (c.addresses.size() > CcacheContents::kMaxAddresses ||
+      c.authdata.size() > CcacheContents::kMaxAuthData) {
     return Error::format(ErrorCategory::kInvalidArgument, 0,
                          "ccache: %zu addresses and %zu authdata exceed the limits of %zu and %zu",
-                         c.addresses.size(), c.authdata.size(), FileCcache::kMaxAddresses,
-                         FileCcache::kMaxAuthData);
+                         c.addresses.size(), c.authdata.size(), CcacheContents::kMaxAddresses,
+                         CcacheContents::kMaxAuthData);
   }
   w.u32(static_cast<std::uint32_t>(c.addresses.size()));
   for (const Credentials::Address& a : c.addresses) {
@@ -188,7 +188,7 @@ Result<void> put_config(ByteWriter& w, const Principal& client, const ConfigEntr
   return ok();
 }
 
-Result<void> put_ccache(ByteWriter& w, const FileCcache& cc) {
+Result<void> put_ccache(ByteWriter& w, const CcacheContents& cc) {
   detail::write_mit_preamble(w, 4);
   if (cc.kdc_offset) {
     w.u16(2 + 2 + kKdcOffsetFieldSize);
@@ -212,9 +212,9 @@ Result<void> put_ccache(ByteWriter& w, const FileCcache& cc) {
 
 namespace detail {
 
-Result<FileCcache> parse_ccache(std::span<const std::uint8_t> bytes, std::string_view label) {
+Result<CcacheContents> parse_ccache(std::span<const std::uint8_t> bytes, std::string_view label) {
   KERB_TRY(const std::uint8_t version, read_mit_version(kMitCcacheFormat, bytes, label));
-  FileCcache out;
+  CcacheContents out;
   out.version = static_cast<std::uint16_t>(0x0500 | version);
   BinaryReader r = mit_body_reader(kMitCcacheFormat, version, bytes, label);
   if (version == 4 && !read_header(r, out)) return r.error();
@@ -223,10 +223,10 @@ Result<FileCcache> parse_ccache(std::span<const std::uint8_t> bytes, std::string
   }
 
   std::size_t entries = 0;
-  std::size_t elements = FileCcache::kMaxFileElements;
+  std::size_t elements = CcacheContents::kMaxFileElements;
   while (!r.empty()) {
-    if (entries == FileCcache::kMaxEntries) {
-      r.fail_at(r.offset(), "more than %zu entries", FileCcache::kMaxEntries);
+    if (entries == CcacheContents::kMaxEntries) {
+      r.fail_at(r.offset(), "more than %zu entries", CcacheContents::kMaxEntries);
       return r.error();
     }
     ++entries;
@@ -251,11 +251,11 @@ Result<FileCcache> parse_ccache(std::span<const std::uint8_t> bytes, std::string
 
 }  // namespace detail
 
-Result<FileCcache> FileCcache::read(std::span<const std::uint8_t> bytes) {
+Result<CcacheContents> CcacheContents::read(std::span<const std::uint8_t> bytes) {
   return detail::parse_ccache(bytes, "ccache");
 }
 
-Result<std::vector<std::uint8_t>> FileCcache::serialize() const {
+Result<std::vector<std::uint8_t>> CcacheContents::serialize() const {
   if (default_principal.realm().empty()) {
     return Error(ErrorCategory::kInvalidArgument, "ccache: no default principal");
   }

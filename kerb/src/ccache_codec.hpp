@@ -11,7 +11,7 @@
 
 namespace kerb::detail {
 
-// FileCcache::read with `label` starting every error message.
-Result<FileCcache> parse_ccache(std::span<const std::uint8_t> bytes, std::string_view label);
+// CcacheContents::read with `label` starting every error message.
+Result<CcacheContents> parse_ccache(std::span<const std::uint8_t> bytes, std::string_view label);
 
 }  // namespace kerb::detail

@@ -1,4 +1,4 @@
-// Operations on FileCcache, the in-memory image of a cache: finding and storing
+// Operations on CcacheContents, the in-memory image of a cache: finding and storing
 // credentials, and the X-CACHECONF: configuration entries.
 #include <kerb/ccache.hpp>
 
@@ -6,7 +6,7 @@
 
 namespace kerb {
 
-const Credentials* FileCcache::find(const Principal& server) const {
+const Credentials* CcacheContents::find(const Principal& server) const {
   const Credentials* best = nullptr;
   for (const Credentials& c : credentials) {
     if (c.server == server && (best == nullptr || c.endtime > best->endtime)) best = &c;
@@ -14,7 +14,7 @@ const Credentials* FileCcache::find(const Principal& server) const {
   return best;
 }
 
-void FileCcache::store(Credentials creds) {
+void CcacheContents::store(Credentials creds) {
   for (Credentials& c : credentials) {
     if (c.client == creds.client && c.server == creds.server) {
       c = std::move(creds);
@@ -24,15 +24,16 @@ void FileCcache::store(Credentials creds) {
   credentials.push_back(std::move(creds));
 }
 
-const ConfigEntry* FileCcache::find_config(std::string_view key, std::string_view principal) const {
+const ConfigEntry* CcacheContents::find_config(std::string_view key,
+                                               std::string_view principal) const {
   for (const ConfigEntry& e : config) {
     if (e.key == key && e.principal == principal) return &e;
   }
   return nullptr;
 }
 
-void FileCcache::set_config(std::string_view key, std::string_view principal,
-                            std::span<const std::uint8_t> value) {
+void CcacheContents::set_config(std::string_view key, std::string_view principal,
+                                std::span<const std::uint8_t> value) {
   for (ConfigEntry& e : config) {
     if (e.key == key && e.principal == principal) {
       e.value.assign(value.begin(), value.end());
@@ -46,13 +47,13 @@ void FileCcache::set_config(std::string_view key, std::string_view principal,
   config.push_back(std::move(e));
 }
 
-void FileCcache::set_config(std::string_view key, std::string_view principal,
-                            std::string_view value) {
+void CcacheContents::set_config(std::string_view key, std::string_view principal,
+                                std::string_view value) {
   set_config(key, principal,
              std::span(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
 }
 
-bool FileCcache::remove_config(std::string_view key, std::string_view principal) {
+bool CcacheContents::remove_config(std::string_view key, std::string_view principal) {
   for (auto it = config.begin(); it != config.end(); ++it) {
     if (it->key == key && it->principal == principal) {
       config.erase(it);
@@ -62,7 +63,7 @@ bool FileCcache::remove_config(std::string_view key, std::string_view principal)
   return false;
 }
 
-bool FileCcache::is_config_principal(const Principal& server) noexcept {
+bool CcacheContents::is_config_principal(const Principal& server) noexcept {
   return server.realm() == kCcacheConfigRealm;
 }
 

@@ -1,4 +1,4 @@
-// The FILE credentials cache: FileCcache read from and written to a path, and
+// The FILE credentials cache: CcacheContents read from and written to a path, and
 // FileCredentialCache, which reads the file for every operation and replaces it whole after
 // every change.
 #include <kerb/ccache.hpp>
@@ -25,16 +25,16 @@ std::string_view strip_prefix(std::string_view name, std::string_view prefix) {
 
 }  // namespace
 
-Result<FileCcache> FileCcache::open(std::string_view path) {
+Result<CcacheContents> CcacheContents::open(std::string_view path) {
   const std::string file(strip_prefix(path, "FILE:"));
   const std::string label = detail::file_label("ccache", file);
   KERB_TRY(std::vector<std::uint8_t> bytes, detail::read_file_locked(file, label, kMaxFileSize));
-  Result<FileCcache> parsed = detail::parse_ccache(bytes, label);
+  Result<CcacheContents> parsed = detail::parse_ccache(bytes, label);
   detail::wipe(bytes);
   return parsed;
 }
 
-Result<void> FileCcache::write(std::string_view path) const {
+Result<void> CcacheContents::write(std::string_view path) const {
   const std::string file(strip_prefix(path, "FILE:"));
   KERB_TRY(std::vector<std::uint8_t> bytes, serialize());
   Result<void> written = detail::write_file_atomic(file, bytes, detail::file_label("ccache", file));
@@ -43,14 +43,14 @@ Result<void> FileCcache::write(std::string_view path) const {
 }
 
 Result<void> FileCredentialCache::read_contents(Reader reader) const {
-  KERB_TRY(FileCcache contents, FileCcache::open(path_));
+  KERB_TRY(CcacheContents contents, CcacheContents::open(path_));
   return reader(contents);
 }
 
 Result<void> FileCredentialCache::update_contents(Updater updater, bool create) {
-  Result<FileCcache> current = FileCcache::open(path_);
+  Result<CcacheContents> current = CcacheContents::open(path_);
   if (!current && !create) return current.error();
-  FileCcache contents = current ? std::move(current).value() : FileCcache();
+  CcacheContents contents = current ? std::move(current).value() : CcacheContents();
   KERB_TRY_VOID(updater(contents));
   return contents.write(path_);
 }

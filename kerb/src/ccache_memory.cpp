@@ -11,7 +11,7 @@ namespace kerb {
 
 struct MemoryCcache::State {
   std::mutex mutex;
-  std::optional<FileCcache> contents;  // nullopt: not initialised
+  std::optional<CcacheContents> contents;  // nullopt: not initialised
 };
 
 namespace {
@@ -66,7 +66,7 @@ Result<void> MemoryCcache::update_contents(Updater updater, bool create) {
                          name_.c_str());
   }
   // Update a copy, so a failing updater leaves the cache as it was.
-  FileCcache copy = state_->contents ? *state_->contents : FileCcache();
+  CcacheContents copy = state_->contents ? *state_->contents : CcacheContents();
   KERB_TRY_VOID(updater(copy));
   state_->contents = std::move(copy);
   return ok();

@@ -2,7 +2,7 @@
 // process-local MEMORY cache, and cache names ("FILE:/path", "/path", "MEMORY:name",
 // $KRB5CCNAME). Format facts from MIT's "Credential cache file format" document.
 //
-// FileCcache is the in-memory image of one cache's contents (what a FILE cache holds on disk
+// CcacheContents is the in-memory image of one cache's contents (what a FILE cache holds on disk
 // and a MEMORY cache in the process): a value, read and written whole. CredentialCache is the
 // small interface a client uses (store, retrieve, default principal, KDC offset, config);
 // FileCredentialCache and MemoryCcache implement it.
@@ -73,7 +73,7 @@ struct ConfigEntry {
 // principal, then `config` (client: the default principal, other fields zero; first, as MIT's
 // kinit does), then `credentials`. Unknown header fields are not carried over. Times must fit the
 // format's unsigned 32 bits and enctype/addrtype/ad-type its 16.
-class FileCcache {
+class CcacheContents {
  public:
   static constexpr std::size_t kMaxEntries = 4096;
   // Real caches hold none (MIT's noaddresses is on by default; authdata in a ccache entry is
@@ -85,8 +85,8 @@ class FileCcache {
   static constexpr std::uint16_t kVersion4 = 0x0504;
 
   // Reads the file at `path` ("FILE:" prefix optional) under a shared lock.
-  static Result<FileCcache> open(std::string_view path);
-  static Result<FileCcache> read(std::span<const std::uint8_t> bytes);
+  static Result<CcacheContents> open(std::string_view path);
+  static Result<CcacheContents> read(std::span<const std::uint8_t> bytes);
 
   Principal default_principal;
   std::optional<KdcOffset> kdc_offset;
@@ -155,7 +155,7 @@ class CredentialCache {
   // kIo when the cache does not exist (not initialised) or is malformed.
   Result<Principal> default_principal() const;
   Result<void> store(const Credentials& creds);
-  // See FileCcache::find.
+  // See CcacheContents::find.
   Result<std::optional<Credentials>> retrieve(const Principal& server) const;
   Result<std::vector<Credentials>> list() const;
   Result<std::optional<KdcOffset>> kdc_offset() const;
@@ -165,13 +165,13 @@ class CredentialCache {
   Result<void> set_config(std::string_view key, std::string_view principal,
                           std::span<const std::uint8_t> value);
   // Everything in one go (a copy).
-  Result<FileCcache> snapshot() const;
+  Result<CcacheContents> snapshot() const;
   // Removes the cache (a FILE cache is overwritten with zeros, then unlinked).
   virtual Result<void> destroy() = 0;
 
  protected:
-  using Reader = ContentsCallback<const FileCcache>;
-  using Updater = ContentsCallback<FileCcache>;
+  using Reader = ContentsCallback<const CcacheContents>;
+  using Updater = ContentsCallback<CcacheContents>;
   // Calls `reader` with the current contents (kIo if there are none).
   virtual Result<void> read_contents(Reader reader) const = 0;
   // Calls `updater` with the current contents and saves them if it succeeds. With
