@@ -1,23 +1,20 @@
 // MIT FILE keytab codec (versions 1 and 2 in, 2 out) and key selection. Facts from MIT's
-// "Keytab file format" document.
+// "Keytab file format" document; the preamble, principals and counted strings are
+// mit_file_format's.
 #include <kerb/keytab.hpp>
 
 #include <kerb/internal/bytes.hpp>
 #include <kerb/internal/file.hpp>
+#include "mit_file_format.hpp"
 #include "secure_env.hpp"
 
 namespace kerb {
 
 using detail::BinaryReader;
 using detail::ByteWriter;
+using detail::kMitKeytabFormat;
 
 namespace {
-
-constexpr std::uint8_t kFirstByte = 5;
-
-std::string_view as_text(std::span<const std::uint8_t> bytes) {
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
 
 std::string_view strip_prefix(std::string_view name) {
   for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
@@ -26,48 +23,17 @@ std::string_view strip_prefix(std::string_view name) {
   return name;
 }
 
-// principal ::= count (16) [includes realm in v1] realm (data16) components (data16)...
-//               name type (32) [omitted in v1]
-bool read_principal(BinaryReader& r, std::uint8_t version, Principal& out) {
-  const std::size_t at = r.offset();
-  std::uint16_t count = 0;
-  if (!r.read_u16(count, "principal component count")) return false;
-  if (version == 1) {
-    if (count == 0) return r.fail_at(at, "principal has a count of 0 (no realm)");
-    --count;
-  }
-  if (count > PrincipalName::kMaxComponents) {
-    return r.fail_at(at, "principal has %u components, more than %zu", count,
-                     PrincipalName::kMaxComponents);
-  }
-  std::span<const std::uint8_t> realm;
-  if (!r.read_data(2, realm, "realm")) return false;
-  PrincipalName name;
-  for (std::uint16_t i = 0; i < count; ++i) {
-    std::span<const std::uint8_t> component;
-    if (!r.read_data(2, component, "principal component")) return false;
-    static_cast<void>(name.push_back(as_text(component)));  // count <= kMaxComponents
-  }
-  std::int32_t name_type = 0;
-  if (version != 1 && !r.read_i32(name_type, "principal name type")) return false;
-  name.set_name_type(name_type);
-  out = Principal(as_text(realm), name);
-  return true;
-}
-
 // "Key entry format". `r` covers exactly one record; bytes after the entry are ignored.
 bool read_entry(BinaryReader& r, std::uint8_t version, KeytabEntry& e) {
-  if (!read_principal(r, version, e.principal)) return false;
-  std::uint32_t timestamp = 0;
+  if (!read_mit_principal(kMitKeytabFormat, r, version, nullptr, e.principal)) return false;
   std::uint8_t kvno8 = 0;
-  if (!r.read_u32(timestamp, "timestamp") || !r.read_u8(kvno8, "key version") ||
+  if (!read_mit_time(r, e.timestamp, "timestamp") || !r.read_u8(kvno8, "key version") ||
       !r.read_i16(e.key.enctype, "enctype")) {
     return false;
   }
   std::span<const std::uint8_t> key;
-  if (!r.read_data(2, key, "key", KeyBlock::kMaxSize)) return false;
+  if (!read_mit_data(kMitKeytabFormat, r, key, "key", KeyBlock::kMaxSize)) return false;
   static_cast<void>(e.key.contents.assign(key));  // bounded by kMaxSize above
-  e.timestamp = timestamp;
   e.kvno = kvno8;
   // The 32-bit key version (release 1.14+) overrides the 8-bit one when at least 4 bytes remain
   // in the record and it is non-zero.
@@ -80,26 +46,10 @@ bool read_entry(BinaryReader& r, std::uint8_t version, KeytabEntry& e) {
 }
 
 Result<Keytab> parse(std::span<const std::uint8_t> bytes, std::string_view label) {
-  const std::string l(label);
-  if (bytes.size() < 2) {
-    return Error::format(ErrorCategory::kIo, 0, "%s: %zu bytes is too short for a version",
-                         l.c_str(), bytes.size());
-  }
-  if (bytes[0] != kFirstByte) {
-    return Error::format(ErrorCategory::kIo, 0,
-                         "%s: not a keytab (first byte 0x%02x, not 0x05) at offset 0", l.c_str(),
-                         bytes[0]);
-  }
-  const std::uint8_t version = bytes[1];
-  if (version != 1 && version != 2) {
-    return Error::format(ErrorCategory::kIo, 0, "%s: unsupported version 0x05%02x at offset 0",
-                         l.c_str(), version);
-  }
+  KERB_TRY(const std::uint8_t version, read_mit_version(kMitKeytabFormat, bytes, label));
   Keytab out;
   out.version = static_cast<std::uint16_t>(0x0500 | version);
-  // Version 1 uses the writer's native byte order: ours is the only one we can assume.
-  const bool big_endian = version == 2 || detail::host_is_big_endian();
-  BinaryReader r(bytes.subspan(2), big_endian, label, 2);
+  BinaryReader r = mit_body_reader(kMitKeytabFormat, version, bytes, label);
   while (!r.empty()) {
     const std::size_t at = r.offset();
     std::int32_t length = 0;
@@ -136,47 +86,20 @@ Result<Keytab> parse(std::span<const std::uint8_t> bytes, std::string_view label
 
 // --- writing ---------------------------------------------------------------------------------
 
-Result<void> put_data16(ByteWriter& w, std::span<const std::uint8_t> bytes, const char* what) {
-  if (bytes.size() > UINT16_MAX) {
-    return Error::format(ErrorCategory::kInvalidArgument, 0,
-                         "keytab: %s of %zu bytes exceeds 65535", what, bytes.size());
-  }
-  w.u16(static_cast<std::uint16_t>(bytes.size()));
-  w.bytes(bytes);
-  return ok();
-}
-Result<void> put_data16(ByteWriter& w, std::string_view s, const char* what) {
-  return put_data16(w, std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()), what);
-}
-
 // One version 2 entry, without its record length.
 Result<void> put_entry(ByteWriter& w, const KeytabEntry& e) {
-  const auto components = e.principal.components();
-  w.u16(static_cast<std::uint16_t>(components.size()));  // at most PrincipalName::kMaxComponents
-  KERB_TRY_VOID(put_data16(w, e.principal.realm(), "realm"));
-  for (const std::string& c : components)
-    KERB_TRY_VOID(put_data16(w, c, "principal component"));
-  w.i32(e.principal.raw_name_type());
-  if (e.timestamp < 0 || e.timestamp > static_cast<std::int64_t>(UINT32_MAX)) {
-    return Error::format(ErrorCategory::kInvalidArgument, 0,
-                         "keytab: timestamp %lld does not fit in unsigned 32 bits",
-                         static_cast<long long>(e.timestamp));
-  }
-  w.u32(static_cast<std::uint32_t>(e.timestamp));
+  const detail::MitFileFormat& f = kMitKeytabFormat;
+  KERB_TRY_VOID(write_mit_principal(f, w, e.principal));
+  KERB_TRY_VOID(write_mit_time(f, w, e.timestamp, "timestamp"));
   w.u8(static_cast<std::uint8_t>(e.kvno & 0xff));
-  if (e.key.enctype < INT16_MIN || e.key.enctype > INT16_MAX) {
-    return Error::format(ErrorCategory::kInvalidArgument, 0,
-                         "keytab: enctype %d does not fit in 16 bits", e.key.enctype);
-  }
-  w.u16(static_cast<std::uint16_t>(static_cast<std::int16_t>(e.key.enctype)));
-  KERB_TRY_VOID(put_data16(w, e.key.contents.view(), "key"));
+  KERB_TRY_VOID(write_mit_i16(f, w, e.key.enctype, "enctype"));
+  KERB_TRY_VOID(write_mit_data(f, w, e.key.contents.view(), "key"));
   w.u32(e.kvno);
   return ok();
 }
 
 Result<void> put_keytab(ByteWriter& w, const Keytab& kt) {
-  w.u8(kFirstByte);
-  w.u8(2);
+  detail::write_mit_preamble(w, 2);
   for (const KeytabEntry& e : kt.entries) {
     ByteWriter counter;
     KERB_TRY_VOID(put_entry(counter, e));

@@ -1,6 +1,6 @@
 // What the bank command keeps between runs, in its state directory (default ~/.bank, 0700):
 //
-//   ccache           kerb::FileCcache: the bank's service ticket (and a TGT when the app holds
+//   ccache           kerb::CcacheContents: the bank's service ticket (and a TGT when the app holds
 //                    one), plus the non-secret hints (ETYPE-INFO2, KDC clock offset) that
 //                    make the next login one KDC round trip
 //   session          0600: the established GSS context (SecurityContext::export_context), its

@@ -17,7 +17,7 @@ void add_keyblock(Node& parent, std::string name, const kerb::KeyBlock& key) {
 }  // namespace
 
 void dump_ccache(Walk& walk, Bytes bytes, Node& parent) {
-  auto cc = kerb::FileCcache::read(bytes);
+  auto cc = kerb::CcacheContents::read(bytes);
   Node& node = parent.add("ccache", {}, "object");
   if (!cc) return walk.malformed(node, "ccache", bytes, cc.error().detail());
   char version[8];
@@ -67,7 +67,7 @@ void dump_ccache(Walk& walk, Bytes bytes, Node& parent) {
       add_enum(e, "ad-type", ad_type_name(a.ad_type), a.ad_type);
       add_bytes(e, "ad-data", a.ad_data);
     }
-    if (kerb::FileCcache::is_config_principal(c.server)) {
+    if (kerb::CcacheContents::is_config_principal(c.server)) {
       Node& data = add_bytes(cred, "ticket", c.ticket);
       data.note = "configuration entry (X-CACHECONF:)";
       if (printable(c.ticket)) data.note += ": " + std::string(c.ticket.begin(), c.ticket.end());

@@ -168,7 +168,7 @@ kerb::Result<void> KeyRing::add_raw_key(std::string_view spec) {
 }
 
 kerb::Result<void> KeyRing::add_ccache(std::string_view path) {
-  auto cache = kerb::FileCcache::open(path);
+  auto cache = kerb::CcacheContents::open(path);
   if (!cache) return cache.error();
   std::string label(path);
   for (const kerb::Credentials& c : cache->credentials)
@@ -185,7 +185,7 @@ kerb::Result<void> KeyRing::add_ccache(std::string_view path) {
 
 kerb::Result<void> KeyRing::add_ccache_bytes(std::span<const std::uint8_t> bytes,
                                              std::string_view label) {
-  auto cache = kerb::FileCcache::read(bytes);
+  auto cache = kerb::CcacheContents::read(bytes);
   if (!cache) return cache.error();
   const std::size_t first = keys_.size();
   for (const kerb::Credentials& c : cache->credentials)

@@ -2,9 +2,10 @@
 // process-local MEMORY cache, and cache names ("FILE:/path", "/path", "MEMORY:name",
 // $KRB5CCNAME). Format facts from MIT's "Credential cache file format" document.
 //
-// FileCcache is the parsed contents of one FILE cache: a value, read and written whole.
-// CredentialCache is the small interface a client uses (store, retrieve, default principal,
-// KDC offset, config); FileCredentialCache and MemoryCcache implement it.
+// CcacheContents is the in-memory image of one cache's contents (what a FILE cache holds on disk
+// and a MEMORY cache in the process): a value, read and written whole. CredentialCache is the
+// small interface a client uses (store, retrieve, default principal, KDC offset, config);
+// FileCredentialCache and MemoryCcache implement it.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +15,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -49,7 +51,7 @@ struct ConfigEntry {
   friend bool operator==(const ConfigEntry&, const ConfigEntry&) = default;
 };
 
-// The contents of an MIT FILE credentials cache.
+// The contents of a credentials cache, and their MIT FILE format.
 //
 // Reading accepts versions 1-4 (0x0501-0x0504). 1 and 2 use the host's byte order, 3 and 4
 // big-endian; only 4 has a header (its tag-1 field is kdc_offset, other tags are skipped); in
@@ -71,7 +73,7 @@ struct ConfigEntry {
 // principal, then `config` (client: the default principal, other fields zero; first, as MIT's
 // kinit does), then `credentials`. Unknown header fields are not carried over. Times must fit the
 // format's unsigned 32 bits and enctype/addrtype/ad-type its 16.
-class FileCcache {
+class CcacheContents {
  public:
   static constexpr std::size_t kMaxEntries = 4096;
   // Real caches hold none (MIT's noaddresses is on by default; authdata in a ccache entry is
@@ -83,8 +85,8 @@ class FileCcache {
   static constexpr std::uint16_t kVersion4 = 0x0504;
 
   // Reads the file at `path` ("FILE:" prefix optional) under a shared lock.
-  static Result<FileCcache> open(std::string_view path);
-  static Result<FileCcache> read(std::span<const std::uint8_t> bytes);
+  static Result<CcacheContents> open(std::string_view path);
+  static Result<CcacheContents> read(std::span<const std::uint8_t> bytes);
 
   Principal default_principal;
   std::optional<KdcOffset> kdc_offset;
@@ -116,6 +118,28 @@ class FileCcache {
   static bool is_config_principal(const Principal& server) noexcept;
 };
 
+// A non-owning, typed reference to a callable `Result<void>(Contents&)`: how a cache hands its
+// contents to an operation without copying them. No allocation; the callable must outlive the
+// call it is passed to (a lambda written in the argument list does).
+template <class Contents>
+class ContentsCallback {
+ public:
+  template <class F>
+  requires(!std::is_same_v<std::remove_cvref_t<F>, ContentsCallback> &&
+           std::is_invocable_r_v<Result<void>, F&, Contents&>) ContentsCallback(F&& f)
+  noexcept  // NOLINT(google-explicit-constructor): used like a lambda
+      : callable_(const_cast<void*>(static_cast<const void*>(std::addressof(f)))),
+        call_([](void* callable, Contents& contents) -> Result<void> {
+          return (*static_cast<std::remove_reference_t<F>*>(callable))(contents);
+        }) {}
+
+  Result<void> operator()(Contents& contents) const { return call_(callable_, contents); }
+
+ private:
+  void* callable_;
+  Result<void> (*call_)(void* callable, Contents& contents);
+};
+
 // What a client needs from a credentials cache. Operations on a FILE cache read the file each
 // time and write it back whole (atomically), so they see what other processes (MIT's kinit,
 // kvno) stored in between; concurrent writers in other processes are not serialised.
@@ -131,7 +155,7 @@ class CredentialCache {
   // kIo when the cache does not exist (not initialised) or is malformed.
   Result<Principal> default_principal() const;
   Result<void> store(const Credentials& creds);
-  // See FileCcache::find.
+  // See CcacheContents::find.
   Result<std::optional<Credentials>> retrieve(const Principal& server) const;
   Result<std::vector<Credentials>> list() const;
   Result<std::optional<KdcOffset>> kdc_offset() const;
@@ -141,18 +165,18 @@ class CredentialCache {
   Result<void> set_config(std::string_view key, std::string_view principal,
                           std::span<const std::uint8_t> value);
   // Everything in one go (a copy).
-  Result<FileCcache> snapshot() const;
+  Result<CcacheContents> snapshot() const;
   // Removes the cache (a FILE cache is overwritten with zeros, then unlinked).
   virtual Result<void> destroy() = 0;
 
  protected:
-  using Reader = Result<void> (*)(const FileCcache& contents, void* context);
-  using Updater = Result<void> (*)(FileCcache& contents, void* context);
+  using Reader = ContentsCallback<const CcacheContents>;
+  using Updater = ContentsCallback<CcacheContents>;
   // Calls `reader` with the current contents (kIo if there are none).
-  virtual Result<void> read_contents(Reader reader, void* context) const = 0;
+  virtual Result<void> read_contents(Reader reader) const = 0;
   // Calls `updater` with the current contents and saves them if it succeeds. With
   // `create`, missing or unreadable contents start out empty instead of failing.
-  virtual Result<void> update_contents(Updater updater, void* context, bool create) = 0;
+  virtual Result<void> update_contents(Updater updater, bool create) = 0;
 };
 
 // A FILE cache at a path.
@@ -164,8 +188,8 @@ class FileCredentialCache final : public CredentialCache {
   Result<void> destroy() override;
 
  protected:
-  Result<void> read_contents(Reader reader, void* context) const override;
-  Result<void> update_contents(Updater updater, void* context, bool create) override;
+  Result<void> read_contents(Reader reader) const override;
+  Result<void> update_contents(Updater updater, bool create) override;
 
  private:
   std::string path_;
@@ -185,8 +209,8 @@ class MemoryCcache final : public CredentialCache {
   struct State;  // shared by the handles of one name
 
  protected:
-  Result<void> read_contents(Reader reader, void* context) const override;
-  Result<void> update_contents(Updater updater, void* context, bool create) override;
+  Result<void> read_contents(Reader reader) const override;
+  Result<void> update_contents(Updater updater, bool create) override;
 
  private:
   MemoryCcache(std::string name, std::shared_ptr<State> state)

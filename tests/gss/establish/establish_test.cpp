@@ -363,12 +363,12 @@ TEST_CASE("delegated credentials with more addresses than a ccache holds are ref
     Initiator init = w.start(o);
     return w.accept(init.token());
   };
-  auto most = delegate(FileCcache::kMaxAddresses);
+  auto most = delegate(CcacheContents::kMaxAddresses);
   INFO((most ? "" : describe(most.error())));
   REQUIRE(most.ok());
   REQUIRE(most->delegated.has_value());
   CHECK(most->delegated->addresses.size() == 256);
-  auto more = delegate(FileCcache::kMaxAddresses + 1);
+  auto more = delegate(CcacheContents::kMaxAddresses + 1);
   check_failure(more, major_status::kFailure);
   CHECK_THAT(std::string(more.error().detail()), Catch::Contains("257 addresses"));
 }

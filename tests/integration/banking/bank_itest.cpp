@@ -459,7 +459,7 @@ TEST_CASE("after logout the context is gone: its tokens meet unknown-context", "
   REQUIRE(alice->session->logout());
   // Nothing secret is left on the device; the hints are.
   CHECK_FALSE(must(state.load_session(), "load"));
-  auto cache = must(kerb::FileCcache::open(state.ccache_path()), "ccache");
+  auto cache = must(kerb::CcacheContents::open(state.ccache_path()), "ccache");
   CHECK(cache.credentials.empty());
   CHECK(cache.find_config(kerb::kEtypeInfoConfigKey, cache.default_principal.to_string()) !=
         nullptr);

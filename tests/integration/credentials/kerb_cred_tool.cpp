@@ -4,7 +4,7 @@
 //
 //   klist CCACHE                 kerb's view of a ccache, laid out like `klist -e -f` output
 //   check-mit-ccache CCACHE      sanity checks on a cache MIT's kinit wrote (exit 1 on failure)
-//   copy-ccache IN OUT           FileCcache::open(IN).write(OUT); says "identical" if the bytes
+//   copy-ccache IN OUT           CcacheContents::open(IN).write(OUT); says "identical" if the bytes
 //                                kerb wrote equal IN's
 //   rebuild-ccache IN OUT        a new cache built field by field from IN's tickets only (no
 //                                config entries, no KDC offset), written to OUT
@@ -137,7 +137,7 @@ DecodedTicket decode_ticket(const std::vector<std::uint8_t>& bytes) {
 }
 
 int cmd_klist(const std::string& path) {
-  const FileCcache cc = take(FileCcache::open(path), "read " + path);
+  const CcacheContents cc = take(CcacheContents::open(path), "read " + path);
   std::printf("Default principal: %s\n", cc.default_principal.to_string().c_str());
   for (const Credentials& c : cc.credentials) {
     const std::int64_t start = c.starttime != 0 ? c.starttime : c.authtime;
@@ -154,9 +154,9 @@ int cmd_klist(const std::string& path) {
 }
 
 int cmd_check_mit_ccache(const std::string& path) {
-  const FileCcache cc = take(FileCcache::open(path), "read " + path);
+  const CcacheContents cc = take(CcacheContents::open(path), "read " + path);
   const std::string realm(std::getenv("KERB_TEST_REALM") ? std::getenv("KERB_TEST_REALM") : "");
-  check(cc.version == FileCcache::kVersion4, "MIT wrote format version 4");
+  check(cc.version == CcacheContents::kVersion4, "MIT wrote format version 4");
   check(cc.kdc_offset.has_value(), "the header carries a KDC time offset");
   check(cc.default_principal.to_string() == "alice@" + realm,
         "default principal " + cc.default_principal.to_string());
@@ -188,21 +188,21 @@ int cmd_check_mit_ccache(const std::string& path) {
   check(cc.find_config("pa_type", tgt->server.to_string()) != nullptr,
         "config entry pa_type for the TGT (kept as config, not as a ticket)");
   for (const Credentials& c : cc.credentials) {
-    check(!FileCcache::is_config_principal(c.server), "not config: " + c.server.to_string());
+    check(!CcacheContents::is_config_principal(c.server), "not config: " + c.server.to_string());
   }
   return failures == 0 ? 0 : 1;
 }
 
 int cmd_copy_ccache(const std::string& in, const std::string& out) {
-  const FileCcache cc = take(FileCcache::open(in), "read " + in);
+  const CcacheContents cc = take(CcacheContents::open(in), "read " + in);
   take(cc.write(out), "write " + out);
   std::printf("%s\n", file_bytes(in) == file_bytes(out) ? "identical" : "different");
   return 0;
 }
 
 int cmd_rebuild_ccache(const std::string& in, const std::string& out) {
-  const FileCcache source = take(FileCcache::open(in), "read " + in);
-  FileCcache cc;
+  const CcacheContents source = take(CcacheContents::open(in), "read " + in);
+  CcacheContents cc;
   cc.default_principal = take(Principal::parse(source.default_principal.to_string()), "parse");
   for (const Credentials& s : source.credentials) {
     Credentials c;
@@ -226,7 +226,7 @@ int cmd_rebuild_ccache(const std::string& in, const std::string& out) {
 
 int cmd_api_copy(const std::string& in_name, const std::string& out_name) {
   auto copy = [](CredentialCache& from, CredentialCache& to) {
-    const FileCcache all = take(from.snapshot(), "snapshot " + from.name());
+    const CcacheContents all = take(from.snapshot(), "snapshot " + from.name());
     take(to.initialize(take(from.default_principal(), "default principal")), "initialize");
     take(to.set_kdc_offset(take(from.kdc_offset(), "kdc offset")), "set kdc offset");
     for (const ConfigEntry& e : all.config) {

@@ -221,7 +221,7 @@ TEST_CASE("MIT's klist and kvno use a ccache kerb wrote", "[integration][ccache]
   auto bank = client.service_ticket(*tgt, principal("bank/bank.test"));
   REQUIRE(bank.ok());
 
-  FileCcache cache;
+  CcacheContents cache;
   cache.default_principal = alice;
   cache.store(*tgt);
   cache.store(*bank);
@@ -250,7 +250,7 @@ TEST_CASE("a ccache written by MIT's kinit serves kerb's TGS request", "[integra
       shell("echo '" + password("ALICE") + "' | kinit -c FILE:" + path + " alice >/dev/null");
   INFO(out);
   REQUIRE(status == 0);
-  auto cache = FileCcache::open(path);
+  auto cache = CcacheContents::open(path);
   REQUIRE(cache.ok());
   const Credentials* tgt = cache->find(principal("krbtgt/KERB.TEST"));
   REQUIRE(tgt != nullptr);

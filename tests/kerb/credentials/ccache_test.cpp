@@ -122,7 +122,7 @@ Sample sample_cache(int version, Order order, bool unknown_header_field = false)
   return s;
 }
 
-void check_sample(const FileCcache& cc, int version) {
+void check_sample(const CcacheContents& cc, int version) {
   CHECK(cc.version == 0x0500 + version);
   CHECK(cc.default_principal.to_string() == "alice@KERB.TEST");
   CHECK(cc.default_principal.raw_name_type() == (version == 1 ? 0 : 1));
@@ -193,8 +193,8 @@ Credentials make_credentials(std::string_view server, std::int64_t endtime) {
   return c;
 }
 
-FileCcache make_cache() {
-  FileCcache cc;
+CcacheContents make_cache() {
+  CcacheContents cc;
   cc.default_principal = principal("alice@KERB.TEST");
   cc.kdc_offset = KdcOffset{3, 999999};
   Credentials tgt = make_credentials("krbtgt/KERB.TEST@KERB.TEST", 1700086400);
@@ -214,7 +214,7 @@ FileCcache make_cache() {
   return cc;
 }
 
-void check_same(const FileCcache& a, const FileCcache& b) {
+void check_same(const CcacheContents& a, const CcacheContents& b) {
   CHECK(a.default_principal == b.default_principal);
   CHECK(a.default_principal.raw_name_type() == b.default_principal.raw_name_type());
   CHECK(a.kdc_offset == b.kdc_offset);
@@ -223,7 +223,7 @@ void check_same(const FileCcache& a, const FileCcache& b) {
 }
 
 Error read_error(const Bytes& bytes) {
-  Result<FileCcache> r = FileCcache::read(bytes);
+  Result<CcacheContents> r = CcacheContents::read(bytes);
   REQUIRE_FALSE(r.ok());
   return r.error();
 }
@@ -236,12 +236,12 @@ Bytes read_file(const std::string& path) {
 }  // namespace
 
 TEST_CASE("ccache v4 round trip: write, read, equal, same bytes again", "[ccache]") {
-  const FileCcache cc = make_cache();
+  const CcacheContents cc = make_cache();
   Result<Bytes> bytes = cc.serialize();
   REQUIRE(bytes.ok());
-  Result<FileCcache> back = FileCcache::read(*bytes);
+  Result<CcacheContents> back = CcacheContents::read(*bytes);
   REQUIRE(back.ok());
-  CHECK(back->version == FileCcache::kVersion4);
+  CHECK(back->version == CcacheContents::kVersion4);
   check_same(cc, *back);
   CHECK(back->credentials[1].session_key.enctype == 999);
   CHECK(back->credentials[0].authdata[1].ad_type == -1);
@@ -252,7 +252,7 @@ TEST_CASE("ccache v4 round trip: write, read, equal, same bytes again", "[ccache
 
 TEST_CASE("ccache v4 decode -> encode reproduces hand-built bytes exactly", "[ccache]") {
   const Sample s = sample_cache(4, Order::kBig);
-  Result<FileCcache> cc = FileCcache::read(s.bytes);
+  Result<CcacheContents> cc = CcacheContents::read(s.bytes);
   REQUIRE(cc.ok());
   check_sample(*cc, 4);
   Result<Bytes> out = cc->serialize();
@@ -262,46 +262,46 @@ TEST_CASE("ccache v4 decode -> encode reproduces hand-built bytes exactly", "[cc
 
 TEST_CASE("ccache reads hand-built v1, v2, v3 and v4 files", "[ccache]") {
   SECTION("v1: native byte order, no header, no name type, count includes the realm") {
-    Result<FileCcache> cc = FileCcache::read(sample_cache(1, Order::kNative).bytes);
+    Result<CcacheContents> cc = CcacheContents::read(sample_cache(1, Order::kNative).bytes);
     REQUIRE(cc.ok());
     check_sample(*cc, 1);
   }
   SECTION("v2: native byte order, no header") {
-    Result<FileCcache> cc = FileCcache::read(sample_cache(2, Order::kNative).bytes);
+    Result<CcacheContents> cc = CcacheContents::read(sample_cache(2, Order::kNative).bytes);
     REQUIRE(cc.ok());
     check_sample(*cc, 2);
   }
   SECTION("v3: big-endian, no header, enctype twice") {
-    Result<FileCcache> cc = FileCcache::read(sample_cache(3, Order::kBig).bytes);
+    Result<CcacheContents> cc = CcacheContents::read(sample_cache(3, Order::kBig).bytes);
     REQUIRE(cc.ok());
     check_sample(*cc, 3);
   }
   SECTION("v4 with an unknown header field, which is skipped") {
-    Result<FileCcache> cc = FileCcache::read(sample_cache(4, Order::kBig, true).bytes);
+    Result<CcacheContents> cc = CcacheContents::read(sample_cache(4, Order::kBig, true).bytes);
     REQUIRE(cc.ok());
     check_sample(*cc, 4);
   }
   SECTION("a read v1 cache is written as v4 and reads back the same") {
-    Result<FileCcache> v1 = FileCcache::read(sample_cache(1, Order::kNative).bytes);
+    Result<CcacheContents> v1 = CcacheContents::read(sample_cache(1, Order::kNative).bytes);
     REQUIRE(v1.ok());
     Result<Bytes> out = v1->serialize();
     REQUIRE(out.ok());
     CHECK((*out)[1] == 4);
-    Result<FileCcache> v4 = FileCcache::read(*out);
+    Result<CcacheContents> v4 = CcacheContents::read(*out);
     REQUIRE(v4.ok());
     check_same(*v1, *v4);
   }
 }
 
 TEST_CASE("ccache v4 header: KDC time offset round trip, absent offset, bad fields", "[ccache]") {
-  FileCcache cc = make_cache();
+  CcacheContents cc = make_cache();
   for (const KdcOffset offset : {KdcOffset{0, 0}, KdcOffset{-3600, -1}, KdcOffset{INT32_MAX, 5}}) {
     cc.kdc_offset = offset;
     Result<Bytes> bytes = cc.serialize();
     REQUIRE(bytes.ok());
     CHECK((*bytes)[2] == 0);
     CHECK((*bytes)[3] == 12);  // header length: one field of 2 + 2 + 8 bytes
-    Result<FileCcache> back = FileCcache::read(*bytes);
+    Result<CcacheContents> back = CcacheContents::read(*bytes);
     REQUIRE(back.ok());
     REQUIRE(back->kdc_offset.has_value());
     CHECK(*back->kdc_offset == offset);
@@ -310,7 +310,7 @@ TEST_CASE("ccache v4 header: KDC time offset round trip, absent offset, bad fiel
   Result<Bytes> bytes = cc.serialize();
   REQUIRE(bytes.ok());
   CHECK((*bytes)[3] == 0);  // empty header
-  Result<FileCcache> back = FileCcache::read(*bytes);
+  Result<CcacheContents> back = CcacheContents::read(*bytes);
   REQUIRE(back.ok());
   CHECK_FALSE(back->kdc_offset.has_value());
 
@@ -344,20 +344,20 @@ TEST_CASE("ccache v4 header: KDC time offset round trip, absent offset, bad fiel
 
 TEST_CASE("ccache X-CACHECONF: entries are config, survive round trips, never fatal", "[ccache]") {
   const Sample s = sample_cache(4, Order::kBig);
-  Result<FileCcache> cc = FileCcache::read(s.bytes);
+  Result<CcacheContents> cc = CcacheContents::read(s.bytes);
   REQUIRE(cc.ok());
   for (const Credentials& c : cc->credentials)
-    CHECK_FALSE(FileCcache::is_config_principal(c.server));
+    CHECK_FALSE(CcacheContents::is_config_principal(c.server));
   REQUIRE(cc->find_config("pa_type", "krbtgt/KERB.TEST@KERB.TEST") != nullptr);
   CHECK(cc->find_config("pa_type") == nullptr);  // associated with a principal, not global
 
-  FileCcache edited = *cc;
+  CcacheContents edited = *cc;
   edited.set_config("pa_type", "krbtgt/KERB.TEST@KERB.TEST", "138");
   edited.set_config("start_realm", "", "OTHER.TEST");
   CHECK(edited.config.size() == 3);
   Result<Bytes> bytes = edited.serialize();
   REQUIRE(bytes.ok());
-  Result<FileCcache> back = FileCcache::read(*bytes);
+  Result<CcacheContents> back = CcacheContents::read(*bytes);
   REQUIRE(back.ok());
   CHECK(back->config == edited.config);
   CHECK(back->find_config("pa_type", "krbtgt/KERB.TEST@KERB.TEST")->value_text() == "138");
@@ -375,7 +375,7 @@ TEST_CASE("ccache X-CACHECONF: entries are config, survive round trips, never fa
     b.u16(0).u32(0).u32(0).u32(0).u32(0).u32(0).u8(0).u32(0).u32(0).u32(0);
     b.data32(Bytes{0xde, 0xad}).data32("");
     put_sample_credential(b, 4);
-    Result<FileCcache> odd = FileCcache::read(b.bytes());
+    Result<CcacheContents> odd = CcacheContents::read(b.bytes());
     REQUIRE(odd.ok());
     CHECK(odd->config.empty());
     REQUIRE(odd->credentials.size() == 1);
@@ -388,7 +388,7 @@ TEST_CASE("ccache truncated at every byte: errors except at entry boundaries", "
     const Sample s = sample_cache(version, version >= 3 ? Order::kBig : Order::kNative);
     for (std::size_t n = 0; n < s.bytes.size(); ++n) {
       const Bytes prefix(s.bytes.begin(), s.bytes.begin() + static_cast<std::ptrdiff_t>(n));
-      Result<FileCcache> r = FileCcache::read(prefix);
+      Result<CcacheContents> r = CcacheContents::read(prefix);
       bool boundary = false;
       for (std::size_t b : s.boundaries)
         boundary = boundary || b == n;
@@ -520,7 +520,7 @@ TEST_CASE("ccache malformed-input table", "[ccache]") {
 
   for (const Case& c : cases) {
     INFO(c.name);
-    Result<FileCcache> r = FileCcache::read(c.bytes);
+    Result<CcacheContents> r = CcacheContents::read(c.bytes);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category() == ErrorCategory::kIo);
     INFO(std::string(r.error().detail()));
@@ -537,15 +537,15 @@ TEST_CASE("ccache entry limit", "[ccache]") {
     put_principal(b, 4, 1, "R", {"b"});
     b.u16(0).u32(0).u32(0).u32(0).u32(0).u32(0).u8(0).u32(0).u32(0).u32(0).u32(0).u32(0);
   };
-  for (std::size_t i = 0; i < FileCcache::kMaxEntries; ++i)
+  for (std::size_t i = 0; i < CcacheContents::kMaxEntries; ++i)
     put_minimal();
-  Result<FileCcache> at_limit = FileCcache::read(b.bytes());
+  Result<CcacheContents> at_limit = CcacheContents::read(b.bytes());
   REQUIRE(at_limit.ok());
-  CHECK(at_limit->credentials.size() == FileCcache::kMaxEntries);
+  CHECK(at_limit->credentials.size() == CcacheContents::kMaxEntries);
   put_minimal();
   CHECK(contains(read_error(b.bytes()).detail(), "more than 4096 entries"));
 
-  FileCcache too_many = *at_limit;
+  CcacheContents too_many = *at_limit;
   too_many.credentials.push_back(too_many.credentials.back());
   CHECK_FALSE(too_many.serialize().ok());
 }
@@ -577,11 +577,11 @@ constexpr std::size_t kFirstAddressCount = 85;
 TEST_CASE("ccache: a 16 MiB file of empty addresses is refused at its count", "[ccache]") {
   // Each element costs 6 bytes of file and a 32-byte Address in memory: read, this file
   // would take some 130 MB. The count alone must stop it.
-  const std::size_t count = (FileCcache::kMaxFileSize - kFirstAddressCount - 4 - 4 - 8) / 6;
+  const std::size_t count = (CcacheContents::kMaxFileSize - kFirstAddressCount - 4 - 4 - 8) / 6;
   ByteBuilder b = counted_cache_start();
   put_counted_credential(b, static_cast<std::uint32_t>(count), 0);
-  REQUIRE(b.size() <= FileCcache::kMaxFileSize);
-  REQUIRE(b.size() > FileCcache::kMaxFileSize - 6);
+  REQUIRE(b.size() <= CcacheContents::kMaxFileSize);
+  REQUIRE(b.size() > CcacheContents::kMaxFileSize - 6);
   const Error e = read_error(b.bytes());
   INFO(std::string(e.detail()));
   CHECK(e.category() == ErrorCategory::kIo);
@@ -593,7 +593,7 @@ TEST_CASE("ccache address and authdata limits, per credential and per file", "[c
   SECTION("256 of each is read; one more address or authdata is refused where its count is") {
     ByteBuilder at_limit = counted_cache_start();
     put_counted_credential(at_limit, 256, 256);
-    Result<FileCcache> read = FileCcache::read(at_limit.bytes());
+    Result<CcacheContents> read = CcacheContents::read(at_limit.bytes());
     REQUIRE(read.ok());
     CHECK(read->credentials[0].addresses.size() == 256);
     CHECK(read->credentials[0].authdata.size() == 256);
@@ -613,7 +613,7 @@ TEST_CASE("ccache address and authdata limits, per credential and per file", "[c
     ByteBuilder b = counted_cache_start();
     for (int i = 0; i < 32; ++i)
       put_counted_credential(b, 256, 256);
-    Result<FileCcache> at_limit = FileCcache::read(b.bytes());
+    Result<CcacheContents> at_limit = CcacheContents::read(b.bytes());
     REQUIRE(at_limit.ok());
     CHECK(at_limit->credentials.size() == 32);
     REQUIRE(at_limit->serialize().ok());
@@ -624,20 +624,20 @@ TEST_CASE("ccache address and authdata limits, per credential and per file", "[c
                    "at offset " +
                        std::to_string(at)));
 
-    FileCcache too_many = *at_limit;
+    CcacheContents too_many = *at_limit;
     too_many.credentials.push_back(make_credentials("x/y@KERB.TEST", 1));
     too_many.credentials.back().addresses.resize(1);
     CHECK(too_many.serialize().error().category() == ErrorCategory::kInvalidArgument);
   }
   SECTION("serialize refuses what read refuses") {
-    FileCcache cc = make_cache();
+    CcacheContents cc = make_cache();
     cc.credentials[0].addresses.resize(257);
     CHECK(contains(cc.serialize().error().detail(), "exceed the limits of 256 and 256"));
   }
 }
 
 TEST_CASE("ccache serialize refuses values the format cannot hold", "[ccache]") {
-  FileCcache cc = make_cache();
+  CcacheContents cc = make_cache();
   SECTION("no default principal") {
     cc.default_principal = Principal();
     CHECK(cc.serialize().error().category() == ErrorCategory::kInvalidArgument);
@@ -662,14 +662,14 @@ TEST_CASE("ccache serialize refuses values the format cannot hold", "[ccache]") 
     cc.credentials[0].renew_till = UINT32_MAX;
     Result<Bytes> bytes = cc.serialize();
     REQUIRE(bytes.ok());
-    Result<FileCcache> back = FileCcache::read(*bytes);
+    Result<CcacheContents> back = CcacheContents::read(*bytes);
     REQUIRE(back.ok());
     CHECK(back->credentials[0].renew_till == UINT32_MAX);
   }
 }
 
 TEST_CASE("ccache find and store", "[ccache]") {
-  FileCcache cc;
+  CcacheContents cc;
   cc.default_principal = principal("alice@KERB.TEST");
   cc.store(make_credentials("bank/bank.test@KERB.TEST", 100));
   cc.store(make_credentials("krbtgt/KERB.TEST@KERB.TEST", 100));
@@ -692,7 +692,7 @@ TEST_CASE("ccache find and store", "[ccache]") {
 TEST_CASE("ccache file write is atomic, mode 0600, and reads back", "[ccache]") {
   kerb::test::TempDir dir;
   const std::string path = dir.file("cc");
-  const FileCcache cc = make_cache();
+  const CcacheContents cc = make_cache();
   REQUIRE(cc.write("FILE:" + path).ok());
   struct stat st {};
   REQUIRE(::stat(path.c_str(), &st) == 0);
@@ -703,7 +703,7 @@ TEST_CASE("ccache file write is atomic, mode 0600, and reads back", "[ccache]") 
     ++files;
   CHECK(files == 1);
 
-  Result<FileCcache> back = FileCcache::open(path);
+  Result<CcacheContents> back = CcacheContents::open(path);
   REQUIRE(back.ok());
   check_same(cc, *back);
   CHECK(read_file(path) == *cc.serialize());
@@ -717,14 +717,14 @@ TEST_CASE("ccache file write is atomic, mode 0600, and reads back", "[ccache]") 
   SECTION("errors name the file") {
     const std::string bad = dir.file("broken-cache");
     std::ofstream(bad, std::ios::binary) << std::string("\x05\x04\x00\x00\x00", 5);
-    Result<FileCcache> r = FileCcache::open(bad);
+    Result<CcacheContents> r = CcacheContents::open(bad);
     REQUIRE_FALSE(r.ok());
     CHECK(contains(r.error().detail(), "ccache broken-cache: truncated principal name type"));
-    Result<FileCcache> missing = FileCcache::open(dir.file("missing"));
+    Result<CcacheContents> missing = CcacheContents::open(dir.file("missing"));
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().category() == ErrorCategory::kIo);
     CHECK(contains(missing.error().detail(), "ccache missing: cannot open"));
-    CHECK_FALSE(FileCcache::open(dir.path().string()).ok());  // a directory
+    CHECK_FALSE(CcacheContents::open(dir.path().string()).ok());  // a directory
     CHECK_FALSE(cc.write(dir.file("no/such/dir/cc")).ok());
   }
 }
@@ -732,7 +732,7 @@ TEST_CASE("ccache file write is atomic, mode 0600, and reads back", "[ccache]") 
 TEST_CASE("MIT kinit's ccache (the fuzz seed) reads and re-encodes byte for byte", "[ccache]") {
   const std::string path = std::string(KERB_SOURCE_DIR) +
                            "/tests/fuzz/corpus/ccache/mit-kinit-alice-tgt-and-service.ccache";
-  Result<FileCcache> cc = FileCcache::open(path);
+  Result<CcacheContents> cc = CcacheContents::open(path);
   REQUIRE(cc.ok());
   CHECK(cc->default_principal.to_string() == "alice@KERB.TEST");
   CHECK(cc->kdc_offset.has_value());

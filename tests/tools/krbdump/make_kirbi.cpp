@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     std::fputs("usage: make-kirbi CCACHE SERVER OUT\n", stderr);
     return 2;
   }
-  auto cache = kerb::FileCcache::open(argv[1]);
+  auto cache = kerb::CcacheContents::open(argv[1]);
   if (!cache) return fail("cannot read the ccache");
   auto server = kerb::Principal::parse(argv[2]);
   if (!server) return fail("bad server principal");
