@@ -1,5 +1,6 @@
 // The krb5 GSS acceptor (RFC 4121 §4.1): verifies an InitialContextToken, answers with an
-// AP-REP or KRB-ERROR token, and keeps replayed authenticators out (RFC 4120 §3.2.3).
+// AP-REP or KRB-ERROR token, and keeps replayed authenticators out (RFC 4120 §3.2.3) with
+// kerb's replay cache.
 #include <kerb/gss/acceptor.hpp>
 
 #include <algorithm>
@@ -136,6 +137,12 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   verify.clockskew = options.clockskew;
   verify.usage = key_usage::kApReqAuthenticator;
   verify.transit = options.transit;
+  // Replay detection is verify_ap_req's last check, after authentication, so that forged
+  // tokens cannot fill the cache.
+  if (options.replay_detection == ReplayDetection::kOn) {
+    verify.replay_cache =
+        options.replay_cache != nullptr ? options.replay_cache : &default_replay_cache();
+  }
   KERB_TRY(ApReqVerified verified, verify_ap_req(token.body, keytab, verify));
 
   // RFC 4121 §4.1.1: the checksum MUST be of type 0x8003 and the sequence number present.
@@ -163,20 +170,6 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   if (options.require_mutual && !mutual) {
     return ap_error(error_code::kKrbApErrMethod,
                     "this service requires mutual authentication (GSS_C_MUTUAL_FLAG)");
-  }
-
-  // Replay detection after authentication, so that forged tokens cannot fill the cache. The
-  // authenticator is acceptable while its ctime is within the skew of the clock.
-  if (options.replay_detection == ReplayDetection::kOn) {
-    ReplayCache& cache =
-        options.replay_cache != nullptr ? *options.replay_cache : default_replay_cache();
-    const std::string client = verified.client.to_string();
-    const std::int64_t now = options.clock->now().seconds;
-    const std::int64_t expires = verified.ctime.seconds + options.clockskew + 1;
-    KERB_TRY(bool fresh, cache.check_and_store(client, req.authenticator.cipher, now, expires));
-    if (!fresh) {
-      return ap_error(error_code::kKrbApErrRepeat, "the authenticator is a replay");
-    }
   }
 
   std::optional<Credentials> delegated;
