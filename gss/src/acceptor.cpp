@@ -1,5 +1,6 @@
 // The krb5 GSS acceptor (RFC 4121 §4.1): verifies an InitialContextToken, answers with an
-// AP-REP or KRB-ERROR token, and keeps replayed authenticators out (RFC 4120 §3.2.3).
+// AP-REP or KRB-ERROR token, and keeps replayed authenticators out (RFC 4120 §3.2.3) with
+// kerb's replay cache.
 #include <kerb/gss/acceptor.hpp>
 
 #include <algorithm>
@@ -23,7 +24,6 @@
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/ticket.hpp>
 
-#include "establish_replay.hpp"
 #include "establish_util.hpp"
 
 namespace kerb::gss {
@@ -131,6 +131,12 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   verify.clockskew = options.clockskew;
   verify.usage = key_usage::kApReqAuthenticator;
   verify.transit = options.transit;
+  // Replay detection is verify_ap_req's last check, after authentication, so that forged
+  // tokens cannot fill the cache.
+  if (options.replay_detection == ReplayDetection::kOn) {
+    verify.replay_cache =
+        options.replay_cache != nullptr ? options.replay_cache : &default_replay_cache();
+  }
   KERB_TRY(ApReqVerified verified, verify_ap_req(token.body, keytab, verify));
 
   // RFC 4121 §4.1.1: the checksum MUST be of type 0x8003 and the sequence number present.
@@ -158,20 +164,6 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
   if (options.require_mutual && !mutual) {
     return ap_error(error_code::kKrbApErrMethod,
                     "this service requires mutual authentication (GSS_C_MUTUAL_FLAG)");
-  }
-
-  // Replay detection after authentication, so that forged tokens cannot fill the cache. The
-  // authenticator is acceptable while its ctime is within the skew of the clock.
-  if (options.replay_detection == ReplayDetection::kOn) {
-    ReplayCache& cache =
-        options.replay_cache != nullptr ? *options.replay_cache : default_replay_cache();
-    const std::string client = verified.client.to_string();
-    const std::int64_t now = options.clock->now().seconds;
-    const std::int64_t expires = verified.ctime.seconds + options.clockskew + 1;
-    KERB_TRY(bool fresh, cache.check_and_store(client, req.authenticator.cipher, now, expires));
-    if (!fresh) {
-      return ap_error(error_code::kKrbApErrRepeat, "the authenticator is a replay");
-    }
   }
 
   std::optional<Credentials> delegated;
@@ -302,113 +294,6 @@ std::string AcceptorName::to_string() const {
       return service_ + "/" + (host_.empty() ? std::string("<any host>") : host_) + "@<any realm>";
   }
   return {};
-}
-
-// --- replay caches ---------------------------------------------------------------------------
-
-struct MemoryReplayCache::Entry {
-  detail::ReplayHash hash{};
-  std::int64_t expires = 0;
-};
-
-ReplayCache& default_replay_cache() {
-  static MemoryReplayCache cache;
-  return cache;
-}
-
-MemoryReplayCache::MemoryReplayCache() = default;
-MemoryReplayCache::~MemoryReplayCache() = default;
-
-namespace {
-
-// MemoryReplayCache::entries_ is an open-addressing table (linear probing) of a power-of-two
-// number of slots, at most a quarter of them used; a null slot was never used. An expired
-// entry keeps its slot, so probe chains stay intact, and is reused for the next new entry
-// that probes past it; growing rebuilds the table from the live entries only.
-constexpr std::size_t kInitialSlots = 256;
-constexpr std::size_t kMaxSlots = detail::kMaxReplayEntries * 4;
-
-std::size_t home_slot(const detail::ReplayHash& hash, std::size_t slots) noexcept {
-  const std::size_t h =
-      std::size_t{hash[0]} << 24 | std::size_t{hash[1]} << 16 | std::size_t{hash[2]} << 8 | hash[3];
-  return h & (slots - 1);
-}
-
-}  // namespace
-
-Result<bool> MemoryReplayCache::check_and_store(std::string_view client, Bytes authenticator_cipher,
-                                                std::int64_t now, std::int64_t expires) {
-  KERB_TRY(detail::ReplayHash hash, detail::replay_hash(client, authenticator_cipher));
-  const std::lock_guard<std::mutex> lock(mutex_);
-  if (entries_.empty()) entries_.resize(kInitialSlots);
-
-  auto probe = [&](std::size_t& free_slot, std::size_t& expired_slot) -> Entry* {
-    const std::size_t mask = entries_.size() - 1;
-    expired_slot = entries_.size();
-    for (std::size_t i = home_slot(hash, entries_.size());; i = (i + 1) & mask) {
-      Entry* e = entries_[i].get();
-      if (e == nullptr) {
-        free_slot = i;
-        return nullptr;
-      }
-      if (e->hash == hash) return e;
-      if (e->expires <= now && expired_slot == entries_.size()) expired_slot = i;
-    }
-  };
-  std::size_t free_slot = 0, expired_slot = 0;
-  if (Entry* e = probe(free_slot, expired_slot)) {
-    if (e->expires > now) return false;
-    e->expires = expires;
-    return true;
-  }
-  auto entry = std::make_unique<Entry>();
-  entry->hash = hash;
-  entry->expires = expires;
-  if (expired_slot != entries_.size()) {
-    entries_[expired_slot] = std::move(entry);
-    return true;
-  }
-  if (occupied_ + 1 > entries_.size() / 4) {
-    std::vector<std::unique_ptr<Entry>> live;
-    for (auto& slot : entries_)
-      if (slot && slot->expires > now) live.push_back(std::move(slot));
-    if (live.size() >= detail::kMaxReplayEntries) {
-      // Full of live entries: put them back and refuse (fail closed).
-      const std::size_t slots = entries_.size();
-      entries_.clear();
-      entries_.resize(slots);
-      for (auto& e : live) {
-        std::size_t i = home_slot(e->hash, entries_.size());
-        while (entries_[i])
-          i = (i + 1) & (entries_.size() - 1);
-        entries_[i] = std::move(e);
-      }
-      occupied_ = live.size();
-      return Error(ErrorCategory::kIo, "the replay cache is full: refusing new authenticators");
-    }
-    std::size_t slots = entries_.size();
-    while (live.size() + 1 > slots / 4 && slots < kMaxSlots)
-      slots *= 2;
-    entries_.clear();
-    entries_.resize(slots);
-    for (auto& e : live) {
-      std::size_t i = home_slot(e->hash, slots);
-      while (entries_[i])
-        i = (i + 1) & (slots - 1);
-      entries_[i] = std::move(e);
-    }
-    occupied_ = live.size();
-    static_cast<void>(probe(free_slot, expired_slot));
-  }
-  entries_[free_slot] = std::move(entry);
-  ++occupied_;
-  return true;
-}
-
-Result<bool> FileReplayCache::check_and_store(std::string_view client, Bytes authenticator_cipher,
-                                              std::int64_t now, std::int64_t expires) {
-  KERB_TRY(detail::ReplayHash hash, detail::replay_hash(client, authenticator_cipher));
-  return detail::file_check_and_store(path_, hash, now, expires);
 }
 
 }  // namespace kerb::gss

@@ -153,6 +153,16 @@ Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const 
     out.cksumtype = auth.cksum->cksumtype;
     out.cksum.assign(auth.cksum->checksum);
   }
+  // RFC 4120 §3.2.3: the same authenticator (client, ctime, cusec under this ticket's session
+  // key) is a replay while its ctime is within the skew. Checked last, so only an AP-REQ that
+  // passed everything else is remembered.
+  if (context.replay_cache != nullptr) {
+    const std::int64_t expires = auth.ctime.seconds + context.clockskew + 1;
+    KERB_TRY(bool fresh,
+             context.replay_cache->check_and_store(out.client.to_string(), req.authenticator.cipher,
+                                                   now.seconds, expires));
+    if (!fresh) return ap_error(error_code::kKrbApErrRepeat, "the authenticator is a replay");
+  }
   return out;
 }
 

@@ -31,6 +31,7 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/gss/acceptor.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/replay_cache.hpp>
 
 #include "ledger.hpp"
 #include "net.hpp"
@@ -170,7 +171,7 @@ struct Server {
   gss::AcceptorOptions accept_options;
   // Authenticators seen, kept across restarts: an establish frame captured before a restart
   // must not open a context (and carry its request) after it.
-  std::optional<gss::FileReplayCache> replay_cache;
+  std::optional<kerb::FileReplayCache> replay_cache;
   kerb::Keytab keytab;
   kerb::Principal service;
   ContextStore contexts;

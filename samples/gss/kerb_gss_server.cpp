@@ -25,6 +25,7 @@
 #include <kerb/gss/acceptor.hpp>
 #include <kerb/gss/spnego.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/replay_cache.hpp>
 #include <kerb/transited.hpp>
 
 #include "gss_sample.hpp"
@@ -96,8 +97,8 @@ struct Server {
   Principal service{};  // names the service in KRB-ERROR tokens
   Keytab keytab{};      // only the service's keys: tickets for anyone else are refused
   gss::AcceptorOptions options{};
-  gss::MemoryReplayCache memory_replay_cache{};
-  std::optional<gss::FileReplayCache> file_replay_cache{};
+  MemoryReplayCache memory_replay_cache{};
+  std::optional<FileReplayCache> file_replay_cache{};
   std::FILE* log = stdout;
 
   void print_token(std::span<const std::uint8_t> token) const {

@@ -156,7 +156,7 @@ struct Realm {
     c.random = &random;
     return c;
   }
-  kerb::gss::AcceptorOptions acceptor(kerb::crypto::Random& random, kerb::gss::ReplayCache* cache) {
+  kerb::gss::AcceptorOptions acceptor(kerb::crypto::Random& random, kerb::ReplayCache* cache) {
     kerb::gss::AcceptorOptions o;
     o.clock = &clock;
     o.random = &random;
@@ -228,7 +228,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   // As the acceptor's initial token.
   FixedRandom service_random(2);
-  MemoryReplayCache cache;
+  kerb::MemoryReplayCache cache;
   const AcceptorOptions options = r.acceptor(service_random, &cache);
   kerb::Result<Accepted> accepted = accept(input, r.keytab, options);
   if (accepted) {

@@ -15,6 +15,7 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/messages/types.hpp>
+#include <kerb/replay_cache.hpp>
 #include <kerb/result.hpp>
 #include <kerb/transited.hpp>
 
@@ -90,14 +91,19 @@ struct ApVerifyContext {
   // the service's own realm: clients of other realms are refused until trusted here or in
   // [capaths] (TransitPolicy::from_config).
   TransitPolicy transit;
+  // With a cache, an authenticator already accepted within the skew is refused with
+  // KRB_AP_ERR_REPEAT (RFC 4120 §3.2.3); it must outlive the calls. Null leaves replay
+  // detection to the caller.
+  ReplayCache* replay_cache = nullptr;
 };
 
 // Decrypts the ticket with the service's key from `keytab` (chosen by the ticket's server
 // name, kvno and enctype), then the authenticator with the session key, and checks what
 // RFC 4120 §3.2.3 asks: the authenticator's client is the ticket's, its time is within the
 // skew, the ticket is current -- and that `context.transit` accepts the client's realm and
-// the realms the ticket transited (RFC 4120 §2.7). Replay detection is the caller's (a replay cache
-// keys on the authenticator's ciphertext).
+// the realms the ticket transited (RFC 4120 §2.7). Last, with `context.replay_cache`, that the
+// authenticator is no replay: only an AP-REQ that passed every other check is remembered, so
+// forged ones cannot fill the cache.
 Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const Keytab& keytab,
                                     const ApVerifyContext& context);
 

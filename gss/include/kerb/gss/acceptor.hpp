@@ -4,8 +4,6 @@
 #pragma once
 
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -18,54 +16,11 @@
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/initiator.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/replay_cache.hpp>
 #include <kerb/result.hpp>
 #include <kerb/transited.hpp>
 
 namespace kerb::gss {
-
-// Remembers authenticators seen within the clock skew (RFC 4120 §3.2.3) so a replayed
-// AP-REQ is refused.
-class ReplayCache {
- public:
-  virtual ~ReplayCache() = default;
-  // True when (client, authenticator ciphertext) is new; records it until `expires`.
-  virtual Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
-                                       std::int64_t now, std::int64_t expires) = 0;
-};
-
-// In memory, for one process; safe to share between threads. At most 16384 live entries:
-// beyond that new authenticators are refused (kIo) rather than the cache growing.
-class MemoryReplayCache final : public ReplayCache {
- public:
-  MemoryReplayCache();
-  ~MemoryReplayCache() override;
-  Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
-                               std::int64_t now, std::int64_t expires) override;
-
- private:
-  struct Entry;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<Entry>> entries_;
-  std::size_t occupied_ = 0;
-};
-
-// A file that survives a restart of the service (entries are hashes, never authenticators).
-// Processes may share it (flock). Bounded (16384 live entries; full means refusal), and a
-// corrupt file fails closed: authenticators that may predate the damage are refused (kIo)
-// until they would have expired, then it recovers by itself.
-class FileReplayCache final : public ReplayCache {
- public:
-  explicit FileReplayCache(std::string path) : path_(std::move(path)) {}
-  Result<bool> check_and_store(std::string_view client, Bytes authenticator_cipher,
-                               std::int64_t now, std::int64_t expires) override;
-
- private:
-  std::string path_;
-};
-
-// The process-wide MemoryReplayCache that acceptors with default options share: it lives
-// until the process ends, so it spans every accept() and every SpnegoAcceptor of the process.
-ReplayCache& default_replay_cache();
 
 enum class ReplayDetection : std::uint8_t {
   kOn,   // refuse a replayed AP-REQ (RFC 4120 §3.2.3)
@@ -110,10 +65,11 @@ struct AcceptorOptions {
   // Which realms may have authenticated a client of another realm (RFC 4120 §2.7). The default
   // refuses them all (KRB_AP_PATH_NOT_ACCEPTED); TransitPolicy::from_config reads [capaths].
   TransitPolicy transit;
-  // Replays are refused by default. With replay_cache left null the authenticators go into
-  // default_replay_cache(), so options built afresh for every connection still catch a replay
-  // across connections; set replay_cache for a cache of your own (a FileReplayCache survives
-  // a restart; it must outlive the accepts). Turning detection off takes kOff, by name.
+  // Replays are refused by default (verify_ap_req's check, RFC 4120 §3.2.3). With replay_cache
+  // left null the authenticators go into kerb::default_replay_cache(), so options built afresh
+  // for every connection still catch a replay across connections; set replay_cache for a cache
+  // of your own (a kerb::FileReplayCache survives a restart; it must outlive the accepts).
+  // Turning detection off takes kOff, by name.
   ReplayDetection replay_detection = ReplayDetection::kOn;
   ReplayCache* replay_cache = nullptr;  // ignored under kOff
   bool acceptor_subkey = true;          // assert a fresh subkey in the AP-REP

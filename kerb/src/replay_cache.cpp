@@ -1,5 +1,5 @@
-// Replay-cache internals (RFC 4120 §3.2.3): the entry hash and the file format of
-// FileReplayCache. Private to kerb::gss (acceptor.cpp).
+// Replay caches of the AP exchange (RFC 4120 §3.2.3): the entry hash, MemoryReplayCache, and
+// the file format of FileReplayCache.
 //
 // An entry is SHA-1(len(client) || client || authenticator ciphertext) and an expiry: never
 // the authenticator itself. SHA-1 is the strongest unkeyed digest kerb::crypto exposes; a
@@ -29,7 +29,7 @@
 // Bounded: expired records are skipped and compacted away once they are half the file; at
 // kMaxReplayEntries live entries new authenticators are refused (fail closed) rather than the
 // cache growing without limit. Processes share the file under flock(2).
-#pragma once
+#include <kerb/replay_cache.hpp>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -41,6 +41,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -50,7 +52,9 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/result.hpp>
 
-namespace kerb::gss::detail {
+namespace kerb {
+
+namespace {
 
 inline constexpr std::size_t kReplayHashSize = 20;
 using ReplayHash = std::array<std::uint8_t, kReplayHashSize>;
@@ -344,4 +348,117 @@ inline Result<bool> file_check_and_store(const std::string& path, const ReplayHa
   return true;
 }
 
-}  // namespace kerb::gss::detail
+}  // namespace
+
+// --- MemoryReplayCache -------------------------------------------------------------------
+
+struct MemoryReplayCache::Entry {
+  ReplayHash hash{};
+  std::int64_t expires = 0;
+};
+
+ReplayCache& default_replay_cache() {
+  static MemoryReplayCache cache;
+  return cache;
+}
+
+MemoryReplayCache::MemoryReplayCache() = default;
+MemoryReplayCache::~MemoryReplayCache() = default;
+
+namespace {
+
+// MemoryReplayCache::entries_ is an open-addressing table (linear probing) of a power-of-two
+// number of slots, at most a quarter of them used; a null slot was never used. An expired
+// entry keeps its slot, so probe chains stay intact, and is reused for the next new entry
+// that probes past it; growing rebuilds the table from the live entries only.
+constexpr std::size_t kInitialSlots = 256;
+constexpr std::size_t kMaxSlots = kMaxReplayEntries * 4;
+
+std::size_t home_slot(const ReplayHash& hash, std::size_t slots) noexcept {
+  const std::size_t h =
+      std::size_t{hash[0]} << 24 | std::size_t{hash[1]} << 16 | std::size_t{hash[2]} << 8 | hash[3];
+  return h & (slots - 1);
+}
+
+}  // namespace
+
+Result<bool> MemoryReplayCache::check_and_store(std::string_view client,
+                                                std::span<const std::uint8_t> authenticator_cipher,
+                                                std::int64_t now, std::int64_t expires) {
+  KERB_TRY(ReplayHash hash, replay_hash(client, authenticator_cipher));
+  const std::lock_guard<std::mutex> lock(mutex_);
+  if (entries_.empty()) entries_.resize(kInitialSlots);
+
+  auto probe = [&](std::size_t& free_slot, std::size_t& expired_slot) -> Entry* {
+    const std::size_t mask = entries_.size() - 1;
+    expired_slot = entries_.size();
+    for (std::size_t i = home_slot(hash, entries_.size());; i = (i + 1) & mask) {
+      Entry* e = entries_[i].get();
+      if (e == nullptr) {
+        free_slot = i;
+        return nullptr;
+      }
+      if (e->hash == hash) return e;
+      if (e->expires <= now && expired_slot == entries_.size()) expired_slot = i;
+    }
+  };
+  std::size_t free_slot = 0, expired_slot = 0;
+  if (Entry* e = probe(free_slot, expired_slot)) {
+    if (e->expires > now) return false;
+    e->expires = expires;
+    return true;
+  }
+  auto entry = std::make_unique<Entry>();
+  entry->hash = hash;
+  entry->expires = expires;
+  if (expired_slot != entries_.size()) {
+    entries_[expired_slot] = std::move(entry);
+    return true;
+  }
+  if (occupied_ + 1 > entries_.size() / 4) {
+    std::vector<std::unique_ptr<Entry>> live;
+    for (auto& slot : entries_)
+      if (slot && slot->expires > now) live.push_back(std::move(slot));
+    if (live.size() >= kMaxReplayEntries) {
+      // Full of live entries: put them back and refuse (fail closed).
+      const std::size_t slots = entries_.size();
+      entries_.clear();
+      entries_.resize(slots);
+      for (auto& e : live) {
+        std::size_t i = home_slot(e->hash, entries_.size());
+        while (entries_[i])
+          i = (i + 1) & (entries_.size() - 1);
+        entries_[i] = std::move(e);
+      }
+      occupied_ = live.size();
+      return Error(ErrorCategory::kIo, "the replay cache is full: refusing new authenticators");
+    }
+    std::size_t slots = entries_.size();
+    while (live.size() + 1 > slots / 4 && slots < kMaxSlots)
+      slots *= 2;
+    entries_.clear();
+    entries_.resize(slots);
+    for (auto& e : live) {
+      std::size_t i = home_slot(e->hash, slots);
+      while (entries_[i])
+        i = (i + 1) & (slots - 1);
+      entries_[i] = std::move(e);
+    }
+    occupied_ = live.size();
+    static_cast<void>(probe(free_slot, expired_slot));
+  }
+  entries_[free_slot] = std::move(entry);
+  ++occupied_;
+  return true;
+}
+
+// --- FileReplayCache ---------------------------------------------------------------------
+
+Result<bool> FileReplayCache::check_and_store(std::string_view client,
+                                              std::span<const std::uint8_t> authenticator_cipher,
+                                              std::int64_t now, std::int64_t expires) {
+  KERB_TRY(ReplayHash hash, replay_hash(client, authenticator_cipher));
+  return file_check_and_store(path_, hash, now, expires);
+}
+
+}  // namespace kerb

@@ -14,10 +14,9 @@
 
 #include <catch2/catch.hpp>
 
-#include <kerb/gss/acceptor.hpp>
+#include <kerb/replay_cache.hpp>
 
 using namespace kerb;
-using namespace kerb::gss;
 
 namespace {
 
@@ -79,7 +78,7 @@ void common_behaviour(ReplayCache& cache) {
   CHECK_FALSE(fresh(cache, "alice@EXAMPLE.COM", 1, kNow + 301, kNow + 601));
 }
 
-// The file format, written independently of the implementation (establish_replay.hpp
+// The file format, written independently of the implementation (replay_cache.cpp
 // documents it): 32-octet units, big-endian, FNV-1a check over the first 28 octets.
 std::uint32_t fnv1a(const std::uint8_t* p, std::size_t n) {
   std::uint32_t h = 2166136261u;
@@ -114,12 +113,12 @@ ByteVector record_unit(std::int64_t expires, std::uint32_t n) {
 
 }  // namespace
 
-TEST_CASE("MemoryReplayCache", "[gss][replay]") {
+TEST_CASE("MemoryReplayCache", "[kerb][replay]") {
   MemoryReplayCache cache;
   common_behaviour(cache);
 }
 
-TEST_CASE("MemoryReplayCache is bounded and sweeps expired entries when full", "[gss][replay]") {
+TEST_CASE("MemoryReplayCache is bounded and sweeps expired entries when full", "[kerb][replay]") {
   MemoryReplayCache cache;
   for (std::uint32_t i = 0; i < kMaxEntries; ++i)
     REQUIRE(fresh(cache, "alice@EXAMPLE.COM", i, kNow, kNow + 300));
@@ -132,7 +131,7 @@ TEST_CASE("MemoryReplayCache is bounded and sweeps expired entries when full", "
   CHECK(fresh(cache, "alice@EXAMPLE.COM", kMaxEntries, kNow + 300, kNow + 600));
 }
 
-TEST_CASE("FileReplayCache: the same behaviour, and it survives a restart", "[gss][replay]") {
+TEST_CASE("FileReplayCache: the same behaviour, and it survives a restart", "[kerb][replay]") {
   ScratchFile f("basic");
   {
     FileReplayCache cache(f.path.string());
@@ -152,7 +151,7 @@ TEST_CASE("FileReplayCache: the same behaviour, and it survives a restart", "[gs
   CHECK(bytes.size() % 32 == 0);
 }
 
-TEST_CASE("FileReplayCache: an empty file starts fresh", "[gss][replay]") {
+TEST_CASE("FileReplayCache: an empty file starts fresh", "[kerb][replay]") {
   ScratchFile f("empty");
   f.write({});
   FileReplayCache cache(f.path.string());
@@ -160,7 +159,7 @@ TEST_CASE("FileReplayCache: an empty file starts fresh", "[gss][replay]") {
   CHECK(f.size() == 64);
 }
 
-TEST_CASE("FileReplayCache: a torn append is dropped, earlier entries stay", "[gss][replay]") {
+TEST_CASE("FileReplayCache: a torn append is dropped, earlier entries stay", "[kerb][replay]") {
   ScratchFile f("torn");
   FileReplayCache cache(f.path.string());
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 1, kNow, kNow + 300));
@@ -173,7 +172,7 @@ TEST_CASE("FileReplayCache: a torn append is dropped, earlier entries stay", "[g
 }
 
 TEST_CASE("FileReplayCache: a corrupt record fails closed up to the high-water mark",
-          "[gss][replay]") {
+          "[kerb][replay]") {
   ScratchFile f("record");
   FileReplayCache cache(f.path.string());
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 1, kNow, kNow + 300));
@@ -197,7 +196,7 @@ TEST_CASE("FileReplayCache: a corrupt record fails closed up to the high-water m
 }
 
 TEST_CASE("FileReplayCache: a file that is not a cache fails closed for an hour, then recovers",
-          "[gss][replay]") {
+          "[kerb][replay]") {
   ScratchFile f("garbage");
   f.write(ByteVector(100, 'x'));
   FileReplayCache cache(f.path.string());
@@ -217,7 +216,7 @@ TEST_CASE("FileReplayCache: a file that is not a cache fails closed for an hour,
   }
 }
 
-TEST_CASE("FileReplayCache: expired records are compacted away", "[gss][replay]") {
+TEST_CASE("FileReplayCache: expired records are compacted away", "[kerb][replay]") {
   ScratchFile f("compact");
   FileReplayCache cache(f.path.string());
   for (std::uint32_t i = 0; i < 1100; ++i)
@@ -228,7 +227,7 @@ TEST_CASE("FileReplayCache: expired records are compacted away", "[gss][replay]"
   CHECK_FALSE(fresh(cache, "alice@EXAMPLE.COM", 5000, kNow + 21, kNow + 321));
 }
 
-TEST_CASE("FileReplayCache: a full cache refuses new authenticators", "[gss][replay]") {
+TEST_CASE("FileReplayCache: a full cache refuses new authenticators", "[kerb][replay]") {
   ScratchFile f("full");
   ByteVector bytes = header_unit(kNow + 300, 0);
   for (std::uint32_t i = 0; i < kMaxEntries; ++i) {
@@ -245,7 +244,7 @@ TEST_CASE("FileReplayCache: a full cache refuses new authenticators", "[gss][rep
   CHECK(f.size() == 64);
 }
 
-TEST_CASE("FileReplayCache: I/O failures are errors, never a silent pass", "[gss][replay]") {
+TEST_CASE("FileReplayCache: I/O failures are errors, never a silent pass", "[kerb][replay]") {
   FileReplayCache cache("/nonexistent-kerb-dir/rcache");
   auto r = cache.check_and_store("alice@EXAMPLE.COM", cipher(1), kNow, kNow + 300);
   REQUIRE_FALSE(r.ok());
