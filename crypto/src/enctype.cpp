@@ -1,4 +1,7 @@
 // The enctype table (RFC 3961 §8), names, size queries and the enctype Policy.
+#include <cstdlib>
+#include <cstring>
+#include <iterator>
 #include <type_traits>
 
 #include "internal.hpp"
@@ -80,6 +83,107 @@ std::string_view enctype_name(EncType enctype) noexcept {
       return "camellia256-cts-cmac";
   }
   return "unknown";
+}
+
+// ---- MIT's names (krb5.conf enctype lists) ----
+
+namespace {
+
+// MIT's names and aliases, "number name" each, '\0'-separated: one string and no pointers to
+// relocate. Names of enctypes this build lacks are left out, so they read as unknown.
+constexpr char kEnctypeNames[] =
+    "1 des-cbc-crc\0"
+    "2 des-cbc-md4\0"
+    "3 des-cbc-md5\0"
+    "3 des\0"
+    "4 des-cbc-raw\0"
+    "6 des3-cbc-raw\0"
+    "8 des-hmac-sha1\0"
+    "16 des3-cbc-sha1\0"
+    "16 des3-hmac-sha1\0"
+    "16 des3-cbc-sha1-kd\0"
+    "17 aes128-cts-hmac-sha1-96\0"
+    "17 aes128-cts\0"
+    "17 aes128-sha1\0"
+    "18 aes256-cts-hmac-sha1-96\0"
+    "18 aes256-cts\0"
+    "18 aes256-sha1\0"
+    "19 aes128-cts-hmac-sha256-128\0"
+    "19 aes128-sha2\0"
+    "20 aes256-cts-hmac-sha384-192\0"
+    "20 aes256-sha2\0"
+#if KERB_WITH_RC4_HMAC
+    "23 arcfour-hmac\0"
+    "23 rc4-hmac\0"
+    "23 arcfour-hmac-md5\0"
+#endif
+    "24 arcfour-hmac-exp\0"
+    "24 rc4-hmac-exp\0"
+    "24 arcfour-hmac-md5-exp\0"
+#if KERB_WITH_CAMELLIA
+    "25 camellia128-cts-cmac\0"
+    "25 camellia128-cts\0"
+    "26 camellia256-cts-cmac\0"
+    "26 camellia256-cts\0"
+#endif
+    ;
+
+constexpr EncType kDefaultEnctypes[] = {
+    EncType::kAes256CtsHmacSha1_96,    EncType::kAes128CtsHmacSha1_96,
+    EncType::kAes256CtsHmacSha384_192, EncType::kAes128CtsHmacSha256_128,
+#if KERB_WITH_CAMELLIA
+    EncType::kCamellia256CtsCmac,      EncType::kCamellia128CtsCmac,
+#endif
+};
+static_assert(std::size(kDefaultEnctypes) <= Policy::kMaxEnctypes);
+
+constexpr EncType kAesFamily[] = {EncType::kAes256CtsHmacSha1_96, EncType::kAes128CtsHmacSha1_96,
+                                  EncType::kAes256CtsHmacSha384_192,
+                                  EncType::kAes128CtsHmacSha256_128};
+#if KERB_WITH_CAMELLIA
+constexpr EncType kCamelliaFamily[] = {EncType::kCamellia256CtsCmac, EncType::kCamellia128CtsCmac};
+#endif
+#if KERB_WITH_RC4_HMAC
+constexpr EncType kRc4Family[] = {EncType::kRc4Hmac};
+#endif
+constexpr EncType kDes3Family[] = {EncType::kDes3CbcSha1Kd};
+constexpr EncType kDesFamily[] = {EncType::kDesCbcCrc, EncType::kDesCbcMd5, EncType::kDesCbcMd4};
+
+bool iequals(std::string_view a, const char* b) noexcept {
+  std::size_t i = 0;
+  for (; i < a.size() && b[i] != '\0'; ++i) {
+    const char x = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    const char y = b[i] >= 'A' && b[i] <= 'Z' ? static_cast<char>(b[i] - 'A' + 'a') : b[i];
+    if (x != y) return false;
+  }
+  return i == a.size() && b[i] == '\0';
+}
+
+}  // namespace
+
+std::optional<EncType> enctype_from_name(std::string_view name) noexcept {
+  for (const char* e = kEnctypeNames; *e != '\0'; e += std::strlen(e) + 1) {
+    if (iequals(name, std::strchr(e, ' ') + 1)) return static_cast<EncType>(std::atoi(e));
+  }
+  return std::nullopt;
+}
+
+std::span<const EncType> enctype_family(std::string_view name) noexcept {
+  if (iequals(name, "DEFAULT")) return kDefaultEnctypes;
+  if (iequals(name, "aes")) return kAesFamily;
+#if KERB_WITH_CAMELLIA
+  if (iequals(name, "camellia")) return kCamelliaFamily;
+#endif
+#if KERB_WITH_RC4_HMAC
+  if (iequals(name, "rc4")) return kRc4Family;
+#endif
+  if (iequals(name, "des3")) return kDes3Family;
+  if (iequals(name, "des")) return kDesFamily;
+  return {};
+}
+
+std::span<const EncType> default_enctypes() noexcept {
+  return kDefaultEnctypes;
 }
 
 std::string_view checksum_name(CksumType type) noexcept {
@@ -190,17 +294,7 @@ Error unsupported(EncType e) noexcept {
 
 Policy Policy::defaults() noexcept {
   Policy p;
-  constexpr EncType kDefault[] = {
-    EncType::kAes256CtsHmacSha1_96,
-    EncType::kAes128CtsHmacSha1_96,
-    EncType::kAes256CtsHmacSha384_192,
-    EncType::kAes128CtsHmacSha256_128,
-#if KERB_WITH_CAMELLIA
-    EncType::kCamellia256CtsCmac,
-    EncType::kCamellia128CtsCmac,
-#endif
-  };
-  for (EncType e : kDefault)
+  for (EncType e : default_enctypes())
     p.list_[p.count_++] = e;
   return p;
 }

@@ -13,16 +13,15 @@ Result<ClientOptions> ClientOptions::from_config(const Config& config) {
   KERB_TRY(o.renew_lifetime, config.renew_lifetime());
   KERB_TRY(o.forwardable, config.forwardable());
   KERB_TRY(bool allow_weak, config.allow_weak_crypto());
-  KERB_TRY(std::vector<std::int32_t> tkt, config.default_tkt_enctypes());
-  KERB_TRY(std::vector<std::int32_t> permitted, config.permitted_enctypes());
+  KERB_TRY(std::vector<crypto::EncType> tkt, config.default_tkt_enctypes());
+  KERB_TRY(std::vector<crypto::EncType> permitted, config.permitted_enctypes());
   // The client's list: default_tkt_enctypes limited to permitted_enctypes, in the former's
   // order; enctypes kerb does not implement (or weak ones when not allowed) are dropped.
   std::vector<crypto::EncType> list;
-  for (std::int32_t e : tkt.empty() ? permitted : tkt) {
+  for (crypto::EncType enctype : tkt.empty() ? permitted : tkt) {
     bool ok = permitted.empty();
-    for (std::int32_t p : permitted)
-      ok = ok || p == e;
-    const auto enctype = static_cast<crypto::EncType>(e);
+    for (crypto::EncType p : permitted)
+      ok = ok || p == enctype;
     const crypto::EncTypeInfo* info = crypto::find_enctype(enctype);
     if (!ok || info == nullptr || (info->weak && !allow_weak)) continue;
     bool dup = false;

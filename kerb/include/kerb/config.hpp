@@ -27,15 +27,21 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb {
+
+namespace detail {
+struct ConfigTable;  // the parsed files (kerb/src/config_table.hpp)
+}  // namespace detail
 
 // A KDC (or admin/kpasswd server) as krb5.conf names it: "host", "host:port", "[v6]",
 // "[v6]:port"; a bare IPv6 literal with more than one ':' is taken as a host without a port.
@@ -76,7 +82,12 @@ class Config {
   // MIT never prefers UDP for messages above this, whatever udp_preference_limit says.
   static constexpr std::size_t kMaxUdpPreferenceLimit = 32700;
 
-  Config();  // empty: every getter returns its default
+  Config() noexcept;  // empty: every getter returns its default
+  ~Config();
+  Config(const Config& other);
+  Config& operator=(const Config& other);
+  Config(Config&& other) noexcept;
+  Config& operator=(Config&& other) noexcept;
 
   // Reads the files KRB5_CONFIG lists (colon-separated), or kDefaultPath when it is unset;
   // ignored in setuid programs (secure_getenv), like MIT.
@@ -133,11 +144,12 @@ class Config {
   Result<bool> forwardable(std::string_view realm = {}) const;              // false
   Result<bool> allow_weak_crypto() const;                                   // false
   Result<bool> kdc_timesync() const;  // an integer, nonzero = on; default 1
-  // Enctype numbers (RFC 3961 §8 registry). permitted_enctypes defaults to DEFAULT; the two
+  // Enctypes (RFC 3961 §8 registry), possibly ones this kerb does not implement (a number, or
+  // a weak one with allow_weak_crypto). permitted_enctypes defaults to DEFAULT; the two
   // default_*_enctypes default to permitted_enctypes (MIT 1.18+).
-  Result<std::vector<std::int32_t>> permitted_enctypes() const;
-  Result<std::vector<std::int32_t>> default_tkt_enctypes() const;
-  Result<std::vector<std::int32_t>> default_tgs_enctypes() const;
+  Result<std::vector<crypto::EncType>> permitted_enctypes() const;
+  Result<std::vector<crypto::EncType>> default_tkt_enctypes() const;
+  Result<std::vector<crypto::EncType>> default_tgs_enctypes() const;
 
   // --- [realms] and [domain_realm].
   std::vector<std::string_view> realms() const { return subsection_names({"realms"}); }
@@ -160,63 +172,13 @@ class Config {
                                                                std::string_view server_realm) const;
 
  private:
-  friend class ConfigParser;
-  enum class Kind : std::uint8_t {
-    kRelation,    // tag = value
-    kSubsection,  // [section] or tag = { ... }: one node per path, repeats merge into it
-    kIgnored,     // under a path made final, and the files' names: no lookup finds these
-  };
-  // One flat table in reading order (a node's children come after it); names and values are
-  // offsets into text_, so that neither the table nor the text needs a string per node.
-  struct Node {
-    std::uint32_t parent;  // nodes_[0] is the root, the sections' parent; kNone: root, files
-    std::uint32_t text;    // the name's offset in text_; the value follows it
-    std::uint32_t name_size;
-    std::uint32_t value_size;
-    std::uint32_t file;  // the node naming its file
-    std::uint32_t line;  // of a subsection: of its latest '{', for "missing '}'"
-    Kind kind;
-    bool final;  // its path is frozen: later nodes there are ignored
-  };
-  static constexpr std::uint32_t kNone = UINT32_MAX;
-
+  explicit Config(std::unique_ptr<detail::ConfigTable> table) noexcept;
   static std::span<const std::string_view> as_span(std::initializer_list<std::string_view> p) {
     return {p.begin(), p.size()};
   }
-  std::string_view name_of(const Node& n) const noexcept {
-    return {text_.data() + n.text, n.name_size};
-  }
-  std::string_view value_of(const Node& n) const noexcept {
-    return {text_.data() + n.text + n.name_size, n.value_size};
-  }
-  // The first node after index `i` that is a `kind` child of `parent`, named `*name` unless
-  // name is null; kNone when there is none. Every lookup is a loop over this.
-  std::uint32_t next(std::uint32_t parent, std::uint32_t i, Kind kind,
-                     const std::string_view* name) const noexcept;
-  // The subsection at `path` (0, the root, for an empty path), or kNone.
-  std::uint32_t subsection(std::span<const std::string_view> path) const noexcept;
-  // Values of the relations (or names of the subsections) of `at` named `*name` (any if null).
-  std::vector<std::string_view> collect(std::uint32_t at, Kind kind,
-                                        const std::string_view* name) const;
-  // The first relation at `path` (its last element is the tag), or null.
-  const Node* first(std::span<const std::string_view> path) const noexcept;
-  const Node* find_libdefault(std::string_view tag, std::string_view realm) const noexcept;
-  Error error_at(const Node& node, std::string_view tag, std::string_view what) const;
-  enum class Syntax : std::uint8_t;
-  // A [libdefaults] value (the realm's own first, if a realm is given) read as `syntax`;
-  // `fallback` when absent. Errors name the file, line and tag.
-  Result<std::int64_t> get_value(std::string_view tag, std::string_view realm, Syntax syntax,
-                                 std::int64_t fallback) const;
-  Result<bool> get_flag(std::string_view tag, std::string_view realm, Syntax syntax,
-                        bool fallback) const;  // get_value() != 0
-  Result<std::vector<std::int32_t>> get_enctypes(std::string_view tag) const;
-  Result<std::vector<KdcAddress>> get_addresses(std::string_view realm, std::string_view tag,
-                                                std::uint16_t default_port) const;
+  const detail::ConfigTable& table() const noexcept;
 
-  std::vector<Node> nodes_;
-  // Names and values, back to back. On the heap from the first load on (see ConfigParser), so
-  // that moving a Config keeps the views it handed out valid.
-  std::string text_;
+  std::unique_ptr<detail::ConfigTable> table_;  // null: empty
 };
 
 // --- value syntaxes (also used by the getters; errors are kConfig without a location) -------
@@ -230,13 +192,11 @@ Result<std::int64_t> parse_duration(std::string_view text);
 // A decimal integer in int32 range (optional sign, surrounding whitespace allowed).
 Result<std::int32_t> parse_config_integer(std::string_view text);
 // An enctype list: names, families (aes, camellia, rc4, des3, des), DEFAULT and numbers,
-// separated by whitespace or commas, case-insensitive; "-name" removes, "+name" adds.
-// Unknown names are skipped (MIT does the same, so a krb5.conf shared with MIT still works);
-// a list that ends up empty is an error. Each enctype appears once, first position wins.
-Result<std::vector<std::int32_t>> parse_enctype_list(std::string_view text);
-// One enctype name or alias (case-insensitive), e.g. "aes256-cts" -> 18.
-std::optional<std::int32_t> enctype_from_name(std::string_view name);
-// kerb's DEFAULT list: AES with SHA-1 and SHA-2, then Camellia (no RC4, DES3 or DES unless named).
-std::span<const std::int32_t> default_enctypes() noexcept;
+// separated by whitespace or commas, case-insensitive; "-name" removes, "+name" adds. Names and
+// families are crypto's (enctype_from_name, enctype_family). Unknown names are skipped (MIT
+// does the same, so a krb5.conf shared with MIT still works), and so are camellia and rc4-hmac
+// names in a build without them; a list that ends up empty is an error. Each enctype appears
+// once, first position wins. Numbers are taken as they are.
+Result<std::vector<crypto::EncType>> parse_enctype_list(std::string_view text);
 
 }  // namespace kerb

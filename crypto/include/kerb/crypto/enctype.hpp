@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -49,6 +50,23 @@ inline constexpr EncType kImplementedEnctypes[] = {
     EncType::kRc4Hmac,
 #endif
 };
+
+// MIT's enctype names and aliases as krb5.conf spells them (krb5_string_to_enctype), compared
+// case-insensitively: "aes256-cts" and "aes256-cts-hmac-sha1-96" give kAes256CtsHmacSha1_96.
+// The DES, 3DES and rc4-hmac-exp names are known too (their numbers include 4, 6 and 8, which
+// have no enumerator here), so that a caller can refuse them by number. nullopt for an unknown
+// name, and for the camellia and rc4-hmac names in a build without them: MIT ignores enctype
+// names it does not know, and a krb5.conf shared with a full build still reads.
+std::optional<EncType> enctype_from_name(std::string_view name) noexcept;
+
+// The enctypes a krb5.conf enctype list means by a family name, compared case-insensitively:
+// "DEFAULT" (default_enctypes()), "aes", "camellia", "rc4", "des3", "des" (MIT's names). Empty
+// for any other name, and for camellia and rc4 in a build without them.
+std::span<const EncType> enctype_family(std::string_view name) noexcept;
+
+// The default enctypes in preference order, the list Policy::defaults() holds: 18, 17, 20, 19,
+// then 26, 25 if KERB_WITH_CAMELLIA.
+std::span<const EncType> default_enctypes() noexcept;
 
 // Checksum types (RFC 3961 §8 registry, RFC 3962, RFC 6803, RFC 8009, RFC 4757).
 enum class CksumType : std::int32_t {
