@@ -273,8 +273,7 @@ TEST_CASE("AP §3.2.5: an AP-REP under another key, or another key usage, is rej
   EncApRepPart part;
   part.ctime = KerberosTime{built.ctime.seconds};
   part.cusec = Microseconds{built.ctime.usec};
-  const ByteVector cipher =
-      seal(session, key_usage::kApReqAuthenticator, der_of(part), service_random);
+  const ByteVector cipher = seal(session, usage::kApReqAuthenticator, der_of(part), service_random);
   ApRep rep;
   rep.enc_part = EncryptedData{18, std::nullopt, cipher};
   Result<ApRepVerified> r2 = verify_ap_rep(der_of(rep), session, built);
@@ -393,13 +392,13 @@ TEST_CASE(
     "rejected") {
   ApWorld w;
   ApReqOptions o;
-  o.usage = key_usage::kTgsReqPaTgsReqAuthenticator;
+  o.usage = usage::kTgsReqPaTgsReqAuthenticator;
   Result<ApReqVerified> r = w.verify(w.build(w.credentials(), o).bytes);
   REQUIRE_FALSE(r);
   CHECK(r.error().category() == ErrorCategory::kCrypto);
   // And accepted when the service expects that usage.
   ApVerifyContext v = w.verify_context();
-  v.usage = key_usage::kTgsReqPaTgsReqAuthenticator;
+  v.usage = usage::kTgsReqPaTgsReqAuthenticator;
   CHECK(verify_ap_req(w.build(w.credentials(), o).bytes, w.keytab, v));
 }
 

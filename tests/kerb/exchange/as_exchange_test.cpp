@@ -853,11 +853,11 @@ TEST_CASE(
     "AS §3.1.5/§7.5.1: an enc-part sealed under another key usage (8, 9 instead of 3) "
     "is rejected") {
   ReplyCheck t;
-  for (std::uint32_t usage : {key_usage::kTgsRepEncPart, key_usage::kTgsRepEncPartSubkey,
-                              key_usage::kAsReqPaEncTimestamp}) {
-    INFO("usage " << usage);
+  for (std::uint32_t wrong : {usage::kTgsRepEncPartSessionKey, usage::kTgsRepEncPartSubkey,
+                              usage::kAsReqPaEncTimestamp}) {
+    INFO("usage " << wrong);
     AsExchange as = t.start();
-    const Error e = refused(as, t.reply(as, [&](RepSpec& s) { s.reply_usage = usage; }));
+    const Error e = refused(as, t.reply(as, [&](RepSpec& s) { s.reply_usage = wrong; }));
     CHECK(e.category() == ErrorCategory::kCrypto);
   }
 }

@@ -42,6 +42,22 @@ namespace kerb::test {
 using ByteVector = std::vector<std::uint8_t>;
 using crypto::EncType;
 
+// Key usage numbers typed in from RFC 4120 §7.5.1's table (and RFC 6806 §11 for 56), not taken
+// from kerb's constants: the synthetic KDC seals and opens with these, so a wrong number in
+// kerb does not agree with itself.
+namespace usage {
+inline constexpr std::uint32_t kAsReqPaEncTimestamp = 1;          // PA-ENC-TIMESTAMP, client key
+inline constexpr std::uint32_t kTicket = 2;                       // Ticket, service key
+inline constexpr std::uint32_t kAsRepEncPart = 3;                 // AS-REP enc-part, reply key
+inline constexpr std::uint32_t kTgsReqPaTgsReqCksum = 6;          // authenticator cksum
+inline constexpr std::uint32_t kTgsReqPaTgsReqAuthenticator = 7;  // PA-TGS-REQ authenticator
+inline constexpr std::uint32_t kTgsRepEncPartSessionKey = 8;      // TGS-REP under session key
+inline constexpr std::uint32_t kTgsRepEncPartSubkey = 9;          // TGS-REP under the subkey
+inline constexpr std::uint32_t kApReqAuthenticator = 11;          // AP-REQ authenticator
+inline constexpr std::uint32_t kApRepEncPart = 12;                // AP-REP enc-part
+inline constexpr std::uint32_t kAsReq = 56;  // RFC 6806 §11 KEY_USAGE_AS_REQ (PA-REQ-ENC-PA-REP)
+}  // namespace usage
+
 // 2023-11-14T22:13:20Z: the local clock of every test unless it says otherwise.
 inline constexpr std::int64_t kNow = 1700000000;
 inline constexpr std::int32_t kNowUsec = 123456;
@@ -240,7 +256,7 @@ inline ByteVector make_ticket(const TicketSpec& s, crypto::Random& random) {
   if (s.renew_till) p.renew_till = KerberosTime{*s.renew_till};
   const ByteVector plain = der_of(p);
   REQUIRE(s.service_key != nullptr);
-  const ByteVector cipher = seal(*s.service_key, key_usage::kTicket, plain, random);
+  const ByteVector cipher = seal(*s.service_key, usage::kTicket, plain, random);
   Ticket t;
   t.realm = s.server.realm();
   t.sname = s.server.name();
@@ -257,7 +273,7 @@ struct RepSpec {
   const crypto::Key* service_key = nullptr;  // the Ticket's key
   std::optional<std::uint32_t> service_kvno = 1;
   crypto::Key reply_key;  // encrypts the EncKDCRepPart
-  std::uint32_t reply_usage = key_usage::kAsRepEncPart;
+  std::uint32_t reply_usage = usage::kAsRepEncPart;
   std::int32_t session_keytype = 18;
   ByteVector session_key;
   std::uint32_t nonce = 0;
@@ -397,7 +413,7 @@ inline std::optional<Timestamp> enc_timestamp(Bytes request, const crypto::Key& 
   auto pa = find_padata(*req.padata, padata_type::kPaEncTimestamp);
   if (!pa) return std::nullopt;
   EncryptedData data = must(decode_der<EncryptedData>(pa->padata_value, "EncryptedData"));
-  auto plain = unseal(key, key_usage::kAsReqPaEncTimestamp, data);
+  auto plain = unseal(key, usage::kAsReqPaEncTimestamp, data);
   if (!plain) return std::nullopt;
   PaEncTsEnc ts = must(decode_pa_enc_ts_enc(*plain), "decode_pa_enc_ts_enc");
   return Timestamp{ts.patimestamp.seconds, ts.pausec ? ts.pausec->value : -1};
@@ -452,7 +468,7 @@ inline TgsReqSeen see_tgs_req(Bytes request, const crypto::Key& ticket_key) {
   ApReq ap = must(decode_ap_req(pa->padata_value), "decode_ap_req");
   s.ap_options = ap.ap_options.bits;
   s.ticket = copy_of(ap.ticket.raw);
-  auto ticket_plain = unseal(ticket_key, key_usage::kTicket, ap.ticket.enc_part);
+  auto ticket_plain = unseal(ticket_key, usage::kTicket, ap.ticket.enc_part);
   REQUIRE(ticket_plain);
   EncTicketPart tp = must(decode_der<EncTicketPart>(*ticket_plain, "EncTicketPart"));
   s.ticket_client = Principal(tp.crealm, tp.cname);
@@ -460,8 +476,7 @@ inline TgsReqSeen see_tgs_req(Bytes request, const crypto::Key& ticket_key) {
   s.session_key = must(
       crypto::Key::from_bytes(static_cast<EncType>(tp.key.keytype), tp.key.keyvalue, kdc_policy()),
       "session key");
-  auto auth_plain =
-      unseal(s.session_key, key_usage::kTgsReqPaTgsReqAuthenticator, ap.authenticator);
+  auto auth_plain = unseal(s.session_key, usage::kTgsReqPaTgsReqAuthenticator, ap.authenticator);
   if (!auth_plain) return s;
   s.authenticator_ok = true;
   Authenticator a = must(decode_authenticator(*auth_plain), "decode_authenticator");
@@ -477,7 +492,7 @@ inline TgsReqSeen see_tgs_req(Bytes request, const crypto::Key& ticket_key) {
     s.cksumtype = a.cksum->cksumtype;
     s.checksum = copy_of(a.cksum->checksum);
     s.checksum_ok = static_cast<bool>(crypto::verify_keyed(
-        s.session_key, key_usage::kTgsReqPaTgsReqCksum,
+        s.session_key, usage::kTgsReqPaTgsReqCksum,
         static_cast<crypto::CksumType>(a.cksum->cksumtype), s.body_raw, s.checksum));
   }
   return s;
@@ -535,7 +550,7 @@ class FakeKdc {
     s.enc_server = req.server;
     s.service_key = is_tgs(req.server) ? &tgs_key : &service_key;
     s.reply_key = reply_key;
-    s.reply_usage = key_usage::kAsRepEncPart;
+    s.reply_usage = usage::kAsRepEncPart;
     s.session_keytype = 18;
     s.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, next_session_byte());
     s.nonce = req.nonce;
@@ -573,10 +588,10 @@ class FakeKdc {
     s.service_key = is_tgs(req.server) ? &tgs_key : &service_key;
     if (use_subkey && req.subkey) {
       s.reply_key = *req.subkey;
-      s.reply_usage = key_usage::kTgsRepEncPartSubkey;
+      s.reply_usage = usage::kTgsRepEncPartSubkey;
     } else {
       s.reply_key = req.session_key;
-      s.reply_usage = key_usage::kTgsRepEncPart;
+      s.reply_usage = usage::kTgsRepEncPartSessionKey;
     }
     s.session_keytype = 18;
     s.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, next_session_byte());
@@ -596,7 +611,7 @@ class FakeKdc {
     const crypto::EncTypeInfo* info = reply_key.info();
     REQUIRE(info != nullptr);
     ByteVector sum(info->checksum_size);
-    must(crypto::make_checksum(reply_key, key_usage::kAsReq, request, sum), "make_checksum");
+    must(crypto::make_checksum(reply_key, usage::kAsReq, request, sum), "make_checksum");
     return der_of(Checksum{static_cast<std::int32_t>(info->checksum_type), sum});
   }
 

@@ -135,9 +135,9 @@ TEST_CASE(
   // The checksum covers those bytes and no others, under usage 6 and no other.
   ByteVector altered = s.body_raw;
   altered[altered.size() / 2] ^= 0x01;
-  CHECK_FALSE(crypto::verify_keyed(s.session_key, key_usage::kTgsReqPaTgsReqCksum,
+  CHECK_FALSE(crypto::verify_keyed(s.session_key, usage::kTgsReqPaTgsReqCksum,
                                    crypto::CksumType::kHmacSha1_96Aes256, altered, s.checksum));
-  CHECK_FALSE(crypto::verify_keyed(s.session_key, key_usage::kTgsReqPaTgsReqAuthenticator,
+  CHECK_FALSE(crypto::verify_keyed(s.session_key, usage::kTgsReqPaTgsReqAuthenticator,
                                    crypto::CksumType::kHmacSha1_96Aes256, s.body_raw, s.checksum));
 
   // A fresh subkey of the session key's enctype (TgsOptions::subkey defaults to true).
@@ -259,14 +259,14 @@ TEST_CASE(
     TgsExchange tgs = w.start();
     const TgsReqSeen s = w.seen(tgs);
     require_rejected(tgs, w.kdc.tgs_rep(s, true, [&](RepSpec& r) {
-      r.reply_usage = key_usage::kTgsRepEncPart;
+      r.reply_usage = usage::kTgsRepEncPartSessionKey;
     }));
   }
   {
     TgsExchange tgs = w.start();
     const TgsReqSeen s = w.seen(tgs);
     require_rejected(tgs, w.kdc.tgs_rep(s, false, [&](RepSpec& r) {
-      r.reply_usage = key_usage::kTgsRepEncPartSubkey;
+      r.reply_usage = usage::kTgsRepEncPartSubkey;
     }));
   }
 }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -24,6 +25,8 @@
 #include <kerb/messages/padata.hpp>
 #include <kerb/messages/ticket.hpp>
 #include <kerb/messages/types.hpp>
+
+#include "raw_clear.hpp"
 
 namespace kerb::test {
 
@@ -122,10 +125,14 @@ struct Codec {
   std::function<Result<ByteVector>(Bytes)> roundtrip;
 };
 
+// Re-encodes from the decoded fields alone (every kept raw span cleared).
 template <class T>
 Result<ByteVector> reencode(const Result<T>& decoded) {
   if (!decoded) return decoded.error();
-  return encode_to_vector(*decoded);
+  T value = *decoded;
+  RawStorage storage;
+  clear_raw(value, storage);
+  return encode_to_vector(value);
 }
 
 template <class T, Result<T> (*Decode)(Bytes)>

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -33,7 +34,8 @@ struct FakeKdcOptions {
   bool raw_tcp = false;      // TCP: the handler's bytes go out as they are, with no length prefix
 };
 
-// Returns the reply to a request; an empty reply means "say nothing".
+// Returns the reply to a request; an empty reply means "say nothing". It runs on the KDC's
+// thread, so it must not assert: tests check received() on their own thread instead.
 using FakeKdcHandler = std::function<Octets(const Octets& request)>;
 
 inline sockaddr_storage loopback(bool ipv6, std::uint16_t port, socklen_t& length) {
@@ -123,6 +125,11 @@ class FakeKdc {
   std::uint16_t port() const { return port_; }
   KdcAddress address() const { return {options_.ipv6 ? "::1" : "127.0.0.1", port_}; }
   std::size_t requests() const { return requests_; }
+  // Every request received so far, in order.
+  std::vector<Octets> received() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return received_;
+  }
 
  private:
   void run() {
@@ -148,7 +155,7 @@ class FakeKdc {
                                  reinterpret_cast<sockaddr*>(&from), &from_length);
     if (n < 0) return;
     request.resize(static_cast<std::size_t>(n));
-    ++requests_;
+    record(request);
     const Octets reply = handler_(request);
     if (options_.spoof_first) {
       // Same host, another port: a connected client socket must never see this.
@@ -184,12 +191,18 @@ class FakeKdc {
     if (length > 1000000) return;
     Octets request(length);
     if (!read_exact(client, request.data(), length)) return;
-    ++requests_;
+    record(request);
     const Octets reply = handler_(request);
     if (reply.empty()) return;
     const Octets out = options_.raw_tcp ? reply : framed(reply);
     ::send(client, out.data(), out.size(), MSG_NOSIGNAL);
     ::shutdown(client, SHUT_WR);
+  }
+
+  void record(const Octets& request) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    received_.push_back(request);
+    ++requests_;
   }
 
   FakeKdcOptions options_;
@@ -198,6 +211,8 @@ class FakeKdc {
   std::uint16_t port_ = 0;
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> requests_{0};
+  mutable std::mutex mutex_;
+  std::vector<Octets> received_;
   std::thread thread_;
 };
 

@@ -90,17 +90,14 @@ Octets silence(const Octets&) {
 
 TEST_CASE("transport: UDP happy path, IPv4 and IPv6", "[transport]") {
   const bool ipv6 = GENERATE(false, true);
-  FakeKdc kdc({.tcp = false, .ipv6 = ipv6}, [](const Octets& request) {
-    CHECK(request == kRequest);
-    return kReply;
-  });
+  FakeKdc kdc({.tcp = false, .ipv6 = ipv6}, answer);
   Harness h;
   PosixKdcTransport transport(h.options());
   transport.set_kdcs(kRealm, {kdc.address()});
   auto reply = transport.exchange(kRealm, kRequest);
   REQUIRE(reply);
   CHECK(*reply == kReply);
-  CHECK(kdc.requests() == 1);
+  CHECK(kdc.received() == std::vector<Octets>{kRequest});
   REQUIRE(h.seen.size() == 1);
   CHECK(h.seen[0].address == udp_name(kdc));
   CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
@@ -143,11 +140,7 @@ TEST_CASE("transport: a Config with host names and IPv6 literals", "[transport]"
 
 TEST_CASE("transport: requests at or above udp_preference_limit go over TCP", "[transport]") {
   const bool ipv6 = GENERATE(false, true);
-  Octets received;
-  FakeKdc tcp({.tcp = true, .ipv6 = ipv6}, [&received](const Octets& request) {
-    received = request;
-    return kReply;
-  });
+  FakeKdc tcp({.tcp = true, .ipv6 = ipv6}, answer);
   Harness h;
   PosixTransportOptions options = h.options();
   options.udp_preference_limit = 1465;
@@ -160,7 +153,7 @@ TEST_CASE("transport: requests at or above udp_preference_limit go over TCP", "[
   auto reply = transport.exchange(kRealm, large);
   REQUIRE(reply);
   CHECK(*reply == kReply);
-  CHECK(received == large);
+  CHECK(tcp.received() == std::vector<Octets>{large});
   REQUIRE(h.seen.size() == 1);
   CHECK(h.seen[0].protocol == TransportProtocol::kTcp);
 
