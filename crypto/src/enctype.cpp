@@ -1,7 +1,7 @@
 // The enctype table (RFC 3961 §8), names, size queries and the enctype Policy.
 #include <type_traits>
 
-#include "internal.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto {
 
