@@ -1,6 +1,8 @@
 // aes128-cts-hmac-sha1-96 (17) and aes256-cts-hmac-sha1-96 (18), RFC 3962 on the RFC 3961
 // §5.3 simplified profile.
-#include "internal.hpp"
+#include "cts.hpp"
+#include "kdf.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

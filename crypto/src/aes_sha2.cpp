@@ -1,6 +1,8 @@
 // aes128-cts-hmac-sha256-128 (19) and aes256-cts-hmac-sha384-192 (20), RFC 8009:
 // AES-CTS encrypt-then-MAC, with an SP 800-108 counter-mode KDF on HMAC-SHA2.
-#include "internal.hpp"
+#include "cts.hpp"
+#include "kdf.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

@@ -1,7 +1,9 @@
 // camellia128-cts-cmac (25) and camellia256-cts-cmac (26), RFC 6803: the RFC 3961 §5.3
 // simplified profile with Camellia-CTS, CMAC as the integrity function, and an SP 800-108
 // feedback-mode KDF with CMAC instead of RFC 3961's DK.
-#include "internal.hpp"
+#include "cts.hpp"
+#include "kdf.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

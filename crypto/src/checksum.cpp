@@ -2,7 +2,7 @@
 #include <new>
 #include <type_traits>
 
-#include "internal.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto {
 

@@ -1,5 +1,5 @@
 // CMAC (NIST SP 800-38B), the integrity function and KDF PRF of RFC 6803.
-#include "internal.hpp"
+#include "mac.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

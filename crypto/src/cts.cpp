@@ -1,7 +1,9 @@
 // Block ciphers on libtomcrypt and CBC with ciphertext stealing (RFC 3962 §5).
 #include <cstdlib>
 
-#include "internal.hpp"
+#include <kerb/crypto/secret.hpp>
+
+#include "cts.hpp"
 
 namespace kerb::crypto::detail {
 

@@ -4,7 +4,7 @@
 #include <iterator>
 #include <type_traits>
 
-#include "internal.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto {
 

@@ -1,7 +1,8 @@
 // Hashes on libtomcrypt and HMAC (RFC 2104) with precomputed pad states.
 #include <new>
 
-#include "internal.hpp"
+#include "hash.hpp"
+#include "mac.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

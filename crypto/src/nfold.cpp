@@ -1,7 +1,7 @@
 // n-fold (RFC 3961 §5.1): stretch or shrink a constant to the cipher's block size.
 #include <bit>
 
-#include "internal.hpp"
+#include "kdf.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

@@ -9,7 +9,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "internal.hpp"
+#include "hash.hpp"
+#include "kdf.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

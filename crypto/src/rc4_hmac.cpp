@@ -1,7 +1,9 @@
 // rc4-hmac (23) and its hmac-md5 checksum (-138), RFC 4757. Weak: reachable only through a
 // Policy with allow_rc4_hmac(). Not an RFC 3961 simplified profile: keys are derived per
 // message type with HMAC-MD5, and the checksum is taken over the plaintext.
-#include "internal.hpp"
+#include "hash.hpp"
+#include "kdf.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto::detail {
 namespace {

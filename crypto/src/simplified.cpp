@@ -1,7 +1,8 @@
 // RFC 3961 §5.3 simplified profile encryption, shared by aes-sha1 (RFC 3962) and camellia
 // (RFC 6803): the MAC covers the plaintext (with confounder), so decryption must decrypt
 // before it can verify -- hence the wipe of the output on failure.
-#include "internal.hpp"
+#include "cts.hpp"
+#include "profile.hpp"
 
 namespace kerb::crypto::detail {
 

@@ -1,7 +1,8 @@
 // aes128-cts-hmac-sha256-128 and aes256-cts-hmac-sha384-192: RFC 8009 Appendix A vectors.
 #include <catch2/catch.hpp>
 
-#include "internal.hpp"
+#include "kdf.hpp"
+#include "profile.hpp"
 #include "test_util.hpp"
 
 #include <kerb/crypto/checksum.hpp>

@@ -1,7 +1,9 @@
 // camellia128-cts-cmac and camellia256-cts-cmac: RFC 6803 §10 test vectors.
 #include <catch2/catch.hpp>
 
-#include "internal.hpp"
+#include "kdf.hpp"
+#include "mac.hpp"
+#include "profile.hpp"
 #include "test_util.hpp"
 
 #include <kerb/crypto/checksum.hpp>

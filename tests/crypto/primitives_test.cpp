@@ -4,7 +4,11 @@
 // KERB_WITH_CAMELLIA, and so do their cases.
 #include <catch2/catch.hpp>
 
-#include "internal.hpp"
+#include "cts.hpp"
+#include "hash.hpp"
+#include "kdf.hpp"
+#include "mac.hpp"
+#include "profile.hpp"
 #include "test_util.hpp"
 
 #include <kerb/crypto/checksum.hpp>

@@ -13,23 +13,10 @@
 #include <string_view>
 #include <vector>
 
+#include <kerb/name_types.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb {
-
-// Name types (RFC 4120 §6.2, IANA "Kerberos Name Types").
-enum class NameType : std::int32_t {
-  kUnknown = 0,
-  kPrincipal = 1,  // KRB_NT_PRINCIPAL: users
-  kSrvInst = 2,    // KRB_NT_SRV_INST: service and other unique instance (krbtgt)
-  kSrvHst = 3,     // KRB_NT_SRV_HST: service with host name as instance
-  kSrvXhst = 4,
-  kUid = 5,
-  kX500Principal = 6,
-  kSmtpName = 7,
-  kEnterprise = 10,  // RFC 6806 §5
-  kWellKnown = 11,   // RFC 6111
-};
 
 // A name without its realm, as PrincipalName carries it on the wire.
 class PrincipalName {

@@ -1,5 +1,7 @@
 #include <kerb/messages/ticket.hpp>
 
+#include <kerb/message_types.hpp>
+
 #include "fields.hpp"
 
 namespace kerb {
@@ -10,18 +12,19 @@ using fields::put;
 bool decode(der::Reader& in, Ticket& out) {
   der::Reader whole = in;
   der::Reader seq;
-  if (!in.read_raw(der::app(1), out.raw) || !fields::application_sequence(whole, 1, seq)) {
+  if (!in.read_raw(der::app(application_tag::kTicket), out.raw) ||
+      !fields::application_sequence(whole, application_tag::kTicket, seq)) {
     return false;
   }
-  return fields::expect_int(seq, 0, 5, "tkt-vno must be 5") && field(seq, 1, out.realm) &&
+  return fields::expect_int(seq, 0, kPvno, "tkt-vno must be 5") && field(seq, 1, out.realm) &&
          field(seq, 2, out.sname) && field(seq, 3, out.enc_part) && seq.finish();
 }
 
 void encode(der::Writer& out, const Ticket& value) {
   if (!value.raw.empty()) return out.write_raw(value.raw);
-  out.application(1, [&] {
+  out.application(application_tag::kTicket, [&] {
     out.sequence([&] {
-      put(out, 0, std::int32_t{5});
+      put(out, 0, kPvno);
       put(out, 1, value.realm);
       put(out, 2, value.sname);
       put(out, 3, value.enc_part);
@@ -32,16 +35,16 @@ void encode(der::Writer& out, const Ticket& value) {
 bool decode(der::Reader& in, EncTicketPart& out) {
   der::Reader seq;
   out = EncTicketPart();
-  return fields::application_sequence(in, 3, seq) && field(seq, 0, out.flags) &&
-         field(seq, 1, out.key) && field(seq, 2, out.crealm) && field(seq, 3, out.cname) &&
-         field(seq, 4, out.transited) && field(seq, 5, out.authtime) &&
+  return fields::application_sequence(in, application_tag::kEncTicketPart, seq) &&
+         field(seq, 0, out.flags) && field(seq, 1, out.key) && field(seq, 2, out.crealm) &&
+         field(seq, 3, out.cname) && field(seq, 4, out.transited) && field(seq, 5, out.authtime) &&
          field(seq, 6, out.starttime) && field(seq, 7, out.endtime) &&
          field(seq, 8, out.renew_till) && field(seq, 9, out.caddr) &&
          field(seq, 10, out.authorization_data) && seq.finish();
 }
 
 void encode(der::Writer& out, const EncTicketPart& value) {
-  out.application(3, [&] {
+  out.application(application_tag::kEncTicketPart, [&] {
     out.sequence([&] {
       put(out, 0, value.flags);
       put(out, 1, value.key);
