@@ -595,8 +595,7 @@ void dump_enc_ticket_part(Walk& walk, Bytes plain, Node& under, const KeyEntry* 
   add_string(node, "crealm", part->crealm);
   add_principal(node, "cname", part->cname, part->crealm);
   Node& tr = node.add("transited", {}, "object");
-  add_enum(tr, "tr-type", part->transited.tr_type == 1 ? "DOMAIN-X500-COMPRESS" : "",
-           part->transited.tr_type);
+  add_enum(tr, "tr-type", transited_type_name(part->transited.tr_type), part->transited.tr_type);
   Node& contents = add_bytes(tr, "contents", part->transited.contents);
   if (printable(part->transited.contents) && !part->transited.contents.empty())
     contents.note = std::string(part->transited.contents.begin(), part->transited.contents.end());

@@ -22,162 +22,6 @@ std::string_view lookup(const Entry (&table)[N], std::int64_t number) {
   return {};
 }
 
-// RFC 4120 §7.5.7.
-constexpr Entry kMessageTypes[] = {
-    {10, "KRB_AS_REQ"}, {11, "KRB_AS_REP"}, {12, "KRB_TGS_REQ"},    {13, "KRB_TGS_REP"},
-    {14, "KRB_AP_REQ"}, {15, "KRB_AP_REP"}, {16, "KRB_RESERVED16"}, {17, "KRB_RESERVED17"},
-    {20, "KRB_SAFE"},   {21, "KRB_PRIV"},   {22, "KRB_CRED"},       {30, "KRB_ERROR"},
-};
-
-// RFC 4120 §6.2; RFC 6806; RFC 6111.
-constexpr Entry kNameTypes[] = {
-    {0, "NT-UNKNOWN"},     {1, "NT-PRINCIPAL"},  {2, "NT-SRV-INST"},        {3, "NT-SRV-HST"},
-    {4, "NT-SRV-XHST"},    {5, "NT-UID"},        {6, "NT-X500-PRINCIPAL"},  {7, "NT-SMTP-NAME"},
-    {10, "NT-ENTERPRISE"}, {11, "NT-WELLKNOWN"}, {-128, "NT-MS-PRINCIPAL"},
-};
-
-// RFC 4120 §7.5.2 and the IANA PA/TD registry.
-constexpr Entry kPadataTypes[] = {
-    {1, "PA-TGS-REQ"},
-    {2, "PA-ENC-TIMESTAMP"},
-    {3, "PA-PW-SALT"},
-    {5, "PA-ENC-UNIX-TIME"},
-    {6, "PA-SANDIA-SECUREID"},
-    {7, "PA-SESAME"},
-    {8, "PA-OSF-DCE"},
-    {9, "PA-CYBERSAFE-SECUREID"},
-    {10, "PA-AFS3-SALT"},
-    {11, "PA-ETYPE-INFO"},
-    {12, "PA-SAM-CHALLENGE"},
-    {13, "PA-SAM-RESPONSE"},
-    {14, "PA-PK-AS-REQ_OLD"},
-    {15, "PA-PK-AS-REP_OLD"},
-    {16, "PA-PK-AS-REQ"},
-    {17, "PA-PK-AS-REP"},
-    {18, "PA-PK-OCSP-RESPONSE"},
-    {19, "PA-ETYPE-INFO2"},
-    {20, "PA-USE-SPECIFIED-KVNO"},
-    {21, "PA-SAM-REDIRECT"},
-    {22, "PA-GET-FROM-TYPED-DATA"},
-    {23, "PA-SAM-ETYPE-INFO"},
-    {24, "PA-ALT-PRINC"},
-    {25, "PA-SERVER-REFERRAL"},
-    {30, "PA-SAM-CHALLENGE2"},
-    {31, "PA-SAM-RESPONSE2"},
-    {41, "PA-EXTRA-TGT"},
-    {101, "TD-PKINIT-CMS-CERTIFICATES"},
-    {102, "TD-KRB-PRINCIPAL"},
-    {103, "TD-KRB-REALM"},
-    {104, "TD-TRUSTED-CERTIFIERS"},
-    {105, "TD-CERTIFICATE-INDEX"},
-    {106, "TD-APP-DEFINED-ERROR"},
-    {107, "TD-REQ-NONCE"},
-    {108, "TD-REQ-SEQ"},
-    {109, "TD-DH-PARAMETERS"},
-    {111, "TD-CMS-DIGEST-ALGORITHMS"},
-    {112, "TD-CERT-DIGEST-ALGORITHMS"},
-    {128, "PA-PAC-REQUEST"},
-    {129, "PA-FOR-USER"},
-    {130, "PA-FOR-X509-USER"},
-    {131, "PA-FOR-CHECK_DUPS"},
-    {132, "PA-AS-CHECKSUM"},
-    {133, "PA-FX-COOKIE"},
-    {134, "PA-AUTHENTICATION-SET"},
-    {135, "PA-AUTH-SET-SELECTED"},
-    {136, "PA-FX-FAST"},
-    {137, "PA-FX-ERROR"},
-    {138, "PA-ENCRYPTED-CHALLENGE"},
-    {141, "PA-OTP-CHALLENGE"},
-    {142, "PA-OTP-REQUEST"},
-    {143, "PA-OTP-CONFIRM"},
-    {144, "PA-OTP-PIN-CHANGE"},
-    {145, "PA-EPAK-AS-REQ"},
-    {146, "PA-EPAK-AS-REP"},
-    {147, "PA-PKINIT-KX"},
-    {148, "PA-PKU2U-NAME"},
-    {149, "PA-REQ-ENC-PA-REP"},
-    {150, "PA-AS-FRESHNESS"},
-    {151, "PA-SPAKE"},
-    {165, "PA-SUPPORTED-ENCTYPES"},
-    {166, "PA-EXTENDED-ERROR"},
-};
-
-// RFC 4120 §7.5.4 and the IANA registry.
-constexpr Entry kAdTypes[] = {
-    {1, "AD-IF-RELEVANT"},
-    {2, "AD-INTENDED-FOR-SERVER"},
-    {3, "AD-INTENDED-FOR-APPLICATION-CLASS"},
-    {4, "AD-KDC-ISSUED"},
-    {5, "AD-AND-OR"},
-    {6, "AD-MANDATORY-TICKET-EXTENSIONS"},
-    {7, "AD-IN-TICKET-EXTENSIONS"},
-    {8, "AD-MANDATORY-FOR-KDC"},
-    {64, "OSF-DCE"},
-    {65, "SESAME"},
-    {66, "AD-OSF-DCE-PKI-CERTID"},
-    {70, "AD-authentication-strength"},
-    {71, "AD-fx-fast-armor"},
-    {72, "AD-fx-fast-used"},
-    {96, "AD-CAMMAC"},
-    {128, "AD-WIN2K-PAC"},
-    {129, "AD-ETYPE-NEGOTIATION"},
-    {141, "KERB-AUTH-DATA-TOKEN-RESTRICTIONS"},
-    {142, "KERB-LOCAL"},
-    {143, "AD-AUTH-DATA-AP-OPTIONS"},
-    {144, "KERB-AUTH-DATA-TARGET-NAME"},
-};
-
-// RFC 4120 §7.5.3.
-constexpr Entry kAddressTypes[] = {
-    {2, "IPv4"},  {3, "Directional"},      {5, "ChaosNet"},       {6, "XNS"},
-    {7, "ISO"},   {12, "DECNET Phase IV"}, {16, "AppleTalk DDP"}, {20, "NetBios"},
-    {24, "IPv6"},
-};
-
-// RFC 4120 §7.5.1; RFC 4121 §2; RFC 6113.
-constexpr Entry kKeyUsages[] = {
-    {1, "PA-ENC-TIMESTAMP"},
-    {2, "ticket enc-part"},
-    {3, "AS-REP enc-part"},
-    {4, "TGS-REQ authorization-data, session key"},
-    {5, "TGS-REQ authorization-data, subkey"},
-    {6, "PA-TGS-REQ authenticator checksum"},
-    {7, "PA-TGS-REQ authenticator"},
-    {8, "TGS-REP enc-part, session key"},
-    {9, "TGS-REP enc-part, subkey"},
-    {10, "AP-REQ authenticator checksum"},
-    {11, "AP-REQ authenticator"},
-    {12, "AP-REP enc-part"},
-    {13, "KRB-PRIV enc-part"},
-    {14, "KRB-CRED enc-part"},
-    {15, "KRB-SAFE checksum"},
-    {17, "KERB_NON_KERB_CKSUM_SALT (PAC signatures)"},
-    {19, "AD-KDC-ISSUED checksum"},
-    {22, "KG-USAGE-ACCEPTOR-SEAL"},
-    {23, "KG-USAGE-ACCEPTOR-SIGN"},
-    {24, "KG-USAGE-INITIATOR-SEAL"},
-    {25, "KG-USAGE-INITIATOR-SIGN"},
-    {50, "KEY_USAGE_FAST_REQ_CHKSUM"},
-    {51, "KEY_USAGE_FAST_ENC"},
-    {52, "KEY_USAGE_FAST_REP"},
-    {53, "KEY_USAGE_FAST_FINISHED"},
-    {54, "KEY_USAGE_ENC_CHALLENGE_CLIENT"},
-    {55, "KEY_USAGE_ENC_CHALLENGE_KDC"},
-    {56, "KEY_USAGE_AS_REQ"},
-};
-
-// RFC 4120 §5.4.2.
-constexpr Entry kLastReqTypes[] = {
-    {0, "none"},
-    {1, "last initial TGT request"},
-    {2, "last initial request"},
-    {3, "newest TGT issued"},
-    {4, "last renewal"},
-    {5, "last request"},
-    {6, "password expiration"},
-    {7, "account expiration"},
-};
-
 // RFC 3961 §8 and the IANA checksum registry.
 constexpr Entry kChecksumTypes[] = {
     {1, "CRC32"},
@@ -203,95 +47,62 @@ constexpr Entry kChecksumTypes[] = {
     {-138, "hmac-md5"},
 };
 
-constexpr std::string_view kTicketFlags[32] = {
-    "reserved",
-    "forwardable",
-    "forwarded",
-    "proxiable",
-    "proxy",
-    "may-postdate",
-    "postdated",
-    "invalid",
-    "renewable",
-    "initial",
-    "pre-authent",
-    "hw-authent",
-    "transited-policy-checked",
-    "ok-as-delegate",
-    {},
-    "enc-pa-rep",
-    "anonymous",
-};
-constexpr std::string_view kKdcOptions[32] = {
-    "reserved",
-    "forwardable",
-    "forwarded",
-    "proxiable",
-    "proxy",
-    "allow-postdate",
-    "postdated",
-    {},
-    "renewable",
-    {},
-    {},
-    "opt-hardware-auth",
-    {},
-    {},
-    "cname-in-addl-tkt",
-    "canonicalize",
-    "request-anonymous",
-    {},
-    {},
-    {},
-    {},
-    {},
-    {},
-    {},
-    {},
-    {},
-    "disable-transited-check",
-    "renewable-ok",
-    "enc-tkt-in-skey",
-    {},
-    "renew",
-    "validate",
-};
-constexpr std::string_view kApOptions[32] = {"reserved", "use-session-key", "mutual-required"};
+bool fits_int32(std::int64_t n) {
+  return n >= INT32_MIN && n <= INT32_MAX;
+}
 
 }  // namespace
 
 std::string_view message_type_name(std::int64_t type) {
-  return lookup(kMessageTypes, type);
+  return fits_int32(type) ? kerb::message_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
 }
-std::string_view name_type_name(std::int64_t type) {
-  return lookup(kNameTypes, type);
+
+// RFC 4120 §6.2 writes name types as "NT-PRINCIPAL", the §7.5.8 registry as "KRB_NT_PRINCIPAL":
+// the trees show the §6.2 spelling.
+std::string name_type_name(std::int64_t type) {
+  if (!fits_int32(type)) return {};
+  std::string name(kerb::name_type_name(static_cast<std::int32_t>(type)));
+  if (name.starts_with("KRB_")) name.erase(0, 4);
+  for (char& c : name)
+    if (c == '_') c = '-';
+  return name;
 }
 std::string_view padata_type_name(std::int64_t type) {
-  return lookup(kPadataTypes, type);
+  return fits_int32(type) ? kerb::padata_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
 }
 std::string_view ad_type_name(std::int64_t type) {
-  return lookup(kAdTypes, type);
+  return fits_int32(type) ? kerb::ad_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
 }
 std::string_view address_type_name(std::int64_t type) {
-  return lookup(kAddressTypes, type);
+  return fits_int32(type) ? kerb::address_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
 }
 std::string_view key_usage_name(std::int64_t usage) {
-  return lookup(kKeyUsages, usage);
+  return usage >= 0 && usage <= UINT32_MAX ? kerb::key_usage_name(static_cast<std::uint32_t>(usage))
+                                           : std::string_view{};
 }
 std::string_view last_req_type_name(std::int64_t type) {
-  return lookup(kLastReqTypes, type < 0 ? -type : type);
+  return fits_int32(type) ? kerb::last_req_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
+}
+std::string_view transited_type_name(std::int64_t type) {
+  return fits_int32(type) ? kerb::transited_type_name(static_cast<std::int32_t>(type))
+                          : std::string_view{};
 }
 std::string_view checksum_type_name(std::int64_t type) {
   return lookup(kChecksumTypes, type);
 }
 
 std::string_view error_code_name(std::int64_t code) {
-  if (code < INT32_MIN || code > INT32_MAX) return {};
+  if (!fits_int32(code)) return {};
   return kerb::error_code_name(static_cast<std::int32_t>(code));
 }
 
 std::string_view enctype_name(std::int64_t type) {
-  if (type < INT32_MIN || type > INT32_MAX) return {};
+  if (!fits_int32(type)) return {};
   const std::string_view name = kerb::crypto::enctype_name(
       static_cast<kerb::crypto::EncType>(static_cast<std::int32_t>(type)));
   if (name.starts_with("etype ")) return {};  // kerb's fallback for numbers it does not know
@@ -335,23 +146,19 @@ std::string flags_value(FlagSet set, std::uint32_t bits) {
       on = (bits >> n) & 1u;
       name = kGss[n];
     } else {
-      on = (bits & (0x80000000u >> n)) != 0;
-      // RFC 6113 §5.4.1: FastOptions.
-      static constexpr std::string_view kFast[32] = {
-          "reserved", "hide-client-names",   {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {},
-          {},         "kdc-follow-referrals"};
+      on = (bits & kerb::kerberos_flag(n)) != 0;
       switch (set) {
         case FlagSet::kTicket:
-          name = kTicketFlags[n];
+          name = kerb::ticket_flag_name(n);
           break;
         case FlagSet::kKdcOptions:
-          name = kKdcOptions[n];
+          name = kerb::kdc_option_name(n);
           break;
         case FlagSet::kApOptions:
-          name = kApOptions[n];
+          name = kerb::ap_option_name(n);
           break;
         default:
-          name = kFast[n];
+          name = kerb::fast_option_name(n);
           break;
       }
     }

@@ -9,15 +9,18 @@
 
 namespace krbdump {
 
-// "" when the registry has no name for the number.
+// "" when the registry has no name for the number. All but the checksum types are kerb's
+// registry lookups (kerb/constants.hpp).
 std::string_view message_type_name(std::int64_t type);
-std::string_view name_type_name(std::int64_t type);
+// "NT-PRINCIPAL": the RFC 4120 §6.2 spelling of the registry's KRB_NT_PRINCIPAL.
+std::string name_type_name(std::int64_t type);
 std::string_view padata_type_name(std::int64_t type);
 std::string_view ad_type_name(std::int64_t type);
 std::string_view address_type_name(std::int64_t type);
 std::string_view key_usage_name(std::int64_t usage);
 std::string_view error_code_name(std::int64_t code);
 std::string_view last_req_type_name(std::int64_t type);
+std::string_view transited_type_name(std::int64_t type);
 std::string_view enctype_name(std::int64_t type);
 std::string_view checksum_type_name(std::int64_t type);
 

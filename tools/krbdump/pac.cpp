@@ -15,8 +15,6 @@ namespace {
 using kerb::Error;
 using kerb::ErrorCategory;
 
-// KERB_NON_KERB_CKSUM_SALT: the key usage of PAC signatures ([MS-PAC] §2.8).
-constexpr std::uint32_t kPacChecksumUsage = 17;
 constexpr std::size_t kPacTypeSize = 8;         // cBuffers, Version
 constexpr std::size_t kPacInfoBufferSize = 16;  // ulType, cbBufferSize, Offset
 constexpr std::uint32_t kMaxBuffers = 256;
@@ -461,8 +459,8 @@ PacVerification verify_pac(std::span<const std::uint8_t> pac, const Pac& parsed,
       v.server_detail = "not checked: signature type " +
                         std::string(kerb::crypto::checksum_name(type)) + " not supported";
     } else {
-      auto ok = kerb::crypto::verify_keyed(*keys.service, kPacChecksumUsage, type, zeroed,
-                                           server->data.subspan(4, info->size));
+      auto ok = kerb::crypto::verify_keyed(*keys.service, kerb::key_usage::kNonKerbCksumSalt, type,
+                                           zeroed, server->data.subspan(4, info->size));
       v.server_ok = ok.ok();
       v.server_detail = ok ? "verified with " + keys.service_source
                            : "FAILED with " + keys.service_source + ": " +
@@ -485,7 +483,7 @@ PacVerification verify_pac(std::span<const std::uint8_t> pac, const Pac& parsed,
         info->size > privsvr->size - 4) {
       v.privsvr_detail = "not checked: signature type not supported";
     } else {
-      auto ok = kerb::crypto::verify_keyed(*keys.krbtgt, kPacChecksumUsage, type,
+      auto ok = kerb::crypto::verify_keyed(*keys.krbtgt, kerb::key_usage::kNonKerbCksumSalt, type,
                                            server->data.subspan(4, sinfo->size),
                                            privsvr->data.subspan(4, info->size));
       v.privsvr_ok = ok.ok();
