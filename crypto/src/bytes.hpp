@@ -6,6 +6,8 @@
 #include <cstring>
 #include <span>
 
+#include <kerb/internal/endian.hpp>
+
 namespace kerb::crypto::detail {
 
 using Bytes = std::span<const std::uint8_t>;
@@ -13,18 +15,13 @@ using MutBytes = std::span<std::uint8_t>;
 
 inline constexpr std::size_t kBlockSize = 16;  // AES and Camellia
 
-inline void store_be32(std::uint32_t v, std::uint8_t* out) noexcept {
-  out[0] = static_cast<std::uint8_t>(v >> 24);
-  out[1] = static_cast<std::uint8_t>(v >> 16);
-  out[2] = static_cast<std::uint8_t>(v >> 8);
-  out[3] = static_cast<std::uint8_t>(v);
-}
-inline void store_le32(std::uint32_t v, std::uint8_t* out) noexcept {
-  out[0] = static_cast<std::uint8_t>(v);
-  out[1] = static_cast<std::uint8_t>(v >> 8);
-  out[2] = static_cast<std::uint8_t>(v >> 16);
-  out[3] = static_cast<std::uint8_t>(v >> 24);
-}
+// Byte order: the one set of helpers kerb and gss use too.
+using kerb::detail::load_be32;
+using kerb::detail::load_be64;
+using kerb::detail::store_be32;
+using kerb::detail::store_be64;
+using kerb::detail::store_le32;
+
 inline void xor_block(std::uint8_t* dst, const std::uint8_t* a, const std::uint8_t* b) noexcept {
   std::uint64_t x[2], y[2];
   std::memcpy(x, a, 16);

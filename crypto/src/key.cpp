@@ -88,8 +88,7 @@ Result<Key> Key::from_password(EncType enctype, std::string_view password,
       return Error::format(ErrorCategory::kInvalidArgument, 0, "s2kparams must be 4 bytes, got %zu",
                            s2kparams.size());
     }
-    iterations = (std::uint32_t{s2kparams[0]} << 24) | (std::uint32_t{s2kparams[1]} << 16) |
-                 (std::uint32_t{s2kparams[2]} << 8) | std::uint32_t{s2kparams[3]};
+    iterations = detail::load_be32(s2kparams.data());
     // RFC 3962 §4: zero means 2^32 iterations, which is far past any limit as well.
     if (iterations == 0 || iterations > policy.s2k_iteration_limit()) {
       return Error::format(ErrorCategory::kPolicy, 0,

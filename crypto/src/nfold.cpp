@@ -1,6 +1,4 @@
 // n-fold (RFC 3961 §5.1): stretch or shrink a constant to the cipher's block size.
-#include <bit>
-
 #include "kdf.hpp"
 
 namespace kerb::crypto::detail {
@@ -49,17 +47,6 @@ constexpr void nfold_bytes(const std::uint8_t* in, std::size_t n, std::uint8_t* 
   } while (carry != 0);
   for (std::size_t i = 0; i < m; ++i)
     out[i] = static_cast<std::uint8_t>(sums[i]);
-}
-
-std::uint64_t load_be64(const std::uint8_t* p) noexcept {
-  std::uint64_t v;
-  std::memcpy(&v, p, 8);
-  return std::endian::native == std::endian::big ? v : __builtin_bswap64(v);
-}
-
-void store_be64(std::uint64_t v, std::uint8_t* p) noexcept {
-  if (std::endian::native != std::endian::big) v = __builtin_bswap64(v);
-  std::memcpy(p, &v, 8);
 }
 
 // One's-complement sum of the m-byte big-endian chunks of `stream` (m a multiple of 8),

@@ -4,7 +4,6 @@
 // pays for *_done's padding and output on each hash. Here the password's HMAC pad states are
 // computed once, and each iteration Uj = HMAC(P, Uj-1) is exactly two compression-function
 // calls on prebuilt final blocks (see iterate() for why that is valid).
-#include <bit>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -41,21 +40,15 @@ using Sha1 = HashTraits<sha1_state, &HashState::sha1, 64, 5, sha1_process>;
 using Sha256 = HashTraits<sha256_state, &HashState::sha256, 64, 8, sha256_process>;
 using Sha384 = HashTraits<sha512_state, &HashState::sha512, 128, 6, sha384_process>;
 
-inline std::uint32_t byte_swap(std::uint32_t v) noexcept {
-  return __builtin_bswap32(v);
-}
-inline std::uint64_t byte_swap(std::uint64_t v) noexcept {
-  return __builtin_bswap64(v);
-}
-
-// One state word, big-endian (a bswap and a single store).
+// One state word, big-endian (a byte swap and a single store).
 template <class Word>
 inline void store_word(Word w, std::uint8_t* out) noexcept {
   static_assert(sizeof(Word) == 4 || sizeof(Word) == 8);
-  using U = std::conditional_t<sizeof(Word) == 8, std::uint64_t, std::uint32_t>;
-  U v = static_cast<U>(w);
-  if (std::endian::native != std::endian::big) v = byte_swap(v);
-  std::memcpy(out, &v, sizeof(v));
+  if constexpr (sizeof(Word) == 8) {
+    store_be64(static_cast<std::uint64_t>(w), out);
+  } else {
+    store_be32(static_cast<std::uint32_t>(w), out);
+  }
 }
 
 template <class H>

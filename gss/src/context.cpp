@@ -14,8 +14,8 @@
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/internal/endian.hpp>
 
-#include "big_endian.hpp"
 #include "context_access.hpp"
 #include "context_seq.hpp"
 #include "context_state.hpp"
@@ -227,7 +227,7 @@ Result<void> SecurityContext::pseudo_random(PrfKey which, Bytes input,
   if (!input.empty()) std::memcpy(ns.data() + 4, input.data(), input.size());
   std::uint32_t counter = 0;  // RFC 7802 §2: from 0, as deployed (RFC 4402 said 1)
   for (std::size_t off = 0; off < out.size(); off += block, ++counter) {
-    detail::put_be32(counter, ns.data());
+    kerb::detail::store_be32(counter, ns.data());
     auto made = crypto::prf(*key, ns.span(), t);
     if (!made) {
       crypto::secure_wipe(t, sizeof t);

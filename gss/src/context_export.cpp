@@ -20,6 +20,7 @@
 
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
+#include <kerb/internal/bytes.hpp>
 #include <kerb/principal.hpp>
 
 #include "context_seq.hpp"
@@ -31,41 +32,6 @@ namespace {
 
 constexpr char kMagic[7] = {'K', 'E', 'R', 'B', 'G', 'S', 'S'};
 constexpr std::uint8_t kBlobVersion = 2;
-
-struct BlobWriter {
-  std::vector<std::uint8_t>& out;
-  void u8(std::uint8_t v) { out.push_back(v); }
-  void be(std::uint64_t v, int octets) {
-    for (int i = octets - 1; i >= 0; --i)
-      out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-  }
-  void bytes(Bytes b) { out.insert(out.end(), b.begin(), b.end()); }
-};
-
-class BlobReader {
- public:
-  explicit BlobReader(Bytes in) noexcept : in_(in) {}
-  std::size_t offset() const noexcept { return pos_; }
-  bool done() const noexcept { return pos_ == in_.size(); }
-  bool take(std::size_t n, Bytes& out) noexcept {
-    if (in_.size() - pos_ < n) return false;
-    out = in_.subspan(pos_, n);
-    pos_ += n;
-    return true;
-  }
-  bool be(int octets, std::uint64_t& v) noexcept {
-    Bytes b;
-    if (!take(static_cast<std::size_t>(octets), b)) return false;
-    v = 0;
-    for (std::uint8_t x : b)
-      v = (v << 8) | x;
-    return true;
-  }
-
- private:
-  Bytes in_;
-  std::size_t pos_ = 0;
-};
 
 Error bad_blob(const char* what, std::size_t offset) {
   return Error::format(ErrorCategory::kProtocol, major_status::kDefectiveToken,
@@ -96,98 +62,103 @@ Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
   }
   const Bytes key = s.key.expose_secret();
   const Bytes subkey = s.initiator_subkey ? s.initiator_subkey->expose_secret() : Bytes();
-  const std::size_t size = sizeof(kMagic) + 3 + 4 + 8 + 4 + 1 + key.size() + 24 +
-                           (4 + 2 + names[0].size()) + (4 + 2 + names[1].size()) + 4 + 1 +
-                           subkey.size();
-  std::vector<std::uint8_t> blob;
-  blob.reserve(size);  // exactly: no reallocation leaves a copy of the key behind
-  BlobWriter w{blob};
-  w.bytes(Bytes(reinterpret_cast<const std::uint8_t*>(kMagic), sizeof(kMagic)));
-  w.u8(kBlobVersion);
-  w.u8(s.role == Role::kAcceptor ? 1 : 0);
-  w.u8(s.acceptor_subkey ? 1 : 0);
-  w.be(s.flags, 4);
-  w.be(static_cast<std::uint64_t>(s.endtime), 8);
-  w.be(static_cast<std::uint32_t>(s.key.enctype()), 4);
-  w.u8(static_cast<std::uint8_t>(key.size()));
-  w.bytes(key);
-  w.be(s.send_seq, 8);
-  w.be(s.recv.next(), 8);
-  w.be(s.recv.seen(), 8);
-  for (int i = 0; i < 2; ++i) {
-    w.be(static_cast<std::uint32_t>(principals[i]->raw_name_type()), 4);
-    w.be(names[i].size(), 2);
-    w.bytes(Bytes(reinterpret_cast<const std::uint8_t*>(names[i].data()), names[i].size()));
-  }
-  w.be(s.initiator_subkey ? static_cast<std::uint32_t>(s.initiator_subkey->enctype()) : 0, 4);
-  w.u8(static_cast<std::uint8_t>(subkey.size()));
-  w.bytes(subkey);
-  return blob;
+  // Counted, then written into a buffer reserved to that size: no reallocation leaves a copy
+  // of the key behind.
+  return kerb::detail::serialize_exact([&](kerb::detail::ByteWriter& w) -> Result<void> {
+    w.bytes(Bytes(reinterpret_cast<const std::uint8_t*>(kMagic), sizeof(kMagic)));
+    w.u8(kBlobVersion);
+    w.u8(s.role == Role::kAcceptor ? 1 : 0);
+    w.u8(s.acceptor_subkey ? 1 : 0);
+    w.u32(s.flags);
+    w.u64(static_cast<std::uint64_t>(s.endtime));
+    w.u32(static_cast<std::uint32_t>(s.key.enctype()));
+    w.u8(static_cast<std::uint8_t>(key.size()));
+    w.bytes(key);
+    w.u64(s.send_seq);
+    w.u64(s.recv.next());
+    w.u64(s.recv.seen());
+    for (int i = 0; i < 2; ++i) {
+      w.u32(static_cast<std::uint32_t>(principals[i]->raw_name_type()));
+      w.u16(static_cast<std::uint16_t>(names[i].size()));
+      w.bytes(names[i]);
+    }
+    w.u32(s.initiator_subkey ? static_cast<std::uint32_t>(s.initiator_subkey->enctype()) : 0);
+    w.u8(static_cast<std::uint8_t>(subkey.size()));
+    w.bytes(subkey);
+    return ok();
+  });
 }
 
 Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
-  BlobReader r(blob);
+  // A failed read does not advance, so r.offset() is where the missing field starts; the
+  // reader's own error is not used: import failures are GSS defective-token errors.
+  kerb::detail::BinaryReader r(blob, /*big_endian=*/true, "exported context");
   Bytes magic;
-  if (!r.take(sizeof(kMagic), magic) || std::memcmp(magic.data(), kMagic, sizeof(kMagic)) != 0) {
+  if (!r.read_bytes(sizeof(kMagic), magic, "magic") ||
+      std::memcmp(magic.data(), kMagic, sizeof(kMagic)) != 0) {
     return bad_blob("no KERBGSS magic", 0);
   }
-  std::uint64_t v = 0;
-  if (!r.be(1, v)) return bad_blob("truncated", r.offset());
-  if (v != 1 && v != kBlobVersion) return bad_blob("unknown version", r.offset() - 1);
-  const std::uint64_t version = v;
+  std::uint8_t version = 0;
+  if (!r.read_u8(version, "version")) return bad_blob("truncated", r.offset());
+  if (version != 1 && version != kBlobVersion) return bad_blob("unknown version", r.offset() - 1);
   Params p;
-  if (!r.be(1, v)) return bad_blob("truncated", r.offset());
-  if (v > 1) return bad_blob("bad role", r.offset() - 1);
-  p.role = v == 1 ? Role::kAcceptor : Role::kInitiator;
-  if (!r.be(1, v)) return bad_blob("truncated", r.offset());
-  if (v > 1) return bad_blob("bad acceptor_subkey", r.offset() - 1);
-  p.acceptor_subkey = v == 1;
-  if (!r.be(4, v)) return bad_blob("truncated", r.offset());
-  p.flags = static_cast<std::uint32_t>(v);
-  if (!r.be(8, v)) return bad_blob("truncated", r.offset());
-  p.endtime = static_cast<std::int64_t>(v);
-  if (!r.be(4, v)) return bad_blob("truncated", r.offset());
-  const auto enctype = static_cast<crypto::EncType>(static_cast<std::int32_t>(v));
+  std::uint8_t b = 0;
+  if (!r.read_u8(b, "role")) return bad_blob("truncated", r.offset());
+  if (b > 1) return bad_blob("bad role", r.offset() - 1);
+  p.role = b == 1 ? Role::kAcceptor : Role::kInitiator;
+  if (!r.read_u8(b, "acceptor_subkey")) return bad_blob("truncated", r.offset());
+  if (b > 1) return bad_blob("bad acceptor_subkey", r.offset() - 1);
+  p.acceptor_subkey = b == 1;
+  std::uint64_t endtime = 0;
+  if (!r.read_u32(p.flags, "flags")) return bad_blob("truncated", r.offset());
+  if (!r.read_u64(endtime, "endtime")) return bad_blob("truncated", r.offset());
+  p.endtime = static_cast<std::int64_t>(endtime);
+  std::int32_t etype = 0;
+  if (!r.read_i32(etype, "enctype")) return bad_blob("truncated", r.offset());
+  const auto enctype = static_cast<crypto::EncType>(etype);
   const std::size_t enctype_at = r.offset() - 4;
-  if (!r.be(1, v)) return bad_blob("truncated", r.offset());
   Bytes key_bytes;
-  if (!r.take(static_cast<std::size_t>(v), key_bytes)) return bad_blob("truncated key", r.offset());
+  if (!r.read_u8(b, "key length")) return bad_blob("truncated", r.offset());
+  if (!r.read_bytes(b, key_bytes, "key")) return bad_blob("truncated key", r.offset());
   {
     auto key = crypto::Key::from_bytes(enctype, key_bytes);
     if (!key) return bad_blob("bad key or enctype", enctype_at);
     p.key = std::move(*key);
   }
   std::uint64_t next = 0, seen = 0;
-  if (!r.be(8, p.send_seq) || !r.be(8, next) || !r.be(8, seen)) {
+  if (!r.read_u64(p.send_seq, "send_seq") || !r.read_u64(next, "recv next") ||
+      !r.read_u64(seen, "recv seen")) {
     return bad_blob("truncated", r.offset());
   }
   p.recv_seq = next;
   Principal* principals[2] = {&p.initiator, &p.acceptor};
   for (Principal* out : principals) {
-    std::uint64_t type = 0, length = 0;
-    if (!r.be(4, type) || !r.be(2, length)) return bad_blob("truncated", r.offset());
+    std::uint32_t type = 0;
+    std::uint16_t length = 0;
+    if (!r.read_u32(type, "name type") || !r.read_u16(length, "name length")) {
+      return bad_blob("truncated", r.offset());
+    }
     const std::size_t text_at = r.offset();
     Bytes text;
-    if (!r.take(static_cast<std::size_t>(length), text)) return bad_blob("truncated", text_at);
+    if (!r.read_bytes(length, text, "name")) return bad_blob("truncated", text_at);
     if (length == 0) {
       if (type != 0) return bad_blob("name type without a name", text_at - 6);
       continue;
     }
-    auto parsed =
-        Principal::parse(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()));
+    auto parsed = Principal::parse(kerb::detail::as_text(text));
     if (!parsed) return bad_blob("bad principal", text_at);
     PrincipalName name = parsed->name();
     if (name.size() != parsed->components().size()) return bad_blob("bad principal", text_at);
-    name.set_name_type(static_cast<std::int32_t>(static_cast<std::uint32_t>(type)));
+    name.set_name_type(static_cast<std::int32_t>(type));
     *out = Principal(parsed->realm(), name);
   }
   if (version >= 2) {
-    if (!r.be(4, v)) return bad_blob("truncated", r.offset());
-    const auto subkey_type = static_cast<crypto::EncType>(static_cast<std::int32_t>(v));
+    if (!r.read_i32(etype, "initiator subkey enctype")) return bad_blob("truncated", r.offset());
+    const auto subkey_type = static_cast<crypto::EncType>(etype);
     const std::size_t subkey_at = r.offset() - 4;
-    if (!r.be(1, v)) return bad_blob("truncated", r.offset());
+    if (!r.read_u8(b, "initiator subkey length")) return bad_blob("truncated", r.offset());
     Bytes subkey_bytes;
-    if (!r.take(static_cast<std::size_t>(v), subkey_bytes)) {
+    if (!r.read_bytes(b, subkey_bytes, "initiator subkey")) {
       return bad_blob("truncated initiator subkey", r.offset());
     }
     if (subkey_type != crypto::EncType::kNone || !subkey_bytes.empty()) {
@@ -198,7 +169,7 @@ Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
       p.initiator_subkey = std::move(*key);
     }
   }
-  if (!r.done()) return bad_blob("trailing bytes", r.offset());
+  if (!r.empty()) return bad_blob("trailing bytes", r.offset());
   KERB_TRY(SecurityContext ctx, make(std::move(p)));
   ctx.state_->recv = detail::SeqWindow(next, seen);
   return ctx;

@@ -15,6 +15,7 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/initiator.hpp>
+#include <kerb/internal/bytes.hpp>
 #include <kerb/internal/endian.hpp>
 #include <kerb/result.hpp>
 
@@ -56,19 +57,15 @@ inline Result<Bnd> channel_bindings_hash(const std::optional<ChannelBindings>& b
   std::vector<std::uint8_t> encoded;
   encoded.reserve(20 + cb.initiator_address.size() + cb.acceptor_address.size() +
                   cb.application_data.size());
-  const auto put_le32 = [&encoded](std::uint32_t v) {
-    std::uint8_t b[4];
-    kerb::detail::store_le32(v, b);
-    encoded.insert(encoded.end(), b, b + 4);
-  };
-  put_le32(cb.initiator_addrtype);
-  put_le32(static_cast<std::uint32_t>(cb.initiator_address.size()));
-  encoded.insert(encoded.end(), cb.initiator_address.begin(), cb.initiator_address.end());
-  put_le32(cb.acceptor_addrtype);
-  put_le32(static_cast<std::uint32_t>(cb.acceptor_address.size()));
-  encoded.insert(encoded.end(), cb.acceptor_address.begin(), cb.acceptor_address.end());
-  put_le32(static_cast<std::uint32_t>(cb.application_data.size()));
-  encoded.insert(encoded.end(), cb.application_data.begin(), cb.application_data.end());
+  kerb::detail::ByteWriter w(&encoded, /*big_endian=*/false);
+  w.u32(cb.initiator_addrtype);
+  w.u32(static_cast<std::uint32_t>(cb.initiator_address.size()));
+  w.bytes(cb.initiator_address);
+  w.u32(cb.acceptor_addrtype);
+  w.u32(static_cast<std::uint32_t>(cb.acceptor_address.size()));
+  w.bytes(cb.acceptor_address);
+  w.u32(static_cast<std::uint32_t>(cb.application_data.size()));
+  w.bytes(cb.application_data);
   KERB_TRY(std::size_t n, crypto::compute_unkeyed(crypto::CksumType::kRsaMd5, encoded, out));
   if (n != out.size()) return gss_error(major_status::kFailure, "MD5 gave an unexpected size");
   return out;

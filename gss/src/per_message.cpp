@@ -21,8 +21,8 @@
 #include <vector>
 
 #include <kerb/crypto/secret.hpp>
+#include <kerb/internal/endian.hpp>
 
-#include "big_endian.hpp"
 #include "context_state.hpp"
 #include "scratch.hpp"
 
@@ -30,17 +30,17 @@ namespace kerb::gss {
 
 namespace {
 
-using detail::be16;
-using detail::be64;
 using detail::DirectionKeys;
 using detail::kMaxChecksum;
 using detail::kMaxMessage;
 using detail::kSealed;
 using detail::no_context;
-using detail::put_be16;
-using detail::put_be64;
 using detail::recode;
 using detail::Scratch;
+using kerb::detail::load_be16;
+using kerb::detail::load_be64;
+using kerb::detail::store_be16;
+using kerb::detail::store_be64;
 
 constexpr std::size_t kHeaderSize = 16;
 
@@ -91,9 +91,9 @@ Result<Unwrapped> SecurityContext::State::unwrap(Bytes token, std::span<std::uin
   }
   const std::uint8_t flags = token[2];
   KERB_TRY(const DirectionKeys* keys, s.recv_keys(flags));
-  const std::size_t ec = be16(token.data() + 4);
-  const std::size_t rrc = be16(token.data() + 6);
-  const std::uint64_t seq = be64(token.data() + 8);
+  const std::size_t ec = load_be16(token.data() + 4);
+  const std::size_t rrc = load_be16(token.data() + 6);
+  const std::uint64_t seq = load_be64(token.data() + 8);
   const Bytes body = token.subspan(kHeaderSize);
   const std::size_t body_size = body.size();
 
@@ -182,7 +182,7 @@ Result<std::size_t> SecurityContext::wrap(Bytes message, bool conf, std::span<st
   const std::size_t n = message.size();
 
   std::uint8_t header[kHeaderSize] = {0x05, 0x04, s.our_flags(), 0xFF};
-  put_be64(s.send_seq, header + 8);
+  store_be64(s.send_seq, header + 8);
   if (conf) {
     header[2] = static_cast<std::uint8_t>(header[2] | kSealed);
     // EC = 0, RRC = 0: encrypt(plaintext | header), the header copy identical to the outer.
@@ -207,7 +207,7 @@ Result<std::size_t> SecurityContext::wrap(Bytes message, bool conf, std::span<st
       return recode(made.error(), major_status::kFailure);
     }
     if (n > 0) std::memmove(token.data() + kHeaderSize, token.data(), n);
-    put_be16(static_cast<std::uint16_t>(ck), header + 4);
+    store_be16(static_cast<std::uint16_t>(ck), header + 4);
     std::memcpy(token.data() + kHeaderSize + n, checksum, ck);
   }
   std::memcpy(token.data(), header, kHeaderSize);
@@ -266,7 +266,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
   header[1] = 0x04;
   header[2] = s.our_flags();
   std::memset(header + 3, 0xFF, 5);
-  put_be64(s.send_seq, header + 8);
+  store_be64(s.send_seq, header + 8);
   Scratch in(n + kHeaderSize);  // message | header
   if (n > 0) std::memcpy(in.data(), message.data(), n);
   std::memcpy(in.data() + n, header, kHeaderSize);
@@ -314,7 +314,7 @@ Result<std::uint32_t> SecurityContext::verify_mic(Bytes message, Bytes token) {
   std::memcpy(in.data() + n, token.data(), kHeaderSize);
   auto verified = keys->sign.verify(in.span(), token.subspan(kHeaderSize));
   if (!verified) return recode(verified.error(), major_status::kBadMic);
-  return s.accept_seq(be64(token.data() + 8));
+  return s.accept_seq(load_be64(token.data() + 8));
 }
 
 }  // namespace kerb::gss

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,12 +19,6 @@ namespace {
 Error io_error(std::string_view label, const char* what, int err) {
   return Error::format(ErrorCategory::kIo, 0, "%.*s: %s: %s", static_cast<int>(label.size()),
                        label.data(), what, std::strerror(err));
-}
-
-void close_keeping_errno(int fd) {
-  const int saved = errno;
-  ::close(fd);
-  errno = saved;
 }
 
 bool write_all(int fd, std::span<const std::uint8_t> bytes) {
@@ -50,99 +45,122 @@ std::string file_label(std::string_view kind, std::string_view path) {
   return label;
 }
 
-Result<std::vector<std::uint8_t>> read_file_locked(const std::string& path, std::string_view label,
-                                                   std::size_t max_size) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return io_error(label, "cannot open", errno);
+bool read_file(const std::string& path, const ReadOptions& options, std::vector<std::uint8_t>& out,
+               FileFault& fault) {
+  wipe(out);
+  const auto fail = [&](FileFault::Step step, int err) {
+    fault = FileFault{step, err};
+    return false;
+  };
+  const int flags = O_RDONLY | O_CLOEXEC | (options.nonblocking_open ? O_NOCTTY | O_NONBLOCK : 0);
+  FileDescriptor fd(::open(path.c_str(), flags));
+  if (fd.get() < 0) return fail(FileFault::Step::kOpen, errno);
   struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    close_keeping_errno(fd);
-    return io_error(label, "cannot stat", errno);
+  if (::fstat(fd.get(), &st) != 0) return fail(FileFault::Step::kStat, errno);
+  if (S_ISDIR(st.st_mode)) return fail(FileFault::Step::kType, EISDIR);
+  // A FIFO or device could block or never end.
+  if (!S_ISREG(st.st_mode)) return fail(FileFault::Step::kType, EINVAL);
+  if (static_cast<std::uint64_t>(st.st_size) > options.max_size) {
+    return fail(FileFault::Step::kSize, EFBIG);
   }
-  if (!S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Error::format(ErrorCategory::kIo, 0, "%.*s: not a regular file",
-                         static_cast<int>(label.size()), label.data());
+  if (options.shared_lock) {
+    // MIT krb5 takes POSIX record locks on its files; a shared one keeps a locked writer's
+    // half-appended entry out of our view. Filesystems without locks (ENOLCK) are read anyway.
+    struct flock lock {};
+    lock.l_type = F_RDLCK;
+    lock.l_whence = SEEK_SET;
+    while (::fcntl(fd.get(), F_SETLKW, &lock) != 0) {
+      if (errno == EINTR) continue;
+      if (errno == ENOLCK || errno == EINVAL) break;
+      return fail(FileFault::Step::kLock, errno);
+    }
   }
-  if (static_cast<std::uint64_t>(st.st_size) > max_size) {
-    ::close(fd);
-    return Error::format(ErrorCategory::kIo, 0, "%.*s: larger than the limit of %zu bytes",
-                         static_cast<int>(label.size()), label.data(), max_size);
-  }
-  // MIT krb5 takes POSIX record locks on these files; a shared one keeps a locked writer's
-  // half-appended entry out of our view. Filesystems without locks (ENOLCK) are read anyway.
-  struct flock lock {};
-  lock.l_type = F_RDLCK;
-  lock.l_whence = SEEK_SET;
-  while (::fcntl(fd, F_SETLKW, &lock) != 0) {
-    if (errno == EINTR) continue;
-    if (errno == ENOLCK || errno == EINVAL) break;
-    close_keeping_errno(fd);
-    return io_error(label, "cannot lock", errno);
-  }
-  std::vector<std::uint8_t> bytes;
   std::uint8_t chunk[4096];
+  const auto fail_read = [&](FileFault::Step step, int err) {
+    crypto::secure_wipe(chunk, sizeof(chunk));
+    wipe(out);
+    return fail(step, err);
+  };
   for (;;) {
-    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    const ssize_t n = ::read(fd.get(), chunk, sizeof(chunk));
     if (n < 0) {
       if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      crypto::secure_wipe(chunk, sizeof(chunk));
-      wipe(bytes);
-      return io_error(label, "read failed", err);
+      return fail_read(FileFault::Step::kRead, errno);
     }
     if (n == 0) break;
     const auto got = static_cast<std::size_t>(n);
-    if (bytes.size() + got > max_size) {
-      ::close(fd);
-      crypto::secure_wipe(chunk, sizeof(chunk));
-      wipe(bytes);
-      return Error::format(ErrorCategory::kIo, 0, "%.*s: larger than the limit of %zu bytes",
-                           static_cast<int>(label.size()), label.data(), max_size);
+    if (out.size() + got > options.max_size) {  // grew since fstat
+      return fail_read(FileFault::Step::kSize, EFBIG);
     }
     // Grow in place where possible; a reallocation would leave key bytes in the old block.
-    if (bytes.capacity() < bytes.size() + got) {
+    if (out.capacity() < out.size() + got) {
       std::vector<std::uint8_t> bigger;
-      std::size_t want = bytes.capacity() * 2;
-      if (want < bytes.size() + got) want = bytes.size() + got;
+      std::size_t want = out.capacity() * 2;
+      if (want < out.size() + got) want = out.size() + got;
       if (want < static_cast<std::size_t>(st.st_size)) want = static_cast<std::size_t>(st.st_size);
-      if (want > max_size) want = max_size;
+      if (want > options.max_size) want = options.max_size;
       bigger.reserve(want);
-      bigger.assign(bytes.begin(), bytes.end());
-      wipe(bytes);
-      bytes.swap(bigger);
+      bigger.assign(out.begin(), out.end());
+      wipe(out);
+      out.swap(bigger);
     }
-    bytes.insert(bytes.end(), chunk, chunk + got);
+    out.insert(out.end(), chunk, chunk + got);
   }
-  ::close(fd);  // releases the lock
   crypto::secure_wipe(chunk, sizeof(chunk));
-  return bytes;
+  return true;  // closing the descriptor releases the lock
 }
 
-Result<void> write_file_atomic(const std::string& path, std::span<const std::uint8_t> bytes,
-                               std::string_view label) {
+Result<std::vector<std::uint8_t>> read_file_locked(const std::string& path, std::string_view label,
+                                                   std::size_t max_size) {
+  std::vector<std::uint8_t> bytes;
+  FileFault fault;
+  ReadOptions options;
+  options.max_size = max_size;
+  options.shared_lock = true;
+  if (read_file(path, options, bytes, fault)) return bytes;
+  switch (fault.step) {
+    case FileFault::Step::kType:
+      return Error::format(ErrorCategory::kIo, 0, "%.*s: not a regular file",
+                           static_cast<int>(label.size()), label.data());
+    case FileFault::Step::kSize:
+      return Error::format(ErrorCategory::kIo, 0, "%.*s: larger than the limit of %zu bytes",
+                           static_cast<int>(label.size()), label.data(), max_size);
+    case FileFault::Step::kStat:
+      return io_error(label, "cannot stat", fault.err);
+    case FileFault::Step::kLock:
+      return io_error(label, "cannot lock", fault.err);
+    case FileFault::Step::kRead:
+      return io_error(label, "read failed", fault.err);
+    default:
+      return io_error(label, "cannot open", fault.err);
+  }
+}
+
+bool replace_file(const std::string& path, std::span<const std::uint8_t> bytes, FileFault& fault) {
   std::string temp = path + ".kerbXXXXXX";
   const int fd = ::mkstemp(temp.data());  // creates the file with mode 0600
-  if (fd < 0) return io_error(label, "cannot create a temporary file", errno);
-  auto fail = [&](const char* what) -> Result<void> {
-    const int err = errno;
+  if (fd < 0) {
+    fault = FileFault{FileFault::Step::kCreate, errno};
+    return false;
+  }
+  const auto fail = [&](FileFault::Step step) {
+    fault = FileFault{step, errno};
     ::close(fd);
     ::unlink(temp.c_str());
-    return io_error(label, what, err);
+    return false;
   };
-  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) return fail("cannot set mode 0600");
-  if (!write_all(fd, bytes)) return fail("write failed");
-  if (::fsync(fd) != 0) return fail("fsync failed");
+  if (::fchmod(fd, S_IRUSR | S_IWUSR) != 0) return fail(FileFault::Step::kMode);
+  if (!write_all(fd, bytes)) return fail(FileFault::Step::kWrite);
+  if (::fsync(fd) != 0) return fail(FileFault::Step::kSync);
   if (::close(fd) != 0) {
-    const int err = errno;
+    fault = FileFault{FileFault::Step::kClose, errno};
     ::unlink(temp.c_str());
-    return io_error(label, "close failed", err);
+    return false;
   }
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
+    fault = FileFault{FileFault::Step::kRename, errno};
     ::unlink(temp.c_str());
-    return io_error(label, "cannot rename the temporary file into place", err);
+    return false;
   }
   // Make the rename itself durable.
   const std::size_t slash = path.rfind('/');
@@ -154,6 +172,100 @@ Result<void> write_file_atomic(const std::string& path, std::span<const std::uin
     static_cast<void>(::fsync(dfd));
     ::close(dfd);
   }
+  return true;
+}
+
+Result<void> write_file_atomic(const std::string& path, std::span<const std::uint8_t> bytes,
+                               std::string_view label) {
+  FileFault fault;
+  if (replace_file(path, bytes, fault)) return ok();
+  switch (fault.step) {
+    case FileFault::Step::kMode:
+      return io_error(label, "cannot set mode 0600", fault.err);
+    case FileFault::Step::kWrite:
+      return io_error(label, "write failed", fault.err);
+    case FileFault::Step::kSync:
+      return io_error(label, "fsync failed", fault.err);
+    case FileFault::Step::kClose:
+      return io_error(label, "close failed", fault.err);
+    case FileFault::Step::kRename:
+      return io_error(label, "cannot rename the temporary file into place", fault.err);
+    default:
+      return io_error(label, "cannot create a temporary file", fault.err);
+  }
+}
+
+void FileDescriptor::reset(int fd) noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+bool open_locked_rw(const std::string& path, FileDescriptor& fd, struct stat& st,
+                    FileFault& fault) {
+  const auto fail = [&](FileFault::Step step, int err) {
+    fault = FileFault{step, err};
+    return false;
+  };
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
+    if (fd.get() < 0) return fail(FileFault::Step::kOpen, errno);
+    int rc;
+    do {
+      rc = ::flock(fd.get(), LOCK_EX);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return fail(FileFault::Step::kLock, errno);
+    if (::fstat(fd.get(), &st) != 0) return fail(FileFault::Step::kStat, errno);
+    if (!S_ISREG(st.st_mode)) return fail(FileFault::Step::kType, EINVAL);
+    // Still the file the name points at: nobody renamed a new one over it meanwhile.
+    struct stat by_path {};
+    if (::stat(path.c_str(), &by_path) == 0 && by_path.st_dev == st.st_dev &&
+        by_path.st_ino == st.st_ino) {
+      return true;
+    }
+  }
+  return fail(FileFault::Step::kReplaced, EAGAIN);
+}
+
+bool read_at(int fd, std::span<std::uint8_t> bytes, off_t at) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t r = ::pread(fd, bytes.data(), bytes.size(), at);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    bytes = bytes.subspan(static_cast<std::size_t>(r));
+    at += static_cast<off_t>(r);
+  }
+  return true;
+}
+
+bool write_at(int fd, std::span<const std::uint8_t> bytes, off_t at) noexcept {
+  while (!bytes.empty()) {
+    const ssize_t w = ::pwrite(fd, bytes.data(), bytes.size(), at);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    bytes = bytes.subspan(static_cast<std::size_t>(w));
+    at += static_cast<off_t>(w);
+  }
+  return true;
+}
+
+Result<void> remove_file_wiped(const std::string& path, std::string_view label) {
+  FileDescriptor fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) return io_error(label, "cannot open", errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) == 0 && S_ISREG(st.st_mode)) {
+    static const std::uint8_t zeros[4096] = {};
+    auto left = static_cast<std::size_t>(st.st_size);
+    off_t at = 0;
+    while (left > 0) {
+      const std::size_t n = left < sizeof(zeros) ? left : sizeof(zeros);
+      if (!write_at(fd.get(), std::span<const std::uint8_t>(zeros, n), at)) break;
+      left -= n;
+      at += static_cast<off_t>(n);
+    }
+    static_cast<void>(::fsync(fd.get()));
+  }
+  fd.reset();
+  if (::unlink(path.c_str()) != 0) return io_error(label, "cannot remove", errno);
   return ok();
 }
 

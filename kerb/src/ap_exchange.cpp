@@ -47,7 +47,7 @@ Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptio
                              out.subkey->expose_secret()};
   }
   if (options.sequence_number) {
-    KERB_TRY(out.seq_number, detail::random_u32(*context.random, 0x3FFFFFFF));
+    KERB_TRY(out.seq_number, detail::random_seq(*context.random));
     a.seq_number = out.seq_number;
   }
   // Holds the subkey: encoded straight into wiping storage.

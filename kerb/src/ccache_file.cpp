@@ -3,13 +3,7 @@
 // every change.
 #include <kerb/ccache.hpp>
 
-#include <cerrno>
-#include <cstring>
 #include <utility>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <kerb/internal/bytes.hpp>
 #include <kerb/internal/file.hpp>
@@ -56,33 +50,9 @@ Result<void> FileCredentialCache::update_contents(Updater updater, bool create) 
   return contents.write(path_);
 }
 
+// The session keys are overwritten before the name goes away (convention 10).
 Result<void> FileCredentialCache::destroy() {
-  const std::string label = detail::file_label("ccache", path_);
-  const int fd = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) {
-    return Error::format(ErrorCategory::kIo, 0, "%s: cannot open: %s", label.c_str(),
-                         std::strerror(errno));
-  }
-  // Overwrite the session keys before the name goes away (convention 10).
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
-    static const std::uint8_t zeros[4096] = {};
-    auto left = static_cast<std::size_t>(st.st_size);
-    while (left > 0) {
-      const std::size_t n = left < sizeof(zeros) ? left : sizeof(zeros);
-      const ssize_t w = ::write(fd, zeros, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) break;
-      left -= static_cast<std::size_t>(w);
-    }
-    static_cast<void>(::fsync(fd));
-  }
-  ::close(fd);
-  if (::unlink(path_.c_str()) != 0) {
-    return Error::format(ErrorCategory::kIo, 0, "%s: cannot remove: %s", label.c_str(),
-                         std::strerror(errno));
-  }
-  return ok();
+  return detail::remove_file_wiped(path_, detail::file_label("ccache", path_));
 }
 
 }  // namespace kerb

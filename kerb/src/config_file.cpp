@@ -1,49 +1,24 @@
 // Reading one krb5.conf file whole, bounded, refusing what could block (FIFOs, devices).
 #include "config_file.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <vector>
+
+#include <kerb/internal/file.hpp>
 
 namespace kerb::config_detail {
 
 int read_whole_file(const char* path, std::size_t max, std::string& out) {
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return errno;
-  int result = 0;
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    result = errno;
-  } else if (S_ISDIR(st.st_mode)) {
-    result = EISDIR;
-  } else if (!S_ISREG(st.st_mode)) {
-    result = EINVAL;  // a FIFO or device could block or never end
-  } else if (static_cast<std::uint64_t>(st.st_size) > max) {
-    result = EFBIG;
-  } else {
-    out.clear();
-    char buffer[4096];
-    for (;;) {
-      const ssize_t n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        result = errno;
-        break;
-      }
-      if (n == 0) break;
-      if (out.size() + static_cast<std::size_t>(n) > max) {  // grew since fstat
-        result = EFBIG;
-        break;
-      }
-      out.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-  ::close(fd);
-  return result;
+  detail::ReadOptions options;
+  options.max_size = max;
+  options.nonblocking_open = true;
+  std::vector<std::uint8_t> bytes;
+  detail::FileFault fault;
+  if (!detail::read_file(path, options, bytes, fault)) return fault.err;
+  out.assign(bytes.begin(), bytes.end());
+  return 0;
 }
 
 const char* describe_errno(int e) {

@@ -31,10 +31,7 @@
 // cache growing without limit. Processes share the file under flock(2).
 #include <kerb/replay_cache.hpp>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <array>
 #include <cerrno>
@@ -50,11 +47,18 @@
 
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/internal/bytes.hpp>
+#include <kerb/internal/endian.hpp>
+#include <kerb/internal/file.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb {
 
 namespace {
+
+using detail::ByteWriter;
+using detail::FileDescriptor;
+using detail::FileFault;
 
 inline constexpr std::size_t kReplayHashSize = 20;
 using ReplayHash = std::array<std::uint8_t, kReplayHashSize>;
@@ -70,13 +74,10 @@ inline Result<ReplayHash> replay_hash(std::string_view client,
                                       std::span<const std::uint8_t> cipher) {
   std::vector<std::uint8_t> input;
   input.reserve(4 + client.size() + cipher.size());
-  const auto n = static_cast<std::uint32_t>(client.size());
-  input.push_back(static_cast<std::uint8_t>(n >> 24));
-  input.push_back(static_cast<std::uint8_t>(n >> 16));
-  input.push_back(static_cast<std::uint8_t>(n >> 8));
-  input.push_back(static_cast<std::uint8_t>(n));
-  input.insert(input.end(), client.begin(), client.end());
-  input.insert(input.end(), cipher.begin(), cipher.end());
+  ByteWriter w(&input);
+  w.u32(static_cast<std::uint32_t>(client.size()));
+  w.bytes(client);
+  w.bytes(cipher);
   ReplayHash out{};
   KERB_TRY(std::size_t size, crypto::compute_unkeyed(crypto::CksumType::kSha1, input, out));
   if (size != out.size()) return Error(ErrorCategory::kCrypto, "SHA-1 gave an unexpected size");
@@ -100,24 +101,10 @@ inline std::uint32_t fnv1a(const std::uint8_t* p, std::size_t n) noexcept {
   return h;
 }
 
-inline void put_be64(std::uint8_t* p, std::int64_t v) noexcept {
-  const auto u = static_cast<std::uint64_t>(v);
-  for (int i = 0; i < 8; ++i)
-    p[i] = static_cast<std::uint8_t>(u >> (56 - 8 * i));
-}
 inline std::int64_t get_be64(const std::uint8_t* p) noexcept {
-  std::uint64_t u = 0;
-  for (int i = 0; i < 8; ++i)
-    u = u << 8 | p[i];
-  return static_cast<std::int64_t>(u);
+  return static_cast<std::int64_t>(detail::load_be64(p));
 }
-inline void put_be32(std::uint8_t* p, std::uint32_t v) noexcept {
-  for (int i = 0; i < 4; ++i)
-    p[i] = static_cast<std::uint8_t>(v >> (24 - 8 * i));
-}
-inline std::uint32_t get_be32(const std::uint8_t* p) noexcept {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
+using detail::load_be32;
 
 struct Header {
   std::int64_t high_water = 0;
@@ -130,18 +117,19 @@ struct Record {
 
 inline std::array<std::uint8_t, kUnit> encode_header(const Header& h) noexcept {
   std::array<std::uint8_t, kUnit> u{};
-  for (std::size_t i = 0; i < 8; ++i)
-    u[i] = kMagic[i];
-  put_be64(&u[8], h.high_water);
-  put_be64(&u[16], h.fence);
-  put_be32(&u[28], fnv1a(u.data(), 28));
+  ByteWriter w{std::span<std::uint8_t>(u)};
+  w.bytes(kMagic);
+  w.u64(static_cast<std::uint64_t>(h.high_water));
+  w.u64(static_cast<std::uint64_t>(h.fence));
+  w.u32(0);
+  w.u32(fnv1a(u.data(), 28));
   return u;
 }
 
 inline bool decode_header(const std::uint8_t* u, Header& h) noexcept {
   for (std::size_t i = 0; i < 8; ++i)
     if (u[i] != kMagic[i]) return false;
-  if (get_be32(&u[24]) != 0 || get_be32(&u[28]) != fnv1a(u, 28)) return false;
+  if (load_be32(&u[24]) != 0 || load_be32(&u[28]) != fnv1a(u, 28)) return false;
   h.high_water = get_be64(&u[8]);
   h.fence = get_be64(&u[16]);
   return true;
@@ -149,15 +137,15 @@ inline bool decode_header(const std::uint8_t* u, Header& h) noexcept {
 
 inline std::array<std::uint8_t, kUnit> encode_record(const Record& r) noexcept {
   std::array<std::uint8_t, kUnit> u{};
-  put_be64(&u[0], r.expires);
-  for (std::size_t i = 0; i < kReplayHashSize; ++i)
-    u[8 + i] = r.hash[i];
-  put_be32(&u[28], fnv1a(u.data(), 28));
+  ByteWriter w{std::span<std::uint8_t>(u)};
+  w.u64(static_cast<std::uint64_t>(r.expires));
+  w.bytes(r.hash);
+  w.u32(fnv1a(u.data(), 28));
   return u;
 }
 
 inline bool decode_record(const std::uint8_t* u, Record& r) noexcept {
-  if (get_be32(&u[28]) != fnv1a(u, 28)) return false;
+  if (load_be32(&u[28]) != fnv1a(u, 28)) return false;
   r.expires = get_be64(&u[0]);
   for (std::size_t i = 0; i < kReplayHashSize; ++i)
     r.hash[i] = u[8 + i];
@@ -169,97 +157,44 @@ inline Error io_error(const char* what, const std::string& path, int err) {
                        path.c_str(), what, err);
 }
 
-// An open descriptor, closed when it goes.
-class Fd {
- public:
-  explicit Fd(int fd = -1) noexcept : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-  int get() const noexcept { return fd_; }
-
- private:
-  int fd_;
-};
-
-inline bool write_all(int fd, const std::uint8_t* p, std::size_t n, off_t at) noexcept {
-  while (n > 0) {
-    const ssize_t w = ::pwrite(fd, p, n, at);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) return false;
-    p += w;
-    n -= static_cast<std::size_t>(w);
-    at += static_cast<off_t>(w);
-  }
-  return true;
-}
-
-inline bool read_all(int fd, std::uint8_t* p, std::size_t n) noexcept {
-  off_t at = 0;
-  while (n > 0) {
-    const ssize_t r = ::pread(fd, p, n, at);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) return false;
-    p += r;
-    n -= static_cast<std::size_t>(r);
-    at += static_cast<off_t>(r);
-  }
-  return true;
-}
-
 // Writes header + records to a temporary file in the same directory and renames it over
 // `path`: readers see the old cache or the new one, never a mix.
 inline Result<void> rewrite(const std::string& path, const Header& header,
                             const std::vector<Record>& records) {
   std::vector<std::uint8_t> bytes;
   bytes.reserve(kUnit * (records.size() + 1));
-  const auto h = encode_header(header);
-  bytes.insert(bytes.end(), h.begin(), h.end());
-  for (const Record& r : records) {
-    const auto u = encode_record(r);
-    bytes.insert(bytes.end(), u.begin(), u.end());
+  ByteWriter w(&bytes);
+  w.bytes(encode_header(header));
+  for (const Record& r : records)
+    w.bytes(encode_record(r));
+  FileFault fault;
+  if (detail::replace_file(path, bytes, fault)) return ok();
+  switch (fault.step) {
+    case FileFault::Step::kCreate:
+      return io_error("mkstemp", path, fault.err);
+    case FileFault::Step::kRename:
+      return io_error("rename", path, fault.err);
+    default:
+      return io_error("writing the new cache", path, fault.err);
   }
-  std::string tmp = path + ".XXXXXX";
-  Fd fd(::mkstemp(tmp.data()));
-  if (fd.get() < 0) return io_error("mkstemp", path, errno);
-  if (::fchmod(fd.get(), 0600) != 0 || !write_all(fd.get(), bytes.data(), bytes.size(), 0) ||
-      ::fsync(fd.get()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return io_error("writing the new cache", path, err);
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return io_error("rename", path, err);
-  }
-  return ok();
 }
 
-// Opens and locks the cache file, retrying when another process renamed a new file over it
-// while we waited for the lock.
-inline Result<void> open_locked(const std::string& path, Fd& fd, struct stat& st) {
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    fd.reset(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-    if (fd.get() < 0) return io_error("open", path, errno);
-    int rc;
-    do {
-      rc = ::flock(fd.get(), LOCK_EX);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) return io_error("flock", path, errno);
-    struct stat by_path;
-    if (::fstat(fd.get(), &st) != 0) return io_error("fstat", path, errno);
-    if (!S_ISREG(st.st_mode)) return io_error("open (not a regular file)", path, EINVAL);
-    if (::stat(path.c_str(), &by_path) == 0 && by_path.st_dev == st.st_dev &&
-        by_path.st_ino == st.st_ino) {
-      return ok();
-    }
+// Opens and locks the cache file (the lock goes with the descriptor).
+inline Result<void> open_locked(const std::string& path, FileDescriptor& fd, struct stat& st) {
+  FileFault fault;
+  if (detail::open_locked_rw(path, fd, st, fault)) return ok();
+  switch (fault.step) {
+    case FileFault::Step::kLock:
+      return io_error("flock", path, fault.err);
+    case FileFault::Step::kStat:
+      return io_error("fstat", path, fault.err);
+    case FileFault::Step::kType:
+      return io_error("open (not a regular file)", path, fault.err);
+    case FileFault::Step::kReplaced:
+      return io_error("open (the file keeps being replaced)", path, fault.err);
+    default:
+      return io_error("open", path, fault.err);
   }
-  return io_error("open (the file keeps being replaced)", path, EAGAIN);
 }
 
 }  // namespace rc
@@ -267,7 +202,7 @@ inline Result<void> open_locked(const std::string& path, Fd& fd, struct stat& st
 inline Result<bool> file_check_and_store(const std::string& path, const ReplayHash& hash,
                                          std::int64_t now, std::int64_t expires) {
   using namespace rc;
-  Fd fd;
+  FileDescriptor fd;
   struct stat st;
   KERB_TRY_VOID(open_locked(path, fd, st));  // the lock goes with the descriptor
 
@@ -283,7 +218,7 @@ inline Result<bool> file_check_and_store(const std::string& path, const ReplayHa
     rewrite_needed = true;
   } else {
     std::vector<std::uint8_t> bytes(size);
-    if (!read_all(fd.get(), bytes.data(), size)) return io_error("read", path, errno);
+    if (!detail::read_at(fd.get(), bytes, 0)) return io_error("read", path, errno);
     if (!decode_header(bytes.data(), header)) {
       header = Header{};
       header.fence = now + kUnknownHistoryWindow;
@@ -341,10 +276,10 @@ inline Result<bool> file_check_and_store(const std::string& path, const ReplayHa
   // In place: raise the high-water mark first, then append the record (at its exact offset,
   // over any torn tail).
   const auto h = encode_header(header);
-  if (!write_all(fd.get(), h.data(), h.size(), 0)) return io_error("write", path, errno);
+  if (!detail::write_at(fd.get(), h, 0)) return io_error("write", path, errno);
   const auto u = encode_record(record);
   const auto at = static_cast<off_t>(kUnit * (on_file + 1));
-  if (!write_all(fd.get(), u.data(), u.size(), at)) return io_error("write", path, errno);
+  if (!detail::write_at(fd.get(), u, at)) return io_error("write", path, errno);
   return true;
 }
 
@@ -375,9 +310,7 @@ constexpr std::size_t kInitialSlots = 256;
 constexpr std::size_t kMaxSlots = kMaxReplayEntries * 4;
 
 std::size_t home_slot(const ReplayHash& hash, std::size_t slots) noexcept {
-  const std::size_t h =
-      std::size_t{hash[0]} << 24 | std::size_t{hash[1]} << 16 | std::size_t{hash[2]} << 8 | hash[3];
-  return h & (slots - 1);
+  return detail::load_be32(hash.data()) & (slots - 1);
 }
 
 }  // namespace

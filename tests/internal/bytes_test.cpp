@@ -60,6 +60,21 @@ TEST_CASE("BinaryReader reads big- and little-endian fields and stops at the end
   CHECK(i16 == -1);
 }
 
+TEST_CASE("BinaryReader reads 64-bit fields in either byte order", "[internal]") {
+  const ByteVec data = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
+  std::uint64_t v = 0;
+  BinaryReader be(data, true, "context");
+  REQUIRE(be.read_u64(v, "send_seq"));
+  CHECK(v == 0x0102030405060708u);
+  CHECK(be.offset() == 8);
+  CHECK_FALSE(be.read_u64(v, "recv next"));
+  CHECK(be.offset() == 8);
+  CHECK(detail_of(be) == "context: truncated recv next (needs 8 bytes, 1 remain) at offset 8");
+  BinaryReader le(data, false, "context");
+  REQUIRE(le.read_u64(v, "send_seq"));
+  CHECK(v == 0x0807060504030201u);
+}
+
 TEST_CASE("BinaryReader checks a length against its limit and the bytes left", "[internal]") {
   // 00 00 00 03 'a' 'b' 'c', then 00 05 'x' (a 2-byte length of 5 over one byte).
   const ByteVec data = {0x00, 0x00, 0x00, 0x03, 'a', 'b', 'c', 0x00, 0x05, 'x'};
@@ -127,6 +142,29 @@ TEST_CASE("ByteWriter counts, appends, and fills a fixed buffer without overflow
   CHECK(small == std::array<std::uint8_t, 8>{1, 2, 3, 4, 5, 6, 7, 8});
   u64.u8(9);
   CHECK_FALSE(u64.ok());
+}
+
+TEST_CASE("ByteWriter writes little-endian integers when asked", "[internal]") {
+  // Least significant byte first, as RFC 2744 §3.11's channel bindings lay out their fields.
+  const auto put = [](ByteWriter& w) {
+    w.u8(0x05);
+    w.u16(0x0504);
+    w.u32(0x01020304);
+    w.i32(-2);
+    w.u64(0x0102030405060708);
+  };
+  const ByteVec expected = {0x05, 0x04, 0x05, 0x04, 0x03, 0x02, 0x01, 0xfe, 0xff, 0xff,
+                            0xff, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
+  ByteVec out;
+  ByteWriter appender(&out, false);
+  put(appender);
+  CHECK(out == expected);
+
+  std::array<std::uint8_t, 19> exact{};
+  ByteWriter fixed{std::span<std::uint8_t>(exact), false};
+  put(fixed);
+  CHECK(fixed.ok());
+  CHECK(ByteVec(exact.begin(), exact.end()) == expected);
 }
 
 TEST_CASE("serialize_exact fills a buffer reserved to the exact size", "[internal]") {

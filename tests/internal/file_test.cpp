@@ -1,4 +1,5 @@
 // POSIX files: an atomic mode-0600 write read back under the lock, size limits, labels.
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
@@ -7,6 +8,7 @@
 #include <vector>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
 
@@ -100,4 +102,72 @@ TEST_CASE("wipe empties and frees a buffer", "[internal]") {
   wipe(key);
   CHECK(key.empty());
   CHECK(key.capacity() == 0);
+}
+
+TEST_CASE("read_file reports the step and errno, and a FIFO neither blocks nor is read", "[internal]") {
+  TempDir dir;
+  ReadOptions options;
+  options.max_size = 4;
+  options.nonblocking_open = true;
+  ByteVec out;
+  FileFault fault;
+  CHECK_FALSE(read_file(dir.file("missing"), options, out, fault));
+  CHECK(fault.step == FileFault::Step::kOpen);
+  CHECK(fault.err == ENOENT);
+  CHECK_FALSE(read_file(dir.path().string(), options, out, fault));
+  CHECK(fault.step == FileFault::Step::kType);
+  CHECK(fault.err == EISDIR);
+  // Without O_NONBLOCK, opening a FIFO with no writer would wait forever.
+  const std::string fifo = dir.file("fifo");
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK_FALSE(read_file(fifo, options, out, fault));
+  CHECK(fault.step == FileFault::Step::kType);
+  CHECK(fault.err == EINVAL);
+  const std::string big = dir.file("big");
+  REQUIRE(write_file_atomic(big, ByteVec(5, 1), "big").ok());
+  CHECK_FALSE(read_file(big, options, out, fault));
+  CHECK(fault.step == FileFault::Step::kSize);
+  CHECK(fault.err == EFBIG);
+  options.max_size = 5;
+  REQUIRE(read_file(big, options, out, fault));
+  CHECK(out == ByteVec(5, 1));
+}
+
+TEST_CASE("open_locked_rw creates mode 0600 and never follows a symlink", "[internal]") {
+  TempDir dir;
+  const std::string path = dir.file("rcache");
+  FileDescriptor fd;
+  struct stat st {};
+  FileFault fault;
+  REQUIRE(open_locked_rw(path, fd, st, fault));
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK(st.st_size == 0);
+  const ByteVec data = {1, 2, 3, 4};
+  REQUIRE(write_at(fd.get(), data, 2));
+  ByteVec back(4);
+  REQUIRE(read_at(fd.get(), back, 2));
+  CHECK(back == data);
+  fd.reset();
+
+  const std::string link = dir.file("link");
+  REQUIRE(::symlink(path.c_str(), link.c_str()) == 0);
+  CHECK_FALSE(open_locked_rw(link, fd, st, fault));
+  CHECK(fault.step == FileFault::Step::kOpen);
+  CHECK(fault.err == ELOOP);
+}
+
+TEST_CASE("remove_file_wiped zeroes the file before it unlinks it", "[internal]") {
+  TempDir dir;
+  const std::string path = dir.file("krb5cc");
+  REQUIRE(write_file_atomic(path, ByteVec(5000, 0x5a), "ccache").ok());
+  // A second name keeps the inode readable after the first goes.
+  const std::string keep = dir.file("hardlink");
+  REQUIRE(::link(path.c_str(), keep.c_str()) == 0);
+  REQUIRE(remove_file_wiped(path, "ccache krb5cc").ok());
+  CHECK_FALSE(std::filesystem::exists(path));
+  CHECK(*read_file_locked(keep, "ccache", 10000) == ByteVec(5000, 0));
+  auto again = remove_file_wiped(path, "ccache krb5cc");
+  REQUIRE_FALSE(again.ok());
+  CHECK(std::string(again.error().detail()) ==
+        "ccache krb5cc: cannot open: No such file or directory");
 }

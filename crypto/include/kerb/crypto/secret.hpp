@@ -131,7 +131,10 @@ class BasicSecretBuffer {
   void reserve(std::size_t capacity) {
     if (capacity <= capacity_) return;
     std::uint8_t* bigger = Traits::allocate(allocator_, capacity);
-    for (std::size_t i = 0; i < size_; ++i)
+    // size_ <= capacity_ < capacity always; the bound says so to GCC, whose
+    // -Wstringop-overflow at -O3 cannot see that invariant across calls.
+    const std::size_t keep = size_ < capacity ? size_ : capacity;
+    for (std::size_t i = 0; i < keep; ++i)
       bigger[i] = data_[i];
     release();
     data_ = bigger;

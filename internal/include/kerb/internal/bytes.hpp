@@ -58,6 +58,9 @@ class BinaryReader {
     out = static_cast<std::uint32_t>(v);
     return true;
   }
+  [[nodiscard]] bool read_u64(std::uint64_t& out, const char* field) noexcept {
+    return read_uint(8, out, field);
+  }
   [[nodiscard]] bool read_i32(std::int32_t& out, const char* field) noexcept {
     std::uint32_t v = 0;
     if (!read_u32(v, field)) return false;
@@ -164,14 +167,17 @@ class BinaryReader {
   Error error_;
 };
 
-// Big-endian writer in two passes: with no buffer it only counts; with a vector it appends;
-// with a fixed buffer it fills that and, once a write does not fit, writes nothing more and
-// reports !ok() (size() still counts what was asked, the size the buffer needed). Serialisers
-// run once counting, reserve() exactly, and run again writing.
+// Writer in two passes: with no buffer it only counts; with a vector it appends; with a fixed
+// buffer it fills that and, once a write does not fit, writes nothing more and reports !ok()
+// (size() still counts what was asked, the size the buffer needed). Serialisers run once
+// counting, reserve() exactly, and run again writing. Integers are big-endian unless
+// big_endian is false (RFC 2744 §3.11's channel bindings are little-endian).
 class ByteWriter {
  public:
-  explicit ByteWriter(std::vector<std::uint8_t>* out = nullptr) noexcept : out_(out) {}
-  explicit ByteWriter(std::span<std::uint8_t> fixed) noexcept : fixed_(fixed), is_fixed_(true) {}
+  explicit ByteWriter(std::vector<std::uint8_t>* out = nullptr, bool big_endian = true) noexcept
+      : out_(out), big_endian_(big_endian) {}
+  explicit ByteWriter(std::span<std::uint8_t> fixed, bool big_endian = true) noexcept
+      : fixed_(fixed), is_fixed_(true), big_endian_(big_endian) {}
 
   std::size_t size() const noexcept { return size_; }
   // False once a fixed-buffer write did not fit.
@@ -202,12 +208,16 @@ class ByteWriter {
   }
 
   void put(std::uint64_t v, std::size_t n) {
+    // Byte i of the output: the most significant first (big-endian) or the least.
+    const auto byte = [&](std::size_t i) {
+      return static_cast<std::uint8_t>(v >> (8 * (big_endian_ ? n - 1 - i : i)));
+    };
     if (out_ != nullptr) {
       for (std::size_t i = 0; i < n; ++i)
-        out_->push_back(static_cast<std::uint8_t>(v >> (8 * (n - 1 - i))));
+        out_->push_back(byte(i));
     } else if (is_fixed_ && fits(n)) {
       for (std::size_t i = 0; i < n; ++i)
-        fixed_[size_ + i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
+        fixed_[size_ + i] = byte(i);
     }
     size_ += n;
   }
@@ -215,6 +225,7 @@ class ByteWriter {
   std::vector<std::uint8_t>* out_ = nullptr;
   std::span<std::uint8_t> fixed_;
   bool is_fixed_ = false;
+  bool big_endian_ = true;
   bool ok_ = true;
   std::size_t size_ = 0;
 };
