@@ -17,6 +17,7 @@
 
 #include <kerb/constants.hpp>
 #include <kerb/der/tag.hpp>
+#include <kerb/internal/endian.hpp>
 #include <kerb/messages/krb_error.hpp>
 
 #ifndef MSG_NOSIGNAL
@@ -278,10 +279,8 @@ Step tcp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
     if (so_error != 0) return from_errno(so_error, "connect");
   }
 
-  const auto n = static_cast<std::uint32_t>(request.size());
-  const std::uint8_t prefix[4] = {static_cast<std::uint8_t>(n >> 24),
-                                  static_cast<std::uint8_t>(n >> 16),
-                                  static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  std::uint8_t prefix[4];
+  detail::store_be32(static_cast<std::uint32_t>(request.size()), prefix);
   Step step = send_all(s.fd(), prefix, deadline);
   if (step.outcome != KdcAttemptOutcome::kAnswered) return step;
   step = send_all(s.fd(), request, deadline);
@@ -290,9 +289,7 @@ Step tcp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
   std::uint8_t header[4];
   step = recv_exact(s.fd(), header, deadline);
   if (step.outcome != KdcAttemptOutcome::kAnswered) return step;
-  const std::uint32_t length = static_cast<std::uint32_t>(header[0]) << 24 |
-                               static_cast<std::uint32_t>(header[1]) << 16 |
-                               static_cast<std::uint32_t>(header[2]) << 8 | header[3];
+  const std::uint32_t length = detail::load_be32(header);
   if ((length & kTcpLengthReservedBit) != 0) return bad_reply("reserved high bit set in length");
   if (length == 0) return bad_reply("empty reply");
   if (length > max_reply) return bad_reply("length prefix above the reply limit");
