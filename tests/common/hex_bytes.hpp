@@ -13,6 +13,8 @@
 
 namespace kerb::test {
 
+// A file that also sees the library's own span kerb::Bytes through `using namespace kerb`
+// writes this one as test::Bytes (kerb::test::Bytes where kerb::gss::test is in view too).
 using Bytes = std::vector<std::uint8_t>;
 using ByteView = std::span<const std::uint8_t>;
 
