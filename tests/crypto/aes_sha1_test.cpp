@@ -12,7 +12,7 @@ using namespace kerb::crypto::test;
 
 namespace {
 
-ByteVec be32(std::uint32_t v) {
+Bytes be32(std::uint32_t v) {
   return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
           static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
 }
@@ -23,7 +23,7 @@ Policy low_counts_ok() {
   return Policy::defaults().allow_weak_s2kparams();
 }
 
-std::string s2k(EncType e, const std::string& password, const ByteVec& salt, std::uint32_t iter) {
+std::string s2k(EncType e, const std::string& password, const Bytes& salt, std::uint32_t iter) {
   auto k = Key::from_password(e, password, salt, be32(iter), low_counts_ok());
   REQUIRE(k.ok());
   CHECK(k->enctype() == e);
@@ -35,7 +35,7 @@ std::string s2k(EncType e, const std::string& password, const ByteVec& salt, std
 TEST_CASE("aes-sha1 string-to-key: RFC 3962 Appendix B", "[crypto][aes-sha1][rfc3962]") {
   struct Vec {
     std::string password;
-    ByteVec salt;
+    Bytes salt;
     std::uint32_t iterations;
     const char* aes128;
     const char* aes256;
@@ -68,7 +68,7 @@ TEST_CASE("aes-sha1 string-to-key: RFC 3962 Appendix B", "[crypto][aes-sha1][rfc
 
 TEST_CASE("aes-sha1 string-to-key: absent s2kparams means 4096 iterations (RFC 3962 §4)",
           "[crypto][aes-sha1][rfc3962]") {
-  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  const Bytes salt = bytes("EXAMPLE.COMuser");
   auto dflt = Key::from_password(EncType::kAes128CtsHmacSha1_96, "pw", salt);
   auto explicit4096 = Key::from_password(EncType::kAes128CtsHmacSha1_96, "pw", salt, be32(4096));
   REQUIRE(dflt.ok());
@@ -90,7 +90,7 @@ TEST_CASE("aes-sha1 string-to-key: absent s2kparams means 4096 iterations (RFC 3
 
 TEST_CASE("string-to-key refuses s2kparams below the enctype default unless allowed",
           "[crypto][aes-sha1][policy]") {
-  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  const Bytes salt = bytes("EXAMPLE.COMuser");
   const EncType enctypes[] = {
     EncType::kAes128CtsHmacSha1_96,
     EncType::kAes256CtsHmacSha1_96,
@@ -121,13 +121,13 @@ TEST_CASE("aes-sha1 round trip at every plaintext length 0..70, UsageKey and one
     auto u = UsageKey::derive(*key, 7);
     REQUIRE(u.ok());
     for (std::size_t n = 0; n <= 70; ++n) {
-      ByteVec pt(n, static_cast<std::uint8_t>(n));
-      ByteVec ct(u->ciphertext_size(n));
+      Bytes pt(n, static_cast<std::uint8_t>(n));
+      Bytes ct(u->ciphertext_size(n));
       CHECK(ct.size() == 16 + n + 12);
       auto w = u->encrypt(pt, ct, rng);
       REQUIRE(w.ok());
       CHECK(*w == ct.size());
-      ByteVec back(n);
+      Bytes back(n);
       auto r = decrypt(*key, 7, ct, back);  // the one-shot path derives the same keys
       REQUIRE(r.ok());
       CHECK(*r == n);

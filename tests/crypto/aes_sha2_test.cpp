@@ -29,7 +29,7 @@ Key key_of(EncType e, const char* hexkey) {
 std::string derived(EncType e, const char* base, std::uint8_t tag, std::size_t size) {
   const auto& p = d::profile_of(*find_enctype(e));
   std::uint8_t constant[5] = {0, 0, 0, 2, tag};  // usage 2
-  ByteVec out(size);
+  Bytes out(size);
   p.derive_key(p, hex(base), d::Bytes(constant, 5), out);
   return to_hex(out);
 }
@@ -38,8 +38,8 @@ std::string derived(EncType e, const char* base, std::uint8_t tag, std::size_t s
 
 TEST_CASE("aes-sha2 string-to-key: RFC 8009 Appendix A", "[crypto][aes-sha2][rfc8009]") {
   // Salt: 16 random bytes followed by "ATHENA.MIT.EDUraeburn"; 32768 iterations (the default).
-  ByteVec salt = hex("10DF9DD783E5BC8ACEA1730E74355F61");
-  ByteVec realm = bytes("ATHENA.MIT.EDUraeburn");
+  Bytes salt = hex("10DF9DD783E5BC8ACEA1730E74355F61");
+  Bytes realm = bytes("ATHENA.MIT.EDUraeburn");
   salt.insert(salt.end(), realm.begin(), realm.end());
   auto k1 = Key::from_password(k128, "password", salt, hex("00008000"));
   REQUIRE(k1.ok());
@@ -113,13 +113,13 @@ TEST_CASE("aes-sha2 encryption: RFC 8009 Appendix A sample encryptions",
     Key key = key_of(v.e, v.e == k128 ? kBase128 : kBase256);
     auto u = UsageKey::derive(key, 2);
     REQUIRE(u.ok());
-    const ByteVec pt = hex(v.plaintext);
-    ByteVec ct(u->ciphertext_size(pt.size()));
+    const Bytes pt = hex(v.plaintext);
+    Bytes ct(u->ciphertext_size(pt.size()));
     FixedRandom rng(hex(v.confounder));
     auto w = u->encrypt(pt, ct, rng);
     REQUIRE(w.ok());
     CHECK(to_hex(ct) == to_hex(hex(v.ciphertext)));
-    ByteVec back(pt.size());
+    Bytes back(pt.size());
     auto r = u->decrypt(hex(v.ciphertext), back);
     REQUIRE(r.ok());
     CHECK(back == pt);
@@ -128,7 +128,7 @@ TEST_CASE("aes-sha2 encryption: RFC 8009 Appendix A sample encryptions",
 
 TEST_CASE("aes-sha2 checksums: RFC 8009 Appendix A sample checksums",
           "[crypto][aes-sha2][rfc8009]") {
-  const ByteVec data = hex("000102030405060708090A0B0C0D0E0F1011121314");
+  const Bytes data = hex("000102030405060708090A0B0C0D0E0F1011121314");
   std::uint8_t out[24];
   auto r = make_checksum(key_of(k128, kBase128), 2, data, out);
   REQUIRE(r.ok());

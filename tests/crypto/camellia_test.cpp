@@ -21,7 +21,7 @@ constexpr EncType c256 = EncType::kCamellia256CtsCmac;
 std::string derived(EncType e, const char* base, std::uint8_t tag) {
   const auto& p = d::profile_of(*find_enctype(e));
   std::uint8_t constant[5] = {0, 0, 0, 2, tag};  // usage 2
-  ByteVec out(p.info.key_size);
+  Bytes out(p.info.key_size);
   p.derive_key(p, hex(base), d::Bytes(constant, 5), out);
   return to_hex(out);
 }
@@ -90,12 +90,12 @@ TEST_CASE("camellia encryption: RFC 6803 §10 sample encryptions", "[crypto][cam
     REQUIRE(key.ok());
     auto u = UsageKey::derive(*key, v.usage);
     REQUIRE(u.ok());
-    const ByteVec pt = bytes(v.plaintext);
-    ByteVec ct(u->ciphertext_size(pt.size()));
+    const Bytes pt = bytes(v.plaintext);
+    Bytes ct(u->ciphertext_size(pt.size()));
     FixedRandom rng(hex(v.confounder));
     REQUIRE(u->encrypt(pt, ct, rng).ok());
     CHECK(to_hex(ct) == to_hex(hex(v.ciphertext)));
-    ByteVec back(pt.size());
+    Bytes back(pt.size());
     auto r = u->decrypt(hex(v.ciphertext), back);
     REQUIRE(r.ok());
     CHECK(back == pt);

@@ -51,7 +51,7 @@ void check_not_built(EncType e, std::size_t key_size, const std::string& message
   INFO(message);
   Policy weak = Policy::defaults();
   weak.allow_rc4_hmac().allow_weak_s2kparams();
-  const ByteVec key_bytes(key_size, 0x5A);
+  const Bytes key_bytes(key_size, 0x5A);
   const auto expect = [&](const kerb::Error& error) {
     CHECK(error.category() == ErrorCategory::kCrypto);
     CHECK(detail(error) == message);
@@ -92,17 +92,17 @@ void check_not_built(EncType e, std::size_t key_size, const std::string& message
 void check_checksum_not_built(CksumType type, const std::string& message) {
   INFO(message);
   CHECK(find_checksum(type) == nullptr);
-  auto key = Key::from_bytes(EncType::kAes128CtsHmacSha1_96, ByteVec(16, 3));
+  auto key = Key::from_bytes(EncType::kAes128CtsHmacSha1_96, Bytes(16, 3));
   REQUIRE(key.ok());
-  const ByteVec data = bytes("data");
+  const Bytes data = bytes("data");
   auto derived = ChecksumKey::derive(*key, 10, type);
   REQUIRE_FALSE(derived.ok());
   CHECK(derived.error().category() == ErrorCategory::kCrypto);
   CHECK(detail(derived.error()) == message);
-  auto verified = verify_keyed(*key, 10, type, data, ByteVec(16));
+  auto verified = verify_keyed(*key, 10, type, data, Bytes(16));
   REQUIRE_FALSE(verified.ok());
   CHECK(detail(verified.error()) == message);
-  ByteVec out(32);
+  Bytes out(32);
   auto unkeyed = compute_unkeyed(type, data, out);
   REQUIRE_FALSE(unkeyed.ok());
   CHECK(detail(unkeyed.error()) == message);

@@ -13,13 +13,13 @@ using namespace kerb::crypto::test;
 namespace {
 
 #if KERB_WITH_CAMELLIA  // only the RFC 6803 vectors give s2kparams
-ByteVec iterations(std::uint32_t n) {
+Bytes iterations(std::uint32_t n) {
   return {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
           static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
 }
 #endif
 
-Key password_key(EncType enctype, std::string_view password, ByteVec salt, ByteVec params = {}) {
+Key password_key(EncType enctype, std::string_view password, Bytes salt, Bytes params = {}) {
   // Iteration counts below the default are what the RFC vectors use.
   Policy policy = Policy::defaults();
   policy.allow_rc4_hmac().allow_weak_s2kparams();
@@ -34,11 +34,11 @@ Key password_key(EncType enctype, std::string_view password, ByteVec salt, ByteV
 TEST_CASE("camellia string-to-key: RFC 6803 §10 sample results", "[crypto][camellia][rfc6803]") {
   struct Vector {
     EncType enctype;
-    ByteVec salt;
+    Bytes salt;
     std::uint32_t iterations;
     const char* key;
   };
-  const ByteVec athena = bytes("ATHENA.MIT.EDUraeburn");
+  const Bytes athena = bytes("ATHENA.MIT.EDUraeburn");
   const Vector vectors[] = {
       {EncType::kCamellia128CtsCmac, athena, 1, "57D0297298FFD9D35DE5A47FB4BDE24B"},
       {EncType::kCamellia128CtsCmac, athena, 2, "73F1B53AA0F310F93B1DE8CCAA0CB152"},
@@ -66,8 +66,8 @@ TEST_CASE("camellia256 encryption of 30 bytes: RFC 6803 §10", "[crypto][camelli
                       hex("CCFCD349BF4C6677E86E4B02B8EAB924A546AC731CF9BF6989B996E7D6BFBBA7"));
   REQUIRE(key.ok());
   FixedRandom confounder(hex("644DEF38DA35007275878D216855E228"));
-  const ByteVec plain = bytes("30 bytes bytes bytes bytes byt");
-  ByteVec out(ciphertext_size(EncType::kCamellia256CtsCmac, plain.size()));
+  const Bytes plain = bytes("30 bytes bytes bytes bytes byt");
+  Bytes out(ciphertext_size(EncType::kCamellia256CtsCmac, plain.size()));
   auto n = encrypt(*key, 4, plain, out, confounder);
   REQUIRE(n.ok());
   CHECK(to_hex(out) ==
@@ -140,11 +140,11 @@ TEST_CASE("aes-sha1 encryption with fixed confounders (MIT t_encrypt style)",
       auto key = Key::from_bytes(v.enctype, hex(v.key));
       REQUIRE(key.ok());
       FixedRandom confounder(hex(v.confounder));
-      const ByteVec plain = bytes(v.plain);
-      ByteVec out(ciphertext_size(v.enctype, plain.size()));
+      const Bytes plain = bytes(v.plain);
+      Bytes out(ciphertext_size(v.enctype, plain.size()));
       REQUIRE(encrypt(*key, v.usage, plain, out, confounder).ok());
       CHECK(to_hex(out) == to_hex(hex(v.cipher)));
-      ByteVec back(plain.size());
+      Bytes back(plain.size());
       REQUIRE(decrypt(*key, v.usage, out, back).ok());
       CHECK(back == plain);
     }

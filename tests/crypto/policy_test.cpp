@@ -38,7 +38,7 @@ TEST_CASE("policy: default order is 18, 17, 20, 19, 26, 25", "[crypto][policy]")
 
 #if KERB_WITH_RC4_HMAC  // without it, features_test.cpp checks the refusal
 TEST_CASE("policy: rc4-hmac is refused unless explicitly allowed", "[crypto][policy][rc4]") {
-  const ByteVec k16(16, 7);
+  const Bytes k16(16, 7);
   auto r = Key::from_bytes(EncType::kRc4Hmac, k16);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category() == ErrorCategory::kPolicy);
@@ -72,7 +72,7 @@ TEST_CASE("policy: DES and 3DES are named as weak or unsupported, never implemen
     const auto e = static_cast<EncType>(n);
     INFO("enctype " << n);
     CHECK(find_enctype(e) == nullptr);
-    auto r = Key::from_bytes(e, ByteVec(24, 1), weak);
+    auto r = Key::from_bytes(e, Bytes(24, 1), weak);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category() == ErrorCategory::kPolicy);
     CHECK(detail(r.error()).find("weak or unsupported") != std::string::npos);
@@ -82,7 +82,7 @@ TEST_CASE("policy: DES and 3DES are named as weak or unsupported, never implemen
     CHECK(ciphertext_size(e, 10) == 0);
     CHECK_FALSE(plaintext_size(e, 100).ok());
   }
-  auto unknown = Key::from_bytes(static_cast<EncType>(99), ByteVec(16), weak);
+  auto unknown = Key::from_bytes(static_cast<EncType>(99), Bytes(16), weak);
   REQUIRE_FALSE(unknown.ok());
   CHECK(unknown.error().category() == ErrorCategory::kPolicy);
 }
@@ -90,8 +90,8 @@ TEST_CASE("policy: DES and 3DES are named as weak or unsupported, never implemen
 TEST_CASE("policy: an enctype left out of an explicit list is refused", "[crypto][policy]") {
   auto only17 = Policy::from_list(std::vector<EncType>{EncType::kAes128CtsHmacSha1_96});
   REQUIRE(only17.ok());
-  CHECK(Key::from_bytes(EncType::kAes128CtsHmacSha1_96, ByteVec(16), *only17).ok());
-  auto r = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, ByteVec(32), *only17);
+  CHECK(Key::from_bytes(EncType::kAes128CtsHmacSha1_96, Bytes(16), *only17).ok());
+  auto r = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, Bytes(32), *only17);
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category() == ErrorCategory::kPolicy);
   CHECK(detail(r.error()).find("not permitted") != std::string::npos);
@@ -103,7 +103,7 @@ TEST_CASE("policy: an enctype left out of an explicit list is refused", "[crypto
 
 namespace {
 
-ByteVec iterations_be32(std::uint32_t v) {
+Bytes iterations_be32(std::uint32_t v) {
   return {static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
           static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
 }
@@ -123,7 +123,7 @@ TEST_CASE(
   REQUIRE(listed.ok());
   CHECK(listed->s2k_iteration_limit() == KERB_MAX_S2K_ITERATIONS);
   // A count one past the default limit is refused before any derivation, naming both.
-  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  const Bytes salt = bytes("EXAMPLE.COMuser");
   auto r = Key::from_password(EncType::kAes256CtsHmacSha1_96, "pw", salt,
                               iterations_be32(KERB_MAX_S2K_ITERATIONS + 1));
   REQUIRE_FALSE(r.ok());
@@ -136,7 +136,7 @@ TEST_CASE(
     "policy: max_s2k_iterations(n) accepts s2kparams up to n and refuses n + 1 with a kPolicy "
     "error naming count and limit, omitted s2kparams are not affected",
     "[crypto][policy][s2k]") {
-  const ByteVec salt = bytes("EXAMPLE.COMuser");
+  const Bytes salt = bytes("EXAMPLE.COMuser");
   Policy p = Policy::defaults();
   p.max_s2k_iterations(40000);
   CHECK(p.s2k_iteration_limit() == 40000u);
@@ -174,19 +174,18 @@ TEST_CASE(
 
 TEST_CASE("checksums: unkeyed types are refused where a keyed checksum is required",
           "[crypto][policy][checksum]") {
-  auto key = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, ByteVec(32, 3));
+  auto key = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, Bytes(32, 3));
   REQUIRE(key.ok());
-  const ByteVec data = bytes("data");
+  const Bytes data = bytes("data");
   for (CksumType t : {CksumType::kCrc32, CksumType::kRsaMd5, CksumType::kSha1}) {
     INFO(checksum_name(t));
     // Computing one for display is fine...
-    ByteVec digest(20);
+    Bytes digest(20);
     auto d = compute_unkeyed(t, data, digest);
     REQUIRE(d.ok());
     // ...but it never satisfies a keyed verification, even when it matches.
-    auto r =
-        verify_keyed(*key, 10, t, data,
-                     ByteVec(digest.begin(), digest.begin() + static_cast<std::ptrdiff_t>(*d)));
+    auto r = verify_keyed(*key, 10, t, data,
+                          Bytes(digest.begin(), digest.begin() + static_cast<std::ptrdiff_t>(*d)));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category() == ErrorCategory::kPolicy);
     CHECK(detail(r.error()).find("unkeyed") != std::string::npos);
@@ -196,20 +195,20 @@ TEST_CASE("checksums: unkeyed types are refused where a keyed checksum is requir
   for (CksumType t : {CksumType::kRsaMd4, CksumType::kRsaMd4Des, CksumType::kDesMac,
                       CksumType::kRsaMd5Des, CksumType::kHmacSha1Des3Kd}) {
     INFO(checksum_name(t));
-    auto r = verify_keyed(*key, 10, t, data, ByteVec(16));
+    auto r = verify_keyed(*key, 10, t, data, Bytes(16));
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category() == ErrorCategory::kPolicy);
     CHECK(detail(r.error()).find("weak or unsupported") != std::string::npos);
-    ByteVec out(32);
+    Bytes out(32);
     CHECK_FALSE(compute_unkeyed(t, data, out).ok());
   }
   // A keyed type is not an unkeyed digest.
-  ByteVec out(32);
+  Bytes out(32);
   auto k = compute_unkeyed(CksumType::kHmacSha1_96Aes256, data, out);
   REQUIRE_FALSE(k.ok());
   CHECK(k.error().category() == ErrorCategory::kInvalidArgument);
   // A keyed type for another key's enctype.
-  auto m = verify_keyed(*key, 10, CksumType::kHmacSha1_96Aes128, data, ByteVec(12));
+  auto m = verify_keyed(*key, 10, CksumType::kHmacSha1_96Aes128, data, Bytes(12));
   REQUIRE_FALSE(m.ok());
   CHECK(m.error().category() == ErrorCategory::kCrypto);
   CHECK(find_checksum(CksumType::kHmacSha1_96Aes128)->size == 12);
@@ -229,22 +228,22 @@ TEST_CASE("sizes, buffers and misuse", "[crypto][api]") {
   REQUIRE(u.ok());
   CHECK(u->enctype() == EncType::kAes128CtsHmacSha256_128);
   CHECK(u->usage() == 1);
-  const ByteVec pt = bytes("hello");
-  ByteVec small(u->ciphertext_size(pt.size()) - 1);
+  const Bytes pt = bytes("hello");
+  Bytes small(u->ciphertext_size(pt.size()) - 1);
   auto e = u->encrypt(pt, small, rng);
   REQUIRE_FALSE(e.ok());
   CHECK(e.error().category() == ErrorCategory::kBufferTooSmall);
-  ByteVec ct(u->ciphertext_size(pt.size()) + 10);  // larger is fine; the length is returned
+  Bytes ct(u->ciphertext_size(pt.size()) + 10);  // larger is fine; the length is returned
   auto w = u->encrypt(pt, ct, rng);
   REQUIRE(w.ok());
   ct.resize(*w);
-  ByteVec out(pt.size() - 1);
+  Bytes out(pt.size() - 1);
   auto d = u->decrypt(ct, out);
   REQUIRE_FALSE(d.ok());
   CHECK(d.error().category() == ErrorCategory::kBufferTooSmall);
   // A copy of a UsageKey works the same.
   UsageKey copy = *u;
-  ByteVec back(pt.size());
+  Bytes back(pt.size());
   REQUIRE(copy.decrypt(ct, back).ok());
   CHECK(back == pt);
 
@@ -263,18 +262,18 @@ TEST_CASE("sizes, buffers and misuse", "[crypto][api]") {
   CHECK(prf(*key, pt, tiny).error().category() == ErrorCategory::kBufferTooSmall);
   CHECK(make_checksum(*key, 1, pt, tiny).error().category() == ErrorCategory::kBufferTooSmall);
 
-  CHECK(Key::from_bytes(EncType::kAes128CtsHmacSha1_96, ByteVec(15)).error().category() ==
+  CHECK(Key::from_bytes(EncType::kAes128CtsHmacSha1_96, Bytes(15)).error().category() ==
         ErrorCategory::kCrypto);
-  CHECK(Key::random_to_key(EncType::kAes256CtsHmacSha1_96, ByteVec(31)).error().category() ==
+  CHECK(Key::random_to_key(EncType::kAes256CtsHmacSha1_96, Bytes(31)).error().category() ==
         ErrorCategory::kInvalidArgument);
 }
 
 TEST_CASE("errors never quote key material", "[crypto][secret]") {
-  const ByteVec secret = bytes("SECRETKEYBYTES!!");  // 16 printable bytes
+  const Bytes secret = bytes("SECRETKEYBYTES!!");  // 16 printable bytes
   auto key = Key::from_bytes(EncType::kAes128CtsHmacSha1_96, secret);
   REQUIRE(key.ok());
-  ByteVec garbage(60, 0x11);
-  ByteVec out(60);
+  Bytes garbage(60, 0x11);
+  Bytes out(60);
   auto d = decrypt(*key, 2, garbage, out);
   REQUIRE_FALSE(d.ok());
   auto wrong_size = Key::from_bytes(EncType::kAes256CtsHmacSha1_96, secret);

@@ -25,14 +25,14 @@ TEST_CASE("PRF+ is PRF(1 | input) | PRF(2 | input) | ... (RFC 6113 §5.1)", "[cr
     auto key = Key::generate(e, rng, weak_ok());
     REQUIRE(key.ok());
     const std::size_t block = key->info()->prf_size;
-    ByteVec plus(2 * block + 3);
+    Bytes plus(2 * block + 3);
     REQUIRE(prf_plus(*key, bytes("pepper"), plus).ok());
-    ByteVec expect;
+    Bytes expect;
     for (std::uint8_t i = 1; i <= 3; ++i) {
-      ByteVec in = {i};
+      Bytes in = {i};
       for (char ch : std::string("pepper"))
         in.push_back(static_cast<std::uint8_t>(ch));
-      ByteVec out(block);
+      Bytes out(block);
       auto r = prf(*key, in, out);
       REQUIRE(r.ok());
       CHECK(*r == block);
@@ -40,7 +40,7 @@ TEST_CASE("PRF+ is PRF(1 | input) | PRF(2 | input) | ... (RFC 6113 §5.1)", "[cr
     }
     expect.resize(plus.size());
     CHECK(plus == expect);
-    ByteVec too_long(255 * block + 1);
+    Bytes too_long(255 * block + 1);
     CHECK_FALSE(prf_plus(*key, {}, too_long).ok());
   }
 }
@@ -59,7 +59,7 @@ TEST_CASE("KRB-FX-CF2 = random-to-key(PRF+(k1, p1) XOR PRF+(k2, p2)), k1's encty
       REQUIRE(cf2.ok());
       CHECK(cf2->enctype() == e1);
       const std::size_t n = k1->info()->key_seed_size;
-      ByteVec a(n), b(n);
+      Bytes a(n), b(n);
       REQUIRE(prf_plus(*k1, bytes("a"), a).ok());
       REQUIRE(prf_plus(*k2, bytes("b"), b).ok());
       for (std::size_t i = 0; i < n; ++i)

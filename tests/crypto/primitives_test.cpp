@@ -20,7 +20,7 @@ namespace d = kerb::crypto::detail;
 namespace {
 
 std::string nfold_hex(std::string_view in, std::size_t bits) {
-  ByteVec out(bits / 8);
+  Bytes out(bits / 8);
   d::nfold(bytes(in), out);
   return to_hex(out);
 }
@@ -44,7 +44,7 @@ TEST_CASE("n-fold: RFC 3961 A.1 vectors", "[crypto][nfold]") {
 }
 
 TEST_CASE("crc32: RFC 3961 A.5 modified CRC-32 vectors", "[crypto][checksum]") {
-  auto crc = [](const ByteVec& in) {
+  auto crc = [](const Bytes& in) {
     std::uint8_t out[4];
     auto r = compute_unkeyed(CksumType::kCrc32, in, out);
     REQUIRE(r.ok());
@@ -73,8 +73,8 @@ TEST_CASE("unkeyed rsa-md5 and sha1 digests", "[crypto][checksum]") {
 }
 
 TEST_CASE("AES-CTS: RFC 3962 Appendix B vectors, both directions, in place", "[crypto][cts]") {
-  const ByteVec key = hex("63 68 69 63 6b 65 6e 20 74 65 72 69 79 61 6b 69");
-  const ByteVec input =
+  const Bytes key = hex("63 68 69 63 6b 65 6e 20 74 65 72 69 79 61 6b 69");
+  const Bytes input =
       hex("49 20 77 6f 75 6c 64 20 6c 69 6b 65 20 74 68 65 20 47 65 6e 65 72 61 6c 20 47 61 75 27 "
           "73 20 43"
           "68 69 63 6b 65 6e 2c 20 70 6c 65 61 73 65 2c 20 61 6e 64 20 77 6f 6e 74 6f 6e 20 73 6f "
@@ -102,14 +102,14 @@ TEST_CASE("AES-CTS: RFC 3962 Appendix B vectors, both directions, in place", "[c
   const std::uint8_t iv[16] = {};
   for (const Vec& v : vecs) {
     INFO("length " << v.len);
-    ByteVec in(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(v.len));
-    ByteVec out(v.len);
+    Bytes in(input.begin(), input.begin() + static_cast<std::ptrdiff_t>(v.len));
+    Bytes out(v.len);
     d::cts_encrypt(aes, iv, in, out);
     CHECK(to_hex(out) == v.out);
-    ByteVec back(v.len);
+    Bytes back(v.len);
     d::cts_decrypt(aes, iv, out, back);
     CHECK(back == in);
-    ByteVec inplace = in;
+    Bytes inplace = in;
     d::cts_encrypt(aes, iv, inplace, inplace);
     CHECK(to_hex(inplace) == v.out);
     d::cts_decrypt(aes, iv, inplace, inplace);
@@ -118,7 +118,7 @@ TEST_CASE("AES-CTS: RFC 3962 Appendix B vectors, both directions, in place", "[c
 }
 
 TEST_CASE("CTS round trip at every length from 16 to 80 bytes, AES and Camellia", "[crypto][cts]") {
-  const ByteVec key = hex("000102030405060708090a0b0c0d0e0f");
+  const Bytes key = hex("000102030405060708090a0b0c0d0e0f");
   const d::BlockCipher::Kind kinds[] = {
     d::BlockCipher::Kind::kAes,
 #if KERB_WITH_CAMELLIA
@@ -130,19 +130,19 @@ TEST_CASE("CTS round trip at every length from 16 to 80 bytes, AES and Camellia"
     c.setup(kind, key);
     const std::uint8_t iv[16] = {};
     for (std::size_t n = 16; n <= 80; ++n) {
-      ByteVec in(n);
+      Bytes in(n);
       for (std::size_t i = 0; i < n; ++i)
         in[i] = static_cast<std::uint8_t>(i * 7 + 1);
-      ByteVec ct(n), pt(n);
+      Bytes ct(n), pt(n);
       d::cts_encrypt(c, iv, in, ct);
       d::cts_decrypt(c, iv, ct, pt);
       CHECK(pt == in);
       // The split form used by decryption: confounder block apart from the plaintext.
       std::uint8_t conf[16];
-      ByteVec rest(n - 16);
+      Bytes rest(n - 16);
       d::cts_decrypt_split(c, ct, conf, rest);
-      CHECK(ByteVec(conf, conf + 16) == ByteVec(in.begin(), in.begin() + 16));
-      CHECK(rest == ByteVec(in.begin() + 16, in.end()));
+      CHECK(Bytes(conf, conf + 16) == Bytes(in.begin(), in.begin() + 16));
+      CHECK(rest == Bytes(in.begin() + 16, in.end()));
     }
   }
 }
@@ -150,7 +150,7 @@ TEST_CASE("CTS round trip at every length from 16 to 80 bytes, AES and Camellia"
 TEST_CASE("PBKDF2-HMAC-SHA1: RFC 3962 Appendix B intermediate outputs", "[crypto][pbkdf2]") {
   struct Vec {
     std::string password;
-    ByteVec salt;
+    Bytes salt;
     std::uint32_t iterations;
     const char* out256;
   };
@@ -172,12 +172,12 @@ TEST_CASE("PBKDF2-HMAC-SHA1: RFC 3962 Appendix B intermediate outputs", "[crypto
   };
   for (const Vec& v : vecs) {
     INFO("iterations " << v.iterations << ", password length " << v.password.size());
-    ByteVec out(32);
+    Bytes out(32);
     d::pbkdf2(d::HashKind::kSha1, bytes(v.password), {}, v.salt, v.iterations, out);
     CHECK(out == hex(v.out256));
-    ByteVec out128(16);
+    Bytes out128(16);
     d::pbkdf2(d::HashKind::kSha1, bytes(v.password), {}, v.salt, v.iterations, out128);
-    CHECK(out128 == ByteVec(out.begin(), out.begin() + 16));
+    CHECK(out128 == Bytes(out.begin(), out.begin() + 16));
   }
 }
 
@@ -187,7 +187,7 @@ TEST_CASE("CMAC-AES: RFC 4493 §4 examples", "[crypto][cmac]") {
   cmac.setup(d::BlockCipher::Kind::kAes, hex("2b7e151628aed2a6abf7158809cf4f3c"));
   CHECK(to_hex({cmac.k1, 16}) == "fbeed618357133667c85e08f7236a8de");
   CHECK(to_hex({cmac.k2, 16}) == "f7ddac306ae266ccf90bc11ee46d513b");
-  const ByteVec m =
+  const Bytes m =
       hex("6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51"
           "30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710");
   auto mac = [&](std::size_t n) {
@@ -211,7 +211,7 @@ TEST_CASE("HMAC, CMAC and PBKDF2 agree with libtomcrypt's implementations", "[cr
   REQUIRE(register_cipher(&aes_desc) >= 0);
   REQUIRE(register_cipher(&camellia_desc) >= 0);
 #endif
-  ByteVec data(300);
+  Bytes data(300);
   for (std::size_t i = 0; i < data.size(); ++i)
     data[i] = static_cast<std::uint8_t>(i * 13 + 5);
   struct H {
@@ -234,7 +234,7 @@ TEST_CASE("HMAC, CMAC and PBKDF2 agree with libtomcrypt's implementations", "[cr
         CHECK(to_hex({a, blen}) == to_hex({b, blen}));
       }
     }
-    ByteVec mine(70), theirs(70);
+    Bytes mine(70), theirs(70);
     d::pbkdf2(h.kind, bytes("secret"), bytes("pre"), bytes("fix"), 7, mine);
     unsigned long tlen = theirs.size();
     REQUIRE(pkcs_5_alg2(reinterpret_cast<const unsigned char*>("secret"), 6,
@@ -265,7 +265,7 @@ TEST_CASE("HMAC, CMAC and PBKDF2 agree with libtomcrypt's implementations", "[cr
 }
 
 TEST_CASE("constant_time_equal and SecretBytes", "[crypto][secret]") {
-  const ByteVec a = hex("0102030405");
+  const Bytes a = hex("0102030405");
   CHECK(constant_time_equal(a, a));
   CHECK_FALSE(constant_time_equal(a, hex("0102030406")));
   CHECK_FALSE(constant_time_equal(a, hex("01020304")));
@@ -273,7 +273,7 @@ TEST_CASE("constant_time_equal and SecretBytes", "[crypto][secret]") {
 
   SecretBytes<8> s;
   CHECK(s.assign(hex("aabbcc")));
-  CHECK_FALSE(s.assign(ByteVec(9)));
+  CHECK_FALSE(s.assign(Bytes(9)));
   CHECK(to_hex(s.view()) == "aabbcc");  // a failed assign leaves the old value
   SecretBytes<8> moved(std::move(s));
   CHECK(to_hex(moved.view()) == "aabbcc");

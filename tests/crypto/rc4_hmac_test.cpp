@@ -56,20 +56,20 @@ TEST_CASE("rc4-hmac round trip and Microsoft message-type mapping", "[crypto][rc
   auto key = Key::generate(EncType::kRc4Hmac, rng, weak_ok());
   REQUIRE(key.ok());
   for (std::size_t n : {0u, 1u, 8u, 100u, 4096u}) {
-    ByteVec pt(n, 0x42);
-    ByteVec ct(ciphertext_size(EncType::kRc4Hmac, n));
+    Bytes pt(n, 0x42);
+    Bytes ct(ciphertext_size(EncType::kRc4Hmac, n));
     CHECK(ct.size() == 16 + 8 + n);
     REQUIRE(encrypt(*key, 11, pt, ct, rng).ok());
-    ByteVec back(n);
+    Bytes back(n);
     auto r = decrypt(*key, 11, ct, back);
     REQUIRE(r.ok());
     CHECK(back == pt);
   }
   // RFC 4757 §4 (as MIT applies it): usage 3, the AS-REP enc-part, is message type 8.
-  ByteVec pt = bytes("as-rep");
-  ByteVec ct(ciphertext_size(EncType::kRc4Hmac, pt.size()));
+  Bytes pt = bytes("as-rep");
+  Bytes ct(ciphertext_size(EncType::kRc4Hmac, pt.size()));
   REQUIRE(encrypt(*key, 3, pt, ct, rng).ok());
-  ByteVec back(pt.size());
+  Bytes back(pt.size());
   CHECK(decrypt(*key, 8, ct, back).ok());
   CHECK(back == pt);
   CHECK_FALSE(decrypt(*key, 7, ct, back).ok());
@@ -78,7 +78,7 @@ TEST_CASE("rc4-hmac round trip and Microsoft message-type mapping", "[crypto][rc
   std::fill(back.begin(), back.end(), 0);
   CHECK(decrypt(*key, 9, ct, back).ok());
   CHECK(back == pt);
-  ByteVec ct9(ct.size());
+  Bytes ct9(ct.size());
   REQUIRE(encrypt(*key, 9, pt, ct9, rng).ok());
   CHECK(decrypt(*key, 9, ct9, back).ok());
   CHECK_FALSE(decrypt(*key, 8, ct9, back).ok());
@@ -105,8 +105,8 @@ TEST_CASE("rc4-hmac hmac-md5 checksum and HMAC-SHA1 PRF", "[crypto][rc4]") {
   REQUIRE(hmac_memory(md5, key->expose_secret().data(), 16,
                       reinterpret_cast<const unsigned char*>("signaturekey"), 13, ksign,
                       &len) == 0);
-  const ByteVec tdata = [] {
-    ByteVec v = {17, 0, 0, 0};
+  const Bytes tdata = [] {
+    Bytes v = {17, 0, 0, 0};
     for (char ch : std::string("message"))
       v.push_back(static_cast<std::uint8_t>(ch));
     return v;

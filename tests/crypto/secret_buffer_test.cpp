@@ -50,7 +50,7 @@ struct InspectingAllocator {
 
 using Inspected = BasicSecretBuffer<InspectingAllocator<std::uint8_t>>;
 
-const ByteVec kKey = hex("0123456789abcdef fedcba9876543210");
+const Bytes kKey = hex("0123456789abcdef fedcba9876543210");
 
 }  // namespace
 

@@ -19,7 +19,7 @@ Policy weak_ok() {
   return Policy::defaults().allow_rc4_hmac();
 }
 
-bool all_zero(const ByteVec& v) {
+bool all_zero(const Bytes& v) {
   return std::all_of(v.begin(), v.end(), [](std::uint8_t b) { return b == 0; });
 }
 
@@ -36,20 +36,20 @@ TEST_CASE("tamper: every bit flip, truncation and extension of a ciphertext is r
     // Lengths around the CTS edge cases: empty, partial block, one block, block + 1.
     for (std::size_t n : {0u, 1u, 15u, 16u, 17u, 40u}) {
       INFO(enctype_name(e) << ", plaintext " << n << " bytes");
-      ByteVec pt(n);
+      Bytes pt(n);
       for (std::size_t i = 0; i < n; ++i)
         pt[i] = static_cast<std::uint8_t>(0xC0 + i);
-      ByteVec ct(u->ciphertext_size(n));
+      Bytes ct(u->ciphertext_size(n));
       REQUIRE(u->encrypt(pt, ct, rng).ok());
 
-      ByteVec out(n, 0xCC);
+      Bytes out(n, 0xCC);
       auto good = u->decrypt(ct, out);
       REQUIRE(good.ok());
       REQUIRE(out == pt);
 
       std::size_t rejected = 0;
       for (std::size_t bit = 0; bit < 8 * ct.size(); ++bit) {
-        ByteVec bad = ct;
+        Bytes bad = ct;
         bad[bit / 8] = static_cast<std::uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
         std::fill(out.begin(), out.end(), 0xCC);
         auto r = u->decrypt(bad, out);
@@ -60,25 +60,24 @@ TEST_CASE("tamper: every bit flip, truncation and extension of a ciphertext is r
       CHECK(rejected == 8 * ct.size());
 
       for (std::size_t len = 0; len < ct.size(); ++len) {
-        ByteVec shorter(ct.begin(), ct.begin() + static_cast<std::ptrdiff_t>(len));
-        ByteVec big(ct.size(), 0xCC);  // room for any plaintext the short input could claim
+        Bytes shorter(ct.begin(), ct.begin() + static_cast<std::ptrdiff_t>(len));
+        Bytes big(ct.size(), 0xCC);  // room for any plaintext the short input could claim
         auto r = u->decrypt(shorter, big);
         REQUIRE_FALSE(r.ok());
         CHECK(r.error().category() == kerb::ErrorCategory::kCrypto);
         auto claimed = u->plaintext_size(len);
         if (claimed.ok()) {
-          CHECK(
-              all_zero(ByteVec(big.begin(), big.begin() + static_cast<std::ptrdiff_t>(*claimed))));
+          CHECK(all_zero(Bytes(big.begin(), big.begin() + static_cast<std::ptrdiff_t>(*claimed))));
         }
       }
 
-      ByteVec longer = ct;
+      Bytes longer = ct;
       longer.push_back(0);
-      ByteVec big(ct.size(), 0xCC);
+      Bytes big(ct.size(), 0xCC);
       auto r = u->decrypt(longer, big);
       REQUIRE_FALSE(r.ok());
       CHECK(r.error().category() == kerb::ErrorCategory::kCrypto);
-      CHECK(all_zero(ByteVec(big.begin(), big.begin() + static_cast<std::ptrdiff_t>(n + 1))));
+      CHECK(all_zero(Bytes(big.begin(), big.begin() + static_cast<std::ptrdiff_t>(n + 1))));
     }
   }
 }
@@ -86,7 +85,7 @@ TEST_CASE("tamper: every bit flip, truncation and extension of a ciphertext is r
 TEST_CASE("tamper: every bit flip and truncation of a keyed checksum is rejected",
           "[crypto][tamper]") {
   CountingRandom rng;
-  const ByteVec data = bytes("KRB-SAFE body that is being protected");
+  const Bytes data = bytes("KRB-SAFE body that is being protected");
   for (EncType e : kImplementedEnctypes) {
     INFO(enctype_name(e));
     auto key = Key::generate(e, rng, weak_ok());
@@ -95,12 +94,12 @@ TEST_CASE("tamper: every bit flip and truncation of a keyed checksum is rejected
     REQUIRE(c.ok());
     CHECK(c->type() == key->info()->checksum_type);
     CHECK(c->size() == key->info()->checksum_size);
-    ByteVec mac(c->size());
+    Bytes mac(c->size());
     REQUIRE(c->make(data, mac).ok());
     REQUIRE(c->verify(data, mac).ok());
 
     for (std::size_t bit = 0; bit < 8 * mac.size(); ++bit) {
-      ByteVec bad = mac;
+      Bytes bad = mac;
       bad[bit / 8] = static_cast<std::uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
       auto r = c->verify(data, bad);
       REQUIRE_FALSE(r.ok());
@@ -108,14 +107,13 @@ TEST_CASE("tamper: every bit flip and truncation of a keyed checksum is rejected
     }
     for (std::size_t len = 0; len < mac.size(); ++len) {
       CHECK_FALSE(
-          c->verify(data, ByteVec(mac.begin(), mac.begin() + static_cast<std::ptrdiff_t>(len)))
-              .ok());
+          c->verify(data, Bytes(mac.begin(), mac.begin() + static_cast<std::ptrdiff_t>(len))).ok());
     }
-    ByteVec longer = mac;
+    Bytes longer = mac;
     longer.push_back(0);
     CHECK_FALSE(c->verify(data, longer).ok());
     for (std::size_t bit = 0; bit < 8 * data.size(); ++bit) {
-      ByteVec bad = data;
+      Bytes bad = data;
       bad[bit / 8] = static_cast<std::uint8_t>(bad[bit / 8] ^ (1u << (bit % 8)));
       CHECK_FALSE(c->verify(bad, mac).ok());
     }

@@ -1,5 +1,5 @@
-// Helpers shared by the DER tests: hex in and out, an independent reference TLV encoder, and
-// a case-insensitive substring match for der::Error reasons.
+// Helpers shared by the DER tests: the shared byte vocabulary, an independent reference TLV
+// encoder, and a case-insensitive substring match for der::Error reasons.
 #pragma once
 
 #include <algorithm>
@@ -13,46 +13,14 @@
 
 #include <kerb/der/reader.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace kerb::der::test {
 
-using Bytes = std::vector<std::uint8_t>;
-
-// "30 03 02 01 05" (spaces optional) -> bytes.
-inline Bytes hex(std::string_view text) {
-  Bytes out;
-  int hi = -1;
-  for (char c : text) {
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;
-    }
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(hi * 16 + v));
-      hi = -1;
-    }
-  }
-  return out;
-}
-
-// bytes -> "30 03 02 01 05" (upper case, single spaces), so failures print readably.
-inline std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i != 0) out.push_back(' ');
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0x0F]);
-  }
-  return out;
-}
+using ::kerb::test::Bytes;
+using ::kerb::test::hex;
+using ::kerb::test::kHexSpaced;
+using ::kerb::test::to_hex;
 
 inline Bytes ascii(std::string_view text) {
   return Bytes(text.begin(), text.end());

@@ -15,6 +15,7 @@
 namespace der = kerb::der;
 using der::test::Bytes;
 using der::test::hex;
+using der::test::kHexSpaced;
 using der::test::tlv;
 using der::test::to_hex;
 
@@ -67,7 +68,8 @@ TEST_CASE("encode_oid and decode_oid on known OIDs", "[der][oid]") {
       std::array<std::uint8_t, 64> out{};
       std::size_t written = 0;
       REQUIRE(der::encode_oid(k.dotted, out, written));
-      CHECK(to_hex(std::span<const std::uint8_t>(out).first(written)) == to_hex(expected));
+      CHECK(to_hex(std::span<const std::uint8_t>(out).first(written), kHexSpaced) ==
+            to_hex(expected, kHexSpaced));
 
       CHECK(der::valid_oid(expected));
       bool ok = false;
@@ -79,12 +81,12 @@ TEST_CASE("encode_oid and decode_oid on known OIDs", "[der][oid]") {
       w.write_oid(expected);
       REQUIRE(w.ok());
       const Bytes element = tlv(0x06, expected);
-      CHECK(to_hex(w.bytes()) == to_hex(element));
+      CHECK(to_hex(w.bytes(), kHexSpaced) == to_hex(element, kHexSpaced));
       der::Error err;
       der::Reader r(element, err);
       std::span<const std::uint8_t> c;
       REQUIRE(r.read_oid(c));
-      CHECK(to_hex(c) == to_hex(expected));
+      CHECK(to_hex(c, kHexSpaced) == to_hex(expected, kHexSpaced));
       CHECK(r.finish());
     }
   }
@@ -156,7 +158,8 @@ TEST_CASE("arcs up to 2^64-1 are supported (oid.hpp: every arc fits in 64 bits)"
   std::array<std::uint8_t, 64> out{};
   std::size_t written = 0;
   CHECK(der::encode_oid(dotted, out, written));
-  CHECK(to_hex(std::span<const std::uint8_t>(out).first(written)) == to_hex(content));
+  CHECK(to_hex(std::span<const std::uint8_t>(out).first(written), kHexSpaced) ==
+        to_hex(content, kHexSpaced));
   CHECK(der::valid_oid(content));
   bool ok = false;
   CHECK(decode(content, 64, ok) == dotted);

@@ -21,6 +21,7 @@ using der::test::ascii;
 using der::test::Bytes;
 using der::test::concat;
 using der::test::hex;
+using der::test::kHexSpaced;
 using der::test::reason_matches;
 using der::test::reason_of;
 using der::test::tlv;
@@ -127,7 +128,7 @@ Bytes filler(std::size_t n) {
 
 // Runs one malformed case against a fresh top-level reader.
 void check_malformed(const Malformed& c) {
-  INFO("case: " << c.name << "\ninput: " << to_hex(c.input));
+  INFO("case: " << c.name << "\ninput: " << to_hex(c.input, kHexSpaced));
   der::Error err;
   der::Reader r(c.input, err);
   CHECK_FALSE(c.read(r));
@@ -592,7 +593,8 @@ TEST_CASE("reader decodes INTEGER edge values", "[der][reader]") {
       std::span<const std::uint8_t> big;
       copy = r;
       REQUIRE(copy.read_big_integer(big));
-      CHECK(to_hex(big) == to_hex(std::span<const std::uint8_t>(in).subspan(2)));
+      CHECK(to_hex(big, kHexSpaced) ==
+            to_hex(std::span<const std::uint8_t>(in).subspan(2), kHexSpaced));
 
       const bool fits_i32 = c.value >= INT32_MIN && c.value <= INT32_MAX;
       const bool fits_u32 = c.value >= 0 && c.value <= static_cast<std::int64_t>(UINT32_MAX);
@@ -670,7 +672,7 @@ TEST_CASE("reader decodes BIT STRINGs and KerberosFlags", "[der][reader]") {
     der::Reader r(in, err);
     der::BitString b;
     REQUIRE(r.read_bit_string(b));
-    CHECK(to_hex(b.bytes) == "80");
+    CHECK(to_hex(b.bytes, kHexSpaced) == "80");
     CHECK(b.unused_bits == 7);
     CHECK(b.bit_count() == 1);
   }
@@ -749,7 +751,7 @@ TEST_CASE("reader decodes strings, including empty ones", "[der][reader]") {
     REQUIRE(r.read_octet_string(a));
     REQUIRE(r.read_octet_string(b));
     CHECK(a.empty());
-    CHECK(to_hex(b) == "00 FF 80");
+    CHECK(to_hex(b, kHexSpaced) == "00 FF 80");
     CHECK(b.data() == in.data() + 4);
   }
 }
@@ -873,7 +875,7 @@ TEST_CASE("read_raw returns the whole TLV as a view of the input", "[der][reader
   der::Reader copy = seq;
   REQUIRE(copy.read_raw(der::app(1), raw));
   CHECK(raw.data() == in.data() + 2);
-  CHECK(to_hex(raw) == "61 07 30 05 A0 03 02 01 05");
+  CHECK(to_hex(raw, kHexSpaced) == "61 07 30 05 A0 03 02 01 05");
   CHECK(copy.offset() == 11);
 
   std::span<const std::uint8_t> raw_any;
@@ -941,7 +943,7 @@ TEST_CASE("read_any reports tag and contents", "[der][reader]") {
   REQUIRE(contents.read_sequence(seq));
   REQUIRE(seq.read_any(tag, contents));
   CHECK(tag == der::Tag(der::TagClass::kContext, false, 0));
-  CHECK(to_hex(contents.unread()) == "09");
+  CHECK(to_hex(contents.unread(), kHexSpaced) == "09");
   CHECK(r.finish());
 }
 

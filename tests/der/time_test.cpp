@@ -17,6 +17,7 @@
 namespace der = kerb::der;
 using der::test::ascii;
 using der::test::Bytes;
+using der::test::kHexSpaced;
 using der::test::tlv;
 using der::test::to_hex;
 
@@ -156,7 +157,7 @@ TEST_CASE("KerberosTime through Reader and Writer", "[der][time]") {
       der::Writer w;
       w.write_kerberos_time(k.seconds);
       REQUIRE(w.ok());
-      CHECK(to_hex(w.bytes()) == to_hex(expected));
+      CHECK(to_hex(w.bytes(), kHexSpaced) == to_hex(expected, kHexSpaced));
 
       der::Error err;
       der::Reader r(expected, err);

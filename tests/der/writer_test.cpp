@@ -22,6 +22,7 @@ using der::test::Bytes;
 using der::test::concat;
 using der::test::der_length;
 using der::test::hex;
+using der::test::kHexSpaced;
 using der::test::reason_of;
 using der::test::tlv;
 using der::test::to_hex;
@@ -36,7 +37,7 @@ Bytes encode(const std::function<void(der::Writer&)>& body) {
 }
 
 std::string encode_hex(const std::function<void(der::Writer&)>& body) {
-  return to_hex(encode(body));
+  return to_hex(encode(body), kHexSpaced);
 }
 
 Bytes pattern(std::size_t n) {
@@ -295,7 +296,7 @@ TEST_CASE("write_bit_string and write_kerberos_flags", "[der][writer]") {
     };
     for (const Case& c : cases) {
       Bytes got = encode([&](der::Writer& w) { w.write_kerberos_flags(c.flags); });
-      CHECK(to_hex(got) == c.hex);
+      CHECK(to_hex(got, kHexSpaced) == c.hex);
       der::Error err;
       der::Reader r(got, err);
       std::uint32_t back = ~c.flags;
@@ -364,7 +365,7 @@ TEST_CASE("writer refuses identifiers that strict DER forbids", "[der][writer]")
     DYNAMIC_SECTION(c.name) {
       der::Writer w;
       c.body(w);
-      INFO("emitted: " << to_hex(w.bytes()));
+      INFO("emitted: " << to_hex(w.bytes(), kHexSpaced));
       CHECK_FALSE(w.ok());
       CHECK(w.error() == der::WriteError::kInvalidArgument);
     }
@@ -396,8 +397,8 @@ TEST_CASE("deferred lengths across the long-form boundaries", "[der][writer][len
       // And the header is what X.690 §8.1.3 says.
       Bytes got = encode([&](der::Writer& w) { w.sequence([&] { write_filler(w, f); }); });
       const std::size_t header = 1 + der_length(length).size();
-      CHECK(to_hex(std::span<const std::uint8_t>(got).first(header)) ==
-            to_hex(concat({hex("30"), der_length(length)})));
+      CHECK(to_hex(std::span<const std::uint8_t>(got).first(header), kHexSpaced) ==
+            to_hex(concat({hex("30"), der_length(length)}), kHexSpaced));
     }
   }
 }
@@ -496,7 +497,7 @@ TEST_CASE("an open scope yields no bytes", "[der][writer]") {
   CHECK(w.bytes().empty());
   w.end();
   REQUIRE(w.ok());
-  CHECK(to_hex(w.bytes()) == "30 02 05 00");
+  CHECK(to_hex(w.bytes(), kHexSpaced) == "30 02 05 00");
 
   der::Writer w2;
   w2.begin(der::tags::kSequence);
@@ -583,7 +584,7 @@ TEST_CASE("a moved writer keeps its encoding", "[der][writer]") {
   w.sequence([&] { w.write_integer(5); });
   der::Writer moved = std::move(w);
   REQUIRE(moved.ok());
-  CHECK(to_hex(moved.bytes()) == "30 03 02 01 05");
+  CHECK(to_hex(moved.bytes(), kHexSpaced) == "30 03 02 01 05");
 }
 
 // --- a Kerberos-shaped structure: exact bytes, decode, re-encode --------------------------
@@ -707,7 +708,7 @@ TEST_CASE("Kerberos-shaped structure: exact bytes, decode and re-encode",
   write_body(w, body);
   REQUIRE(w.ok());
   const Bytes first(w.bytes().begin(), w.bytes().end());
-  CHECK(to_hex(first) == to_hex(expected));
+  CHECK(to_hex(first, kHexSpaced) == to_hex(expected, kHexSpaced));
 
   der::Error err;
   KdcReqBodyLike decoded;
@@ -724,7 +725,7 @@ TEST_CASE("Kerberos-shaped structure: exact bytes, decode and re-encode",
   der::Writer again;
   write_body(again, decoded);
   REQUIRE(again.ok());
-  CHECK(to_hex(again.bytes()) == to_hex(first));
+  CHECK(to_hex(again.bytes(), kHexSpaced) == to_hex(first, kHexSpaced));
 
   SECTION("with a long blob the lengths go long-form and still round-trip") {
     body.blob = pattern(1000);
@@ -732,8 +733,8 @@ TEST_CASE("Kerberos-shaped structure: exact bytes, decode and re-encode",
     write_body(w2, body);
     REQUIRE(w2.ok());
     const Bytes enc(w2.bytes().begin(), w2.bytes().end());
-    CHECK(to_hex(std::span<const std::uint8_t>(enc).first(4)) ==
-          to_hex(concat({hex("6A"), der_length(enc.size() - 4)})));
+    CHECK(to_hex(std::span<const std::uint8_t>(enc).first(4), kHexSpaced) ==
+          to_hex(concat({hex("6A"), der_length(enc.size() - 4)}), kHexSpaced));
     der::Error e2;
     KdcReqBodyLike d2;
     REQUIRE(read_body(der::Reader(enc, e2), d2));
@@ -825,7 +826,7 @@ TEST_CASE("decode then encode reproduces known encodings", "[der][roundtrip]") {
       REQUIRE(c.step(r, w));
       REQUIRE(r.finish());
       REQUIRE(w.ok());
-      CHECK(to_hex(w.bytes()) == to_hex(in));
+      CHECK(to_hex(w.bytes(), kHexSpaced) == to_hex(in, kHexSpaced));
     }
   }
 }

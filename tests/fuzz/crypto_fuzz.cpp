@@ -28,6 +28,8 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/error.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace crypto = kerb::crypto;
 
 namespace {
@@ -42,8 +44,8 @@ namespace {
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-using Span = std::span<const std::uint8_t>;
-using Bytes = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
+using kerb::test::ByteView;
 
 constexpr std::uint8_t kUntouched = 0xA5;
 
@@ -92,11 +94,11 @@ const crypto::Policy& weak_policy() {
   return policy;
 }
 
-bool all_equal(Span bytes, std::uint8_t value) {
+bool all_equal(ByteView bytes, std::uint8_t value) {
   return std::all_of(bytes.begin(), bytes.end(), [&](std::uint8_t b) { return b == value; });
 }
 
-bool same(Span a, Span b) {
+bool same(ByteView a, ByteView b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
@@ -109,7 +111,7 @@ struct Decrypted {
 };
 
 Decrypted decrypt_checked(const crypto::UsageKey* uk, const crypto::Key& key, std::uint32_t usage,
-                          Span ct, std::size_t capacity) {
+                          ByteView ct, std::size_t capacity) {
   Decrypted d{kerb::Error(kerb::ErrorCategory::kNone, ""), Bytes(capacity, kUntouched)};
   d.result = uk != nullptr ? uk->decrypt(ct, d.out) : crypto::decrypt(key, usage, ct, d.out);
   const auto expected_size = crypto::plaintext_size(key.enctype(), ct.size());
@@ -117,7 +119,7 @@ Decrypted decrypt_checked(const crypto::UsageKey* uk, const crypto::Key& key, st
     FUZZ_CHECK(expected_size && *d.result == *expected_size);
     FUZZ_CHECK(*d.result <= capacity);
     // Nothing past the plaintext was written.
-    FUZZ_CHECK(all_equal(Span(d.out).subspan(*d.result), kUntouched));
+    FUZZ_CHECK(all_equal(ByteView(d.out).subspan(*d.result), kUntouched));
     return d;
   }
   const kerb::ErrorCategory cat = d.result.error().category();
@@ -131,13 +133,13 @@ Decrypted decrypt_checked(const crypto::UsageKey* uk, const crypto::Key& key, st
   } else {
     // An integrity failure: whatever was decrypted is wiped, nothing beyond it touched.
     FUZZ_CHECK(cat == kerb::ErrorCategory::kCrypto);
-    FUZZ_CHECK(all_equal(Span(d.out).first(*expected_size), 0));
-    FUZZ_CHECK(all_equal(Span(d.out).subspan(*expected_size), kUntouched));
+    FUZZ_CHECK(all_equal(ByteView(d.out).first(*expected_size), 0));
+    FUZZ_CHECK(all_equal(ByteView(d.out).subspan(*expected_size), kUntouched));
   }
   return d;
 }
 
-void fuzz_decrypt(const crypto::Key& key, std::uint32_t usage, std::uint8_t flags, Span ct) {
+void fuzz_decrypt(const crypto::Key& key, std::uint32_t usage, std::uint8_t flags, ByteView ct) {
   const crypto::EncType e = key.enctype();
   const crypto::EncTypeInfo* info = key.info();
   auto derived = crypto::UsageKey::derive(key, usage);
@@ -174,13 +176,13 @@ void fuzz_decrypt(const crypto::Key& key, std::uint32_t usage, std::uint8_t flag
   if (!a.result) return;
   // A valid message (the seed corpus holds some): the plaintext re-encrypts and decrypts to
   // itself, and any single flipped bit is refused.
-  const Span plaintext = Span(a.out).first(*a.result);
+  const ByteView plaintext = ByteView(a.out).first(*a.result);
   CounterRandom random;
   Bytes again(uk.ciphertext_size(plaintext.size()));
   auto written = uk.encrypt(plaintext, again, random);
   FUZZ_CHECK(written && *written == ct.size());
   Decrypted round = decrypt_checked(&uk, key, usage, again, plaintext.size());
-  FUZZ_CHECK(round.result && same(Span(round.out).first(*round.result), plaintext));
+  FUZZ_CHECK(round.result && same(ByteView(round.out).first(*round.result), plaintext));
 
   Bytes flipped(ct.begin(), ct.end());
   const std::size_t bit = (static_cast<std::size_t>(usage) * 131 + ct.size() * 7) % (ct.size() * 8);
@@ -190,7 +192,7 @@ void fuzz_decrypt(const crypto::Key& key, std::uint32_t usage, std::uint8_t flag
 }
 
 void fuzz_checksum(const crypto::Key& key, std::uint32_t usage, std::uint8_t selector,
-                   Span message) {
+                   ByteView message) {
   auto derived = crypto::ChecksumKey::derive(key, usage);
   FUZZ_CHECK(derived);
   const crypto::ChecksumKey& ck = *derived;
@@ -200,14 +202,14 @@ void fuzz_checksum(const crypto::Key& key, std::uint32_t usage, std::uint8_t sel
 
   // data | checksum, the checksum being the trailing size() bytes (or all there is).
   const std::size_t sum_size = std::min(message.size(), ck.size());
-  const Span data = message.first(message.size() - sum_size);
-  const Span sum = message.last(sum_size);
+  const ByteView data = message.first(message.size() - sum_size);
+  const ByteView sum = message.last(sum_size);
 
   Bytes expect(ck.size() + 8, kUntouched);
   auto made = ck.make(data, expect);
   FUZZ_CHECK(made && *made == ck.size());
-  FUZZ_CHECK(all_equal(Span(expect).subspan(ck.size()), kUntouched));
-  const bool should_match = same(Span(expect).first(ck.size()), sum);
+  FUZZ_CHECK(all_equal(ByteView(expect).subspan(ck.size()), kUntouched));
+  const bool should_match = same(ByteView(expect).first(ck.size()), sum);
 
   auto verified = ck.verify(data, sum);
   FUZZ_CHECK(verified.ok() == should_match);
@@ -239,7 +241,7 @@ void fuzz_checksum(const crypto::Key& key, std::uint32_t usage, std::uint8_t sel
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const Span input(data, size);
+  const ByteView input(data, size);
   if (input.size() < 7) return 0;
   const crypto::EncType e = kEnctypes[input[0] % std::size(kEnctypes)];
   const crypto::EncTypeInfo* info = crypto::find_enctype(e);
@@ -247,7 +249,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (info == nullptr) {
     // Left out of this build (kerb/crypto/features.hpp): refused as not built, never used.
     FUZZ_CHECK(e == crypto::EncType::kRc4Hmac ? !KERB_WITH_RC4_HMAC : !KERB_WITH_CAMELLIA);
-    auto refused = crypto::Key::from_bytes(e, Span(kFixedKeyA).first(16), weak_policy());
+    auto refused = crypto::Key::from_bytes(e, ByteView(kFixedKeyA).first(16), weak_policy());
     FUZZ_CHECK(!refused && refused.error().category() == kerb::ErrorCategory::kCrypto);
     return 0;
   }
@@ -257,15 +259,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::uint32_t usage = static_cast<std::uint32_t>(input[2]) << 24 |
                               static_cast<std::uint32_t>(input[3]) << 16 |
                               static_cast<std::uint32_t>(input[4]) << 8 | input[5];
-  Span rest = input.subspan(6);
+  ByteView rest = input.subspan(6);
 
-  Span key_bytes;
+  ByteView key_bytes;
   switch (flags & 3) {
     case 0:
-      key_bytes = Span(kFixedKeyA).first(info->key_size);
+      key_bytes = ByteView(kFixedKeyA).first(info->key_size);
       break;
     case 1:
-      key_bytes = Span(kFixedKeyB).first(info->key_size);
+      key_bytes = ByteView(kFixedKeyB).first(info->key_size);
       break;
     default:
       if (rest.size() < info->key_size + 1) return 0;

@@ -20,6 +20,8 @@
 #include <kerb/der/time.hpp>
 #include <kerb/der/writer.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace der = kerb::der;
 
 namespace {
@@ -34,9 +36,9 @@ namespace {
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-using Span = std::span<const std::uint8_t>;
+using kerb::test::ByteView;
 
-bool same(Span a, Span b) {
+bool same(ByteView a, ByteView b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] != b[i]) return false;
@@ -55,7 +57,7 @@ std::vector<std::uint8_t> encode_alone(Body&& body) {
 
 // Extra checks on one well-formed primitive `element` (its whole TLV), with a reader and an
 // error of their own so that expected failures do not poison the walk.
-void check_integer_views(Span element, Span content) {
+void check_integer_views(ByteView element, ByteView content) {
   // Every fixed-size reader agrees with the content octets, and fails (without advancing)
   // exactly when the value does not fit.
   std::int64_t value = 0;
@@ -89,7 +91,7 @@ void check_integer_views(Span element, Span content) {
   }
 }
 
-void check_bit_string_views(Span element, const der::BitString& bits) {
+void check_bit_string_views(ByteView element, const der::BitString& bits) {
   der::Error err;
   der::Reader r(element, err);
   std::uint32_t flags = 0;
@@ -108,7 +110,7 @@ void check_bit_string_views(Span element, const der::BitString& bits) {
   }
 }
 
-void check_oid_text(Span content) {
+void check_oid_text(ByteView content) {
   // Content octets -> dotted text -> content octets is the identity.
   std::vector<char> text(content.size() * 4 + 48);
   std::size_t written = 0;
@@ -117,10 +119,10 @@ void check_oid_text(Span content) {
   std::vector<std::uint8_t> back(content.size() + 16);
   std::size_t back_len = 0;
   FUZZ_CHECK(der::encode_oid(std::string_view(text.data(), written), back, back_len));
-  FUZZ_CHECK(same(Span(back).first(back_len), content));
+  FUZZ_CHECK(same(ByteView(back).first(back_len), content));
 }
 
-void check_time_text(Span content, std::int64_t seconds) {
+void check_time_text(ByteView content, std::int64_t seconds) {
   std::uint8_t text[der::kKerberosTimeLength];
   FUZZ_CHECK(der::format_kerberos_time(seconds, text));
   FUZZ_CHECK(same(text, content));
@@ -128,7 +130,7 @@ void check_time_text(Span content, std::int64_t seconds) {
 
 // Re-encodes the primitive universal element at `typed` (already known to carry `tag`) with
 // the typed reader and matching writer. False when the typed read rejects it.
-bool transcode_universal(der::Reader& typed, der::Tag tag, Span element, der::Writer& w) {
+bool transcode_universal(der::Reader& typed, der::Tag tag, ByteView element, der::Writer& w) {
   switch (tag.number()) {
     case 1: {  // BOOLEAN
       bool v = false;
@@ -137,7 +139,7 @@ bool transcode_universal(der::Reader& typed, der::Tag tag, Span element, der::Wr
       return true;
     }
     case 2: {  // INTEGER
-      Span c;
+      ByteView c;
       if (!typed.read_big_integer(c)) return false;
       check_integer_views(element, c);
       w.write_big_integer(c);
@@ -151,7 +153,7 @@ bool transcode_universal(der::Reader& typed, der::Tag tag, Span element, der::Wr
       return true;
     }
     case 4: {  // OCTET STRING
-      Span c;
+      ByteView c;
       if (!typed.read_octet_string(c)) return false;
       w.write_octet_string(c);
       return true;
@@ -162,7 +164,7 @@ bool transcode_universal(der::Reader& typed, der::Tag tag, Span element, der::Wr
       return true;
     }
     case 6: {  // OBJECT IDENTIFIER
-      Span c;
+      ByteView c;
       if (!typed.read_oid(c)) return false;
       FUZZ_CHECK(der::valid_oid(c));
       check_oid_text(c);
@@ -202,7 +204,7 @@ bool transcode_universal(der::Reader& typed, der::Tag tag, Span element, der::Wr
       return true;
     }
     default: {
-      Span c;
+      ByteView c;
       // Any other primitive: the generic element read, written back as it is.
       der::Reader contents;
       der::Tag t = tag;
@@ -247,7 +249,7 @@ bool transcode_element(der::Reader& in, der::Writer& w, int depth) {
   FUZZ_CHECK(tag.number() <= der::Tag::kMaxNumber);
   FUZZ_CHECK(!(tag.tag_class() == der::TagClass::kUniversal && tag.number() == 0));
 
-  Span element;
+  ByteView element;
   FUZZ_CHECK(raw_reader.read_raw_any(element));
   FUZZ_CHECK(raw_reader.offset() == in.offset());
   FUZZ_CHECK(element.size() == in.offset() - before);
@@ -278,7 +280,7 @@ bool transcode_element(der::Reader& in, der::Writer& w, int depth) {
 }
 
 // Decodes the whole input into `w`; true when it is one well-formed element and nothing else.
-bool transcode(Span input, der::Writer& w, der::Error& err) {
+bool transcode(ByteView input, der::Writer& w, der::Error& err) {
   der::Reader top(input, err);
   return transcode_element(top, w, 0) && top.finish();
 }
@@ -286,7 +288,7 @@ bool transcode(Span input, der::Writer& w, der::Error& err) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const Span input(data, size);
+  const ByteView input(data, size);
 
   der::Error err;
   der::Writer growable;
@@ -311,7 +313,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   {
     der::Error e;
     der::Reader r(input, e);
-    Span whole;
+    ByteView whole;
     FUZZ_CHECK(r.read_raw_any(whole) && r.finish());
     FUZZ_CHECK(whole.data() == data && whole.size() == size);
     der::Reader s(input, e);

@@ -27,9 +27,11 @@
 #include <kerb/keytab.hpp>
 #include <kerb/messages/ticket.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace {
 
-using ByteVector = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 [[noreturn]] void property_failed(const char* what, int line) {
   std::fprintf(stderr, "gss_accept_fuzz: property failed at line %d: %s\n", line, what);
@@ -70,8 +72,8 @@ class FixedRandom final : public kerb::crypto::Random {
   std::uint64_t state_;
 };
 
-ByteVector key_bytes(std::size_t n, std::uint8_t first) {
-  ByteVector k(n);
+Bytes key_bytes(std::size_t n, std::uint8_t first) {
+  Bytes k(n);
   for (std::size_t i = 0; i < n; ++i)
     k[i] = static_cast<std::uint8_t>(first + 7 * i);
   return k;
@@ -86,7 +88,7 @@ kerb::Credentials make_credentials(const kerb::Principal& client, const kerb::Pr
                                    const kerb::crypto::Key& server_key, std::uint32_t kvno,
                                    std::uint8_t session_seed, std::uint32_t flags) {
   using namespace kerb;
-  const ByteVector session = key_bytes(32, session_seed);
+  const Bytes session = key_bytes(32, session_seed);
   const PrincipalName cname = client.name();
   EncTicketPart part;
   part.flags = KerberosFlags{flags};
@@ -98,11 +100,11 @@ kerb::Credentials make_credentials(const kerb::Principal& client, const kerb::Pr
   part.endtime = KerberosTime{kNow + 3600};
   der::Writer pw;
   encode(pw, part);
-  const ByteVector plain = pw.take();
+  const Bytes plain = pw.take();
   FixedRandom random(7);
   const crypto::UsageKey k =
       must(crypto::UsageKey::derive(server_key, key_usage::kTicket), "derive");
-  ByteVector cipher(k.ciphertext_size(plain.size()));
+  Bytes cipher(k.ciphertext_size(plain.size()));
   static_cast<void>(must(k.encrypt(plain, cipher, random), "encrypt"));
   const PrincipalName sname = server.name();
   Ticket t;
@@ -195,7 +197,7 @@ void write_seeds(const std::string& dir) {
   no_mutual.flags = context_flags::kConf | context_flags::kInteg;
   write_seed(dir, "initial-no-mutual", r.initiator(random3, no_mutual).token());
   InitiatorOptions bound;
-  const ByteVector app = {'t', 'l', 's'};
+  const Bytes app = {'t', 'l', 's'};
   bound.channel_bindings = ChannelBindings{};
   bound.channel_bindings->application_data = app;
   write_seed(dir, "initial-channel-bindings", r.initiator(random4, bound).token());
@@ -206,11 +208,10 @@ void write_seeds(const std::string& dir) {
   Accepted a =
       must(accept(mutual.token(), r.keytab, r.acceptor(service_random, nullptr)), "accept");
   write_seed(dir, "ap-rep", a.output_token);
-  const ByteVector error = must(
-      error_token(
-          kerb::Error(kerb::ErrorCategory::kProtocol, kerb::error_code::kKrbApErrRepeat, "replay"),
-          r.service, r.clock),
-      "error_token");
+  const Bytes error = must(error_token(kerb::Error(kerb::ErrorCategory::kProtocol,
+                                                   kerb::error_code::kKrbApErrRepeat, "replay"),
+                                       r.service, r.clock),
+                           "error_token");
   write_seed(dir, "krb-error", error);
 }
 

@@ -17,6 +17,8 @@
 #include <kerb/crypto/key.hpp>
 #include <kerb/gss/context.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace crypto = kerb::crypto;
 namespace gss = kerb::gss;
 
@@ -32,7 +34,7 @@ namespace {
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-using Span = std::span<const std::uint8_t>;
+using kerb::test::ByteView;
 
 void write_seeds(const char* dir) {
   static constexpr std::uint8_t kKey[32] = {1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11,
@@ -46,10 +48,10 @@ void write_seeds(const char* dir) {
       gss::SecurityContext::Params p;
       p.role =
           subkeys ? gss::SecurityContext::Role::kAcceptor : gss::SecurityContext::Role::kInitiator;
-      p.key = *crypto::Key::from_bytes(e, Span(kKey).first(info->key_size));
+      p.key = *crypto::Key::from_bytes(e, ByteView(kKey).first(info->key_size));
       p.acceptor_subkey = subkeys;
       if (subkeys)
-        p.initiator_subkey = *crypto::Key::from_bytes(e, Span(kKey).last(info->key_size));
+        p.initiator_subkey = *crypto::Key::from_bytes(e, ByteView(kKey).last(info->key_size));
       p.send_seq = 7;
       p.recv_seq = 1000;
       p.flags = gss::context_flags::kReplay | gss::context_flags::kSequence;
@@ -75,7 +77,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  auto ctx = gss::SecurityContext::import_context(Span(data, size));
+  auto ctx = gss::SecurityContext::import_context(ByteView(data, size));
   if (!ctx) return 0;
   FUZZ_CHECK(ctx->established());
   auto blob = ctx->export_context();

@@ -28,6 +28,8 @@
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/token.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace crypto = kerb::crypto;
 namespace gss = kerb::gss;
 
@@ -43,8 +45,8 @@ namespace {
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-using Span = std::span<const std::uint8_t>;
-using Bytes = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
+using kerb::test::ByteView;
 
 constexpr std::uint8_t kUntouched = 0xA5;
 constexpr std::size_t kSlack = 16;  // output bytes past token.size() that must stay untouched
@@ -66,7 +68,8 @@ constexpr std::uint64_t kAcceptorSeq = 1000;
 
 gss::SecurityContext make_receiver(std::uint8_t selector, const kerb::Clock& clock) {
   const crypto::EncType e = kEnctypes[(selector & 7) % 6];
-  auto key = crypto::Key::from_bytes(e, Span(kFixedKey).first(crypto::find_enctype(e)->key_size));
+  auto key =
+      crypto::Key::from_bytes(e, ByteView(kFixedKey).first(crypto::find_enctype(e)->key_size));
   FUZZ_CHECK(key);
   gss::SecurityContext::Params p;
   const bool initiator = (selector & 8) != 0;
@@ -84,7 +87,7 @@ gss::SecurityContext make_receiver(std::uint8_t selector, const kerb::Clock& clo
   return std::move(*ctx);
 }
 
-bool all_in(Span bytes, std::uint8_t a, std::uint8_t b) {
+bool all_in(ByteView bytes, std::uint8_t a, std::uint8_t b) {
   return std::all_of(bytes.begin(), bytes.end(), [&](std::uint8_t x) { return x == a || x == b; });
 }
 
@@ -92,15 +95,15 @@ bool is_rejection(const kerb::Error& e) {
   return e.code() == gss::major_status::kDefectiveToken || e.code() == gss::major_status::kBadMic;
 }
 
-void fuzz_unwrap(std::uint8_t selector, const kerb::Clock& clock, Span token) {
+void fuzz_unwrap(std::uint8_t selector, const kerb::Clock& clock, ByteView token) {
   gss::SecurityContext ctx = make_receiver(selector, clock);
   Bytes out(token.size() + kSlack, kUntouched);
   auto r = ctx.unwrap(token, out);
-  const Span tail = Span(out).subspan(token.size());
+  const ByteView tail = ByteView(out).subspan(token.size());
   FUZZ_CHECK(all_in(tail, kUntouched, kUntouched));
   if (!r) {
     FUZZ_CHECK(is_rejection(r.error()));
-    FUZZ_CHECK(all_in(Span(out).first(token.size()), 0, 0));
+    FUZZ_CHECK(all_in(ByteView(out).first(token.size()), 0, 0));
     // The vector form agrees.
     FUZZ_CHECK(!ctx.unwrap(token));
     return;
@@ -108,7 +111,7 @@ void fuzz_unwrap(std::uint8_t selector, const kerb::Clock& clock, Span token) {
   // Authentic: only someone with the key made it (the seeds). Nothing but the plaintext is
   // left in the buffer: every other byte is zero or was never written.
   FUZZ_CHECK(token.size() >= 16 && r->length <= token.size() - 16);
-  FUZZ_CHECK(all_in(Span(out).subspan(r->length), 0, kUntouched));
+  FUZZ_CHECK(all_in(ByteView(out).subspan(r->length), 0, kUntouched));
   FUZZ_CHECK((r->supplementary & ~std::uint32_t{15}) == 0);
   const Bytes plain(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(r->length));
 
@@ -129,10 +132,10 @@ void fuzz_unwrap(std::uint8_t selector, const kerb::Clock& clock, Span token) {
 }
 
 void fuzz_verify_mic(std::uint8_t selector, const kerb::Clock& clock, std::uint8_t split,
-                     Span rest) {
+                     ByteView rest) {
   const std::size_t m = std::min<std::size_t>(split, rest.size());
-  const Span message = rest.first(m);
-  const Span token = rest.subspan(m);
+  const ByteView message = rest.first(m);
+  const ByteView token = rest.subspan(m);
   gss::SecurityContext ctx = make_receiver(selector, clock);
   auto r = ctx.verify_mic(message, token);
   if (!r) {
@@ -151,7 +154,7 @@ void fuzz_verify_mic(std::uint8_t selector, const kerb::Clock& clock, std::uint8
   }
 }
 
-void fuzz_framing(Span data) {
+void fuzz_framing(ByteView data) {
   // Strict DER in, canonical out: whatever parses frames back to the very same bytes.
   auto generic = gss::parse_generic_token(data);
   auto framed = gss::parse_framed_token(data);
@@ -177,7 +180,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 2) return 0;
   const std::uint8_t selector = data[0];
   const std::uint8_t split = data[1];
-  const Span rest(data + 2, size - 2);
+  const ByteView rest(data + 2, size - 2);
   const kerb::FixedClock clock(kerb::Timestamp{kEndtime - 1, 0});
   const unsigned op = selector >> 6;
 #if !KERB_WITH_CAMELLIA

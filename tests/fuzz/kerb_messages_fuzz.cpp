@@ -29,9 +29,11 @@
 #include <kerb/messages/ticket.hpp>
 #include <kerb/messages/types.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace {
 
-using kerb::Bytes;
+using kerb::test::ByteView;
 
 [[noreturn]] void property_failed(const char* what, int line) {
   std::fprintf(stderr, "kerb_messages_fuzz: property failed at line %d: %s\n", line, what);
@@ -43,7 +45,7 @@ using kerb::Bytes;
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-bool same(Bytes a, Bytes b) {
+bool same(ByteView a, ByteView b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] != b[i]) return false;
@@ -53,7 +55,7 @@ bool same(Bytes a, Bytes b) {
 
 // The value re-encodes to `expected` in every writer mode.
 template <class T>
-void check_encodes_to(const T& value, Bytes expected) {
+void check_encodes_to(const T& value, ByteView expected) {
   kerb::der::Writer growable;
   encode(growable, value);
   FUZZ_CHECK(growable.ok());
@@ -88,7 +90,7 @@ void check_failure(const kerb::Result<T>& r, std::string_view what) {
 // A PA-DATA value whose type has a decoder here is decoded too; if it decodes, it re-encodes.
 void check_padata_value(const kerb::PaData& pa) {
   namespace pt = kerb::padata_type;
-  const Bytes v = pa.padata_value;
+  const ByteView v = pa.padata_value;
   switch (pa.padata_type) {
     case pt::kPaEtypeInfo2:
       if (auto r = kerb::decode_etype_info2(v)) check_encodes_to(*r, v);
@@ -122,13 +124,13 @@ void check_padata(const std::optional<kerb::MethodData>& padata) {
   FUZZ_CHECK(n == padata->size());
 }
 
-void check_message_type(Bytes input, kerb::MessageType type) {
+void check_message_type(ByteView input, kerb::MessageType type) {
   FUZZ_CHECK(kerb::peek_message_type(input) == static_cast<std::int32_t>(type));
 }
 
 // --- one function per decoder ------------------------------------------------------------
 
-void kdc_req(Bytes in, const kerb::Result<kerb::KdcReq>& r, std::string_view what) {
+void kdc_req(ByteView in, const kerb::Result<kerb::KdcReq>& r, std::string_view what) {
   if (!r) return check_failure(r, what);
   check_encodes_to(*r, in);
   check_message_type(in, r->msg_type);
@@ -138,7 +140,7 @@ void kdc_req(Bytes in, const kerb::Result<kerb::KdcReq>& r, std::string_view wha
   check_padata(r->padata);
 }
 
-void kdc_rep(Bytes in, const kerb::Result<kerb::KdcRep>& r, std::string_view what) {
+void kdc_rep(ByteView in, const kerb::Result<kerb::KdcRep>& r, std::string_view what) {
   if (!r) return check_failure(r, what);
   check_encodes_to(*r, in);
   check_message_type(in, r->msg_type);
@@ -149,26 +151,26 @@ void kdc_rep(Bytes in, const kerb::Result<kerb::KdcRep>& r, std::string_view wha
   check_padata(r->padata);
 }
 
-void as_req(Bytes in) {
+void as_req(ByteView in) {
   kdc_req(in, kerb::decode_as_req(in), "AS-REQ");
 }
-void tgs_req(Bytes in) {
+void tgs_req(ByteView in) {
   kdc_req(in, kerb::decode_tgs_req(in), "TGS-REQ");
 }
-void any_kdc_req(Bytes in) {
+void any_kdc_req(ByteView in) {
   kdc_req(in, kerb::decode_der<kerb::KdcReq>(in, "KDC-REQ"), "KDC-REQ");
 }
-void as_rep(Bytes in) {
+void as_rep(ByteView in) {
   kdc_rep(in, kerb::decode_as_rep(in), "AS-REP");
 }
-void tgs_rep(Bytes in) {
+void tgs_rep(ByteView in) {
   kdc_rep(in, kerb::decode_tgs_rep(in), "TGS-REP");
 }
-void any_kdc_rep(Bytes in) {
+void any_kdc_rep(ByteView in) {
   kdc_rep(in, kerb::decode_der<kerb::KdcRep>(in, "KDC-REP"), "KDC-REP");
 }
 
-void kdc_req_body(Bytes in) {
+void kdc_req_body(ByteView in) {
   const auto r = kerb::decode_kdc_req_body(in);
   if (!r) return check_failure(r, "KDC-REQ-BODY");
   FUZZ_CHECK(same(r->raw, in));
@@ -177,7 +179,7 @@ void kdc_req_body(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void ap_req(Bytes in) {
+void ap_req(ByteView in) {
   const auto r = kerb::decode_ap_req(in);
   if (!r) return check_failure(r, "AP-REQ");
   check_encodes_to(*r, in);
@@ -188,7 +190,7 @@ void ap_req(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void ap_rep(Bytes in) {
+void ap_rep(ByteView in) {
   const auto r = kerb::decode_ap_rep(in);
   if (!r) return check_failure(r, "AP-REP");
   check_encodes_to(*r, in);
@@ -198,7 +200,7 @@ void ap_rep(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void krb_safe(Bytes in) {
+void krb_safe(ByteView in) {
   const auto r = kerb::decode_krb_safe(in);
   if (!r) return check_failure(r, "KRB-SAFE");
   check_encodes_to(*r, in);
@@ -208,7 +210,7 @@ void krb_safe(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void krb_priv(Bytes in) {
+void krb_priv(ByteView in) {
   const auto r = kerb::decode_krb_priv(in);
   if (!r) return check_failure(r, "KRB-PRIV");
   check_encodes_to(*r, in);
@@ -218,7 +220,7 @@ void krb_priv(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void krb_cred(Bytes in) {
+void krb_cred(ByteView in) {
   const auto r = kerb::decode_krb_cred(in);
   if (!r) return check_failure(r, "KRB-CRED");
   check_encodes_to(*r, in);
@@ -228,7 +230,7 @@ void krb_cred(Bytes in) {
   check_encodes_to(fields, in);
 }
 
-void krb_error(Bytes in) {
+void krb_error(ByteView in) {
   const auto r = kerb::decode_krb_error(in);
   if (!r) return check_failure(r, "KRB-ERROR");
   check_encodes_to(*r, in);
@@ -244,21 +246,21 @@ void krb_error(Bytes in) {
   }
 }
 
-template <class T, kerb::Result<T> (*Decode)(Bytes)>
-void simple(Bytes in, std::string_view what) {
+template <class T, kerb::Result<T> (*Decode)(ByteView)>
+void simple(ByteView in, std::string_view what) {
   const kerb::Result<T> r = Decode(in);
   if (!r) return check_failure(r, what);
   check_encodes_to(*r, in);
 }
 
 template <class T>
-void plain(Bytes in, std::string_view what) {
+void plain(ByteView in, std::string_view what) {
   const kerb::Result<T> r = kerb::decode_der<T>(in, what);
   if (!r) return check_failure(r, what);
   check_encodes_to(*r, in);
 }
 
-void ticket(Bytes in) {
+void ticket(ByteView in) {
   const auto r = kerb::decode_der<kerb::Ticket>(in, "Ticket");
   if (!r) return check_failure(r, "Ticket");
   FUZZ_CHECK(same(r->raw, in));
@@ -270,7 +272,7 @@ void ticket(Bytes in) {
 
 struct Decoder {
   const char* name;
-  void (*run)(Bytes);
+  void (*run)(ByteView);
 };
 
 // Index = the first byte of a seed. Append only: the seeds depend on the order.
@@ -281,53 +283,55 @@ constexpr Decoder kDecoders[] = {
     {"AS-REP", as_rep},
     {"TGS-REP", tgs_rep},
     {"EncKDCRepPart",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::EncKdcRepPart, kerb::decode_enc_kdc_rep_part>(in, "EncKDCRepPart");
      }},
     {"AP-REQ", ap_req},
     {"Authenticator",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::Authenticator, kerb::decode_authenticator>(in, "Authenticator");
      }},
     {"AP-REP", ap_rep},
     {"EncAPRepPart",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::EncApRepPart, kerb::decode_enc_ap_rep_part>(in, "EncAPRepPart");
      }},
     {"KRB-SAFE", krb_safe},
     {"KRB-PRIV", krb_priv},
     {"EncKrbPrivPart",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::EncKrbPrivPart, kerb::decode_enc_krb_priv_part>(in, "EncKrbPrivPart");
      }},
     {"KRB-CRED", krb_cred},
     {"EncKrbCredPart",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::EncKrbCredPart, kerb::decode_enc_krb_cred_part>(in, "EncKrbCredPart");
      }},
     {"KRB-ERROR", krb_error},
     {"METHOD-DATA",
-     [](Bytes in) { simple<kerb::MethodData, kerb::decode_method_data>(in, "METHOD-DATA"); }},
+     [](ByteView in) { simple<kerb::MethodData, kerb::decode_method_data>(in, "METHOD-DATA"); }},
     {"TYPED-DATA",
-     [](Bytes in) { simple<kerb::TypedData, kerb::decode_typed_data>(in, "TYPED-DATA"); }},
+     [](ByteView in) { simple<kerb::TypedData, kerb::decode_typed_data>(in, "TYPED-DATA"); }},
     {"PA-ENC-TS-ENC",
-     [](Bytes in) { simple<kerb::PaEncTsEnc, kerb::decode_pa_enc_ts_enc>(in, "PA-ENC-TS-ENC"); }},
+     [](ByteView in) {
+       simple<kerb::PaEncTsEnc, kerb::decode_pa_enc_ts_enc>(in, "PA-ENC-TS-ENC");
+     }},
     {"ETYPE-INFO",
-     [](Bytes in) { simple<kerb::EtypeInfo, kerb::decode_etype_info>(in, "ETYPE-INFO"); }},
+     [](ByteView in) { simple<kerb::EtypeInfo, kerb::decode_etype_info>(in, "ETYPE-INFO"); }},
     {"ETYPE-INFO2",
-     [](Bytes in) { simple<kerb::EtypeInfo2, kerb::decode_etype_info2>(in, "ETYPE-INFO2"); }},
+     [](ByteView in) { simple<kerb::EtypeInfo2, kerb::decode_etype_info2>(in, "ETYPE-INFO2"); }},
     {"KERB-PA-PAC-REQUEST",
-     [](Bytes in) {
+     [](ByteView in) {
        simple<kerb::PaPacRequest, kerb::decode_pa_pac_request>(in, "KERB-PA-PAC-REQUEST");
      }},
     {"Ticket", ticket},
-    {"EncTicketPart", [](Bytes in) { plain<kerb::EncTicketPart>(in, "EncTicketPart"); }},
+    {"EncTicketPart", [](ByteView in) { plain<kerb::EncTicketPart>(in, "EncTicketPart"); }},
     {"AuthorizationData",
-     [](Bytes in) { plain<kerb::AuthorizationData>(in, "AuthorizationData"); }},
-    {"EncryptedData", [](Bytes in) { plain<kerb::EncryptedData>(in, "EncryptedData"); }},
+     [](ByteView in) { plain<kerb::AuthorizationData>(in, "AuthorizationData"); }},
+    {"EncryptedData", [](ByteView in) { plain<kerb::EncryptedData>(in, "EncryptedData"); }},
     {"KDC-REQ (either)", any_kdc_req},
     {"KDC-REP (either)", any_kdc_rep},
-    {"EncryptionKey", [](Bytes in) { plain<kerb::EncryptionKey>(in, "EncryptionKey"); }},
+    {"EncryptionKey", [](ByteView in) { plain<kerb::EncryptionKey>(in, "EncryptionKey"); }},
 };
 
 }  // namespace
@@ -335,6 +339,6 @@ constexpr Decoder kDecoders[] = {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1) return 0;
   const Decoder& decoder = kDecoders[data[0] % std::size(kDecoders)];
-  decoder.run(Bytes(data + 1, size - 1));
+  decoder.run(ByteView(data + 1, size - 1));
   return 0;
 }

@@ -17,6 +17,8 @@
 #include <kerb/gss/negotiate.hpp>
 #include <kerb/gss/spnego.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace gss = kerb::gss;
 
 namespace {
@@ -31,9 +33,9 @@ namespace {
     if (!(cond)) property_failed(#cond, __LINE__); \
   } while (0)
 
-using Span = std::span<const std::uint8_t>;
+using kerb::test::ByteView;
 
-bool same(Span a, Span b) {
+bool same(ByteView a, ByteView b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i] != b[i]) return false;
@@ -41,7 +43,7 @@ bool same(Span a, Span b) {
   return true;
 }
 
-void check_token(Span input) {
+void check_token(ByteView input) {
   auto any = gss::decode_negotiation_token(input);
   auto init = gss::decode_neg_token_init(input);
   auto resp = gss::decode_neg_token_resp(input);
@@ -60,11 +62,11 @@ void check_token(Span input) {
     FUZZ_CHECK(list.ok());
     FUZZ_CHECK(same(*list, t.mech_types_der));
     // Every view lies inside the input.
-    const auto inside = [&](Span v) {
+    const auto inside = [&](ByteView v) {
       return v.empty() ||
              (v.data() >= input.data() && v.data() + v.size() <= input.data() + input.size());
     };
-    for (Span oid : t.mech_types)
+    for (ByteView oid : t.mech_types)
       FUZZ_CHECK(inside(oid));
     if (t.mech_token) FUZZ_CHECK(inside(*t.mech_token));
     if (t.mech_list_mic) FUZZ_CHECK(inside(*t.mech_list_mic));
@@ -104,7 +106,7 @@ void check_headers(std::string_view text) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const Span input(data, size);
+  const ByteView input(data, size);
   check_token(input);
   check_headers(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;

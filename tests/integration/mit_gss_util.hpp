@@ -15,20 +15,22 @@
 
 #include <kerb/gss/initiator.hpp>
 
+#include "hex_bytes.hpp"
 #include "itest_util.hpp"
 
 namespace kerb::itest {
 
-using ByteVector = std::vector<std::uint8_t>;
+using ::kerb::test::Bytes;
+using ::kerb::test::ByteView;
 
 // --- buffers and status -----------------------------------------------------------------------
 
-inline Bytes bytes_of(const gss_buffer_desc& b) {
+inline ByteView bytes_of(const gss_buffer_desc& b) {
   return {static_cast<const std::uint8_t*>(b.value), b.length};
 }
 
 // A view of `b` for MIT to read.
-inline gss_buffer_desc buffer_of(Bytes b) {
+inline gss_buffer_desc buffer_of(ByteView b) {
   gss_buffer_desc d;
   d.length = b.size();
   d.value = const_cast<std::uint8_t*>(b.data());
@@ -36,9 +38,9 @@ inline gss_buffer_desc buffer_of(Bytes b) {
 }
 
 // Copies a buffer MIT allocated and releases it.
-inline ByteVector take(gss_buffer_desc& b) {
-  const Bytes bytes = bytes_of(b);
-  ByteVector out(bytes.begin(), bytes.end());
+inline Bytes take(gss_buffer_desc& b) {
+  const ByteView bytes = bytes_of(b);
+  Bytes out(bytes.begin(), bytes.end());
   OM_uint32 minor = 0;
   gss_release_buffer(&minor, &b);
   return out;
@@ -155,7 +157,7 @@ struct MitInitiator {
       : target(std::move(target_name)), mech(mechanism), flags(req_flags) {}
 
   // Feeds `input` (none on the first step); MIT's next token, if any, lands in `output`.
-  OM_uint32 step(Bytes input, ByteVector& output, OM_uint32& minor,
+  OM_uint32 step(ByteView input, Bytes& output, OM_uint32& minor,
                  gss_cred_id_t cred = GSS_C_NO_CREDENTIAL) {
     gss_buffer_desc in = buffer_of(input), out = GSS_C_EMPTY_BUFFER;
     const OM_uint32 major = gss_init_sec_context(&minor, cred, &ctx.handle, target.handle, mech,
@@ -167,8 +169,8 @@ struct MitInitiator {
   }
 
   // The first step, which must leave MIT waiting for the acceptor's reply; returns MIT's token.
-  ByteVector start(gss_cred_id_t cred = GSS_C_NO_CREDENTIAL) {
-    ByteVector token;
+  Bytes start(gss_cred_id_t cred = GSS_C_NO_CREDENTIAL) {
+    Bytes token;
     OM_uint32 minor = 0;
     const OM_uint32 major = step({}, token, minor, cred);
     INFO(mit_status(major, minor));
@@ -181,14 +183,14 @@ struct MitInitiator {
 struct MitAccepted {
   OM_uint32 major = 0;
   OM_uint32 minor = 0;
-  ByteVector output;
+  Bytes output;
   std::string initiator;  // once complete
   OM_uint32 flags = 0;
   MitCred delegated;
 };
 
 // One step of MIT's acceptor (default credentials: KRB5_KTNAME) on `ctx`.
-inline MitAccepted mit_accept(MitContext& ctx, Bytes token,
+inline MitAccepted mit_accept(MitContext& ctx, ByteView token,
                               const gss::ChannelBindings* bindings = nullptr) {
   MitAccepted out;
   std::optional<MitBindings> cb;

@@ -9,12 +9,14 @@
 
 #include <kerb/internal/bytes.hpp>
 
+#include "hex_bytes.hpp"
+
 using namespace kerb;
 using namespace kerb::detail;
 
 namespace {
 
-using ByteVec = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 std::string detail_of(const BinaryReader& r) {
   return std::string(r.error().detail());
@@ -23,7 +25,7 @@ std::string detail_of(const BinaryReader& r) {
 }  // namespace
 
 TEST_CASE("BinaryReader reads big- and little-endian fields and stops at the end", "[internal]") {
-  const ByteVec data = {0x05, 0x04, 0x00, 0x0c, 0xff, 0xff, 0xff, 0xfe, 0x12};
+  const Bytes data = {0x05, 0x04, 0x00, 0x0c, 0xff, 0xff, 0xff, 0xfe, 0x12};
   BinaryReader be(data, true, "ccache");
   std::uint8_t u8 = 0;
   std::uint16_t u16 = 0;
@@ -77,7 +79,7 @@ TEST_CASE("BinaryReader reads 64-bit fields in either byte order", "[internal]")
 
 TEST_CASE("BinaryReader checks a length against its limit and the bytes left", "[internal]") {
   // 00 00 00 03 'a' 'b' 'c', then 00 05 'x' (a 2-byte length of 5 over one byte).
-  const ByteVec data = {0x00, 0x00, 0x00, 0x03, 'a', 'b', 'c', 0x00, 0x05, 'x'};
+  const Bytes data = {0x00, 0x00, 0x00, 0x03, 'a', 'b', 'c', 0x00, 0x05, 'x'};
   BinaryReader r(data, true, "keytab krb5.keytab", 100);
   std::span<const std::uint8_t> s;
   REQUIRE(r.read_data(4, s, "realm"));
@@ -108,14 +110,14 @@ TEST_CASE("ByteWriter counts, appends, and fills a fixed buffer without overflow
     w.i32(-2);
     w.bytes(std::string_view("ab"));
   };
-  const ByteVec expected = {0x05, 0x05, 0x04, 0x01, 0x02, 0x03, 0x04,
-                            0xff, 0xff, 0xff, 0xfe, 'a',  'b'};
+  const Bytes expected = {0x05, 0x05, 0x04, 0x01, 0x02, 0x03, 0x04,
+                          0xff, 0xff, 0xff, 0xfe, 'a',  'b'};
   ByteWriter counter;
   put(counter);
   CHECK(counter.size() == expected.size());
   CHECK(counter.ok());
 
-  ByteVec out;
+  Bytes out;
   ByteWriter appender(&out);
   put(appender);
   CHECK(out == expected);
@@ -124,7 +126,7 @@ TEST_CASE("ByteWriter counts, appends, and fills a fixed buffer without overflow
   ByteWriter fits{std::span<std::uint8_t>(exact)};
   put(fits);
   CHECK(fits.ok());
-  CHECK(ByteVec(exact.begin(), exact.end()) == expected);
+  CHECK(Bytes(exact.begin(), exact.end()) == expected);
 
   // Room for 6 of 13 bytes: the u32 at offset 3 does not fit. Nothing from it on is written,
   // not even the bytes that would fit; size() still says what the whole needed.
@@ -174,7 +176,7 @@ TEST_CASE("serialize_exact fills a buffer reserved to the exact size", "[interna
     return ok();
   });
   REQUIRE(out.ok());
-  CHECK(*out == ByteVec{0x05, 0x02, 'k', 'e', 'y'});
+  CHECK(*out == Bytes{0x05, 0x02, 'k', 'e', 'y'});
   CHECK(out->capacity() == 5);
   auto failed = serialize_exact(
       [](ByteWriter&) -> Result<void> { return Error(ErrorCategory::kInvalidArgument, "no"); });
@@ -182,7 +184,7 @@ TEST_CASE("serialize_exact fills a buffer reserved to the exact size", "[interna
 }
 
 TEST_CASE("byte and text views, and byte equality", "[internal]") {
-  const ByteVec b = {'r', 'e', 'a', 'l', 'm'};
+  const Bytes b = {'r', 'e', 'a', 'l', 'm'};
   CHECK(as_text(b) == "realm");
   CHECK(as_bytes("realm").size() == 5);
   CHECK(same_bytes(as_bytes("realm"), b));

@@ -14,12 +14,14 @@
 
 #include <kerb/internal/file.hpp>
 
+#include "hex_bytes.hpp"
+
 using namespace kerb;
 using namespace kerb::detail;
 
 namespace {
 
-using ByteVec = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 // A fresh directory under the system's temporary directory, removed with its contents.
 class TempDir {
@@ -45,7 +47,7 @@ class TempDir {
 TEST_CASE("write_file_atomic writes mode 0600 and read_file_locked reads it back", "[internal]") {
   TempDir dir;
   const std::string path = dir.file("krb5cc_test");
-  ByteVec data(10000);
+  Bytes data(10000);
   for (std::size_t i = 0; i < data.size(); ++i)
     data[i] = static_cast<std::uint8_t>(i * 7);
   REQUIRE(write_file_atomic(path, data, "ccache krb5cc_test").ok());
@@ -57,8 +59,8 @@ TEST_CASE("write_file_atomic writes mode 0600 and read_file_locked reads it back
   CHECK(*back == data);
 
   // Replaced whole; no temporary file left beside it.
-  REQUIRE(write_file_atomic(path, ByteVec{1, 2, 3}, "ccache").ok());
-  CHECK(*read_file_locked(path, "ccache", 100) == ByteVec{1, 2, 3});
+  REQUIRE(write_file_atomic(path, Bytes{1, 2, 3}, "ccache").ok());
+  CHECK(*read_file_locked(path, "ccache", 100) == Bytes{1, 2, 3});
   std::size_t files = 0;
   for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path()))
     ++files;
@@ -68,7 +70,7 @@ TEST_CASE("write_file_atomic writes mode 0600 and read_file_locked reads it back
 TEST_CASE("read_file_locked refuses missing, oversized and non-regular files", "[internal]") {
   TempDir dir;
   const std::string path = dir.file("keytab");
-  REQUIRE(write_file_atomic(path, ByteVec(101, 0x42), "keytab").ok());
+  REQUIRE(write_file_atomic(path, Bytes(101, 0x42), "keytab").ok());
   CHECK(read_file_locked(path, "keytab", 101).ok());
   auto big = read_file_locked(path, "keytab", 100);
   REQUIRE_FALSE(big.ok());
@@ -83,7 +85,7 @@ TEST_CASE("read_file_locked refuses missing, oversized and non-regular files", "
   REQUIRE_FALSE(directory.ok());
   CHECK(std::string(directory.error().detail()) == "keytab dir: not a regular file");
 
-  auto no_dir = write_file_atomic(dir.file("no/such/file"), ByteVec{1}, "ccache x");
+  auto no_dir = write_file_atomic(dir.file("no/such/file"), Bytes{1}, "ccache x");
   REQUIRE_FALSE(no_dir.ok());
   CHECK(no_dir.error().category() == ErrorCategory::kIo);
 }
@@ -98,7 +100,7 @@ TEST_CASE("file_label names the kind and the last path component", "[internal]")
 }
 
 TEST_CASE("wipe empties and frees a buffer", "[internal]") {
-  ByteVec key(64, 0x11);
+  Bytes key(64, 0x11);
   wipe(key);
   CHECK(key.empty());
   CHECK(key.capacity() == 0);

@@ -12,24 +12,20 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/internal/sealed.hpp>
 
+#include "hex_bytes.hpp"
+
 using namespace kerb;
 using namespace kerb::detail;
 
 namespace {
 
-using ByteVec = std::vector<std::uint8_t>;
-
-ByteVec hex(std::string_view s) {
-  ByteVec out;
-  for (std::size_t i = 0; i + 1 < s.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(std::stoi(std::string(s.substr(i, 2)), nullptr, 16)));
-  return out;
-}
+using kerb::test::Bytes;
+using kerb::test::hex;
 
 // Hands out exactly the given bytes, then fails.
 class FixedRandom final : public crypto::Random {
  public:
-  explicit FixedRandom(ByteVec bytes) : bytes_(std::move(bytes)) {}
+  explicit FixedRandom(Bytes bytes) : bytes_(std::move(bytes)) {}
   Result<void> fill(std::span<std::uint8_t> out) override {
     if (out.size() > bytes_.size() - pos_) {
       return Error(ErrorCategory::kCrypto, "FixedRandom: out of bytes");
@@ -40,7 +36,7 @@ class FixedRandom final : public crypto::Random {
   }
 
  private:
-  ByteVec bytes_;
+  Bytes bytes_;
   std::size_t pos_ = 0;
 };
 
@@ -64,7 +60,7 @@ struct Encrypted {  // what open() needs of an EncryptedData
 };
 
 struct OctetString {
-  ByteVec value;
+  Bytes value;
 };
 void encode(der::Writer& w, const OctetString& s) {
   w.write_octet_string(s.value);
@@ -84,24 +80,24 @@ TEST_CASE("seal: RFC 8009's sample encryption, byte for byte", "[internal]") {
 TEST_CASE("open: RFC 8009's ciphertext, and every tampered byte fails its integrity check",
           "[internal]") {
   const crypto::Key key = rfc8009_key();
-  const ByteVec cipher = hex(kCipher);
+  const Bytes cipher = hex(kCipher);
   const std::int32_t etype = static_cast<std::int32_t>(key.enctype());
   auto plain = open(key, kUsage, Encrypted{etype, cipher}, "the test part");
   REQUIRE(plain.ok());
-  CHECK(ByteVec(plain->bytes().begin(), plain->bytes().end()) == hex(kPlain));
+  CHECK(Bytes(plain->bytes().begin(), plain->bytes().end()) == hex(kPlain));
 
   // Round trip through seal with other bytes and another usage.
   crypto::OsRandom random;
-  const ByteVec secret = {'s', 'e', 'c', 'r', 'e', 't'};
+  const Bytes secret = {'s', 'e', 'c', 'r', 'e', 't'};
   auto sealed = seal(key, 14, secret, random);
   REQUIRE(sealed.ok());
   auto opened = open(key, 14, etype, *sealed, "KRB-CRED");
   REQUIRE(opened.ok());
-  CHECK(ByteVec(opened->bytes().begin(), opened->bytes().end()) == secret);
+  CHECK(Bytes(opened->bytes().begin(), opened->bytes().end()) == secret);
   CHECK_FALSE(open(key, 13, etype, *sealed, "KRB-CRED").ok());  // another usage, another key
 
   for (std::size_t i = 0; i < cipher.size(); ++i) {
-    ByteVec bad = cipher;
+    Bytes bad = cipher;
     bad[i] ^= 0x01;
     auto r = open(key, kUsage, Encrypted{etype, bad}, "the ticket", 31);
     REQUIRE_FALSE(r.ok());
@@ -110,7 +106,7 @@ TEST_CASE("open: RFC 8009's ciphertext, and every tampered byte fails its integr
     CHECK(r.error().code() == 31);  // the caller's integrity code (KRB_AP_ERR_BAD_INTEGRITY)
     CHECK(std::string(r.error().detail()) == "the ticket failed its integrity check");
   }
-  auto no_code = open(key, kUsage, etype, ByteVec(cipher.begin(), cipher.end() - 1), "x");
+  auto no_code = open(key, kUsage, etype, Bytes(cipher.begin(), cipher.end() - 1), "x");
   REQUIRE_FALSE(no_code.ok());
   CHECK(no_code.error().code() == 0);
 }
@@ -126,13 +122,13 @@ TEST_CASE("encode_plaintext: the DER encoding in wiping storage", "[internal]") 
   auto p = encode_plaintext(OctetString{{1, 2, 3}}, "the part");
   REQUIRE(p.ok());
   // OCTET STRING (X.690 §8.7): tag 04, length 03, the contents.
-  CHECK(ByteVec(p->bytes().begin(), p->bytes().end()) == ByteVec{0x04, 0x03, 1, 2, 3});
+  CHECK(Bytes(p->bytes().begin(), p->bytes().end()) == Bytes{0x04, 0x03, 1, 2, 3});
   Plaintext moved = std::move(*p);
   CHECK(moved.bytes().size() == 5);
 
-  ByteVec arrived = {9, 8, 7};
+  Bytes arrived = {9, 8, 7};
   const Plaintext taken(std::move(arrived));
-  CHECK(ByteVec(taken.bytes().begin(), taken.bytes().end()) == ByteVec{9, 8, 7});
+  CHECK(Bytes(taken.bytes().begin(), taken.bytes().end()) == Bytes{9, 8, 7});
   CHECK(arrived.empty());
 }
 

@@ -38,8 +38,8 @@ void run_checksum(crypto::EncType e) {
     const Bytes data = rng.bytes(random_length(rng, kMaxData));
     const auto inputs = [&] {
       std::ostringstream s;
-      s << "cksumtype " << ctype << " (" << cinfo->name << ")\nkey " << hex(key) << "\nusage "
-        << usage << "\ndata (" << data.size() << " bytes) " << hex(data) << "\n";
+      s << "cksumtype " << ctype << " (" << cinfo->name << ")\nkey " << to_hex(key) << "\nusage "
+        << usage << "\ndata (" << data.size() << " bytes) " << to_hex(data) << "\n";
       return s.str();
     };
     const crypto::Key k = key_of(e, key);
@@ -59,9 +59,9 @@ void run_checksum(crypto::EncType e) {
     const mit::Outcome theirs = mit::make_checksum(ctype, num(e), key, usage, data);
     if (!made || *made != cinfo->size || !theirs.ok() || theirs.bytes != mine) {
       log.fail(
-          inputs() +
-          "kerb ChecksumKey::make: " + (made ? hex(mine) : "refused: " + describe(made.error())) +
-          "\nMIT krb5_c_make_checksum: " + (theirs.ok() ? hex(theirs.bytes) : describe(theirs)));
+          inputs() + "kerb ChecksumKey::make: " +
+          (made ? to_hex(mine) : "refused: " + describe(made.error())) +
+          "\nMIT krb5_c_make_checksum: " + (theirs.ok() ? to_hex(theirs.bytes) : describe(theirs)));
       continue;
     }
 
@@ -70,20 +70,20 @@ void run_checksum(crypto::EncType e) {
     auto os = crypto::make_checksum(k, usage, data, one_shot);
     if (!os || one_shot != mine) {
       log.fail(inputs() + "crypto::make_checksum: " +
-               (os ? hex(one_shot) : "refused: " + describe(os.error())) +
-               ", ChecksumKey: " + hex(mine));
+               (os ? to_hex(one_shot) : "refused: " + describe(os.error())) +
+               ", ChecksumKey: " + to_hex(mine));
     }
 
     // Each verifies the other's.
     const mit::Outcome mv = mit::verify_checksum(ctype, num(e), key, usage, data, mine);
     if (!mv.ok() || mv.bytes != Bytes{1}) {
-      log.fail(inputs() + "MIT krb5_c_verify_checksum of kerb's " + hex(mine) + ": " +
+      log.fail(inputs() + "MIT krb5_c_verify_checksum of kerb's " + to_hex(mine) + ": " +
                (mv.ok() ? "invalid" : describe(mv)));
     }
     auto kv = ck->verify(data, theirs.bytes);
     auto kv2 = crypto::verify_keyed(k, usage, info.checksum_type, data, theirs.bytes);
     if (!kv || !kv2) {
-      log.fail(inputs() + "kerb verify of MIT's " + hex(theirs.bytes) +
+      log.fail(inputs() + "kerb verify of MIT's " + to_hex(theirs.bytes) +
                " refused: " + describe(!kv ? kv.error() : kv2.error()));
     }
 
@@ -125,7 +125,7 @@ void run_checksum(crypto::EncType e) {
     // rc4-hmac's usage translation can make two usages one; elsewhere every change must fail.
     const bool must_fail = i % 4 != 3 || e != crypto::EncType::kRc4Hmac;
     if (kbad.ok() != mit_accepts || (must_fail && mit_accepts)) {
-      log.fail(inputs() + "kerb checksum " + hex(mine) + ", " + change +
+      log.fail(inputs() + "kerb checksum " + to_hex(mine) + ", " + change +
                "\nkerb: " + (kbad ? "accepted" : "refused: " + describe(kbad.error())) +
                "\nMIT: " + (mbad.ok() ? (mit_accepts ? "valid" : "invalid") : describe(mbad)));
     }

@@ -132,17 +132,6 @@ crypto::Key key_of(crypto::EncType e, View bytes) {
   return std::move(key).value();
 }
 
-std::string hex(View v) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string s;
-  s.reserve(v.size() * 2);
-  for (std::uint8_t b : v) {
-    s += kDigits[b >> 4];
-    s += kDigits[b & 15];
-  }
-  return s;
-}
-
 std::string quoted(std::string_view text) {
   std::string s = "\"";
   char buf[8];

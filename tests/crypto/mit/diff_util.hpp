@@ -18,6 +18,7 @@
 namespace kerb_test {
 
 namespace crypto = kerb::crypto;
+using ::kerb::test::to_hex;
 using mit::Bytes;
 using mit::View;
 
@@ -82,7 +83,6 @@ crypto::Key key_of(crypto::EncType e, View bytes);      // Key::from_bytes under
 inline View view_of(std::string_view s) {
   return View(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
 }
-std::string hex(View v);
 std::string quoted(std::string_view s);  // C-style escaped, for passwords and peppers
 
 // Kerberos-shaped random inputs.

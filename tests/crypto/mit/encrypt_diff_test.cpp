@@ -28,7 +28,7 @@ bool all_zero(View v) {
 
 std::string decrypt_result(const kerb::Result<std::size_t>& r, View out) {
   if (!r) return "refused: " + describe(r.error());
-  return "ok, plaintext " + hex(out.first(std::min(*r, out.size())));
+  return "ok, plaintext " + to_hex(out.first(std::min(*r, out.size())));
 }
 
 void run_encrypt(crypto::EncType e) {
@@ -44,8 +44,8 @@ void run_encrypt(crypto::EncType e) {
     const Bytes plaintext = rng.bytes(random_length(rng, kMaxPlaintext));
     const auto inputs = [&] {
       std::ostringstream s;
-      s << "key " << hex(key) << "\nusage " << usage << "\nplaintext (" << plaintext.size()
-        << " bytes) " << hex(plaintext) << "\n";
+      s << "key " << to_hex(key) << "\nusage " << usage << "\nplaintext (" << plaintext.size()
+        << " bytes) " << to_hex(plaintext) << "\n";
       return s.str();
     };
 
@@ -77,8 +77,8 @@ void run_encrypt(crypto::EncType e) {
     } else {
       const mit::Outcome m = mit::decrypt(num(e), key, usage, ct);
       if (!m.ok() || m.bytes != plaintext) {
-        log.fail(inputs() + "kerb ciphertext " + hex(ct) + "\nMIT krb5_c_decrypt: " + describe(m) +
-                 (m.ok() ? ", plaintext " + hex(m.bytes) : ""));
+        log.fail(inputs() + "kerb ciphertext " + to_hex(ct) + "\nMIT krb5_c_decrypt: " +
+                 describe(m) + (m.ok() ? ", plaintext " + to_hex(m.bytes) : ""));
       }
     }
 
@@ -91,14 +91,14 @@ void run_encrypt(crypto::EncType e) {
     Bytes out(plaintext.size() + 8, 0xA5);
     auto got = uk.decrypt(mc.bytes, out);
     if (!got || *got != plaintext.size() || !same(View(out).first(*got), plaintext)) {
-      log.fail(inputs() + "MIT ciphertext " + hex(mc.bytes) +
+      log.fail(inputs() + "MIT ciphertext " + to_hex(mc.bytes) +
                "\nkerb UsageKey::decrypt: " + decrypt_result(got, out));
       continue;
     }
     std::fill(out.begin(), out.end(), 0xA5);
     got = crypto::decrypt(k, usage, mc.bytes, out);
     if (!got || *got != plaintext.size() || !same(View(out).first(*got), plaintext)) {
-      log.fail(inputs() + "MIT ciphertext " + hex(mc.bytes) +
+      log.fail(inputs() + "MIT ciphertext " + to_hex(mc.bytes) +
                "\nkerb crypto::decrypt: " + decrypt_result(got, out));
       continue;
     }
@@ -113,11 +113,11 @@ void run_encrypt(crypto::EncType e) {
         const mit::Outcome md = mit::decrypt(num(e), key, usage, bad);
         if (kd || md.ok()) {
           log.fail(inputs() + "bit " + std::to_string(bit) + " flipped in MIT ciphertext " +
-                   hex(mc.bytes) + "\nkerb: " + decrypt_result(kd, wiped) +
+                   to_hex(mc.bytes) + "\nkerb: " + decrypt_result(kd, wiped) +
                    "\nMIT: " + describe(md));
         } else if (!all_zero(wiped)) {
           log.fail(inputs() + "bit " + std::to_string(bit) +
-                   " flipped: kerb refused but left output bytes " + hex(wiped));
+                   " flipped: kerb refused but left output bytes " + to_hex(wiped));
         }
         break;
       }
@@ -131,7 +131,7 @@ void run_encrypt(crypto::EncType e) {
           auto kd = uk.decrypt(bad, sink);
           const mit::Outcome md = mit::decrypt(num(e), key, usage, bad);
           if (kd || md.ok()) {
-            log.fail(inputs() + "MIT ciphertext " + hex(mc.bytes) + " resized to " +
+            log.fail(inputs() + "MIT ciphertext " + to_hex(mc.bytes) + " resized to " +
                      std::to_string(bad.size()) + " bytes\nkerb: " + decrypt_result(kd, sink) +
                      "\nMIT: " + describe(md));
           }
@@ -145,7 +145,7 @@ void run_encrypt(crypto::EncType e) {
         auto kd = crypto::decrypt(k, other, mc.bytes, o);
         const mit::Outcome md = mit::decrypt(num(e), key, other, mc.bytes);
         if (kd.ok() != md.ok() || (kd.ok() && md.bytes != plaintext)) {
-          log.fail(inputs() + "MIT ciphertext " + hex(mc.bytes) + " decrypted with usage " +
+          log.fail(inputs() + "MIT ciphertext " + to_hex(mc.bytes) + " decrypted with usage " +
                    std::to_string(other) + "\nkerb: " + decrypt_result(kd, o) +
                    "\nMIT: " + describe(md));
         }
@@ -176,8 +176,8 @@ TEST_CASE("rc4-hmac: decrypting under usage 9 also accepts usage-8 messages, as 
     const mit::Outcome md = mit::decrypt(num(crypto::EncType::kRc4Hmac), key, 9, mc.bytes);
     Bytes out(plaintext.size());
     auto kd = crypto::decrypt(k, 9, mc.bytes, out);
-    INFO("key " << hex(key) << ", encrypted by MIT under usage " << sent_as << ": " << hex(mc.bytes)
-                << "\ndecrypted under usage 9 -- MIT: " << describe(md)
+    INFO("key " << to_hex(key) << ", encrypted by MIT under usage " << sent_as << ": "
+                << to_hex(mc.bytes) << "\ndecrypted under usage 9 -- MIT: " << describe(md)
                 << ", kerb: " << (kd ? "ok" : "refused: " + describe(kd.error())));
     REQUIRE(md.ok());
     CHECK(kd.ok());

@@ -71,9 +71,9 @@ void run_string_to_key(crypto::EncType e) {
     const View params_view(params);
     const auto inputs = [&] {
       std::ostringstream s;
-      s << "password " << quoted(password) << " (hex " << hex(view_of(password)) << ")\nsalt "
-        << hex(salt) << "\ns2kparams "
-        << (iterations != 0 ? hex(params) + " (" + std::to_string(iterations) + " iterations)"
+      s << "password " << quoted(password) << " (hex " << to_hex(view_of(password)) << ")\nsalt "
+        << to_hex(salt) << "\ns2kparams "
+        << (iterations != 0 ? to_hex(params) + " (" + std::to_string(iterations) + " iterations)"
                             : std::string("absent (default count)"))
         << "\n";
       return s.str();
@@ -86,9 +86,9 @@ void run_string_to_key(crypto::EncType e) {
     const mit::Outcome theirs = mit::string_to_key(num(e), password, salt, p, true);
     if (!mine || !theirs.ok() || key_bytes(*mine) != theirs.bytes || theirs.enctype != num(e)) {
       log.fail(inputs() + "kerb Key::from_password: " +
-               (mine ? hex(key_bytes(*mine)) : "refused: " + describe(mine.error())) +
+               (mine ? to_hex(key_bytes(*mine)) : "refused: " + describe(mine.error())) +
                "\nMIT krb5_c_string_to_key_with_params: " +
-               (theirs.ok() ? hex(theirs.bytes) : describe(theirs)));
+               (theirs.ok() ? to_hex(theirs.bytes) : describe(theirs)));
       continue;
     }
     // ...and with both floors in place (the defaults) they accept and refuse the same counts.
@@ -108,8 +108,8 @@ void run_string_to_key(crypto::EncType e) {
       auto again = crypto::Key::from_password(e, password, salt, explicit_params, weak_policy());
       if (!again || key_bytes(*again) != theirs.bytes) {
         log.fail(inputs() + "explicit default count " + std::to_string(info.default_iterations) +
-                 " gives " + (again ? hex(key_bytes(*again)) : describe(again.error())) +
-                 ", not the default-count key " + hex(theirs.bytes));
+                 " gives " + (again ? to_hex(key_bytes(*again)) : describe(again.error())) +
+                 ", not the default-count key " + to_hex(theirs.bytes));
       }
     }
   }
@@ -126,7 +126,7 @@ void run_prf(crypto::EncType e) {
     const Bytes key = rng.bytes(info.key_size);
     const Bytes input = rng.bytes(random_length(rng, i % 10 == 0 ? 2048 : 256));
     const crypto::Key k = key_of(e, key);
-    const auto inputs = [&] { return "key " + hex(key) + "\ninput " + hex(input) + "\n"; };
+    const auto inputs = [&] { return "key " + to_hex(key) + "\ninput " + to_hex(input) + "\n"; };
 
     Bytes mine(info.prf_size + 4, 0xA5);
     auto n = crypto::prf(k, input, mine);
@@ -134,8 +134,8 @@ void run_prf(crypto::EncType e) {
     if (!n || *n != info.prf_size || !theirs.ok() ||
         Bytes(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(info.prf_size)) !=
             theirs.bytes) {
-      log.fail(inputs() + "kerb prf: " + (n ? hex(View(mine).first(*n)) : describe(n.error())) +
-               "\nMIT krb5_c_prf: " + (theirs.ok() ? hex(theirs.bytes) : describe(theirs)));
+      log.fail(inputs() + "kerb prf: " + (n ? to_hex(View(mine).first(*n)) : describe(n.error())) +
+               "\nMIT krb5_c_prf: " + (theirs.ok() ? to_hex(theirs.bytes) : describe(theirs)));
       continue;
     }
 
@@ -148,8 +148,8 @@ void run_prf(crypto::EncType e) {
       const mit::Outcome mp = mit::prf_plus(num(e), key, input, size);
       if (!r || !mp.ok() || mp.bytes != plus) {
         log.fail(inputs() + "PRF+ of " + std::to_string(size) +
-                 " bytes\nkerb prf_plus: " + (r ? hex(plus) : describe(r.error())) +
-                 "\nMIT krb5_c_prfplus: " + (mp.ok() ? hex(mp.bytes) : describe(mp)));
+                 " bytes\nkerb prf_plus: " + (r ? to_hex(plus) : describe(r.error())) +
+                 "\nMIT krb5_c_prfplus: " + (mp.ok() ? to_hex(mp.bytes) : describe(mp)));
       }
     }
   }
@@ -182,9 +182,9 @@ void run_random_to_key(crypto::EncType e) {
     const mit::Outcome theirs = mit::random_to_key(num(e), seed);
     if (!mine || !theirs.ok() || key_bytes(*mine) != theirs.bytes || mine->enctype() != e) {
       log.fail(
-          "seed " + hex(seed) +
-          "\nkerb Key::random_to_key: " + (mine ? hex(key_bytes(*mine)) : describe(mine.error())) +
-          "\nMIT krb5_c_random_to_key: " + (theirs.ok() ? hex(theirs.bytes) : describe(theirs)));
+          "seed " + to_hex(seed) + "\nkerb Key::random_to_key: " +
+          (mine ? to_hex(key_bytes(*mine)) : describe(mine.error())) +
+          "\nMIT krb5_c_random_to_key: " + (theirs.ok() ? to_hex(theirs.bytes) : describe(theirs)));
     }
   }
   // A seed of the wrong length: both refuse.
@@ -215,8 +215,8 @@ void run_cf2(crypto::EncType e) {
     const std::string pepper2 = i % 7 == 0 ? "KeyExchange" : random_utf8(rng, 24, false);
     const auto inputs = [&] {
       std::ostringstream s;
-      s << "k1 " << hex(key1) << "\nk2 (enctype " << num(e2) << ") " << hex(key2) << "\npepper1 "
-        << quoted(pepper1) << "\npepper2 " << quoted(pepper2) << "\n";
+      s << "k1 " << to_hex(key1) << "\nk2 (enctype " << num(e2) << ") " << to_hex(key2)
+        << "\npepper1 " << quoted(pepper1) << "\npepper2 " << quoted(pepper2) << "\n";
       return s.str();
     };
     auto mine =
@@ -225,8 +225,9 @@ void run_cf2(crypto::EncType e) {
     if (!mine || !theirs.ok() || key_bytes(*mine) != theirs.bytes || mine->enctype() != e ||
         theirs.enctype != num(e)) {
       log.fail(
-          inputs() + "kerb krb_fx_cf2: " + (mine ? hex(key_bytes(*mine)) : describe(mine.error())) +
-          "\nMIT krb5_c_fx_cf2_simple: " + (theirs.ok() ? hex(theirs.bytes) : describe(theirs)));
+          inputs() +
+          "kerb krb_fx_cf2: " + (mine ? to_hex(key_bytes(*mine)) : describe(mine.error())) +
+          "\nMIT krb5_c_fx_cf2_simple: " + (theirs.ok() ? to_hex(theirs.bytes) : describe(theirs)));
     }
   }
   CHECK(log.failures() == 0);
@@ -245,10 +246,10 @@ void expect_both_refuse(crypto::EncType e, std::string_view password, const Byte
     auto mine = crypto::Key::from_password(e, password, kSalt, params,
                                            lifted ? weak_s2k_policy() : weak_policy());
     INFO("enctype " << num(e) << " " << crypto::enctype_name(e) << ", password " << quoted(password)
-                    << ", s2kparams " << hex(params)
+                    << ", s2kparams " << to_hex(params)
                     << (lifted ? ", iteration floor lifted" : ", default iteration floor")
                     << "\nMIT: " << describe(theirs) << "\nkerb: "
-                    << (mine ? "accepted, key " + hex(key_bytes(*mine))
+                    << (mine ? "accepted, key " + to_hex(key_bytes(*mine))
                              : "refused: " + describe(mine.error())));
     REQUIRE_FALSE(theirs.ok());
     CHECK_FALSE(mine.ok());
@@ -296,7 +297,7 @@ TEST_CASE("kerb refuses the s2kparams and passwords MIT refuses", "[mit]") {
         mit::string_to_key(num(crypto::EncType::kRc4Hmac), bad, {}, nullptr);
     auto mine = crypto::Key::from_password(crypto::EncType::kRc4Hmac, bad, {}, {}, weak_policy());
     INFO("rc4-hmac password " << quoted(bad) << "\nMIT: " << describe(theirs) << "\nkerb: "
-                              << (mine ? "accepted, key " + hex(key_bytes(*mine))
+                              << (mine ? "accepted, key " + to_hex(key_bytes(*mine))
                                        : "refused: " + describe(mine.error())));
     CHECK_FALSE(theirs.ok());
     CHECK_FALSE(mine.ok());

@@ -9,9 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "hex_bytes.hpp"
+
 namespace kerb_test::mit {
 
-using Bytes = std::vector<std::uint8_t>;
+using ::kerb::test::Bytes;
 using View = std::span<const std::uint8_t>;
 
 // One MIT call's outcome: code 0 with its output bytes, or the krb5_error_code and MIT's text.

@@ -44,7 +44,7 @@ TEST_CASE("mutual authentication: AP-REQ token, AP-REP token, both contexts", "[
 
   // The InitialContextToken: [APPLICATION 0] { krb5 OID, 01 00, AP-REQ }.
   const Unframed u = unframe(init.token());
-  CHECK(u.oid == ByteVector(std::begin(kKrb5MechOid), std::end(kKrb5MechOid)));
+  CHECK(u.oid == kerb::test::Bytes(std::begin(kKrb5MechOid), std::end(kKrb5MechOid)));
   CHECK(u.tok_id == 0x0100);
   const AuthenticatorSeen a = look_inside(init.token(), w.session_key());
   CHECK(a.ap_options == ap_options::kMutualRequired);
@@ -97,10 +97,10 @@ TEST_CASE("mutual authentication: AP-REQ token, AP-REP token, both contexts", "[
               kSentByAcceptor | kAcceptorSubkey, *rep.seq_number);
   }
   SECTION("the two contexts talk to each other") {
-    const ByteVector message = {'t', 'r', 'a', 'n', 's', 'f', 'e', 'r'};
-    const ByteVector sealed = must(ctx.wrap(message, true), "wrap");
+    const kerb::test::Bytes message = {'t', 'r', 'a', 'n', 's', 'f', 'e', 'r'};
+    const kerb::test::Bytes sealed = must(ctx.wrap(message, true), "wrap");
     CHECK(must(accepted.context.unwrap(sealed), "unwrap") == message);
-    const ByteVector back = must(accepted.context.wrap(message, false), "wrap");
+    const kerb::test::Bytes back = must(accepted.context.wrap(message, false), "wrap");
     CHECK(must(ctx.unwrap(back), "unwrap") == message);
   }
   SECTION("the context is handed over once; no second acceptor token is expected") {
@@ -127,14 +127,14 @@ TEST_CASE(
   CHECK(accepted.output_token.empty());
   CHECK(accepted.flags == o.flags);
   CHECK((accepted.context.flags() & context_flags::kMutual) == 0);
-  CHECK_FALSE(init.step(ByteVector{0x60, 0x00}).ok());
+  CHECK_FALSE(init.step(kerb::test::Bytes{0x60, 0x00}).ok());
 
   SecurityContext ctx = must(init.take_context(), "take_context");
   const crypto::Key initiator_subkey = key_of(*a.subkey_type, a.subkey);
   check_mic(ctx, initiator_subkey, key_usage::kInitiatorSign, 0, *a.seq_number);
   check_mic(accepted.context, initiator_subkey, key_usage::kAcceptorSign, kSentByAcceptor,
             *a.seq_number);
-  const ByteVector message = {'h', 'i'};
+  const kerb::test::Bytes message = {'h', 'i'};
   CHECK(must(accepted.context.unwrap(must(ctx.wrap(message, true), "wrap")), "unwrap") == message);
   CHECK(must(ctx.unwrap(must(accepted.context.wrap(message, true), "wrap")), "unwrap") == message);
 }
@@ -178,21 +178,21 @@ TEST_CASE("every session-key enctype establishes a context", "[gss][establish]")
 TEST_CASE("channel bindings: RFC 4121 §4.1.1.2 hash, match and mismatch", "[gss][establish]") {
   World w;
   ChannelBindings tls;
-  const ByteVector abc = {'a', 'b', 'c'};
+  const kerb::test::Bytes abc = {'a', 'b', 'c'};
   tls.application_data = abc;
   // MD5(00000000 00000000 00000000 00000000 03000000 'abc'): every length field, even zero
   // ones, as four little-endian octets (computed with Python's hashlib).
-  const ByteVector tls_bnd = {0x42, 0x0b, 0x92, 0xda, 0x63, 0x95, 0x37, 0x11,
-                              0xd0, 0x37, 0x90, 0xfc, 0x6a, 0x20, 0x01, 0x3d};
+  const kerb::test::Bytes tls_bnd = {0x42, 0x0b, 0x92, 0xda, 0x63, 0x95, 0x37, 0x11,
+                                     0xd0, 0x37, 0x90, 0xfc, 0x6a, 0x20, 0x01, 0x3d};
   ChannelBindings addresses;
-  const ByteVector ip1 = {127, 0, 0, 1};
-  const ByteVector ip2 = {127, 0, 0, 2};
+  const kerb::test::Bytes ip1 = {127, 0, 0, 1};
+  const kerb::test::Bytes ip2 = {127, 0, 0, 2};
   addresses.initiator_addrtype = 2;
   addresses.initiator_address = ip1;
   addresses.acceptor_addrtype = 2;
   addresses.acceptor_address = ip2;
-  const ByteVector addresses_bnd = {0xa0, 0x21, 0x10, 0x9b, 0x3c, 0x49, 0x13, 0xcc,
-                                    0x53, 0x24, 0x3a, 0x92, 0x99, 0xe8, 0x64, 0x8c};
+  const kerb::test::Bytes addresses_bnd = {0xa0, 0x21, 0x10, 0x9b, 0x3c, 0x49, 0x13, 0xcc,
+                                           0x53, 0x24, 0x3a, 0x92, 0x99, 0xe8, 0x64, 0x8c};
 
   SECTION("the Bnd field is the MD5 of the encoding") {
     InitiatorOptions o;
@@ -327,7 +327,7 @@ TEST_CASE("delegation: the forwardable TGT arrives as KRB-CRED and comes out as 
   CHECK(a.cksum[25] == 0);
   const std::size_t dlgth = a.cksum[26] | std::size_t{a.cksum[27]} << 8;
   REQUIRE(a.cksum.size() == 28 + dlgth);
-  const KrbCred cred = must(decode_krb_cred(Bytes(a.cksum).subspan(28)), "decode_krb_cred");
+  const KrbCred cred = must(decode_krb_cred(ByteView(a.cksum).subspan(28)), "decode_krb_cred");
   CHECK(cred.enc_part.etype == 18);
   CHECK(unseal(w.session_key(), key_usage::kKrbCredEncPart, cred.enc_part).has_value());
 
@@ -408,17 +408,17 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
   info.endtime = KerberosTime{tgt.endtime};
   EncKrbCredPart part;
   part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
-  const ByteVector plain = kerb::test::der_of(part);
+  const kerb::test::Bytes plain = kerb::test::der_of(part);
   KrbCred cred;
   cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
   cred.enc_part = EncryptedData{0, std::nullopt, plain};
-  const ByteVector krb_cred = kerb::test::der_of(cred);
+  const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
 
-  ByteVector c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+  kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
   put_le16(c, 1);
   put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
   c.insert(c.end(), krb_cred.begin(), krb_cred.end());
-  const ByteVector token = initial_token_with(w, ticket, Checksum{0x8003, c});
+  const kerb::test::Bytes token = initial_token_with(w, ticket, Checksum{0x8003, c});
   Accepted accepted = must(w.accept(token), "accept");
   REQUIRE(accepted.delegated.has_value());
   CHECK(accepted.delegated->ticket == tgt.ticket);
@@ -429,10 +429,10 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
     const Principal mallory = principal("mallory@EXAMPLE.COM");
     const PrincipalName other = mallory.name();
     info.pname = other;
-    const ByteVector plain2 = kerb::test::der_of(part);
+    const kerb::test::Bytes plain2 = kerb::test::der_of(part);
     cred.enc_part = EncryptedData{0, std::nullopt, plain2};
-    const ByteVector krb_cred2 = kerb::test::der_of(cred);
-    ByteVector c2 = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+    const kerb::test::Bytes krb_cred2 = kerb::test::der_of(cred);
+    kerb::test::Bytes c2 = gss_checksum(kDefaultFlags | context_flags::kDeleg);
     put_le16(c2, 1);
     put_le16(c2, static_cast<std::uint16_t>(krb_cred2.size()));
     c2.insert(c2.end(), krb_cred2.begin(), krb_cred2.end());
@@ -462,15 +462,15 @@ TEST_CASE("a delegated KRB-CRED that fails its integrity check: KRB_AP_ERR_BAD_I
   part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
   const crypto::Key session_key = must(ticket.session_key.to_key(), "session key");
   // Under the service ticket's session key with key usage 14 (RFC 4121 §4.1.1).
-  const ByteVector cipher = kerb::test::seal(session_key, key_usage::kKrbCredEncPart,
-                                             kerb::test::der_of(part), w.kdc_random);
-  const auto token_with = [&](const ByteVector& enc_part) {
+  const kerb::test::Bytes cipher = kerb::test::seal(session_key, key_usage::kKrbCredEncPart,
+                                                    kerb::test::der_of(part), w.kdc_random);
+  const auto token_with = [&](const kerb::test::Bytes& enc_part) {
     KrbCred cred;
     cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
     cred.enc_part =
         EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, enc_part};
-    const ByteVector krb_cred = kerb::test::der_of(cred);
-    ByteVector c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+    const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
+    kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
     put_le16(c, 1);
     put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
     c.insert(c.end(), krb_cred.begin(), krb_cred.end());
@@ -480,13 +480,14 @@ TEST_CASE("a delegated KRB-CRED that fails its integrity check: KRB_AP_ERR_BAD_I
   REQUIRE(accepted.delegated.has_value());
   CHECK(accepted.delegated->ticket == tgt.ticket);
 
-  ByteVector tampered = cipher;
+  kerb::test::Bytes tampered = cipher;
   tampered[tampered.size() / 2] ^= 0x01;
   auto r = w.accept(token_with(tampered));
   check_failure(r, error_code::kKrbApErrBadIntegrity);
   CHECK(r.error().category() == ErrorCategory::kCrypto);
   // And the KRB-ERROR token says so, not KRB_ERR_GENERIC.
-  const ByteVector token = must(error_token(r.error(), w.service, w.service_clock), "error_token");
+  const kerb::test::Bytes token =
+      must(error_token(r.error(), w.service, w.service_clock), "error_token");
   const KrbError e = must(decode_krb_error(unframe(token).body), "decode_krb_error");
   CHECK(e.error_code == error_code::kKrbApErrBadIntegrity);
 }
@@ -497,11 +498,11 @@ TEST_CASE("the 0x8003 checksum is checked strictly", "[gss][establish]") {
   auto accept_with = [&](std::optional<Checksum> c, bool seq = true) {
     return w.accept(initial_token_with(w, ticket, c, true, seq));
   };
-  const ByteVector good = gss_checksum(kDefaultFlags);
+  const kerb::test::Bytes good = gss_checksum(kDefaultFlags);
   CHECK(accept_with(Checksum{0x8003, good}).ok());
 
   SECTION("extensions past Flags are ignored (RFC 4121 §4.1.1)") {
-    ByteVector c = good;
+    kerb::test::Bytes c = good;
     c.insert(c.end(), {1, 2, 3, 4, 5});
     CHECK(accept_with(Checksum{0x8003, c}).ok());
   }
@@ -511,28 +512,28 @@ TEST_CASE("the 0x8003 checksum is checked strictly", "[gss][establish]") {
   }
   SECTION("shorter than 24 octets") {
     for (std::size_t n : {0u, 4u, 20u, 23u}) {
-      const ByteVector c(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+      const kerb::test::Bytes c(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
       check_failure(accept_with(Checksum{0x8003, c}), major_status::kDefectiveToken);
     }
   }
   SECTION("Lgth other than 16") {
-    ByteVector c = good;
+    kerb::test::Bytes c = good;
     c[0] = 15;
     check_failure(accept_with(Checksum{0x8003, c}), major_status::kDefectiveToken);
   }
   SECTION("GSS_C_DELEG_FLAG without delegation fields, a wrong DlgOpt, a Dlgth too long") {
-    ByteVector c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+    kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
     check_failure(accept_with(Checksum{0x8003, c}), major_status::kDefectiveToken);
-    ByteVector wrong_opt = c;
+    kerb::test::Bytes wrong_opt = c;
     put_le16(wrong_opt, 2);
     put_le16(wrong_opt, 0);
     check_failure(accept_with(Checksum{0x8003, wrong_opt}), major_status::kDefectiveToken);
-    ByteVector too_long = c;
+    kerb::test::Bytes too_long = c;
     put_le16(too_long, 1);
     put_le16(too_long, 10);
     too_long.insert(too_long.end(), 9, 0);
     check_failure(accept_with(Checksum{0x8003, too_long}), major_status::kDefectiveToken);
-    ByteVector garbage = c;
+    kerb::test::Bytes garbage = c;
     put_le16(garbage, 1);
     put_le16(garbage, 3);
     garbage.insert(garbage.end(), {0x30, 0x01, 0x00});
@@ -546,23 +547,25 @@ TEST_CASE("the 0x8003 checksum is checked strictly", "[gss][establish]") {
 TEST_CASE("framing: other mechanisms and other TOK_IDs are refused", "[gss][establish]") {
   World w;
   Initiator init = w.start();
-  const ByteVector token(init.token().begin(), init.token().end());
+  const kerb::test::Bytes token(init.token().begin(), init.token().end());
   const Unframed u = unframe(token);
 
   SECTION("an AP-REQ framed with the SPNEGO OID") {
-    const ByteVector framed = must(frame_token(kSpnegoMechOid, TokenId::kApReq, u.body), "frame");
+    const kerb::test::Bytes framed =
+        must(frame_token(kSpnegoMechOid, TokenId::kApReq, u.body), "frame");
     check_failure(w.accept(framed), major_status::kDefectiveToken);
   }
   SECTION("TOK_ID 02 00 in an initial token: KRB_AP_ERR_MSG_TYPE (RFC 4121 §4.1)") {
-    const ByteVector framed = must(frame_token(kKrb5MechOid, TokenId::kApRep, u.body), "frame");
+    const kerb::test::Bytes framed =
+        must(frame_token(kKrb5MechOid, TokenId::kApRep, u.body), "frame");
     check_failure(w.accept(framed), error_code::kKrbApErrMsgType);
   }
   SECTION("truncated and extended tokens") {
     for (std::size_t n = 0; n < token.size(); n += 7) {
-      const ByteVector cut(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(n));
+      const kerb::test::Bytes cut(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(n));
       CHECK_FALSE(w.accept(cut).ok());
     }
-    ByteVector longer = token;
+    kerb::test::Bytes longer = token;
     longer.push_back(0);
     CHECK_FALSE(w.accept(longer).ok());
   }
@@ -580,19 +583,19 @@ TEST_CASE("every bit flip of the initial token is refused, and nothing crashes",
           "[gss][establish][tamper]") {
   World w;
   Initiator init = w.start();
-  const ByteVector token(init.token().begin(), init.token().end());
+  const kerb::test::Bytes token(init.token().begin(), init.token().end());
   const Unframed u = unframe(token);
   const std::size_t body_at = token.size() - u.body.size();
   // The fields outside any encryption and integrity check that an acceptor may ignore:
   // the ap-options BIT STRING's four octets (only mutual-required has a meaning, RFC 4120
   // §5.5.1) and the ticket's sname name-type (advisory, RFC 4120 §6.2).
-  const ByteVector options_header = {0xa2, 0x07, 0x03, 0x05, 0x00};
+  const kerb::test::Bytes options_header = {0xa2, 0x07, 0x03, 0x05, 0x00};
   const auto options_it =
       std::search(u.body.begin(), u.body.end(), options_header.begin(), options_header.end());
   REQUIRE(options_it != u.body.end());
   const std::size_t options_at =
       body_at + static_cast<std::size_t>(options_it - u.body.begin()) + options_header.size();
-  const ByteVector name_type_header = {0xa0, 0x03, 0x02, 0x01, 0x01};  // sname name-type 1
+  const kerb::test::Bytes name_type_header = {0xa0, 0x03, 0x02, 0x01, 0x01};  // sname name-type 1
   const auto nt_it =
       std::search(u.body.begin(), u.body.end(), name_type_header.begin(), name_type_header.end());
   REQUIRE(nt_it != u.body.end());
@@ -601,7 +604,7 @@ TEST_CASE("every bit flip of the initial token is refused, and nothing crashes",
 
   std::size_t refused = 0, ignored = 0;
   for (std::size_t i = 0; i < token.size() * 8; ++i) {
-    ByteVector t = token;
+    kerb::test::Bytes t = token;
     t[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
     auto r = w.accept(t);
     const std::size_t at = i / 8;
@@ -626,11 +629,11 @@ TEST_CASE("every bit flip of the AP-REP token is refused by the initiator",
   World w;
   Initiator first = w.start();
   Accepted accepted = must(w.accept(first.token()), "accept");
-  const ByteVector good = accepted.output_token;
+  const kerb::test::Bytes good = accepted.output_token;
   for (std::size_t i = 0; i < good.size() * 8; ++i) {
     World again;  // the same deterministic world: the same initiator state each time
     Initiator init = again.start();
-    ByteVector t = good;
+    kerb::test::Bytes t = good;
     t[i / 8] ^= static_cast<std::uint8_t>(1u << (i % 8));
     INFO("bit " << i);
     CHECK_FALSE(init.step(t).ok());
@@ -653,7 +656,7 @@ TEST_CASE("a KRB-ERROR token reaches the initiator with its code", "[gss][establ
     REQUIRE(w.accept(init.token(), a).ok());
     auto replay = w.accept(init.token(), a);
     REQUIRE_FALSE(replay.ok());
-    const ByteVector token =
+    const kerb::test::Bytes token =
         must(error_token(replay.error(), w.service, w.service_clock), "error_token");
     const Unframed u = unframe(token);
     CHECK(u.tok_id == 0x0300);
@@ -676,12 +679,12 @@ TEST_CASE("a KRB-ERROR token reaches the initiator with its code", "[gss][establ
     Initiator init = w.start();
     AcceptorOptions a = w.acceptor();
     ChannelBindings cb;
-    const ByteVector x = {'x'};
+    const kerb::test::Bytes x = {'x'};
     cb.application_data = x;
     a.channel_bindings = cb;
     auto r = w.accept(init.token(), a);
     REQUIRE_FALSE(r.ok());
-    const ByteVector token =
+    const kerb::test::Bytes token =
         must(error_token(r.error(), w.service, w.service_clock), "error_token");
     auto step = init.step(token);
     REQUIRE_FALSE(step.ok());
@@ -689,8 +692,9 @@ TEST_CASE("a KRB-ERROR token reaches the initiator with its code", "[gss][establ
   }
   SECTION("a malformed KRB-ERROR is a defective token") {
     Initiator init = w.start();
-    const ByteVector junk = {0x30, 0x00};
-    const ByteVector token = must(frame_token(kKrb5MechOid, TokenId::kKrbError, junk), "frame");
+    const kerb::test::Bytes junk = {0x30, 0x00};
+    const kerb::test::Bytes token =
+        must(frame_token(kKrb5MechOid, TokenId::kKrbError, junk), "frame");
     auto step = init.step(token);
     REQUIRE_FALSE(step.ok());
     CHECK(step.error().code() == major_status::kDefectiveToken);
@@ -824,7 +828,8 @@ TEST_CASE("a client of another realm is accepted only when the transit policy tr
   SECTION("the default options refuse carol: KRB_AP_PATH_NOT_ACCEPTED in the KRB-ERROR token") {
     auto [init, r] = attempt(carol, TransitPolicy());
     check_failure(r, error_code::kKrbApPathNotAccepted);
-    const ByteVector token = must(error_token(r.error(), w.service, w.service_clock), "error");
+    const kerb::test::Bytes token =
+        must(error_token(r.error(), w.service, w.service_clock), "error");
     const KrbError e = must(decode_krb_error(unframe(token).body), "decode_krb_error");
     CHECK(e.error_code == 51);  // RFC 4120 §7.5.9
     auto step = init.step(token);

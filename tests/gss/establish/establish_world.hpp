@@ -25,8 +25,9 @@
 namespace kerb::gss::test {
 
 using crypto::EncType;
+using kerb::test::Bytes;
 using kerb::test::bytes_of;
-using kerb::test::ByteVector;
+using kerb::test::ByteView;
 using kerb::test::describe;
 using kerb::test::fixed_key;
 using kerb::test::key_bytes;
@@ -120,8 +121,8 @@ struct World {
   }
   Initiator start(InitiatorOptions options = {}) { return start(ticket(), std::move(options)); }
 
-  Result<Accepted> accept(Bytes token) { return gss::accept(token, keytab, acceptor()); }
-  Result<Accepted> accept(Bytes token, const AcceptorOptions& o) {
+  Result<Accepted> accept(ByteView token) { return gss::accept(token, keytab, acceptor()); }
+  Result<Accepted> accept(ByteView token, const AcceptorOptions& o) {
     return gss::accept(token, keytab, o);
   }
 };
@@ -135,7 +136,7 @@ struct Unframed {
   std::vector<std::uint8_t> body;
 };
 
-inline Unframed unframe(Bytes token) {
+inline Unframed unframe(ByteView token) {
   Unframed out;
   REQUIRE(token.size() > 4);
   REQUIRE(token[0] == 0x60);
@@ -164,14 +165,14 @@ inline Unframed unframe(Bytes token) {
 struct AuthenticatorSeen {
   std::uint32_t ap_options = 0;
   std::int32_t cksumtype = 0;
-  ByteVector cksum;
+  Bytes cksum;
   std::optional<std::int32_t> subkey_type;
-  ByteVector subkey;
+  Bytes subkey;
   std::optional<std::uint32_t> seq_number;
-  ByteVector authenticator_cipher;
+  Bytes authenticator_cipher;
 };
 
-inline AuthenticatorSeen look_inside(Bytes initial_token, const crypto::Key& session_key) {
+inline AuthenticatorSeen look_inside(ByteView initial_token, const crypto::Key& session_key) {
   const Unframed u = unframe(initial_token);
   REQUIRE(u.tok_id == 0x0100);
   const ApReq req = must(decode_ap_req(u.body), "decode_ap_req");
@@ -195,11 +196,11 @@ inline AuthenticatorSeen look_inside(Bytes initial_token, const crypto::Key& ses
 
 struct ApRepSeen {
   std::optional<std::int32_t> subkey_type;
-  ByteVector subkey;
+  Bytes subkey;
   std::optional<std::uint32_t> seq_number;
 };
 
-inline ApRepSeen look_inside_ap_rep(Bytes token, const crypto::Key& session_key) {
+inline ApRepSeen look_inside_ap_rep(ByteView token, const crypto::Key& session_key) {
   const Unframed u = unframe(token);
   REQUIRE(u.tok_id == 0x0200);
   const ApRep rep = must(decode_ap_rep(u.body), "decode_ap_rep");
@@ -215,7 +216,7 @@ inline ApRepSeen look_inside_ap_rep(Bytes token, const crypto::Key& session_key)
   return out;
 }
 
-inline crypto::Key key_of(std::int32_t type, const ByteVector& bytes) {
+inline crypto::Key key_of(std::int32_t type, const Bytes& bytes) {
   return must(crypto::Key::from_bytes(static_cast<EncType>(type), bytes), "Key::from_bytes");
 }
 
@@ -224,8 +225,8 @@ inline crypto::Key key_of(std::int32_t type, const ByteVector& bytes) {
 // message || header, so the context must have used exactly that key.
 inline void check_mic(SecurityContext& sender, const crypto::Key& key, std::uint32_t usage,
                       std::uint8_t flags, std::uint64_t seq) {
-  const ByteVector message = {'p', 'a', 'y', ' ', '1', '0', '0'};
-  const ByteVector token = must(sender.get_mic(message), "get_mic");
+  const Bytes message = {'p', 'a', 'y', ' ', '1', '0', '0'};
+  const Bytes token = must(sender.get_mic(message), "get_mic");
   const std::size_t cksum_size = key.info()->checksum_size;
   REQUIRE(token.size() == 16 + cksum_size);
   CHECK(token[0] == 0x04);
@@ -237,10 +238,10 @@ inline void check_mic(SecurityContext& sender, const crypto::Key& key, std::uint
   for (std::size_t i = 8; i < 16; ++i)
     snd_seq = snd_seq << 8 | token[i];
   CHECK(snd_seq == seq);
-  ByteVector data = message;
+  Bytes data = message;
   data.insert(data.end(), token.begin(), token.begin() + 16);
-  const auto verified =
-      crypto::verify_keyed(key, usage, key.info()->checksum_type, data, Bytes(token).subspan(16));
+  const auto verified = crypto::verify_keyed(key, usage, key.info()->checksum_type, data,
+                                             ByteView(token).subspan(16));
   INFO((verified ? "" : describe(verified.error())));
   CHECK(verified.ok());
 }
@@ -249,32 +250,32 @@ inline void check_mic(SecurityContext& sender, const crypto::Key& key, std::uint
 inline constexpr std::uint8_t kSentByAcceptor = 0x01;
 inline constexpr std::uint8_t kAcceptorSubkey = 0x04;
 
-inline void put_le32(ByteVector& out, std::uint32_t v) {
+inline void put_le32(Bytes& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i)
     out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
 }
-inline void put_le16(ByteVector& out, std::uint16_t v) {
+inline void put_le16(Bytes& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v));
   out.push_back(static_cast<std::uint8_t>(v >> 8));
 }
 
 // An initial token with an authenticator checksum of the test's choosing (built with kerb's
 // AP-REQ builder, framed by hand).
-inline ByteVector initial_token_with(World& w, const Credentials& ticket,
-                                     std::optional<Checksum> checksum, bool mutual = true,
-                                     bool seq = true) {
+inline Bytes initial_token_with(World& w, const Credentials& ticket,
+                                std::optional<Checksum> checksum, bool mutual = true,
+                                bool seq = true) {
   ApReqOptions o;
   o.ap_options = mutual ? ap_options::kMutualRequired : 0;
   o.checksum = checksum;
   o.subkey = true;
   o.sequence_number = seq;
   const ApReqBuilt built = must(build_ap_req(ticket, o, w.context()), "build_ap_req");
-  ByteVector inner = {0x06, 0x09};
+  Bytes inner = {0x06, 0x09};
   inner.insert(inner.end(), std::begin(kKrb5MechOid), std::end(kKrb5MechOid));
   inner.push_back(0x01);
   inner.push_back(0x00);
   inner.insert(inner.end(), built.bytes.begin(), built.bytes.end());
-  ByteVector token = {0x60};
+  Bytes token = {0x60};
   const std::size_t n = inner.size();
   if (n < 0x80) {
     token.push_back(static_cast<std::uint8_t>(n));
@@ -290,8 +291,8 @@ inline ByteVector initial_token_with(World& w, const Credentials& ticket,
   return token;
 }
 
-inline ByteVector gss_checksum(std::uint32_t flags, const ByteVector& bnd = ByteVector(16, 0)) {
-  ByteVector c;
+inline Bytes gss_checksum(std::uint32_t flags, const Bytes& bnd = Bytes(16, 0)) {
+  Bytes c;
   put_le32(c, static_cast<std::uint32_t>(bnd.size()));
   c.insert(c.end(), bnd.begin(), bnd.end());
   put_le32(c, flags);

@@ -18,12 +18,13 @@ using namespace kerb::gss::test;
 
 namespace {
 
-ByteVector prf_plus_rfc7802(const crypto::Key& key, const ByteVector& input, std::size_t length) {
-  ByteVector out;
-  ByteVector t(key.info()->prf_size);
+kerb::test::Bytes prf_plus_rfc7802(const crypto::Key& key, const kerb::test::Bytes& input,
+                                   std::size_t length) {
+  kerb::test::Bytes out;
+  kerb::test::Bytes t(key.info()->prf_size);
   for (std::uint32_t i = 0; out.size() < length; ++i) {
-    ByteVector s = {static_cast<std::uint8_t>(i >> 24), static_cast<std::uint8_t>(i >> 16),
-                    static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
+    kerb::test::Bytes s = {static_cast<std::uint8_t>(i >> 24), static_cast<std::uint8_t>(i >> 16),
+                           static_cast<std::uint8_t>(i >> 8), static_cast<std::uint8_t>(i)};
     s.insert(s.end(), input.begin(), input.end());
     REQUIRE(must(crypto::prf(key, s, t), "crypto::prf") == t.size());
     out.insert(out.end(), t.begin(), t.end());
@@ -32,8 +33,9 @@ ByteVector prf_plus_rfc7802(const crypto::Key& key, const ByteVector& input, std
   return out;
 }
 
-ByteVector prf_of(SecurityContext& ctx, PrfKey which, const ByteVector& input, std::size_t n) {
-  ByteVector out(n, 0xEE);
+kerb::test::Bytes prf_of(SecurityContext& ctx, PrfKey which, const kerb::test::Bytes& input,
+                         std::size_t n) {
+  kerb::test::Bytes out(n, 0xEE);
   auto r = ctx.pseudo_random(which, input, out);
   INFO((r ? "" : describe(r.error())));
   REQUIRE(r.ok());
@@ -58,12 +60,13 @@ TEST_CASE("pseudo_random: PRF+ under the initiator's or the acceptor's subkey, b
       const ApRepSeen rep = look_inside_ap_rep(accepted.output_token, w.session_key(e));
       const crypto::Key initiator_subkey = key_of(*a.subkey_type, a.subkey);
       const crypto::Key acceptor_subkey = key_of(*rep.subkey_type, rep.subkey);
-      const ByteVector inputs[] = {{}, {'t', 'l', 's', '-', 'k', 'e', 'y'}, ByteVector(300, 0xA5)};
-      for (const ByteVector& input : inputs) {
+      const kerb::test::Bytes inputs[] = {
+          {}, {'t', 'l', 's', '-', 'k', 'e', 'y'}, kerb::test::Bytes(300, 0xA5)};
+      for (const kerb::test::Bytes& input : inputs) {
         for (std::size_t n : kLengths) {
           CAPTURE(input.size(), n);
-          const ByteVector partial = prf_plus_rfc7802(initiator_subkey, input, n);
-          const ByteVector full = prf_plus_rfc7802(acceptor_subkey, input, n);
+          const kerb::test::Bytes partial = prf_plus_rfc7802(initiator_subkey, input, n);
+          const kerb::test::Bytes full = prf_plus_rfc7802(acceptor_subkey, input, n);
           CHECK(prf_of(ctx, PrfKey::kPartial, input, n) == partial);
           CHECK(prf_of(accepted.context, PrfKey::kPartial, input, n) == partial);
           CHECK(prf_of(ctx, PrfKey::kFull, input, n) == full);
@@ -85,8 +88,8 @@ TEST_CASE("pseudo_random without an acceptor subkey: both keys are the initiator
   SecurityContext ctx = must(init.take_context(), "take_context");
   const AuthenticatorSeen a = look_inside(init.token(), w.session_key());
   const crypto::Key initiator_subkey = key_of(*a.subkey_type, a.subkey);
-  const ByteVector input = {'x'};
-  const ByteVector expected = prf_plus_rfc7802(initiator_subkey, input, 100);
+  const kerb::test::Bytes input = {'x'};
+  const kerb::test::Bytes expected = prf_plus_rfc7802(initiator_subkey, input, 100);
   for (PrfKey which : {PrfKey::kPartial, PrfKey::kFull}) {
     CHECK(prf_of(ctx, which, input, 100) == expected);
     CHECK(prf_of(accepted.context, which, input, 100) == expected);
@@ -100,13 +103,14 @@ TEST_CASE("pseudo_random: the output bound, no context, and export/import",
   Accepted accepted = must(w.accept(init.token()), "accept");
   REQUIRE(init.step(accepted.output_token).ok());
   SecurityContext ctx = must(init.take_context(), "take_context");
-  const ByteVector input = {'k'};
+  const kerb::test::Bytes input = {'k'};
 
   SECTION("up to kMaxPrfOutput octets; one more is an invalid argument") {
-    ByteVector big(SecurityContext::kMaxPrfOutput);
+    kerb::test::Bytes big(SecurityContext::kMaxPrfOutput);
     CHECK(ctx.pseudo_random(PrfKey::kFull, input, big).ok());
-    CHECK(ByteVector(big.begin(), big.begin() + 1000) == prf_of(ctx, PrfKey::kFull, input, 1000));
-    ByteVector too_big(SecurityContext::kMaxPrfOutput + 1);
+    CHECK(kerb::test::Bytes(big.begin(), big.begin() + 1000) ==
+          prf_of(ctx, PrfKey::kFull, input, 1000));
+    kerb::test::Bytes too_big(SecurityContext::kMaxPrfOutput + 1);
     auto r = ctx.pseudo_random(PrfKey::kFull, input, too_big);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().category() == ErrorCategory::kInvalidArgument);

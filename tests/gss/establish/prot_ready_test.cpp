@@ -22,7 +22,7 @@ namespace {
 
 constexpr std::uint8_t kSealed = 0x02;
 
-std::uint64_t snd_seq(const ByteVector& token) {
+std::uint64_t snd_seq(const kerb::test::Bytes& token) {
   REQUIRE(token.size() >= 16);
   std::uint64_t v = 0;
   for (std::size_t i = 8; i < 16; ++i)
@@ -32,44 +32,44 @@ std::uint64_t snd_seq(const ByteVector& token) {
 
 // A MIC token (RFC 4121 §4.2.6.1) checked with `key` and `usage`: header, then the checksum
 // over message | header.
-void check_mic_token(const ByteVector& token, const ByteVector& message, const crypto::Key& key,
-                     std::uint8_t flags, std::uint64_t seq) {
+void check_mic_token(const kerb::test::Bytes& token, const kerb::test::Bytes& message,
+                     const crypto::Key& key, std::uint8_t flags, std::uint64_t seq) {
   REQUIRE(token.size() == 16 + key.info()->checksum_size);
   CHECK(token[0] == 0x04);
   CHECK(token[1] == 0x04);
   CHECK(int{token[2]} == int{flags});
   CHECK(snd_seq(token) == seq);
-  ByteVector data = message;
+  kerb::test::Bytes data = message;
   data.insert(data.end(), token.begin(), token.begin() + 16);
   const auto verified = crypto::verify_keyed(
-      key, key_usage::kInitiatorSign, key.info()->checksum_type, data, Bytes(token).subspan(16));
+      key, key_usage::kInitiatorSign, key.info()->checksum_type, data, ByteView(token).subspan(16));
   INFO((verified ? "" : describe(verified.error())));
   CHECK(verified.ok());
 }
 
 // A sealed Wrap token (RFC 4121 §4.2.6.2) from the initiator, EC = RRC = 0 as kerb sends it:
 // decrypted with `key`, it holds message | header.
-void check_sealed_token(const ByteVector& token, const ByteVector& message, const crypto::Key& key,
-                        std::uint8_t flags, std::uint64_t seq) {
+void check_sealed_token(const kerb::test::Bytes& token, const kerb::test::Bytes& message,
+                        const crypto::Key& key, std::uint8_t flags, std::uint64_t seq) {
   REQUIRE(token.size() > 16);
   CHECK(token[0] == 0x05);
   CHECK(token[1] == 0x04);
   CHECK(int{token[2]} == int{flags | kSealed});
   CHECK(snd_seq(token) == seq);
-  ByteVector plain(token.size());
-  auto n = crypto::decrypt(key, key_usage::kInitiatorSeal, Bytes(token).subspan(16), plain);
+  kerb::test::Bytes plain(token.size());
+  auto n = crypto::decrypt(key, key_usage::kInitiatorSeal, ByteView(token).subspan(16), plain);
   INFO((n ? "" : describe(n.error())));
   REQUIRE(n.ok());
   REQUIRE(*n == message.size() + 16);
-  CHECK(ByteVector(plain.begin(), plain.begin() + static_cast<std::ptrdiff_t>(message.size())) ==
-        message);
-  CHECK(ByteVector(plain.begin() + static_cast<std::ptrdiff_t>(message.size()),
-                   plain.begin() + static_cast<std::ptrdiff_t>(*n)) ==
-        ByteVector(token.begin(), token.begin() + 16));
+  CHECK(kerb::test::Bytes(plain.begin(),
+                          plain.begin() + static_cast<std::ptrdiff_t>(message.size())) == message);
+  CHECK(kerb::test::Bytes(plain.begin() + static_cast<std::ptrdiff_t>(message.size()),
+                          plain.begin() + static_cast<std::ptrdiff_t>(*n)) ==
+        kerb::test::Bytes(token.begin(), token.begin() + 16));
 }
 
-ByteVector text(const char* s) {
-  return ByteVector(s, s + std::char_traits<char>::length(s));
+kerb::test::Bytes text(const char* s) {
+  return kerb::test::Bytes(s, s + std::char_traits<char>::length(s));
 }
 
 void check_refused(const Result<std::vector<std::uint8_t>>& r, std::int32_t code) {
@@ -93,10 +93,10 @@ TEST_CASE("prot_ready: wrap and MIC before the AP-REP, then the acceptor's subke
   const std::uint64_t seq0 = *a.seq_number;
 
   // The first request goes with the AP-REQ.
-  const ByteVector request = text("transfer 100 to bob");
-  const ByteVector early_sealed = must(init.wrap(request, true), "Initiator::wrap");
-  const ByteVector early_mic = must(init.get_mic(request), "Initiator::get_mic");
-  const ByteVector early_plain = must(init.wrap(request, false), "Initiator::wrap");
+  const kerb::test::Bytes request = text("transfer 100 to bob");
+  const kerb::test::Bytes early_sealed = must(init.wrap(request, true), "Initiator::wrap");
+  const kerb::test::Bytes early_mic = must(init.get_mic(request), "Initiator::get_mic");
+  const kerb::test::Bytes early_plain = must(init.wrap(request, false), "Initiator::wrap");
   check_sealed_token(early_sealed, request, initiator_subkey, 0, seq0);
   check_mic_token(early_mic, request, initiator_subkey, 0, seq0 + 1);
   CHECK(int{early_plain[2]} == 0);
@@ -121,8 +121,8 @@ TEST_CASE("prot_ready: wrap and MIC before the AP-REP, then the acceptor's subke
   SECTION("after the AP-REP the initiator's tokens use the acceptor's subkey, sequence going on") {
     REQUIRE(must(init.step(accepted.output_token), "step") == Initiator::Step::kDone);
     CHECK(init.prot_ready());
-    const ByteVector second = text("balance?");
-    const ByteVector late = must(init.wrap(second, true), "Initiator::wrap after step");
+    const kerb::test::Bytes second = text("balance?");
+    const kerb::test::Bytes late = must(init.wrap(second, true), "Initiator::wrap after step");
     check_sealed_token(late, second, acceptor_subkey, kAcceptorSubkey, seq0 + 3);
     CHECK(must(acc.unwrap(late, &sup), "unwrap") == second);
     CHECK(sup == 0);
@@ -131,7 +131,7 @@ TEST_CASE("prot_ready: wrap and MIC before the AP-REP, then the acceptor's subke
     CHECK_FALSE(init.prot_ready());
     check_refused(init.wrap(second, true), major_status::kNoContext);
     check_mic(ctx, acceptor_subkey, key_usage::kInitiatorSign, kAcceptorSubkey, seq0 + 4);
-    const ByteVector third = must(ctx.wrap(second, false), "wrap");
+    const kerb::test::Bytes third = must(ctx.wrap(second, false), "wrap");
     CHECK(snd_seq(third) == seq0 + 5);
     CHECK(must(acc.unwrap(third, &sup), "unwrap") == second);
     CHECK(sup == supplementary::kGapToken);  // seq0 + 4, the MIC above, went elsewhere
@@ -141,12 +141,12 @@ TEST_CASE("prot_ready: wrap and MIC before the AP-REP, then the acceptor's subke
     SecurityContext ctx = must(init.take_context(), "take_context");
     check_mic(acc, acceptor_subkey, key_usage::kAcceptorSign, kSentByAcceptor | kAcceptorSubkey,
               *rep.seq_number);
-    const ByteVector reply = text("done");
-    const ByteVector sealed = must(acc.wrap(reply, true), "acceptor wrap");
+    const kerb::test::Bytes reply = text("done");
+    const kerb::test::Bytes sealed = must(acc.wrap(reply, true), "acceptor wrap");
     CHECK(snd_seq(sealed) == *rep.seq_number + 1);
     CHECK(must(ctx.unwrap(sealed, &sup), "unwrap") == reply);
     CHECK(sup == supplementary::kGapToken);  // the MIC above went elsewhere
-    const ByteVector mic = must(acc.get_mic(reply), "acceptor get_mic");
+    const kerb::test::Bytes mic = must(acc.get_mic(reply), "acceptor get_mic");
     CHECK(must(ctx.verify_mic(reply, mic), "verify_mic") == 0);
   }
 }
@@ -161,11 +161,11 @@ TEST_CASE("prot_ready without mutual authentication: one sequence from the first
   CHECK(init.prot_ready());
   const AuthenticatorSeen a = look_inside(init.token(), w.session_key());
   const crypto::Key initiator_subkey = key_of(*a.subkey_type, a.subkey);
-  const ByteVector m = text("hello");
-  const ByteVector t0 = must(init.wrap(m, true), "Initiator::wrap");
+  const kerb::test::Bytes m = text("hello");
+  const kerb::test::Bytes t0 = must(init.wrap(m, true), "Initiator::wrap");
   check_sealed_token(t0, m, initiator_subkey, 0, *a.seq_number);
   SecurityContext ctx = must(init.take_context(), "take_context");
-  const ByteVector t1 = must(ctx.wrap(m, true), "wrap");
+  const kerb::test::Bytes t1 = must(ctx.wrap(m, true), "wrap");
   check_sealed_token(t1, m, initiator_subkey, 0, *a.seq_number + 1);
 
   Accepted accepted = must(w.accept(init.token()), "accept");
@@ -180,8 +180,8 @@ TEST_CASE("an acceptor without a subkey of its own takes early tokens as any oth
           "[gss][establish][prot_ready]") {
   World w;
   Initiator init = w.start();
-  const ByteVector m = text("hello");
-  const ByteVector t0 = must(init.wrap(m, true), "Initiator::wrap");
+  const kerb::test::Bytes m = text("hello");
+  const kerb::test::Bytes t0 = must(init.wrap(m, true), "Initiator::wrap");
   AcceptorOptions o = w.acceptor();
   o.acceptor_subkey = false;
   Accepted accepted = must(w.accept(init.token(), o), "accept");
@@ -196,9 +196,9 @@ TEST_CASE("early tokens under the wrong key or with the wrong flag are refused",
           "[gss][establish][prot_ready]") {
   World w;
   Initiator init = w.start();
-  const ByteVector m = text("transfer 100 to bob");
-  const ByteVector early = must(init.get_mic(m), "Initiator::get_mic");
-  const ByteVector early_sealed = must(init.wrap(m, true), "Initiator::wrap");
+  const kerb::test::Bytes m = text("transfer 100 to bob");
+  const kerb::test::Bytes early = must(init.get_mic(m), "Initiator::get_mic");
+  const kerb::test::Bytes early_sealed = must(init.wrap(m, true), "Initiator::wrap");
   Accepted accepted = must(w.accept(init.token()), "accept");
   SecurityContext& acc = accepted.context;
   const AuthenticatorSeen a = look_inside(init.token(), w.session_key());
@@ -206,10 +206,10 @@ TEST_CASE("early tokens under the wrong key or with the wrong flag are refused",
 
   // A MIC token with the flag clear, its checksum made here under another key.
   const auto forged_under = [&](const crypto::Key& key) {
-    ByteVector token(early.begin(), early.begin() + 16);
-    ByteVector data = m;
+    kerb::test::Bytes token(early.begin(), early.begin() + 16);
+    kerb::test::Bytes data = m;
     data.insert(data.end(), token.begin(), token.end());
-    ByteVector cksum(key.info()->checksum_size);
+    kerb::test::Bytes cksum(key.info()->checksum_size);
     REQUIRE(crypto::make_checksum(key, key_usage::kInitiatorSign, data, cksum).ok());
     token.insert(token.end(), cksum.begin(), cksum.end());
     return token;
@@ -229,12 +229,12 @@ TEST_CASE("early tokens under the wrong key or with the wrong flag are refused",
     CHECK(acc.verify_mic(m, early).ok());
   }
   SECTION("the AcceptorSubkey flag set on an early token: checked under the acceptor's subkey") {
-    ByteVector flagged = early;
+    kerb::test::Bytes flagged = early;
     flagged[2] = kAcceptorSubkey;
     auto r = acc.verify_mic(m, flagged);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error().code() == major_status::kBadMic);
-    ByteVector sealed = early_sealed;
+    kerb::test::Bytes sealed = early_sealed;
     sealed[2] = static_cast<std::uint8_t>(sealed[2] | kAcceptorSubkey);
     check_refused(acc.unwrap(sealed), major_status::kBadMic);
     // Neither failure used up the sequence numbers: the genuine tokens still pass in order.
@@ -242,10 +242,10 @@ TEST_CASE("early tokens under the wrong key or with the wrong flag are refused",
     CHECK(must(acc.unwrap(early_sealed), "unwrap") == m);
   }
   SECTION("every bit flip of an early token is refused") {
-    for (const ByteVector* original : {&early, &early_sealed}) {
+    for (const kerb::test::Bytes* original : {&early, &early_sealed}) {
       for (std::size_t i = 0; i < original->size(); ++i) {
         for (int bit = 0; bit < 8; ++bit) {
-          ByteVector t = *original;
+          kerb::test::Bytes t = *original;
           t[i] = static_cast<std::uint8_t>(t[i] ^ (1u << bit));
           CAPTURE(i, bit);
           const bool ok = original == &early ? acc.verify_mic(m, t).ok() : acc.unwrap(t).ok();
@@ -261,7 +261,7 @@ TEST_CASE("early tokens under the wrong key or with the wrong flag are refused",
     SecurityContext ctx = must(init.take_context(), "take_context");
     // The acceptor's tokens carry the flag once it asserted a subkey (RFC 4121 §2); one
     // without it, whatever its key, is not taken.
-    ByteVector mic = must(acc.get_mic(m), "get_mic");
+    kerb::test::Bytes mic = must(acc.get_mic(m), "get_mic");
     mic[2] = kSentByAcceptor;
     auto r = ctx.verify_mic(m, mic);
     REQUIRE_FALSE(r.ok());
@@ -273,17 +273,17 @@ TEST_CASE("export and import keep the initiator's subkey for early tokens",
           "[gss][establish][prot_ready][export]") {
   World w;
   Initiator init = w.start();
-  const ByteVector m = text("transfer 100 to bob");
-  const ByteVector t0 = must(init.wrap(m, true), "Initiator::wrap");
-  const ByteVector t1 = must(init.get_mic(m), "Initiator::get_mic");
+  const kerb::test::Bytes m = text("transfer 100 to bob");
+  const kerb::test::Bytes t0 = must(init.wrap(m, true), "Initiator::wrap");
+  const kerb::test::Bytes t1 = must(init.get_mic(m), "Initiator::get_mic");
   Accepted accepted = must(w.accept(init.token()), "accept");
   REQUIRE(init.step(accepted.output_token).ok());
-  const ByteVector t2 = must(init.wrap(m, false), "Initiator::wrap");
+  const kerb::test::Bytes t2 = must(init.wrap(m, false), "Initiator::wrap");
   SecurityContext ctx = must(init.take_context(), "take_context");
-  const ByteVector t3 = must(ctx.wrap(m, true), "wrap");
+  const kerb::test::Bytes t3 = must(ctx.wrap(m, true), "wrap");
 
   // The acceptor goes into storage before it reads anything, and comes back.
-  const ByteVector blob = must(accepted.context.export_context(), "export_context");
+  const kerb::test::Bytes blob = must(accepted.context.export_context(), "export_context");
   CHECK(blob[7] == 2);  // the version
   SecurityContext acc = must(SecurityContext::import_context(blob), "import_context");
   acc.set_clock(w.service_clock);
@@ -299,14 +299,15 @@ TEST_CASE("export and import keep the initiator's subkey for early tokens",
       must(SecurityContext::import_context(must(ctx.export_context(), "export")), "import");
   ctx2.set_clock(w.clock);
   CHECK(must(acc.unwrap(t3, &sup), "unwrap") == m);
-  const ByteVector t4 = must(ctx2.wrap(m, true), "wrap");
+  const kerb::test::Bytes t4 = must(ctx2.wrap(m, true), "wrap");
   CHECK(must(acc.unwrap(t4, &sup), "unwrap") == m);
   CHECK(sup == 0);
 
   SECTION("a version 1 blob (no initiator subkey) is still read; early tokens are then refused") {
     // Version 1 is version 2 without the initiator-subkey tail: enctype(4) | length(1) | key.
     const AuthenticatorSeen a = look_inside(init.token(), w.session_key());
-    ByteVector v1(blob.begin(), blob.end() - static_cast<std::ptrdiff_t>(5 + a.subkey.size()));
+    kerb::test::Bytes v1(blob.begin(),
+                         blob.end() - static_cast<std::ptrdiff_t>(5 + a.subkey.size()));
     v1[7] = 1;
     SecurityContext old = must(SecurityContext::import_context(v1), "import v1");
     old.set_clock(w.service_clock);

@@ -29,7 +29,7 @@ std::atomic<std::size_t> g_blocks_holding_secret{0};
 
 class FreedBlockScan {
  public:
-  explicit FreedBlockScan(Bytes secret) {
+  explicit FreedBlockScan(ByteView secret) {
     g_secret = secret.data();
     g_secret_size = secret.size();
     g_blocks_holding_secret = 0;
@@ -62,8 +62,8 @@ TEST_CASE("delegation leaves no freed heap block holding the TGT's session key",
   for (std::uint8_t i = 0; i < 16; ++i)
     tgt.addresses.push_back(Credentials::Address{2, {10, 0, 0, i}});
   const Credentials ticket = w.ticket();
-  const ByteVector key(tgt.session_key.contents.view().begin(),
-                       tgt.session_key.contents.view().end());
+  const kerb::test::Bytes key(tgt.session_key.contents.view().begin(),
+                              tgt.session_key.contents.view().end());
   REQUIRE(key == key_bytes(EncType::kAes128CtsHmacSha1_96, 0x33));
   InitiatorOptions o;
   o.flags |= context_flags::kDeleg;

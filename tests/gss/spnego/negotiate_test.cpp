@@ -17,7 +17,7 @@ using namespace spnego_test;
 
 namespace {
 
-ByteVector text_bytes(std::string_view s) {
+test::Bytes text_bytes(std::string_view s) {
   return {s.begin(), s.end()};
 }
 
@@ -47,7 +47,7 @@ TEST_CASE("base64: RFC 4648 §10 test vectors both ways") {
     CHECK(must(base64_decode(encoded)) == text_bytes(plain));
   }
   // Every octet value, and the two characters beyond the alphanumerics.
-  ByteVector all(256);
+  test::Bytes all(256);
   for (std::size_t i = 0; i < all.size(); ++i)
     all[i] = static_cast<std::uint8_t>(i);
   const std::string encoded = base64_encode(all);
@@ -92,10 +92,10 @@ TEST_CASE("base64: strict decoding refuses everything but canonical padded base6
 }
 
 TEST_CASE("base64: the decoded size is bounded before anything is allocated") {
-  const ByteVector limit(kMaxNegotiateToken, 0x5A);
+  const test::Bytes limit(kMaxNegotiateToken, 0x5A);
   const std::string at_limit = base64_encode(limit);
   CHECK(must(base64_decode(at_limit)).size() == kMaxNegotiateToken);
-  const std::string over = base64_encode(ByteVector(kMaxNegotiateToken + 1, 0x5A));
+  const std::string over = base64_encode(test::Bytes(kMaxNegotiateToken + 1, 0x5A));
   check_fault(base64_decode(over), "too large");
   check_fault(base64_decode("Zm9vYmFy", 5), "too large");
   CHECK(must(base64_decode("Zm9vYmFy", 6)).size() == 6);
@@ -106,7 +106,7 @@ TEST_CASE("base64: the decoded size is bounded before anything is allocated") {
 }
 
 TEST_CASE("RFC 4559 §4.2: Authorization: Negotiate <token>") {
-  const ByteVector token = hex("6082 0102 0304 05");
+  const test::Bytes token = hex("6082 0102 0304 05");
   const std::string header = authorization_header(token);
   CHECK(header == "Negotiate YIIBAgMEBQ==");
   CHECK(must(parse_authorization(header)) == token);
@@ -153,7 +153,7 @@ TEST_CASE("RFC 4559 §4.2: Authorization: Negotiate <token>") {
 
 TEST_CASE("RFC 4559 §4.1: WWW-Authenticate: Negotiate [token]") {
   CHECK(www_authenticate() == "Negotiate");
-  const ByteVector token = hex("a1 07 3005 a003 0a0100");
+  const test::Bytes token = hex("a1 07 3005 a003 0a0100");
   CHECK(www_authenticate(token) == "Negotiate oQcwBaADCgEA");
 
   CHECK_FALSE(must(parse_www_authenticate("Negotiate")).has_value());
@@ -163,7 +163,7 @@ TEST_CASE("RFC 4559 §4.1: WWW-Authenticate: Negotiate [token]") {
 }
 
 TEST_CASE("RFC 7235 §4.1: the Negotiate challenge is found among several") {
-  const ByteVector token = hex("a1 07 3005 a003 0a0100");
+  const test::Bytes token = hex("a1 07 3005 a003 0a0100");
   struct Case {
     const char* value;
     bool has_token;
@@ -242,7 +242,7 @@ TEST_CASE("RFC 7235: malformed or ambiguous WWW-Authenticate values are refused"
 }
 
 TEST_CASE("RFC 4559: a large Kerberos token survives the header round trip") {
-  ByteVector token(48000);
+  test::Bytes token(48000);
   for (std::size_t i = 0; i < token.size(); ++i)
     token[i] = static_cast<std::uint8_t>(i * 7 + 3);
   CHECK(must(parse_authorization(authorization_header(token))) == token);
@@ -250,7 +250,7 @@ TEST_CASE("RFC 4559: a large Kerberos token survives the header round trip") {
   REQUIRE(back);
   CHECK(*back == token);
   for (std::size_t n = 1; n < 6; ++n) {
-    const ByteVector small(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(n));
+    const test::Bytes small(token.begin(), token.begin() + static_cast<std::ptrdiff_t>(n));
     CHECK(must(parse_authorization(authorization_header(small))) == small);
   }
 }

@@ -21,12 +21,12 @@ using namespace spnego_test;
 
 namespace {
 
-const Bytes kKrb5(kKrb5MechOid);
-const Bytes kLegacy(kKrb5LegacyMechOid);
-const ByteVector kNtlm = hex("2b06010401823702020a");  // 1.3.6.1.4.1.311.2.2.10
+const ByteView kKrb5(kKrb5MechOid);
+const ByteView kLegacy(kKrb5LegacyMechOid);
+const test::Bytes kNtlm = hex("2b06010401823702020a");  // 1.3.6.1.4.1.311.2.2.10
 
-bool same(Bytes a, Bytes b) {
-  return ByteVector(a.begin(), a.end()) == ByteVector(b.begin(), b.end());
+bool same(ByteView a, ByteView b) {
+  return test::Bytes(a.begin(), a.end()) == test::Bytes(b.begin(), b.end());
 }
 
 // A decode error: kDer, GSS_S_DEFECTIVE_TOKEN, and the detail names `fragment`.
@@ -39,14 +39,14 @@ void check_fault(const Result<T>& r, const std::string& fragment) {
   CHECK_THAT(std::string(r.error().detail()), Catch::Contains(fragment));
 }
 
-ByteVector reencode(const NegotiationToken& t) {
+test::Bytes reencode(const NegotiationToken& t) {
   return t.init ? must(encode_neg_token_init(*t.init)) : must(encode_neg_token_resp(*t.resp));
 }
 
 }  // namespace
 
 TEST_CASE("SPNEGO §4.2.1: MIT's NegTokenInit decodes and re-encodes byte for byte") {
-  const ByteVector& token = mit_neg_token_init();
+  const test::Bytes& token = mit_neg_token_init();
   const NegTokenInit init = must(decode_neg_token_init(token));
   REQUIRE(init.mech_types.size() == 1);
   CHECK(same(init.mech_types[0], kKrb5));
@@ -95,9 +95,9 @@ TEST_CASE("SPNEGO §4.2: the encoder writes the RFC's DER, field by field") {
   init.req_flags = der::BitString{flags, 1};
   const std::uint8_t token[] = {1, 2};
   const std::uint8_t mic[] = {3};
-  init.mech_token = Bytes(token);
-  init.mech_list_mic = Bytes(mic);
-  const ByteVector expected =
+  init.mech_token = ByteView(token);
+  init.mech_list_mic = ByteView(mic);
+  const test::Bytes expected =
       hex("6037 0606 2b0601050502 a02d 302b"
           "  a018 3016 0609 2a864886f712010202 0609 2a864882f712010202"
           "  a104 0302 0142"
@@ -115,9 +115,9 @@ TEST_CASE("SPNEGO §4.2: the encoder writes the RFC's DER, field by field") {
   NegTokenResp resp;
   resp.neg_state = NegState::kRequestMic;
   resp.supported_mech = kLegacy;
-  resp.response_token = Bytes(token);
-  resp.mech_list_mic = Bytes(mic);
-  const ByteVector resp_expected =
+  resp.response_token = ByteView(token);
+  resp.mech_list_mic = ByteView(mic);
+  const test::Bytes resp_expected =
       hex("a11f 301d a003 0a0103 a10b 0609 2a864882f712010202 a204 0402 0102 a303 0401 03");
   CHECK(must(encode_neg_token_resp(resp)) == resp_expected);
 
@@ -134,15 +134,15 @@ TEST_CASE("SPNEGO §4.2: round trips over the combinations of optional fields") 
   const std::uint8_t token[] = {0x60, 0x00};
   const std::uint8_t mic[] = {0x04, 0x04, 0xff, 0xff};
   const std::uint8_t flags[] = {0x80, 0x00, 0x00, 0x00};
-  const ByteVector big(300, 0xAB);  // long-form lengths
+  const test::Bytes big(300, 0xAB);  // long-form lengths
   for (int bits = 0; bits < 16; ++bits) {
     NegTokenInit init;
     init.mech_types = {kNtlm, kKrb5, kLegacy};
     if (bits & 1) init.req_flags = der::BitString{flags, 0};
-    if (bits & 2) init.mech_token = Bytes(token);
-    if (bits & 4) init.mech_list_mic = Bytes(mic);
-    if (bits & 8) init.mech_token = Bytes(big);
-    const ByteVector encoded = must(encode_neg_token_init(init));
+    if (bits & 2) init.mech_token = ByteView(token);
+    if (bits & 4) init.mech_list_mic = ByteView(mic);
+    if (bits & 8) init.mech_token = ByteView(big);
+    const test::Bytes encoded = must(encode_neg_token_init(init));
     const NegTokenInit back = must(decode_neg_token_init(encoded));
     CHECK(back.mech_types.size() == 3);
     CHECK(back.req_flags.has_value() == init.req_flags.has_value());
@@ -153,9 +153,9 @@ TEST_CASE("SPNEGO §4.2: round trips over the combinations of optional fields") 
     NegTokenResp resp;
     if (bits & 1) resp.neg_state = static_cast<NegState>(bits % 4);
     if (bits & 2) resp.supported_mech = kKrb5;
-    if (bits & 4) resp.response_token = (bits & 8) ? Bytes(big) : Bytes(token);
-    if (bits & 8) resp.mech_list_mic = Bytes(mic);
-    const ByteVector r = must(encode_neg_token_resp(resp));
+    if (bits & 4) resp.response_token = (bits & 8) ? ByteView(big) : ByteView(token);
+    if (bits & 8) resp.mech_list_mic = ByteView(mic);
+    const test::Bytes r = must(encode_neg_token_resp(resp));
     const NegTokenResp rb = must(decode_neg_token_resp(r));
     CHECK(rb.neg_state == resp.neg_state);
     CHECK(must(encode_neg_token_resp(rb)) == r);
@@ -169,11 +169,11 @@ TEST_CASE("SPNEGO: the encoder refuses what DER or RFC 4178 cannot carry") {
   CHECK(empty.error().category() == ErrorCategory::kInvalidArgument);
 
   const std::uint8_t bad_oid[] = {0x2a, 0x86};  // ends inside an arc
-  init.mech_types = {Bytes(bad_oid)};
+  init.mech_types = {ByteView(bad_oid)};
   CHECK_FALSE(encode_neg_token_init(init).ok());
   CHECK_FALSE(encode_mech_type_list(init.mech_types).ok());
 
-  init.mech_types = std::vector<Bytes>(NegTokenInit::kMaxMechTypes + 1, kKrb5);
+  init.mech_types = std::vector<ByteView>(NegTokenInit::kMaxMechTypes + 1, kKrb5);
   CHECK_FALSE(encode_neg_token_init(init).ok());
   init.mech_types.resize(NegTokenInit::kMaxMechTypes);
   CHECK(encode_neg_token_init(init).ok());
@@ -186,7 +186,7 @@ TEST_CASE("SPNEGO: the encoder refuses what DER or RFC 4178 cannot carry") {
   CHECK_FALSE(encode_neg_token_init(init).ok());
 
   NegTokenResp resp;
-  resp.supported_mech = Bytes(bad_oid);
+  resp.supported_mech = ByteView(bad_oid);
   CHECK_FALSE(encode_neg_token_resp(resp).ok());
   resp.supported_mech.reset();
   resp.neg_state = static_cast<NegState>(4);
@@ -309,7 +309,7 @@ TEST_CASE("SPNEGO: malformed initial tokens are refused at the offending byte") 
 }
 
 TEST_CASE("SPNEGO §4.2: only the initial token is framed, a bare negTokenInit is refused") {
-  const ByteVector bare = hex("a011 300f a00d 300b 0609 2a864886f712010202");
+  const test::Bytes bare = hex("a011 300f a00d 300b 0609 2a864886f712010202");
   auto r = decode_negotiation_token(bare);
   check_fault(r, "must be framed");
   check_fault(decode_negotiation_token(hex("30 00")), "unexpected tag at offset 0");
@@ -320,14 +320,14 @@ TEST_CASE("SPNEGO: every truncation of a valid token fails cleanly") {
   NegTokenInit init;
   init.mech_types = {kLegacy, kKrb5, kNtlm};
   const std::uint8_t mic[] = {9, 9, 9};
-  init.mech_list_mic = Bytes(mic);
-  const ByteVector built = must(encode_neg_token_init(init));
-  const ByteVector* tokens[] = {&mit_neg_token_init(), &mit_neg_token_resp_ap_rep(),
-                                &mit_neg_token_resp_completed(), &built};
-  for (const ByteVector* token : tokens) {
+  init.mech_list_mic = ByteView(mic);
+  const test::Bytes built = must(encode_neg_token_init(init));
+  const test::Bytes* tokens[] = {&mit_neg_token_init(), &mit_neg_token_resp_ap_rep(),
+                                 &mit_neg_token_resp_completed(), &built};
+  for (const test::Bytes* token : tokens) {
     for (std::size_t n = 0; n < token->size(); ++n) {
       // A heap copy of exactly n bytes, so ASan sees any read past the end.
-      const ByteVector prefix(token->begin(), token->begin() + static_cast<std::ptrdiff_t>(n));
+      const test::Bytes prefix(token->begin(), token->begin() + static_cast<std::ptrdiff_t>(n));
       auto r = decode_negotiation_token(prefix);
       INFO("length " << n);
       REQUIRE_FALSE(r.ok());
@@ -339,11 +339,11 @@ TEST_CASE("SPNEGO: every truncation of a valid token fails cleanly") {
 }
 
 TEST_CASE("SPNEGO: bit flips never crash, and whatever decodes re-encodes identically") {
-  const ByteVector* tokens[] = {&mit_neg_token_resp_ap_rep(), &mit_neg_token_resp_completed()};
+  const test::Bytes* tokens[] = {&mit_neg_token_resp_ap_rep(), &mit_neg_token_resp_completed()};
   std::size_t decoded = 0;
-  for (const ByteVector* token : tokens) {
+  for (const test::Bytes* token : tokens) {
     for (std::size_t i = 0; i < token->size() * 8; ++i) {
-      ByteVector flipped = *token;
+      test::Bytes flipped = *token;
       flipped[i / 8] = static_cast<std::uint8_t>(flipped[i / 8] ^ (1u << (i % 8)));
       auto r = decode_negotiation_token(flipped);
       if (!r) continue;
@@ -355,7 +355,7 @@ TEST_CASE("SPNEGO: bit flips never crash, and whatever decodes re-encodes identi
   CHECK(decoded > 0);
   // The long initial token: header region only (its body is ticket ciphertext).
   for (std::size_t i = 0; i < 64 * 8; ++i) {
-    ByteVector flipped = mit_neg_token_init();
+    test::Bytes flipped = mit_neg_token_init();
     flipped[i / 8] = static_cast<std::uint8_t>(flipped[i / 8] ^ (1u << (i % 8)));
     auto r = decode_negotiation_token(flipped);
     if (r) CHECK(reencode(*r) == flipped);
@@ -366,7 +366,7 @@ TEST_CASE("SPNEGO: the krb5 OIDs, standard and Microsoft's legacy one") {
   CHECK(is_krb5_mech(kKrb5));
   CHECK(is_krb5_mech(kLegacy));
   CHECK_FALSE(is_krb5_mech(kNtlm));
-  CHECK_FALSE(is_krb5_mech(Bytes(kSpnegoMechOid)));
+  CHECK_FALSE(is_krb5_mech(ByteView(kSpnegoMechOid)));
   CHECK_FALSE(is_krb5_mech({}));
   char text[32];
   std::size_t n = 0;

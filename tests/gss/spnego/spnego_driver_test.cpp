@@ -27,15 +27,15 @@ using namespace kerb::test;
 
 namespace {
 
-const Bytes kKrb5(kKrb5MechOid);
-const Bytes kLegacy(kKrb5LegacyMechOid);
-const ByteVector kNtlm = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+const ByteView kKrb5(kKrb5MechOid);
+const ByteView kLegacy(kKrb5LegacyMechOid);
+const test::Bytes kNtlm = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
 
-ByteVector vec(Bytes b) {
+test::Bytes vec(ByteView b) {
   return {b.begin(), b.end()};
 }
 
-bool same(Bytes a, Bytes b) {
+bool same(ByteView a, ByteView b) {
   return vec(a) == vec(b);
 }
 
@@ -91,7 +91,7 @@ struct World {
     o.replay_cache = &replay_cache;  // each World's tokens are the same: a cache per World
     return o;
   }
-  SpnegoInitiator initiator(std::vector<ByteVector> mechs = {}, bool mutual = true) {
+  SpnegoInitiator initiator(std::vector<test::Bytes> mechs = {}, bool mutual = true) {
     SpnegoInitiatorOptions o;
     if (!mechs.empty()) o.mech_types = std::move(mechs);
     if (!mutual) o.krb5.flags &= ~context_flags::kMutual;
@@ -102,20 +102,20 @@ struct World {
 
 // Both contexts protect messages for each other.
 void check_contexts(SecurityContext& initiator, SecurityContext& acceptor) {
-  const ByteVector msg = {'p', 'a', 'y', ' ', '4', '2'};
-  const ByteVector sealed = must(initiator.wrap(msg, true), "wrap");
+  const test::Bytes msg = {'p', 'a', 'y', ' ', '4', '2'};
+  const test::Bytes sealed = must(initiator.wrap(msg, true), "wrap");
   CHECK(must(acceptor.unwrap(sealed), "unwrap") == msg);
-  const ByteVector back = must(acceptor.wrap(msg, true), "wrap");
+  const test::Bytes back = must(acceptor.wrap(msg, true), "wrap");
   CHECK(must(initiator.unwrap(back), "unwrap") == msg);
-  const ByteVector mic = must(initiator.get_mic(msg), "get_mic");
+  const test::Bytes mic = must(initiator.get_mic(msg), "get_mic");
   CHECK(must(acceptor.verify_mic(msg, mic), "verify_mic") == 0);
 }
 
-NegTokenResp resp_of(Bytes token) {
+NegTokenResp resp_of(ByteView token) {
   return must(decode_neg_token_resp(token), "decode NegTokenResp");
 }
 
-ByteVector encode(const NegTokenResp& r) {
+test::Bytes encode(const NegTokenResp& r) {
   return must(encode_neg_token_resp(r), "encode NegTokenResp");
 }
 
@@ -194,7 +194,7 @@ TEST_CASE("SPNEGO: the legacy OID answered for krb5 offered first is the same me
   SpnegoInitiator init = w.initiator({vec(kKrb5), vec(kLegacy)});
   NegTokenInit offer = must(decode_neg_token_init(init.token()));
   std::swap(offer.mech_types[0], offer.mech_types[1]);
-  const ByteVector reordered = must(encode_neg_token_init(offer));
+  const test::Bytes reordered = must(encode_neg_token_init(offer));
   SpnegoAcceptor acc = w.acceptor();
   REQUIRE(must(acc.step(reordered)) == SpnegoAcceptor::Step::kDone);
   CHECK(same(*resp_of(acc.token()).supported_mech, kLegacy));
@@ -211,17 +211,17 @@ TEST_CASE("SPNEGO: krb5 tokens framed with the legacy OID (as Windows sends them
   SpnegoInitiator init = w.initiator({vec(kLegacy)});
   const NegTokenInit offer = must(decode_neg_token_init(init.token()));
   const MechToken krb5 = must(parse_framed_token(*offer.mech_token));
-  const ByteVector legacy_framed = must(frame_token(kLegacy, krb5.tok_id, krb5.body));
+  const test::Bytes legacy_framed = must(frame_token(kLegacy, krb5.tok_id, krb5.body));
   NegTokenInit windows = offer;
-  windows.mech_token = Bytes(legacy_framed);
-  const ByteVector token = must(encode_neg_token_init(windows));
+  windows.mech_token = ByteView(legacy_framed);
+  const test::Bytes token = must(encode_neg_token_init(windows));
 
   SpnegoAccepted accepted = must(spnego_accept(token, w.keytab, w.acceptor_options()));
   // The reply's AP-REP framed with the legacy OID reaches the initiator just as well.
   NegTokenResp reply = resp_of(accepted.output_token);
   const MechToken rep = must(parse_framed_token(*reply.response_token));
-  const ByteVector legacy_rep = must(frame_token(kLegacy, rep.tok_id, rep.body));
-  reply.response_token = Bytes(legacy_rep);
+  const test::Bytes legacy_rep = must(frame_token(kLegacy, rep.tok_id, rep.body));
+  reply.response_token = ByteView(legacy_rep);
   CHECK(must(init.step(encode(reply))) == SpnegoInitiator::Step::kDone);
   SecurityContext ictx = must(init.take_context());
   check_contexts(ictx, accepted.accepted.context);
@@ -306,12 +306,12 @@ TEST_CASE("SPNEGO §5 c IV: request-mic with the optimistic token: verify its MI
     World w;
     SpnegoInitiator init = w.initiator({}, mutual);
     // (A copy: token() is replaced by the next step.)
-    const ByteVector mech_list = vec(must(decode_neg_token_init(init.token())).mech_types_der);
+    const test::Bytes mech_list = vec(must(decode_neg_token_init(init.token())).mech_types_der);
     SpnegoAccepted accepted = must(spnego_accept(init.token(), w.keytab, w.acceptor_options()));
     NegTokenResp reply = resp_of(accepted.output_token);
     reply.neg_state = NegState::kRequestMic;
-    const ByteVector mic = must(accepted.accepted.context.get_mic(mech_list));
-    reply.mech_list_mic = Bytes(mic);
+    const test::Bytes mic = must(accepted.accepted.context.get_mic(mech_list));
+    reply.mech_list_mic = ByteView(mic);
     CHECK(must(init.step(encode(reply))) == SpnegoInitiator::Step::kDone);
     const NegTokenResp answer = resp_of(init.token());
     CHECK(answer.neg_state == NegState::kAcceptCompleted);
@@ -365,9 +365,9 @@ TEST_CASE("SPNEGO §5: tampered MICs are refused by either side") {
     REQUIRE(must(init.step(acc.token())) == SpnegoInitiator::Step::kContinue);
     REQUIRE(must(acc.step(init.token())) == SpnegoAcceptor::Step::kContinue);
     NegTokenResp r3 = resp_of(acc.token());
-    ByteVector mic = vec(*r3.mech_list_mic);
+    test::Bytes mic = vec(*r3.mech_list_mic);
     mic.back() ^= 1;
-    r3.mech_list_mic = Bytes(mic);
+    r3.mech_list_mic = ByteView(mic);
     auto r = init.step(encode(r3));
     check_error(r, ErrorCategory::kCrypto, "mechListMIC does not verify");
     CHECK(r.error().code() == major_status::kBadMic);
@@ -383,9 +383,9 @@ TEST_CASE("SPNEGO §5: tampered MICs are refused by either side") {
     REQUIRE(must(acc.step(init.token())) == SpnegoAcceptor::Step::kContinue);
     REQUIRE(must(init.step(acc.token())) == SpnegoInitiator::Step::kDone);
     NegTokenResp i4 = resp_of(init.token());
-    ByteVector mic = vec(*i4.mech_list_mic);
+    test::Bytes mic = vec(*i4.mech_list_mic);
     mic[mic.size() / 2] ^= 0x80;
-    i4.mech_list_mic = Bytes(mic);
+    i4.mech_list_mic = ByteView(mic);
     auto r = acc.step(encode(i4));
     check_error(r, ErrorCategory::kCrypto, "mechListMIC does not verify");
     CHECK(resp_of(acc.token()).neg_state == NegState::kReject);
@@ -399,7 +399,7 @@ TEST_CASE("SPNEGO §5: a rewritten mechanism list (downgrade) is detected") {
     SpnegoInitiator init = w.initiator({kNtlm, vec(kKrb5)});
     NegTokenInit offer = must(decode_neg_token_init(init.token()));
     offer.mech_types.erase(offer.mech_types.begin());
-    const ByteVector forged = must(encode_neg_token_init(offer));
+    const test::Bytes forged = must(encode_neg_token_init(offer));
     SpnegoAcceptor acc = w.acceptor();
     REQUIRE(must(acc.step(forged)) == SpnegoAcceptor::Step::kContinue);
     CHECK(resp_of(acc.token()).neg_state == NegState::kAcceptIncomplete);
@@ -411,9 +411,9 @@ TEST_CASE("SPNEGO §5: a rewritten mechanism list (downgrade) is detected") {
     World w;
     SpnegoInitiator init = w.initiator({kNtlm, vec(kKrb5)});
     NegTokenInit offer = must(decode_neg_token_init(init.token()));
-    const ByteVector other = {0x2b, 0x06, 0x01, 0x05, 0x02, 0x05};  // IAKERB
-    offer.mech_types[0] = Bytes(other);
-    const ByteVector forged = must(encode_neg_token_init(offer));
+    const test::Bytes other = {0x2b, 0x06, 0x01, 0x05, 0x02, 0x05};  // IAKERB
+    offer.mech_types[0] = ByteView(other);
+    const test::Bytes forged = must(encode_neg_token_init(offer));
     SpnegoAcceptor acc = w.acceptor();
     REQUIRE(must(acc.step(forged)) == SpnegoAcceptor::Step::kContinue);
     REQUIRE(must(init.step(acc.token())) == SpnegoInitiator::Step::kContinue);
@@ -426,9 +426,9 @@ TEST_CASE("SPNEGO: the acceptor rejects offers without krb5 and broken krb5 toke
   World w;
   SECTION("no krb5 offered") {
     NegTokenInit offer;
-    offer.mech_types = {Bytes(kNtlm)};
+    offer.mech_types = {ByteView(kNtlm)};
     const std::uint8_t ntlm_token[] = {'N', 'T', 'L', 'M'};
-    offer.mech_token = Bytes(ntlm_token);
+    offer.mech_token = ByteView(ntlm_token);
     SpnegoAcceptor acc = w.acceptor();
     auto r = acc.step(must(encode_neg_token_init(offer)));
     check_error(r, ErrorCategory::kProtocol, "no krb5 mechanism");
@@ -455,7 +455,7 @@ TEST_CASE("SPNEGO: the acceptor rejects offers without krb5 and broken krb5 toke
     check_error(refused, ErrorCategory::kCrypto, "");
     CHECK_FALSE(spnego_accept(init.token(), other, w.acceptor_options()).ok());
     // The reject carries the krb5 KRB-ERROR (RFC 4121 §4.1), from the service the ticket names.
-    const ByteVector reject = vec(acc.token());
+    const test::Bytes reject = vec(acc.token());
     const NegTokenResp r = resp_of(reject);
     CHECK(r.neg_state == NegState::kReject);
     REQUIRE(r.response_token);
@@ -482,7 +482,7 @@ TEST_CASE("SPNEGO: the acceptor rejects offers without krb5 and broken krb5 toke
       REQUIRE(must(acc.step(init.token())) == SpnegoAcceptor::Step::kContinue);
       return acc;
     };
-    const ByteVector ap_req =
+    const test::Bytes ap_req =
         vec(*must(decode_neg_token_init(w.initiator({vec(kKrb5)}).token())).mech_token);
     NegTokenResp no_token;
     no_token.neg_state = NegState::kAcceptIncomplete;
@@ -490,7 +490,7 @@ TEST_CASE("SPNEGO: the acceptor rejects offers without krb5 and broken krb5 toke
     check_error(a1.step(encode(no_token)), ErrorCategory::kProtocol, "no krb5 token");
     NegTokenResp with_mech;
     with_mech.supported_mech = kKrb5;
-    with_mech.response_token = Bytes(ap_req);
+    with_mech.response_token = ByteView(ap_req);
     SpnegoAcceptor a2 = start();
     check_error(a2.step(encode(with_mech)), ErrorCategory::kProtocol, "supportedMech");
     NegTokenResp reject;
@@ -515,36 +515,36 @@ TEST_CASE("SPNEGO: the initiator refuses replies that break RFC 4178") {
     ErrorCategory category;
     const char* fault;
   };
-  static const ByteVector ntlm = kNtlm;
+  static const test::Bytes ntlm = kNtlm;
   static const std::uint8_t iakerb[] = {0x2b, 0x06, 0x01, 0x05, 0x02, 0x05};
   const Case cases[] = {
       {"no negState in the first reply", [](NegTokenResp& r) { r.neg_state.reset(); },
        ErrorCategory::kProtocol, "no negState"},
       {"no supportedMech in the first reply", [](NegTokenResp& r) { r.supported_mech.reset(); },
        ErrorCategory::kProtocol, "no supportedMech"},
-      {"supportedMech never offered", [](NegTokenResp& r) { r.supported_mech = Bytes(iakerb); },
+      {"supportedMech never offered", [](NegTokenResp& r) { r.supported_mech = ByteView(iakerb); },
        ErrorCategory::kProtocol, "not a mechanism we offered"},
       {"accept-completed without the AP-REP asked for",
        [](NegTokenResp& r) { r.response_token.reset(); }, ErrorCategory::kProtocol,
        "no krb5 AP-REP"},
       {"an AP-REP from someone else",
        [](NegTokenResp& r) {
-         static ByteVector bad;
+         static test::Bytes bad;
          bad = vec(*r.response_token);
          bad[bad.size() - 5] ^= 1;
-         r.response_token = Bytes(bad);
+         r.response_token = ByteView(bad);
        },
        ErrorCategory::kCrypto, ""},
       {"a response token that is not a krb5 token",
        [](NegTokenResp& r) {
          static const std::uint8_t junk[] = {1, 2, 3};
-         r.response_token = Bytes(junk);
+         r.response_token = ByteView(junk);
        },
        ErrorCategory::kProtocol, "defective"},
       {"a mechListMIC that does not verify",
        [](NegTokenResp& r) {
          static const std::uint8_t mic[] = {4, 4, 0, 0};
-         r.mech_list_mic = Bytes(mic);
+         r.mech_list_mic = ByteView(mic);
        },
        ErrorCategory::kCrypto, "mechListMIC"},
       {"accept-incomplete with nothing pending",
@@ -556,7 +556,7 @@ TEST_CASE("SPNEGO: the initiator refuses replies that break RFC 4178") {
   for (const Case& c : cases) {
     INFO(c.what);
     SpnegoInitiator init = w.initiator();
-    const ByteVector keep = genuine(init);
+    const test::Bytes keep = genuine(init);
     NegTokenResp reply = resp_of(keep);  // views into keep
     c.edit(reply);
     auto r = init.step(encode(reply));
@@ -573,7 +573,7 @@ TEST_CASE("SPNEGO: the initiator refuses replies that break RFC 4178") {
     SpnegoInitiator init = w.initiator({vec(kKrb5), kNtlm});
     NegTokenResp reply;
     reply.neg_state = NegState::kRequestMic;
-    reply.supported_mech = Bytes(ntlm);
+    reply.supported_mech = ByteView(ntlm);
     auto r = init.step(encode(reply));
     check_error(r, ErrorCategory::kProtocol, "other than krb5");
     CHECK(r.error().code() == kSpnegoBadMech);
@@ -584,7 +584,7 @@ TEST_CASE("SPNEGO: the initiator refuses replies that break RFC 4178") {
     first.neg_state = NegState::kRequestMic;
     first.supported_mech = kKrb5;
     const std::uint8_t junk[] = {0x60, 0x00};
-    first.response_token = Bytes(junk);
+    first.response_token = ByteView(junk);
     check_error(init.step(encode(first)), ErrorCategory::kProtocol, "no token for");
 
     SpnegoInitiator again = w.initiator({kNtlm, vec(kKrb5)});
@@ -610,10 +610,10 @@ TEST_CASE("SPNEGO: the initiator refuses replies that break RFC 4178") {
     REQUIRE(must(acc.step(init.token())) == SpnegoAcceptor::Step::kContinue);
     REQUIRE(must(init.step(acc.token())) == SpnegoInitiator::Step::kContinue);
     REQUIRE(must(acc.step(init.token())) == SpnegoAcceptor::Step::kDone);
-    const ByteVector reply = vec(acc.token());
+    const test::Bytes reply = vec(acc.token());
     NegTokenResp r3 = resp_of(reply);
     const std::uint8_t junk[] = {0x60, 0x00};
-    r3.response_token = Bytes(junk);
+    r3.response_token = ByteView(junk);
     check_error(init.step(encode(r3)), ErrorCategory::kProtocol, "after krb5 completed");
   }
 }
@@ -622,11 +622,11 @@ TEST_CASE("SPNEGO: a KRB-ERROR inside a reject surfaces its Kerberos error code"
   World w;
   SpnegoInitiator init = w.initiator();
   const Error why(ErrorCategory::kKdc, 41, "KRB_AP_ERR_MODIFIED");
-  const ByteVector krb_error = must(error_token(why, w.service, w.service_clock));
+  const test::Bytes krb_error = must(error_token(why, w.service, w.service_clock));
   NegTokenResp reject;
   reject.neg_state = NegState::kReject;
   reject.supported_mech = kKrb5;
-  reject.response_token = Bytes(krb_error);
+  reject.response_token = ByteView(krb_error);
   auto r = init.step(encode(reject));
   REQUIRE_FALSE(r.ok());
   INFO(describe(r.error()));
@@ -635,7 +635,7 @@ TEST_CASE("SPNEGO: a KRB-ERROR inside a reject surfaces its Kerberos error code"
 
 TEST_CASE("SPNEGO: initiator options are checked") {
   World w;
-  const auto start = [&](std::vector<ByteVector> mechs) {
+  const auto start = [&](std::vector<test::Bytes> mechs) {
     SpnegoInitiatorOptions o;
     o.mech_types = std::move(mechs);
     return SpnegoInitiator::start(w.ticket, std::move(o), w.ap());
@@ -643,10 +643,10 @@ TEST_CASE("SPNEGO: initiator options are checked") {
   check_error(start({}), ErrorCategory::kInvalidArgument, "must offer krb5");
   check_error(start({kNtlm}), ErrorCategory::kInvalidArgument, "must offer krb5");
   check_error(start({vec(kKrb5), vec(kKrb5)}), ErrorCategory::kInvalidArgument, "twice");
-  check_error(start({vec(Bytes(kSpnegoMechOid)), vec(kKrb5)}), ErrorCategory::kInvalidArgument,
+  check_error(start({vec(ByteView(kSpnegoMechOid)), vec(kKrb5)}), ErrorCategory::kInvalidArgument,
               "itself");
   check_error(start({{0x2a, 0x86}, vec(kKrb5)}), ErrorCategory::kInvalidArgument, "OID");
-  std::vector<ByteVector> many;
+  std::vector<test::Bytes> many;
   for (std::uint8_t i = 0; i < 33; ++i)
     many.push_back({0x2b, 0x06, 0x01, 0x04, 0x01, i});
   many.back() = vec(kKrb5);

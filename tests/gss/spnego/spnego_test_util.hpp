@@ -14,32 +14,15 @@
 #include <kerb/error.hpp>
 #include <kerb/result.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace spnego_test {
 
-using ByteVector = std::vector<std::uint8_t>;
-using Bytes = std::span<const std::uint8_t>;
+using ::kerb::test::Bytes;
+using ::kerb::test::ByteView;
+using ::kerb::test::hex;
 
-inline ByteVector hex(std::string_view text) {
-  ByteVector out;
-  int high = -1;
-  for (char c : text) {
-    int v = -1;
-    if (c >= '0' && c <= '9') v = c - '0';
-    if (c >= 'a' && c <= 'f') v = c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') v = c - 'A' + 10;
-    if (v < 0) continue;  // spaces and separators
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high * 16 + v));
-      high = -1;
-    }
-  }
-  if (high >= 0) std::abort();  // an odd number of digits is a bug in the test itself
-  return out;
-}
-
-inline ByteVector bytes_of(Bytes b) {
+inline Bytes bytes_of(ByteView b) {
   return {b.begin(), b.end()};
 }
 
@@ -57,8 +40,8 @@ T must(kerb::Result<T> r, const char* what = "operation") {
 // Captured from MIT krb5 1.20.1 (gss_init_sec_context / gss_accept_sec_context with the SPNEGO
 // mech, against the kdc-fixtures realm; service host/bank.test, aes256-cts-hmac-sha1-96).
 // The initiator's NegTokenInit: mechTypes { krb5 }, the AP-REQ as mechToken, nothing else.
-inline const ByteVector& mit_neg_token_init() {
-  static const ByteVector token =
+inline const Bytes& mit_neg_token_init() {
+  static const Bytes token =
       hex("608202dc06062b0601050502a08202d0308202cca00d300b06092a864886f712010202a28202b9048202b560"
           "8202b106"
           "092a864886f71201020201006e8202a03082029ca003020105a10302010ea20703050020000000a38201b661"
@@ -95,8 +78,8 @@ inline const ByteVector& mit_neg_token_init() {
 
 // The acceptor's reply with mutual authentication: accept-completed, supportedMech krb5, the
 // AP-REP as responseToken, no mechListMIC.
-inline const ByteVector& mit_neg_token_resp_ap_rep() {
-  static const ByteVector token =
+inline const Bytes& mit_neg_token_resp_ap_rep() {
+  static const Bytes token =
       hex("a181b73081b4a0030a0100a10b06092a864886f712010202a2819f04819c60819906092a864886f712010202"
           "02006f81"
           "89308186a003020105a10302010fa27a3078a003020112a271046f1ad686405cf13e5e3cf3d565a934cbb196"
@@ -108,8 +91,8 @@ inline const ByteVector& mit_neg_token_resp_ap_rep() {
 }
 
 // The acceptor's reply without mutual authentication: accept-completed, supportedMech krb5.
-inline const ByteVector& mit_neg_token_resp_completed() {
-  static const ByteVector token = hex("a1143012a0030a0100a10b06092a864886f712010202");
+inline const Bytes& mit_neg_token_resp_completed() {
+  static const Bytes token = hex("a1143012a0030a0100a10b06092a864886f712010202");
   return token;
 }
 

@@ -27,7 +27,7 @@ TEST_CASE("wrap/unwrap and get_mic/verify_mic both ways, every enctype and size"
       Pair pair(e, o);
       for (std::size_t n : kSizes) {
         CAPTURE(n, subkey);
-        const Buf msg = bytes_of(n, static_cast<std::uint8_t>(n));
+        const kerb::test::Bytes msg = bytes_of(n, static_cast<std::uint8_t>(n));
         for (bool conf : {true, false}) {
           CAPTURE(conf);
           for (int dir = 0; dir < 2; ++dir) {
@@ -47,7 +47,7 @@ TEST_CASE("wrap/unwrap and get_mic/verify_mic both ways, every enctype and size"
             CHECK(*plain == msg);
             CHECK(sup == 0);
 
-            Buf out(token->size());
+            kerb::test::Bytes out(token->size());
             auto again = from.wrap(msg, conf);
             REQUIRE(again);
             auto u = to.unwrap(*again, out);
@@ -68,7 +68,7 @@ TEST_CASE("wrap/unwrap and get_mic/verify_mic both ways, every enctype and size"
           REQUIRE(sup);
           CHECK(*sup == 0);
           if (n > 0) {
-            Buf other = msg;
+            kerb::test::Bytes other = msg;
             other[n / 2] ^= 0x01;
             auto mic2 = from.get_mic(msg);
             REQUIRE(mic2);
@@ -92,33 +92,33 @@ TEST_CASE("Wrap token layout (RFC 4121 §4.2.6.2) and sizes") {
     o.initiator_seq = 0x0102030405060708u;
     Pair pair(e, o);
     const crypto::EncTypeInfo* info = pair.key.info();
-    const Buf msg = bytes_of(21);
+    const kerb::test::Bytes msg = bytes_of(21);
 
     auto sealed = pair.initiator.wrap(msg, true);
     REQUIRE(sealed);
     // 05 04 | Sealed | FF | EC 0 | RRC 0 | SND_SEQ
-    const Buf header = {0x05, 0x04, 0x02, 0xFF, 0x00, 0x00, 0x00, 0x00,
-                        0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
-    CHECK(Buf(sealed->begin(), sealed->begin() + 16) == header);
+    const kerb::test::Bytes header = {0x05, 0x04, 0x02, 0xFF, 0x00, 0x00, 0x00, 0x00,
+                                      0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08};
+    CHECK(kerb::test::Bytes(sealed->begin(), sealed->begin() + 16) == header);
     CHECK(sealed->size() == 16 + info->confounder_size + 21 + 16 + info->mac_size);
     CHECK(pair.initiator.wrap_size(21, true) == sealed->size());
 
     auto integ = pair.initiator.wrap(msg, false);
     REQUIRE(integ);
     // 05 04 | 00 | FF | EC = checksum length | RRC 0 | SND_SEQ + 1
-    const Buf header2 = {
+    const kerb::test::Bytes header2 = {
         0x05, 0x04, 0x00, 0xFF, 0x00, static_cast<std::uint8_t>(info->checksum_size),
         0x00, 0x00, 0x01, 0x02, 0x03, 0x04,
         0x05, 0x06, 0x07, 0x09};
-    CHECK(Buf(integ->begin(), integ->begin() + 16) == header2);
+    CHECK(kerb::test::Bytes(integ->begin(), integ->begin() + 16) == header2);
     CHECK(integ->size() == 16 + 21 + info->checksum_size);
     CHECK(std::equal(msg.begin(), msg.end(), integ->begin() + 16));  // plaintext in the clear
 
     auto mic = pair.initiator.get_mic(msg);
     REQUIRE(mic);
-    const Buf header3 = {0x04, 0x04, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
-                         0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A};
-    CHECK(Buf(mic->begin(), mic->begin() + 16) == header3);
+    const kerb::test::Bytes header3 = {0x04, 0x04, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                       0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A};
+    CHECK(kerb::test::Bytes(mic->begin(), mic->begin() + 16) == header3);
     CHECK(mic->size() == 16 + info->checksum_size);
     CHECK(pair.initiator.mic_size() == mic->size());
   }
@@ -146,7 +146,7 @@ TEST_CASE("Tokens use the RFC 4121 §2 key usages (checked with the crypto layer
     CAPTURE(name_of(e));
     Pair pair(e);
     const crypto::EncTypeInfo* info = pair.key.info();
-    const Buf msg = bytes_of(40);
+    const kerb::test::Bytes msg = bytes_of(40);
     struct Dir {
       SecurityContext* from;
       std::uint32_t seal;
@@ -157,8 +157,8 @@ TEST_CASE("Tokens use the RFC 4121 §2 key usages (checked with the crypto layer
       // Sealed: E(seal usage, plaintext | header with RRC 0).
       auto sealed = d.from->wrap(msg, true);
       REQUIRE(sealed);
-      Buf plain(sealed->size());
-      auto n = crypto::decrypt(pair.key, d.seal, Span(*sealed).subspan(16), plain);
+      kerb::test::Bytes plain(sealed->size());
+      auto n = crypto::decrypt(pair.key, d.seal, ByteView(*sealed).subspan(16), plain);
       REQUIRE(n);
       REQUIRE(*n == msg.size() + 16);
       CHECK(std::equal(msg.begin(), msg.end(), plain.begin()));
@@ -169,17 +169,17 @@ TEST_CASE("Tokens use the RFC 4121 §2 key usages (checked with the crypto layer
       // plaintext | header with EC = RRC = 0.
       auto integ = d.from->wrap(msg, false);
       REQUIRE(integ);
-      Buf header(integ->begin(), integ->begin() + 16);
+      kerb::test::Bytes header(integ->begin(), integ->begin() + 16);
       header[4] = header[5] = header[6] = header[7] = 0;
       CHECK(crypto::verify_keyed(pair.key, d.seal, info->checksum_type, concat(msg, header),
-                                 Span(*integ).subspan(16 + msg.size()))
+                                 ByteView(*integ).subspan(16 + msg.size()))
                 .ok());
 
       // MIC: the SIGN usage over message | header.
       auto mic = d.from->get_mic(msg);
       REQUIRE(mic);
       CHECK(crypto::verify_keyed(pair.key, d.sign, info->checksum_type,
-                                 concat(msg, Span(*mic).first(16)), Span(*mic).subspan(16))
+                                 concat(msg, ByteView(*mic).first(16)), ByteView(*mic).subspan(16))
                 .ok());
     }
   }
@@ -190,28 +190,28 @@ TEST_CASE("wrap into the caller's buffer: exact size, too small, failed randomne
   for (bool conf : {true, false}) {
     for (std::size_t n : {0u, 5u, 600u}) {  // 600: past the on-stack staging size
       CAPTURE(conf, n);
-      const Buf msg = bytes_of(n);
+      const kerb::test::Bytes msg = bytes_of(n);
       const std::size_t size = pair.initiator.wrap_size(n, conf);
-      Buf small(size - 1, 0xEE);
+      kerb::test::Bytes small(size - 1, 0xEE);
       auto r = pair.initiator.wrap(msg, conf, small);
       REQUIRE_FALSE(r);
       CHECK(r.error().category() == ErrorCategory::kBufferTooSmall);
       CHECK(std::all_of(small.begin(), small.end(), [](std::uint8_t b) { return b == 0xEE; }));
 
-      Buf big(size + 9, 0xEE);
+      kerb::test::Bytes big(size + 9, 0xEE);
       auto w = pair.initiator.wrap(msg, conf, big);
       REQUIRE(w);
       CHECK(*w == size);
       CHECK(std::all_of(big.begin() + static_cast<std::ptrdiff_t>(size), big.end(),
                         [](std::uint8_t b) { return b == 0xEE; }));
-      Buf out(size);
-      auto u = pair.acceptor.unwrap(Span(big).first(size), out);
+      kerb::test::Bytes out(size);
+      auto u = pair.acceptor.unwrap(ByteView(big).first(size), out);
       REQUIRE(u);
       CHECK(u->length == n);
       CHECK(u->supplementary == 0);  // the failed attempt did not use a sequence number
 
       // unwrap's output must hold the whole token.
-      Buf tiny(size - 1);
+      kerb::test::Bytes tiny(size - 1);
       auto w2 = pair.initiator.wrap(msg, conf);
       REQUIRE(w2);
       auto u2 = pair.acceptor.unwrap(*w2, tiny);
@@ -242,7 +242,7 @@ TEST_CASE("make() refuses what RFC 4121 tokens cannot use") {
 #if KERB_WITH_RC4_HMAC  // without it an rc4-hmac key cannot even be made
   crypto::Policy weak = crypto::Policy::defaults();
   weak.allow_rc4_hmac();
-  const Buf raw(16, 0x42);
+  const kerb::test::Bytes raw(16, 0x42);
   auto rc4 = crypto::Key::from_bytes(crypto::EncType::kRc4Hmac, raw, weak);
   REQUIRE(rc4);
   SecurityContext::Params p;
@@ -263,7 +263,7 @@ TEST_CASE("A context that is not established refuses everything with kNoContext"
   CHECK(none.initiator().realm().empty());
   auto check = [](const Error& e) { CHECK(e.code() == major_status::kNoContext); };
   check(none.wrap(bytes_of(3), true).error());
-  Buf buf(64, 0x11);
+  kerb::test::Bytes buf(64, 0x11);
   check(none.wrap(bytes_of(3), true, buf).error());
   check(none.unwrap(bytes_of(30)).error());
   check(none.unwrap(bytes_of(30), buf).error());
@@ -296,30 +296,30 @@ TEST_CASE("wrap and unwrap refuse overlapping buffers without touching them") {
     CAPTURE(conf);
     auto token = pair.initiator.wrap(bytes_of(20), conf);
     REQUIRE(token);
-    Buf inplace = *token;
+    kerb::test::Bytes inplace = *token;
     auto u = pair.acceptor.unwrap(inplace, inplace);
     REQUIRE_FALSE(u);
     CHECK(u.error().category() == ErrorCategory::kInvalidArgument);
     CHECK(inplace == *token);
     // Shifted by one octet: still overlapping.
-    Buf shifted(token->size() + 1);
+    kerb::test::Bytes shifted(token->size() + 1);
     std::copy(token->begin(), token->end(), shifted.begin());
     auto u2 =
-        pair.acceptor.unwrap(Span(shifted).first(token->size()), std::span(shifted).subspan(1));
+        pair.acceptor.unwrap(ByteView(shifted).first(token->size()), std::span(shifted).subspan(1));
     REQUIRE_FALSE(u2);
     CHECK(u2.error().category() == ErrorCategory::kInvalidArgument);
     CHECK(pair.acceptor.unwrap(*token));
 
-    Buf buf(pair.initiator.wrap_size(20, conf) + 20, 0x33);
-    auto w = pair.initiator.wrap(Span(buf).first(20), conf, std::span(buf).subspan(10));
+    kerb::test::Bytes buf(pair.initiator.wrap_size(20, conf) + 20, 0x33);
+    auto w = pair.initiator.wrap(ByteView(buf).first(20), conf, std::span(buf).subspan(10));
     REQUIRE_FALSE(w);
     CHECK(w.error().category() == ErrorCategory::kInvalidArgument);
     CHECK(std::all_of(buf.begin(), buf.end(), [](std::uint8_t b) { return b == 0x33; }));
     // Adjacent is fine.
-    auto w2 = pair.initiator.wrap(Span(buf).first(20), conf, std::span(buf).subspan(20));
+    auto w2 = pair.initiator.wrap(ByteView(buf).first(20), conf, std::span(buf).subspan(20));
     REQUIRE(w2);
-    auto p = pair.acceptor.unwrap(Span(buf).subspan(20, *w2));
+    auto p = pair.acceptor.unwrap(ByteView(buf).subspan(20, *w2));
     REQUIRE(p);
-    CHECK(*p == Buf(20, 0x33));
+    CHECK(*p == kerb::test::Bytes(20, 0x33));
   }
 }

@@ -17,7 +17,7 @@ SecurityContext reimport(SecurityContext& ctx, Pair& pair) {
   return std::move(*back);
 }
 
-std::uint32_t sup_of(SecurityContext& to, const Buf& token) {
+std::uint32_t sup_of(SecurityContext& to, const kerb::test::Bytes& token) {
   std::uint32_t sup = 0xDEAD;
   auto u = to.unwrap(token, &sup);
   REQUIRE(u);
@@ -26,7 +26,7 @@ std::uint32_t sup_of(SecurityContext& to, const Buf& token) {
 
 // A valid blob to tamper with, and the offsets of its fields (see context.cpp).
 struct Layout {
-  Buf blob;
+  kerb::test::Bytes blob;
   std::size_t key_len_at = 0;
 };
 
@@ -46,7 +46,7 @@ TEST_CASE("export → import → continue, both sides, every enctype") {
       PairOptions o;
       o.acceptor_subkey = subkey;
       Pair pair(e, o);
-      const Buf msg = bytes_of(33);
+      const kerb::test::Bytes msg = bytes_of(33);
       // Some traffic first, including a gap the window must remember.
       auto a0 = pair.initiator.wrap(msg, true);
       auto a1 = pair.initiator.wrap(msg, true);
@@ -131,11 +131,11 @@ TEST_CASE("import_context rejects every truncation and trailing bytes") {
     const Layout l = layout_of(e);
     for (std::size_t len = 0; len < l.blob.size(); ++len) {
       CAPTURE(len);
-      auto r = SecurityContext::import_context(Span(l.blob).first(len));
+      auto r = SecurityContext::import_context(ByteView(l.blob).first(len));
       REQUIRE_FALSE(r);
       CHECK(r.error().code() == major_status::kDefectiveToken);
     }
-    Buf longer = l.blob;
+    kerb::test::Bytes longer = l.blob;
     longer.push_back(0);
     auto r = SecurityContext::import_context(longer);
     REQUIRE_FALSE(r);
@@ -176,7 +176,7 @@ TEST_CASE("import_context rejects tampered blobs") {
   for (const Edit& ed : edits) {
     CAPTURE(ed.what);
     REQUIRE(ed.at < l.blob.size());
-    Buf b = l.blob;
+    kerb::test::Bytes b = l.blob;
     REQUIRE(b[ed.at] != ed.value);
     b[ed.at] = ed.value;
     auto r = SecurityContext::import_context(b);

@@ -8,37 +8,39 @@
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/token.hpp>
 
-using kerb::gss::Bytes;
+#include "hex_bytes.hpp"
+
 using kerb::gss::kKrb5MechOid;
 using kerb::gss::kSpnegoMechOid;
 using kerb::gss::TokenId;
 namespace major_status = kerb::gss::major_status;
-using Buf = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
+using kerb::test::ByteView;
 
 namespace {
 
-Buf body_of(std::size_t n) {
-  Buf b(n);
+Bytes body_of(std::size_t n) {
+  Bytes b(n);
   for (std::size_t i = 0; i < n; ++i)
     b[i] = static_cast<std::uint8_t>(i * 13 + 5);
   return b;
 }
 
-bool same(Bytes a, Bytes b) {
+bool same(ByteView a, ByteView b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
 }  // namespace
 
 TEST_CASE("frame_token: known bytes of a krb5 AP-REQ token (RFC 1964 §1.1, RFC 4121 §4.1)") {
-  const Buf body = {0x6E, 0x00};
+  const Bytes body = {0x6E, 0x00};
   auto framed = kerb::gss::frame_token(kKrb5MechOid, TokenId::kApReq, body);
   REQUIRE(framed);
-  const Buf expected = {0x60, 0x0F,  // [APPLICATION 0]
-                        0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
-                        0xF7, 0x12, 0x01, 0x02, 0x02,  // krb5 OID
-                        0x01, 0x00,                    // TOK_ID AP-REQ
-                        0x6E, 0x00};
+  const Bytes expected = {0x60, 0x0F,  // [APPLICATION 0]
+                          0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
+                          0xF7, 0x12, 0x01, 0x02, 0x02,  // krb5 OID
+                          0x01, 0x00,                    // TOK_ID AP-REQ
+                          0x6E, 0x00};
   CHECK(*framed == expected);
 
   auto parsed = kerb::gss::parse_framed_token(*framed);
@@ -53,7 +55,7 @@ TEST_CASE("frame_token/parse_framed_token round trip across DER length forms") {
   for (std::size_t n : {0u, 1u, 100u, 114u, 115u, 116u, 200u, 243u, 244u, 255u, 256u, 1000u, 65535u,
                         65536u, 70000u}) {
     CAPTURE(n);
-    const Buf body = body_of(n);
+    const Bytes body = body_of(n);
     for (TokenId id : {TokenId::kApReq, TokenId::kApRep, TokenId::kKrbError}) {
       auto framed = kerb::gss::frame_token(kKrb5MechOid, id, body);
       REQUIRE(framed);
@@ -74,11 +76,11 @@ TEST_CASE("frame_token/parse_framed_token round trip across DER length forms") {
 }
 
 TEST_CASE("generic framing carries an inner token without TOK_ID (SPNEGO, RFC 4178 §4.2)") {
-  const Buf inner = {0xA0, 0x03, 0x30, 0x01, 0x00};
+  const Bytes inner = {0xA0, 0x03, 0x30, 0x01, 0x00};
   auto framed = kerb::gss::frame_generic_token(kSpnegoMechOid, inner);
   REQUIRE(framed);
-  const Buf expected = {0x60, 0x0D, 0x06, 0x06, 0x2B, 0x06, 0x01, 0x05,
-                        0x05, 0x02, 0xA0, 0x03, 0x30, 0x01, 0x00};
+  const Bytes expected = {0x60, 0x0D, 0x06, 0x06, 0x2B, 0x06, 0x01, 0x05,
+                          0x05, 0x02, 0xA0, 0x03, 0x30, 0x01, 0x00};
   CHECK(*framed == expected);
   auto parsed = kerb::gss::parse_generic_token(*framed);
   REQUIRE(parsed);
@@ -97,8 +99,8 @@ TEST_CASE("generic framing carries an inner token without TOK_ID (SPNEGO, RFC 41
 }
 
 TEST_CASE("frame_token refuses a malformed mech OID") {
-  const Buf bad_oids[] = {{}, {0x80}, {0x2A, 0x86}, {0x2A, 0x80, 0x01}};
-  for (const Buf& oid : bad_oids) {
+  const Bytes bad_oids[] = {{}, {0x80}, {0x2A, 0x86}, {0x2A, 0x80, 0x01}};
+  for (const Bytes& oid : bad_oids) {
     auto r = kerb::gss::frame_token(oid, TokenId::kApReq, {});
     REQUIRE_FALSE(r);
     CHECK(r.error().category() == kerb::ErrorCategory::kInvalidArgument);
@@ -108,14 +110,14 @@ TEST_CASE("frame_token refuses a malformed mech OID") {
 TEST_CASE("parse_framed_token rejects malformed framing with kDefectiveToken and an offset") {
   struct Case {
     const char* name;
-    Buf token;
+    Bytes token;
   };
   // A valid token to start from: 60 0E 06 09 <krb5> 01 00 AA
-  const Buf good = {0x60, 0x0E, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
-                    0xF7, 0x12, 0x01, 0x02, 0x02, 0x01, 0x00, 0xAA};
+  const Bytes good = {0x60, 0x0E, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86,
+                      0xF7, 0x12, 0x01, 0x02, 0x02, 0x01, 0x00, 0xAA};
   REQUIRE(kerb::gss::parse_framed_token(good));
   auto with = [&](std::size_t at, std::uint8_t v) {
-    Buf t = good;
+    Bytes t = good;
     t[at] = v;
     return t;
   };
@@ -132,19 +134,19 @@ TEST_CASE("parse_framed_token rejects malformed framing with kDefectiveToken and
       {"length short of the input (trailing bytes)", with(1, 0x0D)},
       {"trailing byte after the token",
        [&] {
-         Buf t = good;
+         Bytes t = good;
          t.push_back(0x00);
          return t;
        }()},
       {"non-minimal long-form length",
        [&] {
-         Buf t = {0x60, 0x81, 0x0E};
+         Bytes t = {0x60, 0x81, 0x0E};
          t.insert(t.end(), good.begin() + 2, good.end());
          return t;
        }()},
       {"length with a leading zero octet",
        [&] {
-         Buf t = {0x60, 0x82, 0x00, 0x0E};
+         Bytes t = {0x60, 0x82, 0x00, 0x0E};
          t.insert(t.end(), good.begin() + 2, good.end());
          return t;
        }()},
@@ -177,7 +179,7 @@ TEST_CASE("parse_framed_token: every truncation of a valid token is rejected") {
   REQUIRE(framed);
   for (std::size_t len = 0; len < framed->size(); ++len) {
     CAPTURE(len);
-    auto r = kerb::gss::parse_framed_token(Bytes(*framed).first(len));
+    auto r = kerb::gss::parse_framed_token(ByteView(*framed).first(len));
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == major_status::kDefectiveToken);
   }

@@ -18,7 +18,7 @@ constexpr std::uint32_t kBase =
     context_flags::kMutual | context_flags::kConf | context_flags::kInteg;
 
 // What check_supplementary says about the next token from the peer: "" when it passes.
-std::string verdict(SecurityContext& to, const Buf& token) {
+std::string verdict(SecurityContext& to, const kerb::test::Bytes& token) {
   std::uint32_t bits = 0;
   auto u = to.unwrap(token, &bits);
   REQUIRE(u);
@@ -26,7 +26,8 @@ std::string verdict(SecurityContext& to, const Buf& token) {
   return checked ? std::string() : std::string(checked.error().detail());
 }
 
-std::string mic_verdict(SecurityContext& to, const Buf& message, const Buf& mic) {
+std::string mic_verdict(SecurityContext& to, const kerb::test::Bytes& message,
+                        const kerb::test::Bytes& mic) {
   auto bits = to.verify_mic(message, mic);
   REQUIRE(bits);
   auto checked = sample::check_supplementary(to.flags(), *bits);
@@ -43,7 +44,7 @@ TEST_CASE(
     PairOptions o;
     o.flags = kBase | detection;
     Pair pair(crypto::EncType::kAes256CtsHmacSha1_96, o);
-    std::vector<Buf> t;
+    std::vector<kerb::test::Bytes> t;
     for (std::uint8_t i = 0; i < 80; ++i) {
       auto w = pair.initiator.wrap(bytes_of(6, i), true);
       REQUIRE(w);
@@ -60,7 +61,7 @@ TEST_CASE(
     CHECK_THAT(old, Catch::Contains("replay or sequence detection is on"));
 
     // The client's side: MICs from the server, the second before the first.
-    const Buf m0 = bytes_of(7, 1), m1 = bytes_of(7, 2);
+    const kerb::test::Bytes m0 = bytes_of(7, 1), m1 = bytes_of(7, 2);
     auto mic0 = pair.acceptor.get_mic(m0);
     auto mic1 = pair.acceptor.get_mic(m1);
     REQUIRE(mic0);
@@ -74,7 +75,7 @@ TEST_CASE("samples: without replay or sequence detection the bits pass, as GSS-A
   PairOptions o;
   o.flags = kBase;
   Pair pair(crypto::EncType::kAes128CtsHmacSha256_128, o);
-  std::vector<Buf> t;
+  std::vector<kerb::test::Bytes> t;
   for (std::uint8_t i = 0; i < 70; ++i) {
     auto w = pair.initiator.wrap(bytes_of(6, i), false);
     REQUIRE(w);

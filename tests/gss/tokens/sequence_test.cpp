@@ -9,8 +9,8 @@ using namespace kerb::gss::test;
 namespace {
 
 // Tokens t[0..count) from the initiator, alternating Wrap kinds.
-std::vector<Buf> wraps(SecurityContext& from, std::size_t count) {
-  std::vector<Buf> out;
+std::vector<kerb::test::Bytes> wraps(SecurityContext& from, std::size_t count) {
+  std::vector<kerb::test::Bytes> out;
   for (std::size_t i = 0; i < count; ++i) {
     auto t = from.wrap(bytes_of(5, static_cast<std::uint8_t>(i)), i % 2 == 0);
     REQUIRE(t);
@@ -19,7 +19,7 @@ std::vector<Buf> wraps(SecurityContext& from, std::size_t count) {
   return out;
 }
 
-std::uint32_t sup_of(SecurityContext& to, const Buf& token) {
+std::uint32_t sup_of(SecurityContext& to, const kerb::test::Bytes& token) {
   std::uint32_t sup = 0xDEAD;
   auto u = to.unwrap(token, &sup);
   REQUIRE(u);
@@ -60,7 +60,7 @@ TEST_CASE("replay: with kReplay a duplicate is an error, without, a supplementar
     auto t = pair.initiator.wrap(bytes_of(8), true);
     REQUIRE(t);
     CHECK(sup_of(pair.acceptor, *t) == 0);
-    Buf out(t->size(), 0xA5);
+    kerb::test::Bytes out(t->size(), 0xA5);
     auto again = pair.acceptor.unwrap(*t, out);
     REQUIRE_FALSE(again);
     CHECK(again.error().code() == major_status::kFailure);
@@ -93,7 +93,7 @@ TEST_CASE("replay: with kReplay a duplicate is an error, without, a supplementar
 
 TEST_CASE("out of order: kGapToken, kUnseqToken, kOldToken beyond the 64-token window") {
   Pair pair(crypto::EncType::kAes128CtsHmacSha256_128);  // kReplay | kSequence
-  const std::vector<Buf> t = wraps(pair.initiator, 80);
+  const std::vector<kerb::test::Bytes> t = wraps(pair.initiator, 80);
 
   CHECK(sup_of(pair.acceptor, t[0]) == 0);
   CHECK(sup_of(pair.acceptor, t[2]) == supplementary::kGapToken);    // t[1] skipped
@@ -122,8 +122,8 @@ TEST_CASE("forged or broken tokens do not move the window") {
 #else
   Pair pair(crypto::EncType::kAes128CtsHmacSha256_128);  // any enctype will do
 #endif
-  const std::vector<Buf> t = wraps(pair.initiator, 3);
-  Buf forged = t[2];
+  const std::vector<kerb::test::Bytes> t = wraps(pair.initiator, 3);
+  kerb::test::Bytes forged = t[2];
   forged.back() ^= 1;
   CHECK_FALSE(pair.acceptor.unwrap(forged));
   CHECK(sup_of(pair.acceptor, t[0]) == 0);
@@ -135,7 +135,7 @@ TEST_CASE("the window works across the 64-bit wrap of the counter") {
   PairOptions o;
   o.initiator_seq = 0xFFFFFFFFFFFFFFFEu;
   Pair pair(crypto::EncType::kAes128CtsHmacSha1_96, o);
-  const std::vector<Buf> t = wraps(pair.initiator, 5);
+  const std::vector<kerb::test::Bytes> t = wraps(pair.initiator, 5);
   CHECK(get64(t[2], 8) == 0);
   CHECK(sup_of(pair.acceptor, t[0]) == 0);
   CHECK(sup_of(pair.acceptor, t[1]) == 0);
@@ -147,7 +147,7 @@ TEST_CASE("the window works across the 64-bit wrap of the counter") {
 
 TEST_CASE("an expired context refuses every per-message operation (kContextExpired)") {
   Pair pair(crypto::EncType::kAes256CtsHmacSha384_192);
-  const Buf msg = bytes_of(9);
+  const kerb::test::Bytes msg = bytes_of(9);
   pair.clock.set(Timestamp{kEndtime, 999999});  // the last second is still good
   auto t = pair.initiator.wrap(msg, true);
   auto mic = pair.initiator.get_mic(msg);
@@ -157,7 +157,7 @@ TEST_CASE("an expired context refuses every per-message operation (kContextExpir
   expect_expired(pair.initiator.wrap(msg, true).error());
   expect_expired(pair.initiator.wrap(msg, false).error());
   expect_expired(pair.initiator.get_mic(msg).error());
-  Buf out(t->size(), 0xA5);
+  kerb::test::Bytes out(t->size(), 0xA5);
   auto u = pair.acceptor.unwrap(*t, out);
   REQUIRE_FALSE(u);
   expect_expired(u.error());

@@ -22,10 +22,12 @@
 #include <kerb/gss/context.hpp>
 #include <kerb/principal.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace kerb::gss::test {
 
-using Buf = std::vector<std::uint8_t>;
-using Span = std::span<const std::uint8_t>;
+using ::kerb::test::Bytes;
+using ::kerb::test::ByteView;
 using Role = SecurityContext::Role;
 
 inline constexpr crypto::EncType kAllEnctypes[] = {
@@ -62,7 +64,7 @@ class FailingRandom final : public crypto::Random {
 inline crypto::Key test_key(crypto::EncType e, std::uint8_t salt = 0) {
   const crypto::EncTypeInfo* info = crypto::find_enctype(e);
   REQUIRE(info != nullptr);
-  Buf bytes(info->key_size);
+  Bytes bytes(info->key_size);
   for (std::size_t i = 0; i < bytes.size(); ++i)
     bytes[i] = static_cast<std::uint8_t>(i * 29 + 3 + salt);
   auto key = crypto::Key::from_bytes(e, bytes);
@@ -123,27 +125,27 @@ struct Pair {
   std::size_t checksum_size() const { return key.info()->checksum_size; }
 };
 
-inline Buf bytes_of(std::size_t n, std::uint8_t seed = 1) {
-  Buf b(n);
+inline Bytes bytes_of(std::size_t n, std::uint8_t seed = 1) {
+  Bytes b(n);
   for (std::size_t i = 0; i < n; ++i)
     b[i] = static_cast<std::uint8_t>(i * 7 + seed);
   return b;
 }
 
-inline Buf concat(Span a, Span b) {
-  Buf out(a.begin(), a.end());
+inline Bytes concat(ByteView a, ByteView b) {
+  Bytes out(a.begin(), a.end());
   out.insert(out.end(), b.begin(), b.end());
   return out;
 }
 
-inline void put16(Buf& token, std::size_t at, std::uint16_t v) {
+inline void put16(Bytes& token, std::size_t at, std::uint16_t v) {
   token[at] = static_cast<std::uint8_t>(v >> 8);
   token[at + 1] = static_cast<std::uint8_t>(v);
 }
-inline std::uint16_t get16(Span token, std::size_t at) {
+inline std::uint16_t get16(ByteView token, std::size_t at) {
   return static_cast<std::uint16_t>((token[at] << 8) | token[at + 1]);
 }
-inline std::uint64_t get64(Span token, std::size_t at) {
+inline std::uint64_t get64(ByteView token, std::size_t at) {
   std::uint64_t v = 0;
   for (std::size_t i = 0; i < 8; ++i)
     v = (v << 8) | token[at + i];
@@ -152,8 +154,8 @@ inline std::uint64_t get64(Span token, std::size_t at) {
 
 // Rotates everything after the 16-octet header right by `rrc` (RFC 4121 §4.2.5) and puts rrc
 // in the RRC field.
-inline Buf rotate_right(Span token, std::uint16_t rrc) {
-  Buf out(token.begin(), token.end());
+inline Bytes rotate_right(ByteView token, std::uint16_t rrc) {
+  Bytes out(token.begin(), token.end());
   const std::size_t n = out.size() - 16;
   if (n > 0) {
     std::rotate(out.begin() + 16, out.begin() + 16 + static_cast<std::ptrdiff_t>(n - rrc % n),
@@ -168,33 +170,33 @@ inline Buf rotate_right(Span token, std::uint16_t rrc) {
 // where copy is the header with RRC = copy_rrc (0 per RFC 4121 §4.2.4), optionally altered
 // by `edit_copy` to model tampering.
 template <class EditCopy>
-Buf seal_raw(const crypto::Key& key, Role sender, Span plaintext, std::uint64_t seq,
-             std::uint8_t flags, std::uint16_t ec, std::uint16_t rrc, std::uint16_t copy_rrc,
-             EditCopy edit_copy, std::uint8_t filler = 0xFF) {
-  Buf header = {0x05, 0x04, flags, 0xFF, 0, 0, 0, 0};
+Bytes seal_raw(const crypto::Key& key, Role sender, ByteView plaintext, std::uint64_t seq,
+               std::uint8_t flags, std::uint16_t ec, std::uint16_t rrc, std::uint16_t copy_rrc,
+               EditCopy edit_copy, std::uint8_t filler = 0xFF) {
+  Bytes header = {0x05, 0x04, flags, 0xFF, 0, 0, 0, 0};
   put16(header, 4, ec);
   for (int i = 7; i >= 0; --i)
     header.push_back(static_cast<std::uint8_t>(seq >> (8 * i)));
-  Buf copy = header;
+  Bytes copy = header;
   put16(copy, 6, copy_rrc);
   edit_copy(copy);
-  Buf inner(plaintext.begin(), plaintext.end());
+  Bytes inner(plaintext.begin(), plaintext.end());
   inner.insert(inner.end(), ec, filler);
   inner.insert(inner.end(), copy.begin(), copy.end());
   const std::uint32_t usage =
       sender == Role::kInitiator ? key_usage::kInitiatorSeal : key_usage::kAcceptorSeal;
   CounterRandom random;
-  Buf ct(crypto::ciphertext_size(key.enctype(), inner.size()));
+  Bytes ct(crypto::ciphertext_size(key.enctype(), inner.size()));
   auto n = crypto::encrypt(key, usage, inner, ct, random);
   REQUIRE(n);
-  Buf token = concat(header, ct);
+  Bytes token = concat(header, ct);
   return rotate_right(token, rrc);
 }
 
-inline Buf seal_raw(const crypto::Key& key, Role sender, Span plaintext, std::uint64_t seq,
-                    std::uint8_t flags, std::uint16_t ec, std::uint16_t rrc,
-                    std::uint16_t copy_rrc = 0) {
-  return seal_raw(key, sender, plaintext, seq, flags, ec, rrc, copy_rrc, [](Buf&) {});
+inline Bytes seal_raw(const crypto::Key& key, Role sender, ByteView plaintext, std::uint64_t seq,
+                      std::uint8_t flags, std::uint16_t ec, std::uint16_t rrc,
+                      std::uint16_t copy_rrc = 0) {
+  return seal_raw(key, sender, plaintext, seq, flags, ec, rrc, copy_rrc, [](Bytes&) {});
 }
 
 // Every operation's failure must carry a GSS major status; these are the ones a token can
@@ -203,15 +205,15 @@ inline bool is_token_rejection(std::int32_t code) {
   return code == major_status::kDefectiveToken || code == major_status::kBadMic;
 }
 
-inline bool all_zero(Span s) {
+inline bool all_zero(ByteView s) {
   return std::all_of(s.begin(), s.end(), [](std::uint8_t b) { return b == 0; });
 }
 
 // Unwraps into a buffer of exactly token.size() prefilled with 0xA5 and checks the
 // wipe-on-failure rule: after a failure every byte is zero.
-inline Result<Unwrapped> unwrap_checked(SecurityContext& ctx, Span token,
-                                        Buf* plaintext = nullptr) {
-  Buf out(token.size(), 0xA5);
+inline Result<Unwrapped> unwrap_checked(SecurityContext& ctx, ByteView token,
+                                        Bytes* plaintext = nullptr) {
+  Bytes out(token.size(), 0xA5);
   Result<Unwrapped> r = ctx.unwrap(token, out);
   if (!r) {
     CHECK(all_zero(out));

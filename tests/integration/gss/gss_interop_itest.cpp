@@ -113,8 +113,8 @@ MitInitiator krb5_initiator(OM_uint32 flags, const std::string& service = "host/
 
 // --- per-message interop ----------------------------------------------------------------
 
-ByteVector pattern(std::size_t n, std::uint8_t seed) {
-  ByteVector m(n);
+test::Bytes pattern(std::size_t n, std::uint8_t seed) {
+  test::Bytes m(n);
   for (std::size_t i = 0; i < n; ++i)
     m[i] = static_cast<std::uint8_t>(seed + i * 31 + (i >> 8));
   return m;
@@ -128,11 +128,11 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
   std::uint8_t seed = 1;
   for (std::size_t size : {0u, 1u, 100u, 4096u, 65536u}) {
     for (bool conf : {false, true}) {
-      const ByteVector msg = pattern(size, seed++);
+      const test::Bytes msg = pattern(size, seed++);
       INFO("size " << size << (conf ? ", conf" : ", no conf"));
 
       // kerb -> MIT: wrap / unwrap.
-      const ByteVector wrapped = must(kerb_ctx.wrap(msg, conf), "kerb wrap");
+      const test::Bytes wrapped = must(kerb_ctx.wrap(msg, conf), "kerb wrap");
       CHECK(wrapped.size() == kerb_ctx.wrap_size(size, conf));
       gss_buffer_desc in = buffer_of(wrapped), out = GSS_C_EMPTY_BUFFER;
       int conf_state = -1;
@@ -145,16 +145,16 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
       gss_buffer_desc plain = buffer_of(msg), sealed = GSS_C_EMPTY_BUFFER;
       REQUIRE_GSS(
           gss_wrap(&minor, mit, conf ? 1 : 0, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
-      const ByteVector mit_wrapped = take(sealed);
-      ByteVector buffer(mit_wrapped.size());
+      const test::Bytes mit_wrapped = take(sealed);
+      test::Bytes buffer(mit_wrapped.size());
       const Unwrapped u = must(kerb_ctx.unwrap(mit_wrapped, buffer), "kerb unwrap");
-      CHECK(ByteVector(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(u.length)) ==
+      CHECK(test::Bytes(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(u.length)) ==
             msg);
       CHECK(u.conf == conf);
       CHECK(u.supplementary == 0);
 
       // kerb -> MIT: MIC.
-      const ByteVector mic = must(kerb_ctx.get_mic(msg), "kerb get_mic");
+      const test::Bytes mic = must(kerb_ctx.get_mic(msg), "kerb get_mic");
       CHECK(mic.size() == mic_size);
       gss_buffer_desc m = buffer_of(msg), t = buffer_of(mic);
       REQUIRE_GSS(gss_verify_mic(&minor, mit, &m, &t, &qop));
@@ -162,7 +162,7 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
       // MIT -> kerb: MIC.
       gss_buffer_desc mit_mic = GSS_C_EMPTY_BUFFER;
       REQUIRE_GSS(gss_get_mic(&minor, mit, GSS_C_QOP_DEFAULT, &m, &mit_mic));
-      const ByteVector mic_from_mit = take(mit_mic);
+      const test::Bytes mic_from_mit = take(mit_mic);
       auto supplementary = kerb_ctx.verify_mic(msg, mic_from_mit);
       INFO((supplementary ? "" : describe(supplementary.error())));
       REQUIRE(supplementary.ok());
@@ -170,8 +170,8 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
     }
   }
   // Tampering is caught both ways.
-  const ByteVector msg = pattern(64, 99);
-  ByteVector wrapped = must(kerb_ctx.wrap(msg, true), "kerb wrap");
+  const test::Bytes msg = pattern(64, 99);
+  test::Bytes wrapped = must(kerb_ctx.wrap(msg, true), "kerb wrap");
   wrapped[wrapped.size() - 1] ^= 1;
   gss_buffer_desc in = buffer_of(wrapped), out = GSS_C_EMPTY_BUFFER;
   CHECK(gss_unwrap(&minor, mit, &in, &out, nullptr, nullptr) != GSS_S_COMPLETE);
@@ -179,7 +179,7 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
   gss_buffer_desc plain = buffer_of(msg), sealed = GSS_C_EMPTY_BUFFER;
   int conf_state = 0;
   REQUIRE_GSS(gss_wrap(&minor, mit, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
-  ByteVector mit_wrapped = take(sealed);
+  test::Bytes mit_wrapped = take(sealed);
   mit_wrapped[mit_wrapped.size() - 1] ^= 1;
   CHECK_FALSE(kerb_ctx.unwrap(mit_wrapped).ok());
 }
@@ -223,7 +223,7 @@ void mit_to_kerb(const Family& f, OM_uint32 flags) {
   if (*f.mit_libdefaults != 0) config.emplace(config_with(f.name, f.mit_libdefaults));
   mit_kinit(f.user, "FILE:" + scratch(std::string(f.name) + ".ccache"));
   MitInitiator mi = krb5_initiator(flags);
-  ByteVector token;
+  test::Bytes token;
   OM_uint32 minor = 0;
   OM_uint32 major = mi.step({}, token, minor);
   INFO(mit_status(major, minor));
@@ -237,7 +237,7 @@ void mit_to_kerb(const Family& f, OM_uint32 flags) {
   if ((flags & GSS_C_MUTUAL_FLAG) != 0) {
     REQUIRE(major == GSS_S_CONTINUE_NEEDED);
     REQUIRE_FALSE(accepted.output_token.empty());
-    ByteVector none;
+    test::Bytes none;
     major = mi.step(accepted.output_token, none, minor);
     INFO(mit_status(major, minor));
     REQUIRE(major == GSS_S_COMPLETE);
@@ -255,10 +255,10 @@ void mit_to_kerb(const Family& f, OM_uint32 flags) {
 // kerb's pseudo_random and MIT's gss_pseudo_random on the two ends of one context give the
 // same octets for both keys, several inputs and lengths. Returns the full key's 32 octets
 // for the empty input, so a caller can tell the keys apart.
-ByteVector compare_prf(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
+test::Bytes compare_prf(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
   OM_uint32 minor = 0;
   const std::string inputs[] = {"", "tls-exporter label", std::string(300, 'z')};
-  ByteVector full32;
+  test::Bytes full32;
   for (const std::string& input : inputs) {
     for (std::size_t n : {1u, 16u, 32u, 100u, 1000u}) {
       for (const auto& [kerb_key, mit_key] : {std::pair{PrfKey::kPartial, GSS_C_PRF_KEY_PARTIAL},
@@ -268,10 +268,10 @@ ByteVector compare_prf(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
         gss_buffer_desc in = {input.size(), const_cast<char*>(input.data())};
         gss_buffer_desc out = GSS_C_EMPTY_BUFFER;
         REQUIRE_GSS(gss_pseudo_random(&minor, mit, mit_key, &in, static_cast<ssize_t>(n), &out));
-        const ByteVector from_mit = take(out);
+        const test::Bytes from_mit = take(out);
         REQUIRE(from_mit.size() == n);
-        ByteVector from_kerb(n);
-        const ByteVector input_bytes(input.begin(), input.end());
+        test::Bytes from_kerb(n);
+        const test::Bytes input_bytes(input.begin(), input.end());
         auto r = kerb_ctx.pseudo_random(kerb_key, input_bytes, from_kerb);
         INFO((r ? "" : describe(r.error())));
         REQUIRE(r.ok());
@@ -283,8 +283,8 @@ ByteVector compare_prf(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
   return full32;
 }
 
-ByteVector prf32(SecurityContext& ctx, PrfKey key) {
-  ByteVector out(32);
+test::Bytes prf32(SecurityContext& ctx, PrfKey key) {
+  test::Bytes out(32);
   REQUIRE(ctx.pseudo_random(key, {}, out).ok());
   return out;
 }
@@ -326,16 +326,16 @@ TEST_CASE("MIT initiator, kerb acceptor: mutual authentication and messages both
 
 TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][bindings]") {
   ChannelBindings cb;
-  const ByteVector ip1 = {127, 0, 0, 1}, ip2 = {127, 0, 0, 2};
+  const test::Bytes ip1 = {127, 0, 0, 1}, ip2 = {127, 0, 0, 2};
   const std::string app = "tls-server-end-point:0123456789abcdef0123456789abcdef";
-  const ByteVector data(app.begin(), app.end());
+  const test::Bytes data(app.begin(), app.end());
   cb.initiator_addrtype = GSS_C_AF_INET;
   cb.initiator_address = ip1;
   cb.acceptor_addrtype = GSS_C_AF_INET;
   cb.acceptor_address = ip2;
   cb.application_data = data;
   ChannelBindings other = cb;
-  const ByteVector data2 = {'x'};
+  const test::Bytes data2 = {'x'};
   other.application_data = data2;
 
   SECTION("kerb initiator, MIT acceptor") {
@@ -364,14 +364,14 @@ TEST_CASE("channel bindings hash the same in kerb and MIT", "[integration][gss][
     for (bool match : {true, false}) {
       MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
       mi.cb.emplace(cb);
-      const ByteVector token = mi.start();
+      const test::Bytes token = mi.start();
       AcceptorOptions ao;
       ao.channel_bindings = match ? cb : other;
       auto accepted = accept(token, keytab, ao);
       if (match) {
         INFO((accepted ? "" : describe(accepted.error())));
         REQUIRE(accepted.ok());
-        ByteVector none;
+        test::Bytes none;
         OM_uint32 minor = 0;
         CHECK(mi.step(accepted->output_token, none, minor) == GSS_S_COMPLETE);
       } else {
@@ -401,7 +401,7 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
 
     // MIT uses the delegated TGT to reach bank/bank.test, and kerb's acceptor sees alice.
     MitInitiator onward = krb5_initiator(GSS_C_MUTUAL_FLAG, "bank/bank.test");
-    const ByteVector token = onward.start(a.delegated.handle);
+    const test::Bytes token = onward.start(a.delegated.handle);
     const Keytab keytab = bank_keytab();
     Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
     CHECK(accepted.initiator == principal("alice"));
@@ -410,7 +410,7 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
     mit_kinit("alice", "FILE:" + scratch("deleg.ccache"), true);
     MitInitiator mi =
         krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
-    const ByteVector token = mi.start();
+    const test::Bytes token = mi.start();
     const Keytab keytab = bank_keytab();
     Accepted accepted = must(accept(token, keytab, AcceptorOptions{}), "kerb accept");
     CHECK((accepted.flags & context_flags::kDeleg) != 0);
@@ -419,7 +419,7 @@ TEST_CASE("delegation: kerb -> MIT and MIT -> kerb, and the delegated TGT works"
     CHECK(d.client == principal("alice"));
     CHECK(d.server == principal("krbtgt/" + env("KERB_TEST_REALM")));
     CHECK((d.ticket_flags & ticket_flags::kForwarded) != 0);
-    ByteVector none;
+    test::Bytes none;
     OM_uint32 minor = 0;
     REQUIRE(mi.step(accepted.output_token, none, minor) == GSS_S_COMPLETE);
     CHECK((mi.ret_flags & GSS_C_DELEG_FLAG) != 0);
@@ -437,7 +437,7 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
   SECTION("kerb's acceptor refuses a replay; MIT's initiator reads KRB_AP_ERR_REPEAT") {
     mit_kinit("alice", "FILE:" + scratch("errors.ccache"));
     MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
-    const ByteVector token = mi.start();
+    const test::Bytes token = mi.start();
     const Keytab keytab = bank_keytab();
     MemoryReplayCache cache;
     AcceptorOptions ao;
@@ -446,9 +446,9 @@ TEST_CASE("KRB-ERROR tokens between kerb and MIT", "[integration][gss][errors]")
     auto replay = accept(token, keytab, ao);
     REQUIRE_FALSE(replay.ok());
     CHECK(replay.error().code() == error_code::kKrbApErrRepeat);
-    const ByteVector error =
+    const test::Bytes error =
         must(error_token(replay.error(), principal("host/bank.test")), "error_token");
-    ByteVector none;
+    test::Bytes none;
     OM_uint32 minor = 0;
     const OM_uint32 major = mi.step(error, none, minor);
     INFO(mit_status(major, minor));
@@ -482,10 +482,10 @@ TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP, MIT's acceptor 
       KerbClient kc(*f);
       Initiator init = must(Initiator::start(kc.ticket, {}, ApContext{}), "Initiator::start");
       REQUIRE(init.prot_ready());
-      const ByteVector request = pattern(300, 7);
-      const ByteVector sealed = must(init.wrap(request, true), "Initiator::wrap");
-      const ByteVector mic = must(init.get_mic(request), "Initiator::get_mic");
-      const ByteVector plain = must(init.wrap(request, false), "Initiator::wrap");
+      const test::Bytes request = pattern(300, 7);
+      const test::Bytes sealed = must(init.wrap(request, true), "Initiator::wrap");
+      const test::Bytes mic = must(init.get_mic(request), "Initiator::get_mic");
+      const test::Bytes plain = must(init.wrap(request, false), "Initiator::wrap");
 
       // MIT's acceptor asserts a subkey of its own, yet reads the three in order.
       MitContext mit;
@@ -512,7 +512,7 @@ TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP, MIT's acceptor 
 
       // Then the AP-REP: the initiator's next tokens go under MIT's subkey, the sequence on.
       REQUIRE(init.step(a.output).ok());
-      const ByteVector after = must(init.wrap(request, true), "Initiator::wrap after step");
+      const test::Bytes after = must(init.wrap(request, true), "Initiator::wrap after step");
       in = buffer_of(after);
       OM_uint32 major = gss_unwrap(&minor, mit.handle, &in, &out, nullptr, nullptr);
       INFO(mit_status(major, minor));
@@ -520,7 +520,7 @@ TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP, MIT's acceptor 
       CHECK(take(out) == request);
       SecurityContext ctx = must(init.take_context(), "take_context");
       exchange_messages(ctx, mit.handle, mic_size_for(f->session_etype));
-      const ByteVector full = compare_prf(ctx, mit.handle);
+      const test::Bytes full = compare_prf(ctx, mit.handle);
       CHECK(full != prf32(ctx, PrfKey::kPartial));  // MIT asserted a subkey
     }
   }
@@ -529,12 +529,12 @@ TEST_CASE("prot_ready: kerb's initiator wraps before the AP-REP, MIT's acceptor 
 TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor unwraps",
           "[integration][gss][prot-ready]") {
   const Keytab keytab = bank_keytab();
-  const ByteVector request = pattern(300, 9);
+  const test::Bytes request = pattern(300, 9);
   SECTION("without mutual authentication: PROT_READY with the initial token") {
     mit_kinit("alice", "FILE:" + scratch("prot-ready.ccache"));
     MitInitiator mi = krb5_initiator(GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG | GSS_C_CONF_FLAG |
                                      GSS_C_INTEG_FLAG);
-    ByteVector token;
+    test::Bytes token;
     OM_uint32 minor = 0;
     const OM_uint32 major = mi.step({}, token, minor);
     INFO(mit_status(major, minor));
@@ -548,7 +548,7 @@ TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor
     int conf_state = 0;
     REQUIRE_GSS(
         gss_wrap(&minor, mi.ctx.handle, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
-    const ByteVector wrapped = take(sealed);
+    const test::Bytes wrapped = take(sealed);
 
     AcceptorOptions ao;
     MemoryReplayCache cache;
@@ -568,22 +568,22 @@ TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor
     mit_kinit("alice", "FILE:" + scratch("prot-ready-mutual.ccache"));
     MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_REPLAY_FLAG | GSS_C_SEQUENCE_FLAG |
                                      GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
-    const ByteVector token = mi.start();
+    const test::Bytes token = mi.start();
     AcceptorOptions ao;
     ao.replay_detection = ReplayDetection::kOff;  // the same AP-REQ, accepted twice
     ao.acceptor_subkey = false;
     Accepted plain_rep = must(accept(token, keytab, ao), "kerb accept without a subkey");
-    ByteVector none;
+    test::Bytes none;
     OM_uint32 minor = 0;
     REQUIRE(mi.step(plain_rep.output_token, none, minor) == GSS_S_COMPLETE);
     gss_buffer_desc plain = buffer_of(request), sealed = GSS_C_EMPTY_BUFFER, mic = sealed;
     int conf_state = 0;
     REQUIRE_GSS(
         gss_wrap(&minor, mi.ctx.handle, 1, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
-    const ByteVector wrapped = take(sealed);
+    const test::Bytes wrapped = take(sealed);
     REQUIRE((wrapped.size() > 2 && (wrapped[2] & 0x04) == 0));  // AcceptorSubkey clear
     REQUIRE_GSS(gss_get_mic(&minor, mi.ctx.handle, GSS_C_QOP_DEFAULT, &plain, &mic));
-    const ByteVector mic_token = take(mic);
+    const test::Bytes mic_token = take(mic);
 
     ao.acceptor_subkey = true;
     Accepted accepted = must(accept(token, keytab, ao), "kerb accept with a subkey");
@@ -598,9 +598,9 @@ TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor
     const std::string label = "partial";
     gss_buffer_desc in = {label.size(), const_cast<char*>(label.data())}, out = GSS_C_EMPTY_BUFFER;
     REQUIRE_GSS(gss_pseudo_random(&minor, mi.ctx.handle, GSS_C_PRF_KEY_PARTIAL, &in, 64, &out));
-    ByteVector ours(64);
+    test::Bytes ours(64);
     REQUIRE(accepted.context
-                .pseudo_random(PrfKey::kPartial, ByteVector(label.begin(), label.end()), ours)
+                .pseudo_random(PrfKey::kPartial, test::Bytes(label.begin(), label.end()), ours)
                 .ok());
     CHECK(take(out) == ours);
   }
@@ -618,7 +618,7 @@ TEST_CASE("GSS_Pseudo_random: kerb and MIT derive the same octets on one context
       REQUIRE(a.major == GSS_S_COMPLETE);
       REQUIRE(init.step(a.output).ok());
       SecurityContext ctx = must(init.take_context(), "take_context");
-      const ByteVector full = compare_prf(ctx, mit.handle);
+      const test::Bytes full = compare_prf(ctx, mit.handle);
       CHECK(full != prf32(ctx, PrfKey::kPartial));
     }
     DYNAMIC_SECTION(f->name << ", MIT initiator, kerb acceptor") {
@@ -626,16 +626,16 @@ TEST_CASE("GSS_Pseudo_random: kerb and MIT derive the same octets on one context
       if (*f->mit_libdefaults != 0) config.emplace(config_with(f->name, f->mit_libdefaults));
       mit_kinit(f->user, "FILE:" + scratch(std::string(f->name) + "-prf.ccache"));
       MitInitiator mi = krb5_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
-      const ByteVector token = mi.start();
+      const test::Bytes token = mi.start();
       const Keytab keytab = bank_keytab();
       MemoryReplayCache cache;
       AcceptorOptions ao;
       ao.replay_cache = &cache;
       Accepted accepted = must(accept(token, keytab, ao), "kerb accept");
-      ByteVector none;
+      test::Bytes none;
       OM_uint32 minor = 0;
       REQUIRE(mi.step(accepted.output_token, none, minor) == GSS_S_COMPLETE);
-      const ByteVector full = compare_prf(accepted.context, mi.ctx.handle);
+      const test::Bytes full = compare_prf(accepted.context, mi.ctx.handle);
       CHECK(full != prf32(accepted.context, PrfKey::kPartial));
     }
   }
@@ -649,7 +649,7 @@ TEST_CASE("GSS_Pseudo_random: kerb and MIT derive the same octets on one context
     INFO(mit_status(a.major, a.minor));
     REQUIRE(a.major == GSS_S_COMPLETE);
     SecurityContext ctx = must(init.take_context(), "take_context");
-    const ByteVector full = compare_prf(ctx, mit.handle);
+    const test::Bytes full = compare_prf(ctx, mit.handle);
     CHECK(full == prf32(ctx, PrfKey::kPartial));
   }
 }

@@ -35,14 +35,14 @@ using namespace kerb::itest;
 
 namespace {
 
-const ByteVector kNtlm = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
-const ByteVector kKrb5(std::begin(kKrb5MechOid), std::end(kKrb5MechOid));
-const ByteVector kLegacy(std::begin(kKrb5LegacyMechOid), std::end(kKrb5LegacyMechOid));
+const test::Bytes kNtlm = {0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x02, 0x02, 0x0a};
+const test::Bytes kKrb5(std::begin(kKrb5MechOid), std::end(kKrb5MechOid));
+const test::Bytes kLegacy(std::begin(kKrb5LegacyMechOid), std::end(kKrb5LegacyMechOid));
 gss_OID_desc spnego_oid = {6, const_cast<std::uint8_t*>(kSpnegoMechOid)};
 
 const Scratch scratch("spnego-itest");
 
-ByteVector vec(Bytes b) {
+test::Bytes vec(ByteView b) {
   return {b.begin(), b.end()};
 }
 
@@ -72,11 +72,11 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
   for (std::size_t size : {0u, 1u, 1000u, 70000u}) {
     for (int conf : {0, 1}) {
       INFO("size " << size << " conf " << conf);
-      ByteVector msg(size);
+      test::Bytes msg(size);
       for (std::size_t i = 0; i < size; ++i)
         msg[i] = static_cast<std::uint8_t>(i * 13 + static_cast<std::size_t>(conf));
 
-      const ByteVector wrapped = must(kerb_ctx.wrap(msg, conf != 0), "kerb wrap");
+      const test::Bytes wrapped = must(kerb_ctx.wrap(msg, conf != 0), "kerb wrap");
       gss_buffer_desc in = buffer_of(wrapped), out = GSS_C_EMPTY_BUFFER;
       int conf_state = -1;
       REQUIRE_GSS(gss_unwrap(&minor, mit, &in, &out, &conf_state, nullptr));
@@ -85,10 +85,10 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
 
       gss_buffer_desc plain = buffer_of(msg), sealed = GSS_C_EMPTY_BUFFER;
       REQUIRE_GSS(gss_wrap(&minor, mit, conf, GSS_C_QOP_DEFAULT, &plain, &conf_state, &sealed));
-      const ByteVector mit_wrapped = take(sealed);
+      const test::Bytes mit_wrapped = take(sealed);
       CHECK(must(kerb_ctx.unwrap(mit_wrapped), "kerb unwrap") == msg);
 
-      const ByteVector mic = must(kerb_ctx.get_mic(msg), "kerb get_mic");
+      const test::Bytes mic = must(kerb_ctx.get_mic(msg), "kerb get_mic");
       gss_buffer_desc mic_buf = buffer_of(mic);
       REQUIRE_GSS(gss_verify_mic(&minor, mit, &plain, &mic_buf, nullptr));
 
@@ -102,9 +102,9 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit) {
 // --- kerb initiates, MIT accepts ------------------------------------------------------------
 
 // Drives kerb's initiator against MIT's acceptor to the end; returns every token, in order.
-std::vector<ByteVector> negotiate_with_mit(SpnegoInitiator& init, MitContext& acc) {
-  std::vector<ByteVector> transcript;
-  ByteVector to_mit = vec(init.token());
+std::vector<test::Bytes> negotiate_with_mit(SpnegoInitiator& init, MitContext& acc) {
+  std::vector<test::Bytes> transcript;
+  test::Bytes to_mit = vec(init.token());
   bool kerb_done = false;
   for (int round = 0; round < 4; ++round) {
     transcript.push_back(to_mit);
@@ -129,7 +129,7 @@ std::vector<ByteVector> negotiate_with_mit(SpnegoInitiator& init, MitContext& ac
   return transcript;
 }
 
-NegTokenResp resp_of(const ByteVector& token) {
+NegTokenResp resp_of(const test::Bytes& token) {
   return must(decode_neg_token_resp(token), "decode NegTokenResp");
 }
 
@@ -141,7 +141,7 @@ std::string mit_mech_of(gss_ctx_id_t ctx) {
   return std::string(static_cast<const char*>(mech->elements), mech->length);
 }
 
-SpnegoInitiator kerb_initiator(const Credentials& ticket, std::vector<ByteVector> mechs,
+SpnegoInitiator kerb_initiator(const Credentials& ticket, std::vector<test::Bytes> mechs,
                                bool mutual) {
   SpnegoInitiatorOptions o;
   o.mech_types = std::move(mechs);
@@ -153,9 +153,9 @@ SpnegoInitiator kerb_initiator(const Credentials& ticket, std::vector<ByteVector
 struct Negotiation {
   SpnegoInitiator init;
   MitContext acc;
-  std::vector<ByteVector> tokens;  // every token, in order, kerb's first
+  std::vector<test::Bytes> tokens;  // every token, in order, kerb's first
 
-  Negotiation(const Credentials& ticket, std::vector<ByteVector> mechs, bool mutual)
+  Negotiation(const Credentials& ticket, std::vector<test::Bytes> mechs, bool mutual)
       : init(kerb_initiator(ticket, std::move(mechs), mutual)),
         tokens(negotiate_with_mit(init, acc)) {}
 
@@ -243,11 +243,11 @@ TEST_CASE("the mechListMIC exchange of RFC 4178 §5 with MIT's acceptor", "[kerb
     const MitAccepted r1 = mit_accept(acc, init.token());
     REQUIRE(r1.major == GSS_S_CONTINUE_NEEDED);
     REQUIRE(must(init.step(r1.output), "step") == SpnegoInitiator::Step::kContinue);
-    const ByteVector i2 = vec(init.token());
+    const test::Bytes i2 = vec(init.token());
     NegTokenResp forged = resp_of(i2);
-    ByteVector mic = vec(*forged.mech_list_mic);
+    test::Bytes mic = vec(*forged.mech_list_mic);
     mic.back() ^= 0x01;
-    forged.mech_list_mic = Bytes(mic);
+    forged.mech_list_mic = ByteView(mic);
     const MitAccepted r = mit_accept(acc, must(encode_neg_token_resp(forged), "encode"));
     INFO(mit_status(r.major, r.minor));
     CHECK(GSS_ERROR(r.major));
@@ -266,7 +266,7 @@ TEST_CASE("MIT's SPNEGO initiator against kerb's acceptor, over HTTP Negotiate h
 
     // C: Authorization: Negotiate <MIT's NegTokenInit>
     const std::string authorization = authorization_header(init.start());
-    const ByteVector received = must(parse_authorization(authorization), "parse_authorization");
+    const test::Bytes received = must(parse_authorization(authorization), "parse_authorization");
     const NegTokenInit offer = must(decode_neg_token_init(received), "decode NegTokenInit");
     CHECK(vec(offer.mech_types.front()) == kKrb5);
 
@@ -282,7 +282,7 @@ TEST_CASE("MIT's SPNEGO initiator against kerb's acceptor, over HTTP Negotiate h
         "Basic realm=\"bank\", " + www_authenticate(accepted.output_token);
     const auto token = must(parse_www_authenticate(challenge), "parse_www_authenticate");
     REQUIRE(token.has_value());
-    ByteVector none;
+    test::Bytes none;
     OM_uint32 minor = 0;
     const OM_uint32 major = init.step(*token, none, minor);
     INFO(mit_status(major, minor));
@@ -297,7 +297,7 @@ TEST_CASE("a reject from either side reaches the other as an error", "[errors]")
   SECTION("kerb rejects MIT's token when its keytab lacks the key") {
     mit_kinit("alice", scratch("alice.ccache"));
     MitInitiator init = spnego_initiator(GSS_C_MUTUAL_FLAG);
-    const ByteVector offer = init.start();
+    const test::Bytes offer = init.start();
 
     Keytab keytab = bank_keytab();
     keytab.remove(principal("host/bank.test"));
@@ -306,13 +306,13 @@ TEST_CASE("a reject from either side reaches the other as an error", "[errors]")
     REQUIRE_FALSE(step.ok());
     INFO(describe(step.error()));
     CHECK(step.error().code() == 45);  // KRB_AP_ERR_NOKEY
-    const ByteVector reject = vec(acc.token());
+    const test::Bytes reject = vec(acc.token());
     const NegTokenResp r = resp_of(reject);
     CHECK(r.neg_state == NegState::kReject);
     REQUIRE(r.response_token.has_value());  // the krb5 KRB-ERROR token
     CHECK(must(parse_framed_token(*r.response_token), "parse").tok_id == TokenId::kKrbError);
 
-    ByteVector ignored;
+    test::Bytes ignored;
     OM_uint32 minor = 0;
     const OM_uint32 major = init.step(reject, ignored, minor);
     INFO(mit_status(major, minor));
@@ -322,9 +322,9 @@ TEST_CASE("a reject from either side reaches the other as an error", "[errors]")
     const Credentials ticket = kerb_service_ticket();
     SpnegoInitiator init = kerb_initiator(ticket, {kKrb5, kLegacy}, true);
     NegTokenInit offer = must(decode_neg_token_init(init.token()), "decode");
-    ByteVector ap_req = vec(*offer.mech_token);
+    test::Bytes ap_req = vec(*offer.mech_token);
     ap_req[ap_req.size() - 8] ^= 0x40;  // inside the authenticator's ciphertext
-    offer.mech_token = Bytes(ap_req);
+    offer.mech_token = ByteView(ap_req);
     MitContext acc;
     const MitAccepted r = mit_accept(acc, must(encode_neg_token_init(offer), "encode"));
     INFO(mit_status(r.major, r.minor));

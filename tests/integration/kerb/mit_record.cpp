@@ -15,21 +15,8 @@
 #include <kerb/tgs_exchange.hpp>
 
 #include "../../kerb/exchange/fake_kdc.hpp"
+#include "hex_bytes.hpp"
 #include "itest_util.hpp"
-
-namespace {
-
-std::string hex(kerb::Bytes bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out.push_back(kDigits[b >> 4]);
-    out.push_back(kDigits[b & 0xF]);
-  }
-  return out;
-}
-
-}  // namespace
 
 TEST_CASE("record MIT's replies to kerb's requests", "[.record]") {
   using namespace kerb;
@@ -47,9 +34,11 @@ TEST_CASE("record MIT's replies to kerb's requests", "[.record]") {
 
   Config config = itest::load_config();
   PosixKdcTransport transport = itest::make_transport(config);
-  auto exchange = [&](const char* request_name, const char* reply_name, Bytes request) {
+  constexpr test::HexStyle kUpper{.upper = true};  // the recording's spelling, one value a line
+  auto exchange = [&](const char* request_name, const char* reply_name, test::ByteView request) {
     auto reply = itest::must(transport.exchange(realm, request), "transport.exchange");
-    out << request_name << ": " << hex(request) << "\n" << reply_name << ": " << hex(reply) << "\n";
+    out << request_name << ": " << test::to_hex(request, kUpper) << "\n"
+        << reply_name << ": " << test::to_hex(reply, kUpper) << "\n";
     return reply;
   };
 

@@ -17,9 +17,9 @@
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
 
-namespace kerb::test {
+#include "hex_bytes.hpp"
 
-using Bytes = std::vector<std::uint8_t>;
+namespace kerb::test {
 
 class ByteBuilder {
  public:

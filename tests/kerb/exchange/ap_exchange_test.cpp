@@ -76,10 +76,10 @@ struct ApWorld {
   ApReqBuilt build(const Credentials& c, const ApReqOptions& o = {}) {
     return must(build_ap_req(c, o, context()), "build_ap_req");
   }
-  Result<ApReqVerified> verify(Bytes ap_req) {
+  Result<ApReqVerified> verify(ByteView ap_req) {
     return verify_ap_req(ap_req, keytab, verify_context());
   }
-  ApReqVerified verified(Bytes ap_req) { return must(verify(ap_req), "verify_ap_req"); }
+  ApReqVerified verified(ByteView ap_req) { return must(verify(ap_req), "verify_ap_req"); }
 };
 
 // A verify_ap_req refusal with the RFC 4120 §7.5.9 code the service would put in KRB-ERROR.
@@ -134,7 +134,7 @@ TEST_CASE(
   CHECK(v.authtime == kNow - 60);
   CHECK(v.endtime == kNow + 3600);
   CHECK(v.cksumtype == 0x8003);
-  CHECK(copy_of(v.cksum.view()) == ByteVector(std::begin(kGssChecksum), std::end(kGssChecksum)));
+  CHECK(copy_of(v.cksum.view()) == test::Bytes(std::begin(kGssChecksum), std::end(kGssChecksum)));
 }
 
 TEST_CASE(
@@ -187,14 +187,14 @@ TEST_CASE(
     e.principal = w.service;
     e.timestamp = kNow - 86400;
     e.kvno = ApWorld::kKvno;
-    e.key = must(KeyBlock::from_bytes(c.etype, ByteVector(c.key_size, 0x5A)));
+    e.key = must(KeyBlock::from_bytes(c.etype, test::Bytes(c.key_size, 0x5A)));
     w.keytab.add(std::move(e));
     // The AP-REQ names a ticket of that enctype (its ciphertext never gets looked at).
     const ApReqBuilt built = w.build(w.credentials());
     ApReq req = must(decode_ap_req(built.bytes));
     req.ticket.raw = {};
     req.ticket.enc_part.etype = c.etype;
-    const ByteVector ap_req = der_of(req);
+    const test::Bytes ap_req = der_of(req);
     for (bool allow_weak : {false, true}) {
       ApVerifyContext v = w.verify_context();
       if (allow_weak) v.policy.allow_rc4_hmac();
@@ -223,7 +223,7 @@ TEST_CASE(
   TestRandom service_random(9);
   const crypto::Key service_subkey =
       must(crypto::Key::generate(EncType::kAes256CtsHmacSha1_96, service_random));
-  const ByteVector rep = must(build_ap_rep(v, service_subkey, 0x1234u, service_random));
+  const test::Bytes rep = must(build_ap_rep(v, service_subkey, 0x1234u, service_random));
   const crypto::Key session = must(c.session_key.to_key());
   const ApRepVerified r = must(verify_ap_rep(rep, session, built), "verify_ap_rep");
   REQUIRE(r.subkey);
@@ -231,7 +231,7 @@ TEST_CASE(
   CHECK(r.seq_number == 0x1234u);
 
   // Without subkey or sequence number too.
-  const ByteVector bare = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
+  const test::Bytes bare = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
   const ApRepVerified r2 = must(verify_ap_rep(bare, session, built));
   CHECK_FALSE(r2.subkey);
   CHECK_FALSE(r2.seq_number);
@@ -248,7 +248,7 @@ TEST_CASE("AP §3.2.5: an AP-REP whose ctime or cusec differs is KRB_AP_ERR_MUT_
     ApReqVerified v = w.verified(built.bytes);
     if (which == 0) v.ctime.seconds += 1;
     if (which == 1) v.ctime.usec += 1;
-    const ByteVector rep = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
+    const test::Bytes rep = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
     Result<ApRepVerified> r = verify_ap_rep(rep, session, built);
     REQUIRE_FALSE(r);
     CHECK(r.error().code() == error_code::kKrbApErrMutFail);
@@ -264,7 +264,7 @@ TEST_CASE("AP §3.2.5: an AP-REP under another key, or another key usage, is rej
 
   ApReqVerified v = w.verified(built.bytes);
   v.session_key = KeyBlock::from_key(fixed_key(EncType::kAes256CtsHmacSha1_96, 0x99));
-  const ByteVector other_key = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
+  const test::Bytes other_key = must(build_ap_rep(v, std::nullopt, std::nullopt, service_random));
   Result<ApRepVerified> r = verify_ap_rep(other_key, session, built);
   REQUIRE_FALSE(r);
   CHECK(r.error().category() == ErrorCategory::kCrypto);
@@ -273,7 +273,8 @@ TEST_CASE("AP §3.2.5: an AP-REP under another key, or another key usage, is rej
   EncApRepPart part;
   part.ctime = KerberosTime{built.ctime.seconds};
   part.cusec = Microseconds{built.ctime.usec};
-  const ByteVector cipher = seal(session, usage::kApReqAuthenticator, der_of(part), service_random);
+  const test::Bytes cipher =
+      seal(session, usage::kApReqAuthenticator, der_of(part), service_random);
   ApRep rep;
   rep.enc_part = EncryptedData{18, std::nullopt, cipher};
   Result<ApRepVerified> r2 = verify_ap_rep(der_of(rep), session, built);
@@ -378,7 +379,7 @@ TEST_CASE("AP §3.2.3: every single-bit change of the authenticator ciphertext i
   const std::size_t offset =
       static_cast<std::size_t>(req.authenticator.cipher.data() - built.bytes.data());
   for (std::size_t i = 0; i < req.authenticator.cipher.size(); ++i) {
-    ByteVector bad = built.bytes;
+    test::Bytes bad = built.bytes;
     bad[offset + i] ^= 0x04;
     Result<ApReqVerified> r = w.verify(bad);
     REQUIRE_FALSE(r);
@@ -413,7 +414,7 @@ TEST_CASE("AP §5.5.1: a malformed or truncated AP-REQ is a DER error") {
   ApWorld w;
   const ApReqBuilt built = w.build(w.credentials());
   for (std::size_t n = 0; n < built.bytes.size(); ++n) {
-    Result<ApReqVerified> r = w.verify(Bytes(built.bytes.data(), n));
+    Result<ApReqVerified> r = w.verify(ByteView(built.bytes.data(), n));
     REQUIRE_FALSE(r);
     REQUIRE(r.error().category() == ErrorCategory::kDer);
   }
@@ -464,7 +465,7 @@ TEST_CASE(
   CHECK(verified.client == kdc.client);
   CHECK(verified.session_key == ticket.session_key);
 
-  const ByteVector rep = must(build_ap_rep(verified, std::nullopt, 7u, random));
+  const test::Bytes rep = must(build_ap_rep(verified, std::nullopt, 7u, random));
   const ApRepVerified mutual =
       must(verify_ap_rep(rep, must(ticket.session_key.to_key()), built), "verify_ap_rep");
   CHECK(mutual.seq_number == 7u);

@@ -33,7 +33,7 @@ const std::vector<std::int32_t> kDefaultEtypes = {18, 17, 20, 19};  // Camellia 
 
 // s2kparams for 5000 PBKDF2 iterations: above the floor, and not the default, so a client
 // that ignored them would derive another key.
-const ByteVector kIter5000 = {0x00, 0x00, 0x13, 0x88};
+const test::Bytes kIter5000 = {0x00, 0x00, 0x13, 0x88};
 
 struct AsWorld {
   FixedClock clock{Timestamp{kNow, kNowUsec}};
@@ -55,25 +55,25 @@ struct AsWorld {
   crypto::Key default_key() const { return kdc.client_key(EtypeInfo2Spec{18, std::nullopt, {}}); }
 
   // Bare AS-REQ answered with PREAUTH_REQUIRED(info): returns the pre-authenticated request.
-  ByteVector preauth_round(AsExchange& as, const std::vector<EtypeInfo2Spec>& info) {
+  test::Bytes preauth_round(AsExchange& as, const std::vector<EtypeInfo2Spec>& info) {
     REQUIRE_FALSE(see_as_req(as.request()).has_padata);
     REQUIRE(must(as.on_reply(kdc.preauth_required(info)), "on_reply") == Step::kSendAgain);
     return copy_of(as.request());
   }
 };
 
-Step done(AsExchange& as, Bytes reply) {
+Step done(AsExchange& as, ByteView reply) {
   return must(as.on_reply(reply), "on_reply");
 }
 
-Error refused(AsExchange& as, Bytes reply) {
+Error refused(AsExchange& as, ByteView reply) {
   Result<Step> r = as.on_reply(reply);
   REQUIRE_FALSE(r);
   return r.error();
 }
 
 // A reply check failed: never kDone, and a protocol or integrity error.
-void require_rejected(AsExchange& as, Bytes reply) {
+void require_rejected(AsExchange& as, ByteView reply) {
   const Error e = refused(as, reply);
   INFO(describe(e));
   CHECK((e.category() == ErrorCategory::kProtocol || e.category() == ErrorCategory::kCrypto));
@@ -154,7 +154,7 @@ TEST_CASE(
       {17, std::string("EXAMPLE.COMalice-17"), kIter5000},
       {18, std::string("EXAMPLE.COMsomeone-else"), std::nullopt},
   };
-  const ByteVector second = w.preauth_round(as, info);
+  const test::Bytes second = w.preauth_round(as, info);
   const AsReqSeen req = see_as_req(second);
   CHECK(req.has_padata);
   CHECK(req.timestamp_etype == 17);
@@ -171,7 +171,7 @@ TEST_CASE(
   CHECK_FALSE(enc_timestamp(second, w.kdc.client_key(info[2])));
   CHECK_FALSE(enc_timestamp(second, w.kdc.client_key({17, std::nullopt, kIter5000})));
 
-  const ByteVector reply = w.kdc.as_rep(second, key17);
+  const test::Bytes reply = w.kdc.as_rep(second, key17);
   REQUIRE(done(as, reply) == Step::kDone);
 
   const Credentials& c = as.credentials();
@@ -205,7 +205,7 @@ TEST_CASE(
   ctx.hints.etype_info = saved;
   AsExchange as = w.start({}, ctx);
 
-  const ByteVector first = copy_of(as.request());
+  const test::Bytes first = copy_of(as.request());
   const AsReqSeen req = see_as_req(first);
   CHECK(req.has_padata);
   CHECK(req.timestamp_etype == 17);
@@ -244,7 +244,7 @@ TEST_CASE(
   CHECK(see_as_req(as.request()).timestamp_etype == stale);
   const EtypeInfo2Spec now{18, std::string("EXAMPLE.COMalice"), std::nullopt};
   REQUIRE(done(as, w.kdc.preauth_required({now})) == Step::kSendAgain);
-  const ByteVector second = copy_of(as.request());
+  const test::Bytes second = copy_of(as.request());
   CHECK(enc_timestamp(second, w.kdc.client_key(now)));
   REQUIRE(done(as, w.kdc.as_rep(second, w.kdc.client_key(now))) == Step::kDone);
   REQUIRE(as.hints().etype_info);
@@ -282,11 +282,11 @@ TEST_CASE(
   AsExchange as = w.start();
   const EtypeInfo2Spec old_salt{18, std::string("EXAMPLE.COMalice-old"), std::nullopt};
   const EtypeInfo2Spec new_salt{18, std::string("EXAMPLE.COMalice-new"), std::nullopt};
-  const ByteVector second = w.preauth_round(as, {old_salt});
+  const test::Bytes second = w.preauth_round(as, {old_salt});
   REQUIRE(enc_timestamp(second, w.kdc.client_key(old_salt)));
 
   REQUIRE(done(as, w.kdc.preauth_failed({new_salt})) == Step::kSendAgain);
-  const ByteVector third = copy_of(as.request());
+  const test::Bytes third = copy_of(as.request());
   CHECK(see_as_req(third).nonce != see_as_req(second).nonce);
   CHECK(enc_timestamp(third, w.kdc.client_key(new_salt)));
   CHECK_FALSE(enc_timestamp(third, w.kdc.client_key(old_salt)));
@@ -316,12 +316,12 @@ TEST_CASE(
     "the KDC's time, the offset lands in hints()") {
   AsWorld w;
   AsExchange as = w.start();
-  const ByteVector second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
+  const test::Bytes second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
   REQUIRE(enc_timestamp(second, w.default_key())->seconds == kNow);
 
   w.kdc.now = Timestamp{kNow + 3600, 0};  // the KDC is an hour ahead
   REQUIRE(done(as, w.kdc.error(error_code::kKrbApErrSkew)) == Step::kSendAgain);
-  const ByteVector third = copy_of(as.request());
+  const test::Bytes third = copy_of(as.request());
   const std::optional<Timestamp> ts = enc_timestamp(third, w.default_key());
   REQUIRE(ts);
   CHECK(ts->seconds == kNow + 3600);
@@ -343,7 +343,7 @@ TEST_CASE(
     ctx.kdc_timesync = timesync;
     ctx.hints.clock_offset = 7;
     AsExchange as = w.start({}, ctx);
-    const ByteVector second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
+    const test::Bytes second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
     w.kdc.now = Timestamp{kNow + 3600, 0};
     const int fills = w.random.fills();
     Result<Step> r = as.on_reply(w.kdc.error(error_code::kKrbApErrSkew));
@@ -380,8 +380,8 @@ TEST_CASE(
     "AS §5.2.7.5 + policy: ETYPE-INFO2 asking for more PBKDF2 iterations than the policy "
     "limit fails at once with kPolicy naming count and limit, deriving nothing") {
   const auto be32 = [](std::uint32_t v) {
-    return ByteVector{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
-                      static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
+    return test::Bytes{static_cast<std::uint8_t>(v >> 24), static_cast<std::uint8_t>(v >> 16),
+                       static_cast<std::uint8_t>(v >> 8), static_cast<std::uint8_t>(v)};
   };
   struct Case {
     std::optional<std::uint32_t> limit;  // nullopt: the default policy
@@ -395,7 +395,7 @@ TEST_CASE(
     AsContext ctx = w.context();
     if (c.limit) ctx.policy.max_s2k_iterations(*c.limit);
     AsExchange as = w.start({}, ctx);
-    const ByteVector first = copy_of(as.request());
+    const test::Bytes first = copy_of(as.request());
     const int fills = w.random.fills();
     const Error e =
         refused(as, w.kdc.preauth_required({{18, std::string("EXAMPLE.COMalice"), be32(c.asked)}}));
@@ -416,7 +416,7 @@ TEST_CASE(
   ctx.policy.max_s2k_iterations(40000);
   AsExchange as = w.start({}, ctx);
   const EtypeInfo2Spec at_limit{18, std::nullopt, be32(40000)};
-  const ByteVector second = w.preauth_round(as, {at_limit});
+  const test::Bytes second = w.preauth_round(as, {at_limit});
   CHECK(enc_timestamp(second, w.kdc.client_key(at_limit)));
   CHECK_FALSE(enc_timestamp(second, w.default_key()));
 }
@@ -444,7 +444,7 @@ TEST_CASE("AS policy: with allow_rc4_hmac() an rc4-only principal logs in") {
   ctx.policy.allow_rc4_hmac();
   AsExchange as = w.start({}, ctx);
   const EtypeInfo2Spec rc4{23, std::nullopt, std::nullopt};
-  const ByteVector second = w.preauth_round(as, {rc4});
+  const test::Bytes second = w.preauth_round(as, {rc4});
   const crypto::Key key = w.kdc.client_key(rc4);
   REQUIRE(enc_timestamp(second, key));
   CHECK(see_as_req(second).timestamp_etype == 23);
@@ -470,7 +470,7 @@ TEST_CASE(
     "spoofed cheap key) is refused by policy") {
   AsWorld w;
   AsExchange as = w.start();
-  const ByteVector one_iteration = {0x00, 0x00, 0x00, 0x01};
+  const test::Bytes one_iteration = {0x00, 0x00, 0x00, 0x01};
   const Error e = refused(as, w.kdc.preauth_required({{18, std::nullopt, one_iteration}}));
   CHECK(e.category() == ErrorCategory::kPolicy);
   CHECK(as.requests_sent() == 1);
@@ -483,11 +483,11 @@ TEST_CASE(
   AsExchange as = w.start();
   const std::string salt = "EXAMPLE.COMalice-etype-info";
   const EtypeInfoEntry entries[2] = {EtypeInfoEntry{23, std::nullopt},
-                                     EtypeInfoEntry{17, Bytes(bytes_of(salt))}};
-  const ByteVector info = der_of(EtypeInfo(std::span<const EtypeInfoEntry>(entries)));
+                                     EtypeInfoEntry{17, ByteView(bytes_of(salt))}};
+  const test::Bytes info = der_of(EtypeInfo(std::span<const EtypeInfoEntry>(entries)));
   const PaData pa[2] = {PaData{padata_type::kPaEtypeInfo, info},
                         PaData{padata_type::kPaEncTimestamp, {}}};
-  const ByteVector e_data = der_of(MethodData(std::span<const PaData>(pa)));
+  const test::Bytes e_data = der_of(MethodData(std::span<const PaData>(pa)));
   REQUIRE(done(as, w.kdc.error(error_code::kKdcErrPreauthRequired, e_data)) == Step::kSendAgain);
   const crypto::Key key = w.kdc.client_key({17, salt, std::nullopt});
   CHECK(see_as_req(as.request()).timestamp_etype == 17);
@@ -503,7 +503,7 @@ TEST_CASE(
   const std::string salt = "EXAMPLE.COMalice-pw-salt";
   const PaData pa[2] = {PaData{padata_type::kPaPwSalt, bytes_of(salt)},
                         PaData{padata_type::kPaEncTimestamp, {}}};
-  const ByteVector e_data = der_of(MethodData(std::span<const PaData>(pa)));
+  const test::Bytes e_data = der_of(MethodData(std::span<const PaData>(pa)));
   REQUIRE(done(as, w.kdc.error(error_code::kKdcErrPreauthRequired, e_data)) == Step::kSendAgain);
   const crypto::Key key = w.kdc.client_key({18, salt, std::nullopt});
   REQUIRE(enc_timestamp(as.request(), key));
@@ -517,7 +517,7 @@ TEST_CASE(
   AsExchange as = w.start();
   w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
   const TypedDataEntry td[1] = {TypedDataEntry{padata_type::kTdReqNonce, std::nullopt}};
-  const ByteVector e_data = der_of(TypedData(std::span<const TypedDataEntry>(td)));
+  const test::Bytes e_data = der_of(TypedData(std::span<const TypedDataEntry>(td)));
   const Error e = refused(as, w.kdc.error(error_code::kKdcErrPreauthFailed, e_data));
   INFO(describe(e));
   CHECK(e.category() == ErrorCategory::kKdc);
@@ -542,8 +542,8 @@ TEST_CASE("AS §3.1.3/§5.2.7.5: an AS-REP's own PA-ETYPE-INFO2 gives the reply 
   AsWorld w;
   AsExchange as = w.start();
   const EtypeInfo2Spec entry{18, std::string("EXAMPLE.COMreply-salt"), std::nullopt};
-  const ByteVector reply = w.kdc.as_rep(as.request(), w.kdc.client_key(entry),
-                                        [&](RepSpec& s) { s.padata_etype_info2 = {entry}; });
+  const test::Bytes reply = w.kdc.as_rep(as.request(), w.kdc.client_key(entry),
+                                         [&](RepSpec& s) { s.padata_etype_info2 = {entry}; });
   REQUIRE(done(as, reply) == Step::kDone);
   REQUIRE(as.hints().etype_info);
   CHECK(as.hints().etype_info->salt == entry.salt);
@@ -573,7 +573,7 @@ struct ReplyCheck {
     return c;
   }
   AsExchange start(AsOptions o = {}) { return w.start(std::move(o), ctx()); }
-  ByteVector reply(AsExchange& as, const std::function<void(RepSpec&)>& tweak = {}) {
+  test::Bytes reply(AsExchange& as, const std::function<void(RepSpec&)>& tweak = {}) {
     return w.kdc.as_rep(as.request(), key, tweak);
   }
 };
@@ -593,9 +593,9 @@ TEST_CASE(
     "once the exchange has moved on") {
   AsWorld w;
   AsExchange as = w.start();
-  const ByteVector first = copy_of(as.request());
-  const ByteVector stale = w.kdc.as_rep(first, w.default_key());  // e.g. a duplicated datagram
-  const ByteVector second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
+  const test::Bytes first = copy_of(as.request());
+  const test::Bytes stale = w.kdc.as_rep(first, w.default_key());  // e.g. a duplicated datagram
+  const test::Bytes second = w.preauth_round(as, {{18, std::nullopt, std::nullopt}});
   require_rejected(as, stale);
   CHECK(done(as, w.kdc.as_rep(second, w.default_key())) == Step::kDone);
 }
@@ -660,7 +660,7 @@ TEST_CASE(
   o.canonicalize = true;
   // The KDC answers alice genuinely; only the unencrypted cname/crealm are changed on the way
   // (the ticket inside still names alice, as the KDC issued it).
-  auto rewrite = [](const ByteVector& genuine, const Principal& to) {
+  auto rewrite = [](const test::Bytes& genuine, const Principal& to) {
     KdcRep rep = must(decode_as_rep(genuine));
     const PrincipalName cname = to.name();
     rep.crealm = to.realm();
@@ -670,7 +670,7 @@ TEST_CASE(
   for (const char* forged : {"admin@EXAMPLE.COM", "alice@EVIL.COM", "Alice@EXAMPLE.COM"}) {
     INFO("rewritten to " << forged);
     AsExchange as = t.start(o);
-    const ByteVector reply = rewrite(t.reply(as), principal(forged));
+    const test::Bytes reply = rewrite(t.reply(as), principal(forged));
     const Error e = refused(as, reply);
     INFO(describe(e));
     CHECK(e.category() == ErrorCategory::kProtocol);
@@ -695,9 +695,9 @@ TEST_CASE(
   KdcReq seen = must(decode_as_req(as.request()));
   seen.req_body.raw = {};
   seen.req_body.kdc_options.bits &= ~kdc_options::kCanonicalize;
-  const ByteVector modified = der_of(seen);
+  const test::Bytes modified = der_of(seen);
   REQUIRE(modified != copy_of(as.request()));
-  const ByteVector reply = t.reply(as, [&](RepSpec& s) {
+  const test::Bytes reply = t.reply(as, [&](RepSpec& s) {
     s.encrypted_pa_data.at(0).second = FakeKdc::enc_pa_rep_checksum(modified, t.key);
   });
   const Error e = refused(as, reply);
@@ -722,7 +722,7 @@ TEST_CASE(
   AsExchange wrong_type = t.start(o);
   require_rejected(wrong_type, t.reply(wrong_type, [&](RepSpec& s) {
     Checksum c = must(decode_der<Checksum>(s.encrypted_pa_data.at(0).second, "Checksum"));
-    const ByteVector sum = copy_of(c.checksum);
+    const test::Bytes sum = copy_of(c.checksum);
     s.encrypted_pa_data.at(0).second = der_of(Checksum{15, sum});
   }));
 
@@ -835,11 +835,11 @@ TEST_CASE(
     "check") {
   ReplyCheck t;
   AsExchange as = t.start();
-  const ByteVector reply = t.reply(as);
+  const test::Bytes reply = t.reply(as);
   const KdcRep rep = must(decode_as_rep(reply));
   const std::size_t offset = static_cast<std::size_t>(rep.enc_part.cipher.data() - reply.data());
   for (std::size_t i = 0; i < rep.enc_part.cipher.size(); ++i) {
-    ByteVector bad = reply;
+    test::Bytes bad = reply;
     bad[offset + i] ^= 0x01;
     Result<Step> r = as.on_reply(bad);
     REQUIRE_FALSE(r);
@@ -867,7 +867,7 @@ TEST_CASE("AS §3.1.5: a reply that is neither AS-REP nor KRB-ERROR (a TGS-REP) 
   AsExchange as = t.start();
   const Error e = refused(as, t.reply(as, [](RepSpec& s) { s.msg_type = MessageType::kTgsRep; }));
   CHECK(e.category() == ErrorCategory::kProtocol);
-  const Error empty = refused(as, Bytes());
+  const Error empty = refused(as, ByteView());
   CHECK(empty.category() == ErrorCategory::kProtocol);
 }
 
@@ -876,9 +876,9 @@ TEST_CASE(
     "completes") {
   ReplyCheck t;
   AsExchange as = t.start();
-  const ByteVector reply = t.reply(as);
+  const test::Bytes reply = t.reply(as);
   for (std::size_t n = 0; n < reply.size(); ++n) {
-    Result<Step> r = as.on_reply(Bytes(reply.data(), n));
+    Result<Step> r = as.on_reply(ByteView(reply.data(), n));
     INFO("truncated to " << n << " of " << reply.size());
     REQUIRE_FALSE(r);
     REQUIRE((r.error().category() == ErrorCategory::kDer ||
@@ -931,7 +931,7 @@ TEST_CASE(
   // The KDC prefers aes256-sha1 (no key for it), then aes256-sha2.
   REQUIRE(done(as, w.kdc.preauth_required({{18, std::nullopt, std::nullopt},
                                            {20, std::nullopt, std::nullopt}})) == Step::kSendAgain);
-  const ByteVector second = copy_of(as.request());
+  const test::Bytes second = copy_of(as.request());
   CHECK(see_as_req(second).timestamp_etype == 20);
   REQUIRE(enc_timestamp(second, k20));
   REQUIRE(done(as, w.kdc.as_rep(second, k20)) == Step::kDone);
@@ -949,7 +949,7 @@ TEST_CASE("AS with_keys: a KDC offering none of the keys' enctypes is kPolicy") 
 TEST_CASE("AS with_keys: keys of no permitted enctype cannot make a request (kPolicy)") {
   AsWorld w;
   // An rc4-hmac key (KeyBlock holds any enctype, built into this kerb or not).
-  const KeyBlock keys[1] = {must(KeyBlock::from_bytes(23, ByteVector(16, 0x21)))};
+  const KeyBlock keys[1] = {must(KeyBlock::from_bytes(23, test::Bytes(16, 0x21)))};
   Result<AsExchange> as = AsExchange::with_keys(w.kdc.client, keys, {}, w.context());
   REQUIRE_FALSE(as);
   CHECK(as.error().category() == ErrorCategory::kPolicy);

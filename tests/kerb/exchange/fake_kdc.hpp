@@ -37,9 +37,10 @@
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
 
+#include "hex_bytes.hpp"
+
 namespace kerb::test {
 
-using ByteVector = std::vector<std::uint8_t>;
 using crypto::EncType;
 
 // Key usage numbers typed in from RFC 4120 §7.5.1's table (and RFC 6806 §11 for 56), not taken
@@ -80,18 +81,18 @@ inline void must(Result<void> r, const char* what = "operation") {
 }
 
 template <class T>
-ByteVector der_of(const T& value) {
+Bytes der_of(const T& value) {
   der::Writer w;
   encode(w, value);
   REQUIRE(w.ok());
   return w.take();
 }
 
-inline Bytes bytes_of(std::string_view s) {
+inline ByteView bytes_of(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
-inline ByteVector copy_of(Bytes b) {
+inline Bytes copy_of(ByteView b) {
   return {b.begin(), b.end()};
 }
 
@@ -140,10 +141,10 @@ inline crypto::Policy kdc_policy() {
   return p;
 }
 
-inline ByteVector key_bytes(EncType e, std::uint8_t first) {
+inline Bytes key_bytes(EncType e, std::uint8_t first) {
   const crypto::EncTypeInfo* info = crypto::find_enctype(e);
   const std::size_t n = info != nullptr ? info->key_size : 8;  // 8: a DES-sized key
-  ByteVector k(n);
+  Bytes k(n);
   for (std::size_t i = 0; i < n; ++i)
     k[i] = static_cast<std::uint8_t>(first + 7 * i);
   return k;
@@ -154,27 +155,27 @@ inline crypto::Key fixed_key(EncType e, std::uint8_t first) {
 }
 
 inline crypto::Key password_key(EncType e, std::string_view password, std::string_view salt,
-                                Bytes s2kparams = {}) {
+                                ByteView s2kparams = {}) {
   return must(crypto::Key::from_password(e, password, bytes_of(salt), s2kparams, kdc_policy()),
               "Key::from_password");
 }
 
-inline ByteVector seal(const crypto::Key& key, std::uint32_t usage, Bytes plain,
-                       crypto::Random& random) {
+inline Bytes seal(const crypto::Key& key, std::uint32_t usage, ByteView plain,
+                  crypto::Random& random) {
   crypto::UsageKey k = must(crypto::UsageKey::derive(key, usage), "UsageKey::derive");
-  ByteVector cipher(k.ciphertext_size(plain.size()));
+  Bytes cipher(k.ciphertext_size(plain.size()));
   static_cast<void>(must(k.encrypt(plain, cipher, random), "encrypt"));
   return cipher;
 }
 
 // The plaintext, or nullopt when the ciphertext does not verify under (key, usage).
-inline std::optional<ByteVector> unseal(const crypto::Key& key, std::uint32_t usage,
-                                        const EncryptedData& data) {
+inline std::optional<Bytes> unseal(const crypto::Key& key, std::uint32_t usage,
+                                   const EncryptedData& data) {
   if (data.etype != static_cast<std::int32_t>(key.enctype())) return std::nullopt;
   crypto::UsageKey k = must(crypto::UsageKey::derive(key, usage), "UsageKey::derive");
   auto size = k.plaintext_size(data.cipher.size());
   if (!size) return std::nullopt;
-  ByteVector plain(*size);
+  Bytes plain(*size);
   auto n = k.decrypt(data.cipher, plain);
   if (!n) return std::nullopt;
   plain.resize(*n);
@@ -186,16 +187,16 @@ inline std::optional<ByteVector> unseal(const crypto::Key& key, std::uint32_t us
 struct EtypeInfo2Spec {
   std::int32_t etype = 18;
   std::optional<std::string> salt;
-  std::optional<ByteVector> s2kparams;
+  std::optional<Bytes> s2kparams;
 };
 
-inline ByteVector etype_info2_bytes(const std::vector<EtypeInfo2Spec>& specs) {
+inline Bytes etype_info2_bytes(const std::vector<EtypeInfo2Spec>& specs) {
   std::vector<EtypeInfo2Entry> entries;
   for (const EtypeInfo2Spec& s : specs) {
     EtypeInfo2Entry e;
     e.etype = s.etype;
     if (s.salt) e.salt = std::string_view(*s.salt);
-    if (s.s2kparams) e.s2kparams = Bytes(*s.s2kparams);
+    if (s.s2kparams) e.s2kparams = ByteView(*s.s2kparams);
     entries.push_back(e);
   }
   return der_of(EtypeInfo2(std::span<const EtypeInfo2Entry>(entries)));
@@ -203,23 +204,23 @@ inline ByteVector etype_info2_bytes(const std::vector<EtypeInfo2Spec>& specs) {
 
 // METHOD-DATA as a KDC puts it in a PREAUTH_REQUIRED/PREAUTH_FAILED e-data: PA-ETYPE-INFO2
 // (when `info` is not empty) and an empty PA-ENC-TIMESTAMP saying the method is accepted.
-inline ByteVector method_data(const std::vector<EtypeInfo2Spec>& info, bool enc_timestamp = true) {
-  const ByteVector info2 = info.empty() ? ByteVector() : etype_info2_bytes(info);
+inline Bytes method_data(const std::vector<EtypeInfo2Spec>& info, bool enc_timestamp = true) {
+  const Bytes info2 = info.empty() ? Bytes() : etype_info2_bytes(info);
   std::vector<PaData> pa;
   if (!info.empty()) pa.push_back(PaData{padata_type::kPaEtypeInfo2, info2});
   if (enc_timestamp) pa.push_back(PaData{padata_type::kPaEncTimestamp, {}});
   return der_of(MethodData(std::span<const PaData>(pa)));
 }
 
-inline ByteVector krb_error(std::int32_t code, Timestamp stime, std::string_view realm,
-                            const Principal& server, std::optional<ByteVector> e_data = {}) {
+inline Bytes krb_error(std::int32_t code, Timestamp stime, std::string_view realm,
+                       const Principal& server, std::optional<Bytes> e_data = {}) {
   KrbError e;
   e.stime = KerberosTime{stime.seconds};
   e.susec = Microseconds{stime.usec};
   e.error_code = code;
   e.realm = realm;
   e.sname = server.name();
-  if (e_data) e.e_data = Bytes(*e_data);
+  if (e_data) e.e_data = ByteView(*e_data);
   return der_of(e);
 }
 
@@ -230,7 +231,7 @@ struct TicketSpec {
   const crypto::Key* service_key = nullptr;
   std::optional<std::uint32_t> kvno = 1;
   std::int32_t session_keytype = 18;
-  ByteVector session_key;
+  Bytes session_key;
   std::uint32_t flags = 0;
   std::int64_t authtime = kNow;
   std::optional<std::int64_t> starttime;
@@ -240,7 +241,7 @@ struct TicketSpec {
   std::string transited;  // the TransitedEncoding's contents
 };
 
-inline ByteVector make_ticket(const TicketSpec& s, crypto::Random& random) {
+inline Bytes make_ticket(const TicketSpec& s, crypto::Random& random) {
   const PrincipalName cname = s.client.name();
   EncTicketPart p;
   p.flags = KerberosFlags{s.flags};
@@ -249,14 +250,14 @@ inline ByteVector make_ticket(const TicketSpec& s, crypto::Random& random) {
   p.cname = cname;
   p.transited = TransitedEncoding{
       s.tr_type,
-      Bytes(reinterpret_cast<const std::uint8_t*>(s.transited.data()), s.transited.size())};
+      ByteView(reinterpret_cast<const std::uint8_t*>(s.transited.data()), s.transited.size())};
   p.authtime = KerberosTime{s.authtime};
   if (s.starttime) p.starttime = KerberosTime{*s.starttime};
   p.endtime = KerberosTime{s.endtime};
   if (s.renew_till) p.renew_till = KerberosTime{*s.renew_till};
-  const ByteVector plain = der_of(p);
+  const Bytes plain = der_of(p);
   REQUIRE(s.service_key != nullptr);
-  const ByteVector cipher = seal(*s.service_key, usage::kTicket, plain, random);
+  const Bytes cipher = seal(*s.service_key, usage::kTicket, plain, random);
   Ticket t;
   t.realm = s.server.realm();
   t.sname = s.server.name();
@@ -275,7 +276,7 @@ struct RepSpec {
   crypto::Key reply_key;  // encrypts the EncKDCRepPart
   std::uint32_t reply_usage = usage::kAsRepEncPart;
   std::int32_t session_keytype = 18;
-  ByteVector session_key;
+  Bytes session_key;
   std::uint32_t nonce = 0;
   std::uint32_t flags = 0;
   std::int64_t authtime = kNow;
@@ -285,12 +286,12 @@ struct RepSpec {
   std::vector<EtypeInfo2Spec> padata_etype_info2;  // PA-ETYPE-INFO2 in the reply's padata
   std::optional<std::size_t> flip_cipher_byte;     // tamper with the enc-part ciphertext
   // EncKDCRepPart encrypted-pa-data (RFC 6806 §11): (padata-type, padata-value) pairs.
-  std::vector<std::pair<std::int32_t, ByteVector>> encrypted_pa_data;
+  std::vector<std::pair<std::int32_t, Bytes>> encrypted_pa_data;
   std::uint32_t enc_part_extra_flags = 0;  // flags in the EncKDCRepPart only (enc-pa-rep)
   std::vector<HostAddress> caddr;          // EncKDCRepPart caddr, when not empty
 };
 
-inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
+inline Bytes make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   TicketSpec ts;
   ts.server = s.ticket_server;
   ts.client = s.client;
@@ -303,7 +304,7 @@ inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   ts.starttime = s.starttime;
   ts.endtime = s.endtime;
   ts.renew_till = s.renew_till;
-  const ByteVector ticket_bytes = make_ticket(ts, random);
+  const Bytes ticket_bytes = make_ticket(ts, random);
 
   const PrincipalName sname = s.enc_server.name();
   const LastReqEntry last_req[1] = {LastReqEntry{last_req_type::kNone, KerberosTime{s.authtime}}};
@@ -327,12 +328,12 @@ inline ByteVector make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   if (!s.encrypted_pa_data.empty()) {
     part.encrypted_pa_data = MethodData(std::span<const PaData>(enc_padata));
   }
-  const ByteVector plain = der_of(part);
-  ByteVector cipher = seal(s.reply_key, s.reply_usage, plain, random);
+  const Bytes plain = der_of(part);
+  Bytes cipher = seal(s.reply_key, s.reply_usage, plain, random);
   if (s.flip_cipher_byte) cipher.at(*s.flip_cipher_byte) ^= 0x01;
 
-  const ByteVector info2 =
-      s.padata_etype_info2.empty() ? ByteVector() : etype_info2_bytes(s.padata_etype_info2);
+  const Bytes info2 =
+      s.padata_etype_info2.empty() ? Bytes() : etype_info2_bytes(s.padata_etype_info2);
   const PaData padata[1] = {PaData{padata_type::kPaEtypeInfo2, info2}};
   const PrincipalName cname = s.client.name();
   KdcRep rep;
@@ -377,7 +378,7 @@ struct AsReqSeen {
   std::optional<std::int32_t> timestamp_etype;  // PA-ENC-TIMESTAMP's EncryptedData etype
 };
 
-inline AsReqSeen see_as_req(Bytes request) {
+inline AsReqSeen see_as_req(ByteView request) {
   KdcReq req = must(decode_as_req(request), "decode_as_req");
   AsReqSeen s;
   if (req.padata) {
@@ -407,7 +408,7 @@ inline AsReqSeen see_as_req(Bytes request) {
 
 // The request's PA-ENC-TIMESTAMP opened under `key` (RFC 4120 §5.2.7.2, key usage 1), or
 // nullopt when it is absent or does not decrypt.
-inline std::optional<Timestamp> enc_timestamp(Bytes request, const crypto::Key& key) {
+inline std::optional<Timestamp> enc_timestamp(ByteView request, const crypto::Key& key) {
   KdcReq req = must(decode_as_req(request), "decode_as_req");
   if (!req.padata) return std::nullopt;
   auto pa = find_padata(*req.padata, padata_type::kPaEncTimestamp);
@@ -430,9 +431,9 @@ struct TgsReqSeen {
   std::optional<std::int64_t> rtime;
   std::uint32_t nonce = 0;
   std::vector<std::int32_t> etypes;
-  ByteVector body_raw;  // req-body as sent
+  Bytes body_raw;  // req-body as sent
   std::uint32_t ap_options = 0;
-  ByteVector ticket;  // the AP-REQ's Ticket as sent
+  Bytes ticket;  // the AP-REQ's Ticket as sent
   Principal ticket_client;
   crypto::Key session_key;  // from the presented ticket
   std::int64_t ticket_endtime = 0;
@@ -442,11 +443,11 @@ struct TgsReqSeen {
   std::optional<crypto::Key> subkey;
   bool has_checksum = false;
   std::int32_t cksumtype = 0;
-  ByteVector checksum;
+  Bytes checksum;
   bool checksum_ok = false;  // verified over body_raw with the session key, usage 6
 };
 
-inline TgsReqSeen see_tgs_req(Bytes request, const crypto::Key& ticket_key) {
+inline TgsReqSeen see_tgs_req(ByteView request, const crypto::Key& ticket_key) {
   KdcReq req = must(decode_tgs_req(request), "decode_tgs_req");
   TgsReqSeen s;
   const KdcReqBody& b = req.req_body;
@@ -526,22 +527,22 @@ class FakeKdc {
   crypto::Key client_key(const EtypeInfo2Spec& e) const {
     const std::string salt = e.salt ? *e.salt : default_salt();
     return password_key(static_cast<EncType>(e.etype), password, salt,
-                        e.s2kparams ? Bytes(*e.s2kparams) : Bytes());
+                        e.s2kparams ? ByteView(*e.s2kparams) : ByteView());
   }
 
-  ByteVector error(std::int32_t code, std::optional<ByteVector> e_data = {}) const {
+  Bytes error(std::int32_t code, std::optional<Bytes> e_data = {}) const {
     return krb_error(code, now, realm_, tgs(), std::move(e_data));
   }
-  ByteVector preauth_required(const std::vector<EtypeInfo2Spec>& info) const {
+  Bytes preauth_required(const std::vector<EtypeInfo2Spec>& info) const {
     return error(error_code::kKdcErrPreauthRequired, method_data(info));
   }
-  ByteVector preauth_failed(const std::vector<EtypeInfo2Spec>& info) const {
+  Bytes preauth_failed(const std::vector<EtypeInfo2Spec>& info) const {
     return error(error_code::kKdcErrPreauthFailed, method_data(info));
   }
 
   // A genuine AS-REP for `request` under `reply_key`, after `tweak` had its say.
-  ByteVector as_rep(Bytes request, const crypto::Key& reply_key,
-                    const std::function<void(RepSpec&)>& tweak = {}) {
+  Bytes as_rep(ByteView request, const crypto::Key& reply_key,
+               const std::function<void(RepSpec&)>& tweak = {}) {
     const AsReqSeen req = see_as_req(request);
     RepSpec s;
     s.msg_type = MessageType::kAsRep;
@@ -568,7 +569,7 @@ class FakeKdc {
         req.padata_types.end()) {
       s.encrypted_pa_data.emplace_back(padata_type::kPaReqEncPaRep,
                                        enc_pa_rep_checksum(request, reply_key));
-      s.encrypted_pa_data.emplace_back(padata_type::kPaFxFast, ByteVector());
+      s.encrypted_pa_data.emplace_back(padata_type::kPaFxFast, Bytes());
       s.enc_part_extra_flags |= ticket_flags::kEncPaRep;
     }
     if (tweak) tweak(s);
@@ -578,8 +579,8 @@ class FakeKdc {
 
   // A genuine TGS-REP for a request seen with see_tgs_req: under the subkey (usage 9) when
   // the authenticator has one and `use_subkey`, else under the session key (usage 8).
-  ByteVector tgs_rep(const TgsReqSeen& req, bool use_subkey = true,
-                     const std::function<void(RepSpec&)>& tweak = {}) {
+  Bytes tgs_rep(const TgsReqSeen& req, bool use_subkey = true,
+                const std::function<void(RepSpec&)>& tweak = {}) {
     RepSpec s;
     s.msg_type = MessageType::kTgsRep;
     s.client = req.ticket_client;
@@ -607,10 +608,10 @@ class FakeKdc {
   }
 
   // The DER Checksum a KDC puts in PA-REQ-ENC-PA-REP for `request` (RFC 6806 §11).
-  static ByteVector enc_pa_rep_checksum(Bytes request, const crypto::Key& reply_key) {
+  static Bytes enc_pa_rep_checksum(ByteView request, const crypto::Key& reply_key) {
     const crypto::EncTypeInfo* info = reply_key.info();
     REQUIRE(info != nullptr);
-    ByteVector sum(info->checksum_size);
+    Bytes sum(info->checksum_size);
     must(crypto::make_checksum(reply_key, usage::kAsReq, request, sum), "make_checksum");
     return der_of(Checksum{static_cast<std::int32_t>(info->checksum_type), sum});
   }
@@ -625,7 +626,7 @@ class FakeKdc {
   Timestamp now;  // the KDC's clock
   crypto::Key tgs_key;
   crypto::Key service_key;
-  ByteVector last_session_key;
+  Bytes last_session_key;
 
  private:
   std::uint8_t next_session_byte() noexcept { return static_cast<std::uint8_t>(++sessions_ * 16); }

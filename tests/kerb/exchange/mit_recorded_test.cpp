@@ -35,20 +35,6 @@ constexpr std::int32_t kKdcErrPreauthRequired = 25;
 constexpr std::int32_t kPaTgsReq = 1;
 constexpr std::int32_t kPaEtypeInfo2 = 19;
 
-ByteVector from_hex(std::string_view text) {
-  if (text.size() % 2 != 0) throw std::runtime_error("odd number of hex digits");
-  auto digit = [](char c) -> std::uint8_t {
-    if (c >= '0' && c <= '9') return static_cast<std::uint8_t>(c - '0');
-    if (c >= 'A' && c <= 'F') return static_cast<std::uint8_t>(c - 'A' + 10);
-    if (c >= 'a' && c <= 'f') return static_cast<std::uint8_t>(c - 'a' + 10);
-    throw std::runtime_error("not a hex digit");
-  };
-  ByteVector out;
-  for (std::size_t i = 0; i < text.size(); i += 2)
-    out.push_back(static_cast<std::uint8_t>(digit(text[i]) << 4 | digit(text[i + 1])));
-  return out;
-}
-
 // The recording's "name: value" lines. The bytes live as long as the program, so decoded views
 // into them never dangle.
 class Recording {
@@ -62,7 +48,7 @@ class Recording {
     if (found == fields_.end()) throw std::runtime_error("recording has no " + name);
     return found->second;
   }
-  const ByteVector& bytes(const std::string& name) const {
+  const test::Bytes& bytes(const std::string& name) const {
     const auto found = bytes_.find(name);
     if (found == bytes_.end()) throw std::runtime_error("recording has no " + name);
     return found->second;
@@ -82,23 +68,23 @@ class Recording {
     }
     for (const char* name : {"as_req_1", "krb_error_preauth_required", "as_req_2", "as_rep",
                              "tgs_req", "tgs_rep", "tgs_req_unknown", "krb_error_unknown"}) {
-      bytes_[name] = from_hex(text(name));
+      bytes_[name] = hex(text(name));
     }
     for (const auto& [name, value] : fields_) {
-      if (name.rfind("service_key_", 0) == 0) bytes_[name] = from_hex(value);
+      if (name.rfind("service_key_", 0) == 0) bytes_[name] = hex(value);
     }
   }
   std::map<std::string, std::string> fields_;
-  std::map<std::string, ByteVector> bytes_;
+  std::map<std::string, test::Bytes> bytes_;
 };
 
-const ByteVector& recorded(const char* name) {
+const test::Bytes& recorded(const char* name) {
   return Recording::get().bytes(name);
 }
 
 // The encoding of `decoded` rebuilt from its fields alone.
 template <class T>
-ByteVector rebuilt(const Result<T>& decoded) {
+test::Bytes rebuilt(const Result<T>& decoded) {
   if (!decoded) FAIL("decode failed: " << describe(decoded.error()));
   T value = *decoded;
   RawStorage storage;
@@ -106,7 +92,7 @@ ByteVector rebuilt(const Result<T>& decoded) {
   return der_of(value);
 }
 
-ByteVector key_contents(const KeyBlock& k) {
+test::Bytes key_contents(const KeyBlock& k) {
   return copy_of(k.contents.view());
 }
 
@@ -190,7 +176,7 @@ TEST_CASE(
     if (e.etype != as_rep.enc_part.etype) continue;
     const std::string salt = e.salt ? std::string(*e.salt) : "KERB.TESTalice";
     client_key = password_key(static_cast<EncType>(e.etype), password, salt,
-                              e.s2kparams ? *e.s2kparams : Bytes());
+                              e.s2kparams ? *e.s2kparams : ByteView());
   }
   REQUIRE(client_key);
   const auto as_plain = unseal(*client_key, usage::kAsRepEncPart, as_rep.enc_part);
@@ -238,7 +224,7 @@ TEST_CASE(
   CHECK(ticket.ticket == copy_of(tgs_rep.ticket.raw));
 
   const std::string key_name = "service_key_" + std::to_string(tgs_rep.ticket.enc_part.etype);
-  const ByteVector& service_key = Recording::get().bytes(key_name);
+  const test::Bytes& service_key = Recording::get().bytes(key_name);
   const crypto::Key bank = must(crypto::Key::from_bytes(
       static_cast<EncType>(tgs_rep.ticket.enc_part.etype), service_key, kdc_policy()));
   const auto ticket_plain = unseal(bank, usage::kTicket, tgs_rep.ticket.enc_part);

@@ -34,7 +34,7 @@ struct TgsWorld {
   TestRandom random{77};
   FakeKdc kdc;
   Principal service = principal("HTTP/www.example.com@EXAMPLE.COM");
-  ByteVector tgt_session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x11);
+  test::Bytes tgt_session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x11);
   Credentials tgt;
 
   TgsWorld() {
@@ -64,17 +64,17 @@ struct TgsWorld {
   TgsReqSeen seen(const TgsExchange& tgs) { return see_tgs_req(tgs.request(), kdc.tgs_key); }
 };
 
-Step step(TgsExchange& tgs, Bytes reply) {
+Step step(TgsExchange& tgs, ByteView reply) {
   return must(tgs.on_reply(reply), "on_reply");
 }
 
-Error refused(TgsExchange& tgs, Bytes reply) {
+Error refused(TgsExchange& tgs, ByteView reply) {
   Result<Step> r = tgs.on_reply(reply);
   REQUIRE_FALSE(r);
   return r.error();
 }
 
-void require_rejected(TgsExchange& tgs, Bytes reply) {
+void require_rejected(TgsExchange& tgs, ByteView reply) {
   const Error e = refused(tgs, reply);
   INFO(describe(e));
   CHECK((e.category() == ErrorCategory::kProtocol || e.category() == ErrorCategory::kCrypto));
@@ -83,8 +83,8 @@ void require_rejected(TgsExchange& tgs, Bytes reply) {
 // `kdc`'s genuine answer to the request it saw, but for a ticket naming `server` (clear and
 // encrypted parts agreeing, RFC 4120 §5.3/§5.4.2) under `key`: what a KDC that chooses the
 // name sends.
-ByteVector answer_as(FakeKdc& kdc, const TgsReqSeen& s, const Principal& server,
-                     const crypto::Key& key) {
+test::Bytes answer_as(FakeKdc& kdc, const TgsReqSeen& s, const Principal& server,
+                      const crypto::Key& key) {
   return kdc.tgs_rep(s, true, [&](RepSpec& r) {
     r.ticket_server = r.enc_server = server;
     r.service_key = &key;
@@ -133,7 +133,7 @@ TEST_CASE(
   CHECK(s.cksumtype == static_cast<std::int32_t>(crypto::CksumType::kHmacSha1_96Aes256));
   CHECK(s.checksum_ok);
   // The checksum covers those bytes and no others, under usage 6 and no other.
-  ByteVector altered = s.body_raw;
+  test::Bytes altered = s.body_raw;
   altered[altered.size() / 2] ^= 0x01;
   CHECK_FALSE(crypto::verify_keyed(s.session_key, usage::kTgsReqPaTgsReqCksum,
                                    crypto::CksumType::kHmacSha1_96Aes256, altered, s.checksum));
@@ -185,7 +185,7 @@ TEST_CASE(
   TgsWorld w;
   TgsExchange tgs = w.start();
   const TgsReqSeen s = w.seen(tgs);
-  const ByteVector reply = w.kdc.tgs_rep(s, /*use_subkey=*/true);
+  const test::Bytes reply = w.kdc.tgs_rep(s, /*use_subkey=*/true);
   REQUIRE(step(tgs, reply) == Step::kDone);
 
   const Credentials& c = tgs.credentials();
@@ -216,14 +216,14 @@ TEST_CASE("TGS §5.4.2: the reply's caddr is copied up to Credentials::kMaxAddre
   for (const std::size_t count : {std::size_t{2}, Credentials::kMaxAddresses + 1}) {
     TgsExchange tgs = w.start();
     const TgsReqSeen s = w.seen(tgs);
-    const ByteVector reply = w.kdc.tgs_rep(s, true, [&](RepSpec& r) {
+    const test::Bytes reply = w.kdc.tgs_rep(s, true, [&](RepSpec& r) {
       r.caddr.assign(count, HostAddress{2, ipv4});
     });
     if (count <= Credentials::kMaxAddresses) {
       REQUIRE(step(tgs, reply) == Step::kDone);
       REQUIRE(tgs.credentials().addresses.size() == count);
       CHECK(tgs.credentials().addresses[1].addr_type == 2);
-      CHECK(tgs.credentials().addresses[1].address == ByteVector(ipv4, ipv4 + 4));
+      CHECK(tgs.credentials().addresses[1].address == test::Bytes(ipv4, ipv4 + 4));
     } else {
       const Error e = refused(tgs, reply);
       CHECK(e.category() == ErrorCategory::kProtocol);
@@ -379,11 +379,11 @@ TEST_CASE("TGS §3.3.4: a tampered enc-part fails its integrity check") {
   TgsWorld w;
   TgsExchange tgs = w.start();
   const TgsReqSeen s = w.seen(tgs);
-  const ByteVector reply = w.kdc.tgs_rep(s);
+  const test::Bytes reply = w.kdc.tgs_rep(s);
   const KdcRep rep = must(decode_tgs_rep(reply));
   const std::size_t offset = static_cast<std::size_t>(rep.enc_part.cipher.data() - reply.data());
   for (std::size_t i = 0; i < rep.enc_part.cipher.size(); ++i) {
-    ByteVector bad = reply;
+    test::Bytes bad = reply;
     bad[offset + i] ^= 0x80;
     Result<Step> r = tgs.on_reply(bad);
     REQUIRE_FALSE(r);
@@ -409,9 +409,9 @@ TEST_CASE(
   const Error e =
       refused(tgs, w.kdc.tgs_rep(s, true, [](RepSpec& r) { r.msg_type = MessageType::kAsRep; }));
   CHECK(e.category() == ErrorCategory::kProtocol);
-  const ByteVector reply = w.kdc.tgs_rep(s);
+  const test::Bytes reply = w.kdc.tgs_rep(s);
   for (std::size_t n = 0; n < reply.size(); ++n) {
-    Result<Step> r = tgs.on_reply(Bytes(reply.data(), n));
+    Result<Step> r = tgs.on_reply(ByteView(reply.data(), n));
     REQUIRE_FALSE(r);
   }
   CHECK(step(tgs, reply) == Step::kDone);
@@ -433,11 +433,11 @@ TEST_CASE(
   CHECK(first.kdc_options == kdc_options::kCanonicalize);
 
   const Principal referral = principal("krbtgt/B.EXAMPLE@EXAMPLE.COM");
-  const ByteVector reply = w.kdc.tgs_rep(first, true, [&](RepSpec& r) {
+  const test::Bytes reply = w.kdc.tgs_rep(first, true, [&](RepSpec& r) {
     r.ticket_server = r.enc_server = referral;
     r.service_key = &cross;
   });
-  const ByteVector referral_session_key = w.kdc.last_session_key;
+  const test::Bytes referral_session_key = w.kdc.last_session_key;
   REQUIRE(step(tgs, reply) == Step::kSendAgain);
   CHECK(tgs.kdc_realm() == "B.EXAMPLE");
   CHECK(tgs.referrals_followed() == 1);
@@ -628,7 +628,7 @@ TEST_CASE(
   CHECK(at_b.realm == "B.EXAMPLE");
   CHECK(at_b.server == principal("host/www.b.example@B.EXAMPLE"));
   FakeKdc kdc_b("B.EXAMPLE", 2000);
-  const ByteVector reply = kdc_b.tgs_rep(at_b);
+  const test::Bytes reply = kdc_b.tgs_rep(at_b);
   REQUIRE(step(tgs, reply) == Step::kDone);
   const Credentials& c = tgs.credentials();
   CHECK(c.server == w.service);
@@ -648,7 +648,7 @@ TEST_CASE(
     o.allow_name_change = true;
     TgsExchange tgs = w.start(o);
     const TgsReqSeen s = w.seen(tgs);
-    const ByteVector reply = answer_as(w.kdc, s, alias, w.kdc.service_key);
+    const test::Bytes reply = answer_as(w.kdc, s, alias, w.kdc.service_key);
     REQUIRE(step(tgs, reply) == Step::kDone);
     CHECK(tgs.credentials().server == w.service);
     CHECK(tgs.credentials().ticket == copy_of(must(decode_tgs_rep(reply)).ticket.raw));
@@ -785,7 +785,7 @@ TEST_CASE(
   CHECK(first.realm == "EXAMPLE.COM");
   CHECK(first.server == principal("krbtgt/B.EXAMPLE@EXAMPLE.COM"));
   CHECK(first.kdc_options == 0);
-  const ByteVector hop =
+  const test::Bytes hop =
       answer_as(w.kdc, first, principal("krbtgt/B.EXAMPLE@EXAMPLE.COM"), cross_key());
   REQUIRE(step(tgs, hop) == Step::kSendAgain);
   CHECK(tgs.kdc_realm() == "B.EXAMPLE");
@@ -828,7 +828,7 @@ TEST_CASE(
   CHECK(second.realm == "M.EXAMPLE");
   CHECK(second.server == principal("krbtgt/B.EXAMPLE@M.EXAMPLE"));
   CHECK(second.kdc_options == 0);
-  const ByteVector hop =
+  const test::Bytes hop =
       answer_as(kdc_m, second, principal("krbtgt/B.EXAMPLE@M.EXAMPLE"), cross_key());
   REQUIRE(step(tgs, hop) == Step::kSendAgain);
   CHECK(tgs.kdc_realm() == "B.EXAMPLE");

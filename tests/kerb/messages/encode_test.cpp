@@ -13,8 +13,9 @@
 
 using namespace kerb;
 using kerb::test::bytes_of;
-using kerb::test::ByteVector;
+using kerb::test::ByteView;
 using kerb::test::encode_to_vector;
+using kerb::test::kHexSpaced;
 using kerb::test::reference;
 using kerb::test::to_hex;
 
@@ -54,9 +55,9 @@ const std::array<HostAddress, 2> kAddresses = {sample_address(), sample_address(
 const std::array<PaData, 2> kPadata = {PaData{13, bytes_of("pa-data")},
                                        PaData{13, bytes_of("pa-data")}};
 
-void check_encodes_to(const ByteVector& encoded, const char* reference_name) {
+void check_encodes_to(const test::Bytes& encoded, const char* reference_name) {
   INFO(reference_name);
-  CHECK(to_hex(encoded) == to_hex(reference(reference_name)));
+  CHECK(to_hex(encoded, kHexSpaced) == to_hex(reference(reference_name), kHexSpaced));
 }
 
 }  // namespace
@@ -130,8 +131,8 @@ TEST_CASE("req-body raw bytes: encode once, checksum, reuse") {
   req.req_body.till = KerberosTime{1700000000};
   req.req_body.nonce = 0x7FFFFFFF;
   req.req_body.etype = EtypeList(etypes);
-  const ByteVector without_raw = encode_to_vector(req);
-  const ByteVector body = encode_to_vector(req.req_body);
+  const test::Bytes without_raw = encode_to_vector(req);
+  const test::Bytes body = encode_to_vector(req.req_body);
   req.req_body.raw = body;
   CHECK(encode_to_vector(req) == without_raw);
 
@@ -139,7 +140,7 @@ TEST_CASE("req-body raw bytes: encode once, checksum, reuse") {
   // clearing raw re-encodes the fields.
   Result<KdcReq> decoded = decode_tgs_req(without_raw);
   REQUIRE(decoded.ok());
-  CHECK(to_hex(decoded->req_body.raw) == to_hex(body));
+  CHECK(to_hex(decoded->req_body.raw, kHexSpaced) == to_hex(body, kHexSpaced));
   decoded->req_body.nonce = 1;
   CHECK(encode_to_vector(*decoded) == without_raw);
   decoded->req_body.raw = {};
@@ -188,7 +189,7 @@ TEST_CASE("AP-REQ, AP-REP, EncAPRepPart built from fields encode as MIT's refere
   check_encodes_to(encode_to_vector(req), "encode_krb5_ap_req");
 
   // A ticket kept from a reply (Ticket::raw) is written as it came.
-  const ByteVector ticket_bytes = reference("encode_krb5_ticket");
+  const test::Bytes ticket_bytes = reference("encode_krb5_ticket");
   Ticket kept;
   kept.raw = ticket_bytes;
   req.ticket = kept;
@@ -311,7 +312,7 @@ TEST_CASE("PA-DATA values built from fields encode as MIT's reference") {
 }
 
 TEST_CASE("PA-PAC-REQUEST and TYPED-DATA: exact bytes both ways") {
-  const ByteVector pac_true = test::hex("30 05 A0 03 01 01 FF");
+  const test::Bytes pac_true = test::hex("30 05 A0 03 01 01 FF");
   CHECK(encode_to_vector(PaPacRequest{true}) == pac_true);
   CHECK(encode_to_vector(PaPacRequest{false}) == test::hex("30 05 A0 03 01 01 00"));
   const Result<PaPacRequest> pac = decode_pa_pac_request(test::hex("30 05 A0 03 01 01 00"));
@@ -320,10 +321,11 @@ TEST_CASE("PA-PAC-REQUEST and TYPED-DATA: exact bytes both ways") {
 
   // TD-REQ-NONCE with a value, then an entry without data-value.
   const std::array<std::uint8_t, 1> value = {0x01};
-  const std::array<TypedDataEntry, 2> entries = {TypedDataEntry{107, Bytes(value)},
+  const std::array<TypedDataEntry, 2> entries = {TypedDataEntry{107, ByteView(value)},
                                                  TypedDataEntry{108, std::nullopt}};
-  const ByteVector typed = encode_to_vector(TypedData(entries));
-  CHECK(to_hex(typed) == "30 13 30 0A A0 03 02 01 6B A1 03 04 01 01 30 05 A0 03 02 01 6C");
+  const test::Bytes typed = encode_to_vector(TypedData(entries));
+  CHECK(to_hex(typed, kHexSpaced) ==
+        "30 13 30 0A A0 03 02 01 6B A1 03 04 01 01 30 05 A0 03 02 01 6C");
   const Result<TypedData> decoded = decode_typed_data(typed);
   REQUIRE(decoded.ok());
   REQUIRE(decoded->size() == 2);
@@ -348,7 +350,7 @@ TEST_CASE("EncKDCRepPart with encrypted-pa-data (RFC 6806 [12])") {
   part.srealm = kRealm;
   part.sname = PrincipalName(NameType::kSrvInst, {"krbtgt", kRealm});
   part.encrypted_pa_data = MethodData(pa);
-  const ByteVector bytes = encode_to_vector(part);
+  const test::Bytes bytes = encode_to_vector(part);
   CHECK(bytes[0] == 0x79);  // [APPLICATION 25] by default
   const Result<EncKdcRepPart> back = decode_enc_kdc_rep_part(bytes);
   REQUIRE(back.ok());
@@ -380,7 +382,7 @@ TEST_CASE("fixed-buffer and counting writers give the same encoding") {
   der::Writer fixed{std::span<std::uint8_t>(buffer)};
   encode(fixed, fresh);
   REQUIRE(fixed.ok());
-  CHECK(to_hex(fixed.bytes()) == to_hex(reference("encode_krb5_as_req")));
+  CHECK(to_hex(fixed.bytes(), kHexSpaced) == to_hex(reference("encode_krb5_as_req"), kHexSpaced));
 
   std::vector<std::uint8_t> small(counting.size() - 1);
   der::Writer too_small{std::span<std::uint8_t>(small)};
@@ -402,7 +404,7 @@ TEST_CASE("peek_message_type tells replies apart by the application tag") {
   CHECK(!peek_message_type(reference("encode_krb5_ticket")));            // [APPLICATION 1]
   CHECK(!peek_message_type(reference("encode_krb5_enc_kdc_rep_part")));  // [APPLICATION 26]
   CHECK(!peek_message_type(reference("encode_krb5_keyblock")));          // SEQUENCE
-  CHECK(!peek_message_type(Bytes{}));
+  CHECK(!peek_message_type(ByteView{}));
   const std::array<std::uint8_t, 1> primitive = {0x4B};  // [APPLICATION 11], primitive
   CHECK(!peek_message_type(primitive));
   const std::array<std::uint8_t, 1> only_tag = {0x7E};  // KRB-ERROR's identifier alone

@@ -17,7 +17,7 @@
 #include "message_test_util.hpp"
 
 using namespace kerb;
-using kerb::test::ByteVector;
+using kerb::test::ByteView;
 using kerb::test::Codec;
 using kerb::test::Node;
 
@@ -145,7 +145,7 @@ Mutator retag(Steps node, std::uint8_t tag) {
 }
 
 // Replaces a primitive's content octets; the fault is reported at the content.
-Mutator set_content(Steps node, ByteVector content) {
+Mutator set_content(Steps node, test::Bytes content) {
   return [=](Node& root) {
     const auto path = resolve(root, node);
     at(root, path).content = content;
@@ -162,8 +162,8 @@ const Steps kApTicket = {0, F(3), 0, 0};   // AP-REQ ticket's SEQUENCE
 const Steps kSafeBody = {0, F(2), 0};      // KRB-SAFE safe-body
 const Steps kCredInfo1 = {0, F(0), 0, 1};  // EncKrbCredPart's second KrbCredInfo
 
-const ByteVector kFlags40 = {0x00, 0xFE, 0xDC, 0xBA, 0x98, 0x00};
-const ByteVector kFlags24 = {0x00, 0xFE, 0xDC, 0xBA};
+const test::Bytes kFlags40 = {0x00, 0xFE, 0xDC, 0xBA, 0x98, 0x00};
+const test::Bytes kFlags24 = {0x00, 0xFE, 0xDC, 0xBA};
 
 struct Case {
   const char* reference;  // MIT reference encoding to start from
@@ -366,13 +366,13 @@ TEST_CASE("malformed messages fail at the right place, table") {
     INFO(c.reference << ": " << c.label);
     Node root = test::parse_tree(test::reference(c.reference));
     const Expect expect = c.mutate(root);
-    const ByteVector input = test::serialize(root);
+    const test::Bytes input = test::serialize(root);
     const Node& node = at(root, expect.path);
     const std::size_t offset = expect.where == Where::kStart     ? node.offset
                                : expect.where == Where::kContent ? node.content_offset
                                                                  : node.end;
     const Codec& codec = codec_for(c.reference);
-    const Result<ByteVector> r = codec.roundtrip(input);
+    const Result<test::Bytes> r = codec.roundtrip(input);
     check_fault(r, codec.what, c.reason, offset);
   }
 }
@@ -382,7 +382,7 @@ TEST_CASE("every truncation of every reference encoding fails") {
     const Codec& codec = codec_for(ref.name);
     for (std::size_t n = 0; n < ref.bytes.size(); ++n) {
       INFO(ref.name << " cut to " << n << " bytes");
-      const Result<ByteVector> r = codec.roundtrip(Bytes(ref.bytes.data(), n));
+      const Result<test::Bytes> r = codec.roundtrip(ByteView(ref.bytes.data(), n));
       REQUIRE(!r.ok());
       CHECK(r.error().category() == ErrorCategory::kDer);
       CHECK(r.error().detail().substr(0, codec.what.size() + 2) == codec.what + ": ");
@@ -395,13 +395,13 @@ TEST_CASE("a wrong outer tag fails at offset 0, trailing bytes at the end") {
   for (const test::Reference& ref : test::load_references()) {
     INFO(ref.name);
     const Codec& codec = codec_for(ref.name);
-    ByteVector wrong = ref.bytes;
+    test::Bytes wrong = ref.bytes;
     // e.g. AS-REQ [APPLICATION 10] -> [APPLICATION 11], SEQUENCE -> SET; KRB-ERROR's 30 -> 28
     // (30 ^ 1 would be the high-tag-number form, a different fault).
     wrong[0] = static_cast<std::uint8_t>(wrong[0] ^ ((wrong[0] & 0x1F) == 30 ? 0x02 : 0x01));
     check_fault(codec.roundtrip(wrong), codec.what, kUnexpectedTag, 0);
 
-    ByteVector longer = ref.bytes;
+    test::Bytes longer = ref.bytes;
     longer.push_back(0x05);
     longer.push_back(0x00);
     check_fault(codec.roundtrip(longer), codec.what, kTrailing, ref.bytes.size());
@@ -409,11 +409,11 @@ TEST_CASE("a wrong outer tag fails at offset 0, trailing bytes at the end") {
 }
 
 TEST_CASE("each top-level decoder takes only its own message") {
-  const ByteVector as_rep = test::reference(kAsRep);
-  const ByteVector tgs_rep = test::reference(kTgsRep);
-  const ByteVector as_req = test::reference(kAsReq);
-  const ByteVector tgs_req = test::reference(kTgsReq);
-  const ByteVector error = test::reference(kError);
+  const test::Bytes as_rep = test::reference(kAsRep);
+  const test::Bytes tgs_rep = test::reference(kTgsRep);
+  const test::Bytes as_req = test::reference(kAsReq);
+  const test::Bytes tgs_req = test::reference(kTgsReq);
+  const test::Bytes error = test::reference(kError);
   check_fault(decode_tgs_rep(as_rep), "TGS-REP", kUnexpectedTag, 0);
   check_fault(decode_as_rep(tgs_rep), "AS-REP", kUnexpectedTag, 0);
   check_fault(decode_as_rep(error), "AS-REP", kUnexpectedTag, 0);
@@ -428,7 +428,7 @@ TEST_CASE("each top-level decoder takes only its own message") {
 }
 
 TEST_CASE("empty ETYPE-INFO2 and TYPED-DATA are rejected (SIZE (1..MAX))") {
-  const ByteVector empty = {0x30, 0x00};
+  const test::Bytes empty = {0x30, 0x00};
   check_fault(decode_etype_info2(empty), "ETYPE-INFO2", "must not be empty", 0);
   check_fault(decode_typed_data(empty), "TYPED-DATA", "must not be empty", 0);
   CHECK(decode_etype_info(empty).ok());
@@ -437,14 +437,14 @@ TEST_CASE("empty ETYPE-INFO2 and TYPED-DATA are rejected (SIZE (1..MAX))") {
 
 TEST_CASE("TYPED-DATA and KERB-PA-PAC-REQUEST, malformed") {
   // SEQUENCE { SEQUENCE { [0] INTEGER 107, [1] OCTET STRING 01 } }
-  const ByteVector typed = test::hex("30 0C 30 0A A0 03 02 01 6B A1 03 04 01 01");
+  const test::Bytes typed = test::hex("30 0C 30 0A A0 03 02 01 6B A1 03 04 01 01");
   REQUIRE(decode_typed_data(typed).ok());
   Node root = test::parse_tree(typed);
   root.children[0].children[0].tag = 0xA1;  // data-type tagged [1]
-  ByteVector bad = test::serialize(root);
+  test::Bytes bad = test::serialize(root);
   check_fault(decode_typed_data(bad), "TYPED-DATA", kUnexpectedTag, 4);
 
-  const ByteVector pac = test::hex("30 05 A0 03 01 01 FF");
+  const test::Bytes pac = test::hex("30 05 A0 03 01 01 FF");
   REQUIRE(decode_pa_pac_request(pac).ok());
   check_fault(decode_pa_pac_request(test::hex("30 05 A0 03 01 01 01")), "KERB-PA-PAC-REQUEST",
               "BOOLEAN other than 00 or FF", 6);
@@ -462,9 +462,9 @@ TEST_CASE("single-bit flips of every reference encoding fail cleanly or round-tr
     const Codec& codec = codec_for(ref.name);
     for (std::size_t i = 0; i < ref.bytes.size(); ++i) {
       for (int bit = 0; bit < 8; ++bit) {
-        ByteVector flipped = ref.bytes;
+        test::Bytes flipped = ref.bytes;
         flipped[i] = static_cast<std::uint8_t>(flipped[i] ^ (1u << bit));
-        const Result<ByteVector> r = codec.roundtrip(flipped);
+        const Result<test::Bytes> r = codec.roundtrip(flipped);
         if (!r.ok()) {
           if (r.error().category() != ErrorCategory::kDer) FAIL(ref.name << " byte " << i);
           continue;
@@ -524,10 +524,10 @@ TEST_CASE("a ticket's AuthorizationData and a KRB-CRED's HostAddresses decode wi
   // SequenceOf keeps the DER and decodes on iteration: 100000 elements (11 bytes each, the
   // smallest encoding) cost no allocation, so decoding is never a memory amplifier.
   constexpr std::size_t kCount = 100000;
-  const ByteVector element = test::hex("30 09 A0 03 02 01 01 A1 02 04 00");
+  const test::Bytes element = test::hex("30 09 A0 03 02 01 01 A1 02 04 00");
   const std::size_t content = kCount * element.size();
-  ByteVector der = {0x30, 0x83, static_cast<std::uint8_t>(content >> 16),
-                    static_cast<std::uint8_t>(content >> 8), static_cast<std::uint8_t>(content)};
+  test::Bytes der = {0x30, 0x83, static_cast<std::uint8_t>(content >> 16),
+                     static_cast<std::uint8_t>(content >> 8), static_cast<std::uint8_t>(content)};
   for (std::size_t i = 0; i < kCount; ++i)
     der.insert(der.end(), element.begin(), element.end());
   std::size_t allocated = 0;

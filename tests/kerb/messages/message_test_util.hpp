@@ -1,4 +1,4 @@
-// Shared helpers of the message tests: hex, MIT's reference encodings, a table of every
+// Shared helpers of the message tests: MIT's reference encodings, a table of every
 // decoder with its re-encoding, and a small DER tree editor for building malformed inputs.
 #pragma once
 
@@ -26,53 +26,16 @@
 #include <kerb/messages/ticket.hpp>
 #include <kerb/messages/types.hpp>
 
+#include "hex_bytes.hpp"
 #include "raw_clear.hpp"
 
 namespace kerb::test {
 
-using ByteVector = std::vector<std::uint8_t>;
-
-inline ByteVector hex(std::string_view text) {
-  ByteVector out;
-  int high = -1;
-  for (char c : text) {
-    int v;
-    if (c >= '0' && c <= '9') {
-      v = c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-      v = c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-      v = c - 'A' + 10;
-    } else {
-      continue;  // spaces
-    }
-    if (high < 0) {
-      high = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(high << 4 | v));
-      high = -1;
-    }
-  }
-  if (high >= 0) throw std::runtime_error("odd number of hex digits");
-  return out;
-}
-
-inline std::string to_hex(Bytes bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    if (i != 0) out.push_back(' ');
-    out.push_back(kDigits[bytes[i] >> 4]);
-    out.push_back(kDigits[bytes[i] & 0xF]);
-  }
-  return out;
-}
-
-inline std::string_view text(Bytes bytes) {
+inline std::string_view text(ByteView bytes) {
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }
 
-inline Bytes bytes_of(std::string_view s) {
+inline ByteView bytes_of(std::string_view s) {
   return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
 }
 
@@ -80,7 +43,7 @@ inline Bytes bytes_of(std::string_view s) {
 struct Reference {
   std::string name;  // e.g. "encode_krb5_as_req(optionals NULL except server)"
   std::string base;  // e.g. "encode_krb5_as_req"
-  ByteVector bytes;
+  Bytes bytes;
 };
 
 inline std::vector<Reference> load_references() {
@@ -103,7 +66,7 @@ inline std::vector<Reference> load_references() {
 
 // The reference encoding called `name` (exactly). The bytes live as long as the program, so
 // decoded views into them never dangle.
-inline const ByteVector& reference(std::string_view name) {
+inline const Bytes& reference(std::string_view name) {
   static const std::vector<Reference> refs = load_references();
   for (const Reference& r : refs) {
     if (r.name == name) return r.bytes;
@@ -112,7 +75,7 @@ inline const ByteVector& reference(std::string_view name) {
 }
 
 template <class T>
-ByteVector encode_to_vector(const T& value) {
+Bytes encode_to_vector(const T& value) {
   der::Writer w;
   encode(w, value);
   if (!w.ok()) throw std::runtime_error("encode failed");
@@ -122,12 +85,12 @@ ByteVector encode_to_vector(const T& value) {
 // A decoder under test: decode the whole input, then re-encode what was decoded.
 struct Codec {
   std::string what;  // the type name errors carry, e.g. "AS-REP"
-  std::function<Result<ByteVector>(Bytes)> roundtrip;
+  std::function<Result<Bytes>(ByteView)> roundtrip;
 };
 
 // Re-encodes from the decoded fields alone (every kept raw span cleared).
 template <class T>
-Result<ByteVector> reencode(const Result<T>& decoded) {
+Result<Bytes> reencode(const Result<T>& decoded) {
   if (!decoded) return decoded.error();
   T value = *decoded;
   RawStorage storage;
@@ -135,14 +98,14 @@ Result<ByteVector> reencode(const Result<T>& decoded) {
   return encode_to_vector(value);
 }
 
-template <class T, Result<T> (*Decode)(Bytes)>
+template <class T, Result<T> (*Decode)(ByteView)>
 Codec codec(std::string what) {
-  return Codec{std::move(what), [](Bytes b) { return reencode(Decode(b)); }};
+  return Codec{std::move(what), [](ByteView b) { return reencode(Decode(b)); }};
 }
 
 template <class T>
 Codec der_codec(std::string what) {
-  return Codec{what, [what](Bytes b) { return reencode(decode_der<T>(b, what)); }};
+  return Codec{what, [what](ByteView b) { return reencode(decode_der<T>(b, what)); }};
 }
 
 // Every decoder, by the base name of the MIT reference encodings of its type.
@@ -196,13 +159,13 @@ inline std::size_t offset_of(std::string_view detail) {
 struct Node {
   std::uint8_t tag = 0;
   bool constructed = false;
-  ByteVector content;              // primitive
+  Bytes content;                   // primitive
   std::vector<Node> children;      // constructed
   std::size_t offset = 0;          // of the identifier octet, after serialize()
   std::size_t content_offset = 0;  // of the first content octet
   std::size_t end = 0;             // one past the last octet
 
-  static Node primitive(std::uint8_t tag, ByteVector content) {
+  static Node primitive(std::uint8_t tag, Bytes content) {
     Node n;
     n.tag = tag;
     n.content = std::move(content);
@@ -218,11 +181,11 @@ struct Node {
   static Node integer(std::int64_t v) {
     der::Writer w;
     w.write_integer(v);
-    ByteVector tlv = w.take();
-    return primitive(0x02, ByteVector(tlv.begin() + 2, tlv.end()));
+    Bytes tlv = w.take();
+    return primitive(0x02, Bytes(tlv.begin() + 2, tlv.end()));
   }
   static Node general_string(std::string_view s) {
-    return primitive(0x1B, ByteVector(s.begin(), s.end()));
+    return primitive(0x1B, Bytes(s.begin(), s.end()));
   }
   // [n] { inner }
   static Node field(std::uint8_t n, Node inner) {
@@ -244,12 +207,12 @@ struct Node {
   }
 };
 
-inline std::uint8_t byte_at(Bytes bytes, std::size_t i) {
+inline std::uint8_t byte_at(ByteView bytes, std::size_t i) {
   if (i >= bytes.size()) throw std::runtime_error("parse_tree: truncated");
   return bytes[i];
 }
 
-inline Node parse_tree(Bytes bytes, std::size_t& pos) {
+inline Node parse_tree(ByteView bytes, std::size_t& pos) {
   Node n;
   n.tag = byte_at(bytes, pos);
   n.constructed = (n.tag & 0x20) != 0;
@@ -277,14 +240,14 @@ inline Node parse_tree(Bytes bytes, std::size_t& pos) {
   return n;
 }
 
-inline Node parse_tree(Bytes bytes) {
+inline Node parse_tree(ByteView bytes) {
   std::size_t pos = 0;
   Node n = parse_tree(bytes, pos);
   if (pos != bytes.size()) throw std::runtime_error("parse_tree: trailing bytes");
   return n;
 }
 
-inline ByteVector serialize_content(Node& n, std::size_t content_offset);
+inline Bytes serialize_content(Node& n, std::size_t content_offset);
 
 inline std::size_t header_length(std::size_t length) {
   if (length < 0x80) return 2;
@@ -295,17 +258,17 @@ inline std::size_t header_length(std::size_t length) {
 }
 
 // Serializes n at `offset` and records the offsets of n and its descendants.
-inline ByteVector serialize(Node& n, std::size_t offset = 0) {
+inline Bytes serialize(Node& n, std::size_t offset = 0) {
   // Content first (with a provisional offset), then fix offsets once the header size is known.
-  ByteVector content = serialize_content(n, 0);
+  Bytes content = serialize_content(n, 0);
   const std::size_t header = header_length(content.size());
   content = serialize_content(n, offset + header);
-  ByteVector out;
+  Bytes out;
   out.push_back(n.tag);
   if (content.size() < 0x80) {
     out.push_back(static_cast<std::uint8_t>(content.size()));
   } else {
-    ByteVector len;
+    Bytes len;
     for (std::size_t l = content.size(); l != 0; l >>= 8) {
       len.insert(len.begin(), static_cast<std::uint8_t>(l & 0xFF));
     }
@@ -319,11 +282,11 @@ inline ByteVector serialize(Node& n, std::size_t offset = 0) {
   return out;
 }
 
-inline ByteVector serialize_content(Node& n, std::size_t content_offset) {
+inline Bytes serialize_content(Node& n, std::size_t content_offset) {
   if (!n.constructed) return n.content;
-  ByteVector out;
+  Bytes out;
   for (Node& c : n.children) {
-    ByteVector child = serialize(c, content_offset + out.size());
+    Bytes child = serialize(c, content_offset + out.size());
     out.insert(out.end(), child.begin(), child.end());
   }
   return out;

@@ -13,7 +13,8 @@
 #include "message_test_util.hpp"
 
 using namespace kerb;
-using kerb::test::ByteVector;
+using kerb::test::ByteView;
+using kerb::test::kHexSpaced;
 using kerb::test::reference;
 using kerb::test::text;
 using kerb::test::to_hex;
@@ -49,7 +50,7 @@ void check_sample_addresses(const HostAddresses& addresses) {
   REQUIRE(addresses.size() == 2);
   for (const HostAddress& a : addresses) {
     CHECK(a.addr_type == address_type::kIpv4);
-    CHECK(test::to_hex(a.address) == "12 D0 00 23");
+    CHECK(test::to_hex(a.address, kHexSpaced) == "12 D0 00 23");
   }
 }
 
@@ -71,16 +72,16 @@ TEST_CASE("every MIT reference encoding decodes and re-encodes to the same bytes
     INFO(ref.name);
     const auto found = test::codecs_by_reference().find(ref.base);
     REQUIRE(found != test::codecs_by_reference().end());  // no line is skipped
-    const Result<ByteVector> again = found->second.roundtrip(ref.bytes);
+    const Result<test::Bytes> again = found->second.roundtrip(ref.bytes);
     if (!again) FAIL(std::string(again.error().detail()));
-    CHECK(to_hex(*again) == to_hex(ref.bytes));
+    CHECK(to_hex(*again, kHexSpaced) == to_hex(ref.bytes, kHexSpaced));
     covered.insert(ref.base);
   }
   CHECK(covered.size() == test::codecs_by_reference().size());
 }
 
 TEST_CASE("Authenticator fields (MIT reference)") {
-  const ByteVector bytes = reference("encode_krb5_authenticator");
+  const test::Bytes bytes = reference("encode_krb5_authenticator");
   const Result<Authenticator> a = decode_authenticator(bytes);
   REQUIRE(a.ok());
   CHECK(a->crealm == "ATHENA.MIT.EDU");
@@ -114,7 +115,7 @@ TEST_CASE("Authenticator fields (MIT reference)") {
 }
 
 TEST_CASE("AS-REQ fields (MIT reference), raw req-body kept") {
-  const ByteVector bytes = reference("encode_krb5_as_req");
+  const test::Bytes bytes = reference("encode_krb5_as_req");
   const Result<KdcReq> req = decode_as_req(bytes);
   REQUIRE(req.ok());
   CHECK(req->msg_type == MessageType::kAsReq);
@@ -157,7 +158,7 @@ TEST_CASE("AS-REQ fields (MIT reference), raw req-body kept") {
 }
 
 TEST_CASE("TGS-REQ and KDC-REQ decode by application tag") {
-  const ByteVector tgs = reference("encode_krb5_tgs_req(optionals NULL except server)");
+  const test::Bytes tgs = reference("encode_krb5_tgs_req(optionals NULL except server)");
   const Result<KdcReq> req = decode_tgs_req(tgs);
   REQUIRE(req.ok());
   CHECK(req->msg_type == MessageType::kTgsReq);
@@ -173,7 +174,7 @@ TEST_CASE("TGS-REQ and KDC-REQ decode by application tag") {
 TEST_CASE("AS-REP and TGS-REP fields (MIT reference), raw ticket and enc-part kept") {
   for (const char* name : {"encode_krb5_as_rep", "encode_krb5_tgs_rep"}) {
     INFO(name);
-    const ByteVector bytes = reference(name);
+    const test::Bytes bytes = reference(name);
     const bool as = std::string(name) == "encode_krb5_as_rep";
     const Result<KdcRep> rep = as ? decode_as_rep(bytes) : decode_tgs_rep(bytes);
     REQUIRE(rep.ok());
@@ -195,7 +196,7 @@ TEST_CASE("AS-REP and TGS-REP fields (MIT reference), raw ticket and enc-part ke
 }
 
 TEST_CASE("EncKDCRepPart fields (MIT reference), either application tag") {
-  const ByteVector bytes = reference("encode_krb5_enc_kdc_rep_part");
+  const test::Bytes bytes = reference("encode_krb5_enc_kdc_rep_part");
   const Result<EncKdcRepPart> part = decode_enc_kdc_rep_part(bytes);
   REQUIRE(part.ok());
   CHECK(part->tag == EncKdcRepPartTag::kEncTgsRepPart);  // MIT sends 26
@@ -220,7 +221,7 @@ TEST_CASE("EncKDCRepPart fields (MIT reference), either application tag") {
   CHECK(!part->encrypted_pa_data);
 
   // The same part as [APPLICATION 25] decodes too, records the tag, and re-encodes with it.
-  ByteVector as_part = bytes;
+  test::Bytes as_part = bytes;
   as_part[0] = 0x79;
   const Result<EncKdcRepPart> as = decode_enc_kdc_rep_part(as_part);
   REQUIRE(as.ok());
@@ -229,7 +230,7 @@ TEST_CASE("EncKDCRepPart fields (MIT reference), either application tag") {
 }
 
 TEST_CASE("AP-REQ, AP-REP and EncAPRepPart fields (MIT reference)") {
-  const ByteVector bytes = reference("encode_krb5_ap_req");
+  const test::Bytes bytes = reference("encode_krb5_ap_req");
   const Result<ApReq> req = decode_ap_req(bytes);
   REQUIRE(req.ok());
   CHECK(req->ap_options.bits == 0xFEDCBA98u);
@@ -292,7 +293,7 @@ TEST_CASE("KRB-ERROR fields (MIT reference)") {
 }
 
 TEST_CASE("KRB-SAFE, KRB-PRIV, EncKrbPrivPart fields (MIT reference)") {
-  const ByteVector safe_bytes = reference("encode_krb5_safe");
+  const test::Bytes safe_bytes = reference("encode_krb5_safe");
   const Result<KrbSafe> safe = decode_krb_safe(safe_bytes);
   REQUIRE(safe.ok());
   const KrbSafeBody& body = safe->safe_body;
@@ -302,7 +303,7 @@ TEST_CASE("KRB-SAFE, KRB-PRIV, EncKrbPrivPart fields (MIT reference)") {
   CHECK(body.seq_number == std::optional<std::uint32_t>(17));
   CHECK(body.s_address.addr_type == address_type::kIpv4);
   REQUIRE(body.r_address);
-  CHECK(test::to_hex(body.r_address->address) == "12 D0 00 23");
+  CHECK(test::to_hex(body.r_address->address, kHexSpaced) == "12 D0 00 23");
   CHECK(safe->cksum.cksumtype == 1);
   CHECK(text(safe->cksum.checksum) == "1234");
   // The checksummed safe-body bytes: the SEQUENCE inside [2], at offset 16.

@@ -59,7 +59,7 @@ struct Service {
     c.random = &random;
     return must(build_ap_req(credentials, {}, c), "build_ap_req").bytes;
   }
-  Result<ApReqVerified> verify(Bytes ap_req, ReplayCache* cache) {
+  Result<ApReqVerified> verify(ByteView ap_req, ReplayCache* cache) {
     ApVerifyContext v;
     v.clock = &service_clock;
     v.replay_cache = cache;

@@ -16,17 +16,19 @@
 
 #include <kerb/replay_cache.hpp>
 
+#include "hex_bytes.hpp"
+
 using namespace kerb;
 
 namespace {
 
-using ByteVector = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 constexpr std::int64_t kNow = 1700000000;
 constexpr std::size_t kMaxEntries = 16384;  // the documented bound of both caches
 
-ByteVector cipher(std::uint32_t n) {
-  ByteVector c(48);
+Bytes cipher(std::uint32_t n) {
+  Bytes c(48);
   for (std::size_t i = 0; i < c.size(); ++i)
     c[i] = static_cast<std::uint8_t>((n >> (8 * (i % 4))) + i);
   return c;
@@ -42,11 +44,11 @@ struct ScratchFile {
   }
   ~ScratchFile() { std::filesystem::remove(path); }
   std::uintmax_t size() const { return std::filesystem::file_size(path); }
-  ByteVector read() const {
+  Bytes read() const {
     std::ifstream in(path, std::ios::binary);
-    return ByteVector((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return Bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   }
-  void write(const ByteVector& bytes) const {
+  void write(const Bytes& bytes) const {
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(bytes.data()),
               static_cast<std::streamsize>(bytes.size()));
@@ -67,8 +69,8 @@ void common_behaviour(ReplayCache& cache) {
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 2, kNow, kNow + 300));  // another authenticator
   CHECK(fresh(cache, "bob@EXAMPLE.COM", 1, kNow, kNow + 300));    // another client
   // "alice@EXAMPLE.CO" + "M..." must not collide with "alice@EXAMPLE.COM" + "...".
-  ByteVector shifted = {'M'};
-  const ByteVector c1 = cipher(1);
+  Bytes shifted = {'M'};
+  const Bytes c1 = cipher(1);
   shifted.insert(shifted.end(), c1.begin(), c1.end());
   auto r = cache.check_and_store("alice@EXAMPLE.CO", shifted, kNow, kNow + 300);
   REQUIRE(r.ok());
@@ -92,8 +94,8 @@ void put_be(std::uint8_t* p, std::uint64_t v, int n) {
   for (int i = 0; i < n; ++i)
     p[i] = static_cast<std::uint8_t>(v >> (8 * (n - 1 - i)));
 }
-ByteVector header_unit(std::int64_t high_water, std::int64_t fence) {
-  ByteVector u(32, 0);
+Bytes header_unit(std::int64_t high_water, std::int64_t fence) {
+  Bytes u(32, 0);
   const char magic[] = "KERBRC01";
   for (int i = 0; i < 8; ++i)
     u[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(magic[i]);
@@ -102,8 +104,8 @@ ByteVector header_unit(std::int64_t high_water, std::int64_t fence) {
   put_be(&u[28], fnv1a(u.data(), 28), 4);
   return u;
 }
-ByteVector record_unit(std::int64_t expires, std::uint32_t n) {
-  ByteVector u(32, 0);
+Bytes record_unit(std::int64_t expires, std::uint32_t n) {
+  Bytes u(32, 0);
   put_be(&u[0], static_cast<std::uint64_t>(expires), 8);
   for (int i = 0; i < 20; ++i)
     u[8 + static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(n >> (i % 4 * 8));
@@ -145,8 +147,8 @@ TEST_CASE("FileReplayCache: the same behaviour, and it survives a restart", "[ke
   FileReplayCache other(f.path.string());
   CHECK_FALSE(fresh(other, "carol@EXAMPLE.COM", 1, kNow + 11, kNow + 311));
   // Entries are hashes: no authenticator octets are on disk.
-  const ByteVector bytes = f.read();
-  const ByteVector c = cipher(1);
+  const Bytes bytes = f.read();
+  const Bytes c = cipher(1);
   CHECK(std::search(bytes.begin(), bytes.end(), c.begin(), c.begin() + 16) == bytes.end());
   CHECK(bytes.size() % 32 == 0);
 }
@@ -163,7 +165,7 @@ TEST_CASE("FileReplayCache: a torn append is dropped, earlier entries stay", "[k
   ScratchFile f("torn");
   FileReplayCache cache(f.path.string());
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 1, kNow, kNow + 300));
-  ByteVector bytes = f.read();
+  Bytes bytes = f.read();
   bytes.insert(bytes.end(), {1, 2, 3, 4, 5, 6, 7});
   f.write(bytes);
   CHECK_FALSE(fresh(cache, "alice@EXAMPLE.COM", 1, kNow + 1, kNow + 301));
@@ -177,7 +179,7 @@ TEST_CASE("FileReplayCache: a corrupt record fails closed up to the high-water m
   FileReplayCache cache(f.path.string());
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 1, kNow, kNow + 300));
   CHECK(fresh(cache, "alice@EXAMPLE.COM", 2, kNow, kNow + 400));
-  ByteVector bytes = f.read();
+  Bytes bytes = f.read();
   REQUIRE(bytes.size() == 96);
   bytes[32 + 12] ^= 0x40;  // the first record's hash: that entry is lost
   f.write(bytes);
@@ -198,7 +200,7 @@ TEST_CASE("FileReplayCache: a corrupt record fails closed up to the high-water m
 TEST_CASE("FileReplayCache: a file that is not a cache fails closed for an hour, then recovers",
           "[kerb][replay]") {
   ScratchFile f("garbage");
-  f.write(ByteVector(100, 'x'));
+  f.write(Bytes(100, 'x'));
   FileReplayCache cache(f.path.string());
   auto refused = cache.check_and_store("alice@EXAMPLE.COM", cipher(1), kNow, kNow + 300);
   REQUIRE_FALSE(refused.ok());
@@ -209,7 +211,7 @@ TEST_CASE("FileReplayCache: a file that is not a cache fails closed for an hour,
   CHECK_FALSE(fresh(cache, "alice@EXAMPLE.COM", 1, kNow + 3401, kNow + 3702));
 
   SECTION("a header that fails its check is the same") {
-    ByteVector bytes = f.read();
+    Bytes bytes = f.read();
     bytes[9] ^= 1;
     f.write(bytes);
     CHECK_FALSE(cache.check_and_store("bob@EXAMPLE.COM", cipher(9), kNow + 3500, kNow + 3800).ok());
@@ -229,9 +231,9 @@ TEST_CASE("FileReplayCache: expired records are compacted away", "[kerb][replay]
 
 TEST_CASE("FileReplayCache: a full cache refuses new authenticators", "[kerb][replay]") {
   ScratchFile f("full");
-  ByteVector bytes = header_unit(kNow + 300, 0);
+  Bytes bytes = header_unit(kNow + 300, 0);
   for (std::uint32_t i = 0; i < kMaxEntries; ++i) {
-    const ByteVector r = record_unit(kNow + 300, i);
+    const Bytes r = record_unit(kNow + 300, i);
     bytes.insert(bytes.end(), r.begin(), r.end());
   }
   f.write(bytes);

@@ -22,9 +22,9 @@
 
 #include <kerb/config.hpp>
 
-namespace kerb::test {
+#include "hex_bytes.hpp"
 
-using Octets = std::vector<std::uint8_t>;
+namespace kerb::test {
 
 struct FakeKdcOptions {
   bool tcp = false;
@@ -36,7 +36,7 @@ struct FakeKdcOptions {
 
 // Returns the reply to a request; an empty reply means "say nothing". It runs on the KDC's
 // thread, so it must not assert: tests check received() on their own thread instead.
-using FakeKdcHandler = std::function<Octets(const Octets& request)>;
+using FakeKdcHandler = std::function<Bytes(const Bytes& request)>;
 
 inline sockaddr_storage loopback(bool ipv6, std::uint16_t port, socklen_t& length) {
   sockaddr_storage ss{};
@@ -97,10 +97,10 @@ inline std::uint16_t free_port(bool ipv6) {
   throw std::runtime_error("no free loopback port");
 }
 
-inline Octets framed(const Octets& message) {
+inline Bytes framed(const Bytes& message) {
   const auto n = static_cast<std::uint32_t>(message.size());
-  Octets out = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
-                static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
+  Bytes out = {static_cast<std::uint8_t>(n >> 24), static_cast<std::uint8_t>(n >> 16),
+               static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)};
   out.insert(out.end(), message.begin(), message.end());
   return out;
 }
@@ -126,7 +126,7 @@ class FakeKdc {
   KdcAddress address() const { return {options_.ipv6 ? "::1" : "127.0.0.1", port_}; }
   std::size_t requests() const { return requests_; }
   // Every request received so far, in order.
-  std::vector<Octets> received() const {
+  std::vector<Bytes> received() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return received_;
   }
@@ -148,7 +148,7 @@ class FakeKdc {
   }
 
   void serve_udp() {
-    Octets request(70000);
+    Bytes request(70000);
     sockaddr_storage from{};
     socklen_t from_length = sizeof from;
     const ssize_t n = ::recvfrom(fd_, request.data(), request.size(), 0,
@@ -156,11 +156,11 @@ class FakeKdc {
     if (n < 0) return;
     request.resize(static_cast<std::size_t>(n));
     record(request);
-    const Octets reply = handler_(request);
+    const Bytes reply = handler_(request);
     if (options_.spoof_first) {
       // Same host, another port: a connected client socket must never see this.
       const int other = bind_loopback(false, options_.ipv6, 0);
-      const Octets spoof = {0x6B, 0x03, 0x02, 0x01, 0x05};
+      const Bytes spoof = {0x6B, 0x03, 0x02, 0x01, 0x05};
       ::sendto(other, spoof.data(), spoof.size(), 0, reinterpret_cast<sockaddr*>(&from),
                from_length);
       ::close(other);
@@ -189,17 +189,17 @@ class FakeKdc {
                                  static_cast<std::uint32_t>(header[1]) << 16 |
                                  static_cast<std::uint32_t>(header[2]) << 8 | header[3];
     if (length > 1000000) return;
-    Octets request(length);
+    Bytes request(length);
     if (!read_exact(client, request.data(), length)) return;
     record(request);
-    const Octets reply = handler_(request);
+    const Bytes reply = handler_(request);
     if (reply.empty()) return;
-    const Octets out = options_.raw_tcp ? reply : framed(reply);
+    const Bytes out = options_.raw_tcp ? reply : framed(reply);
     ::send(client, out.data(), out.size(), MSG_NOSIGNAL);
     ::shutdown(client, SHUT_WR);
   }
 
-  void record(const Octets& request) {
+  void record(const Bytes& request) {
     std::lock_guard<std::mutex> lock(mutex_);
     received_.push_back(request);
     ++requests_;
@@ -212,7 +212,7 @@ class FakeKdc {
   std::atomic<bool> stop_{false};
   std::atomic<std::size_t> requests_{0};
   mutable std::mutex mutex_;
-  std::vector<Octets> received_;
+  std::vector<Bytes> received_;
   std::thread thread_;
 };
 

@@ -25,9 +25,9 @@ using kerb::KdcAttemptOutcome;
 using kerb::PosixKdcTransport;
 using kerb::PosixTransportOptions;
 using kerb::TransportProtocol;
+using kerb::test::Bytes;
 using kerb::test::FakeKdc;
 using kerb::test::FakeKdcOptions;
-using kerb::test::Octets;
 
 namespace {
 
@@ -35,10 +35,10 @@ constexpr std::string_view kRealm = "KERB.TEST";
 
 // Stand-ins for messages: the transport never looks inside a request, and inside a reply only
 // for a KRB-ERROR's code.
-const Octets kRequest = {0x6A, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 10] "AS-REQ"
-const Octets kReply = {0x6B, 0x03, 0x02, 0x01, 0x05};    // [APPLICATION 11] "AS-REP"
+const Bytes kRequest = {0x6A, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 10] "AS-REQ"
+const Bytes kReply = {0x6B, 0x03, 0x02, 0x01, 0x05};    // [APPLICATION 11] "AS-REP"
 
-Octets krb_error(std::int32_t code) {
+Bytes krb_error(std::int32_t code) {
   kerb::KrbError e;
   e.stime.seconds = 1700000000;
   e.error_code = code;
@@ -79,10 +79,10 @@ std::string udp_name(const FakeKdc& kdc) {
   return kdc.address().to_string();
 }
 
-Octets answer(const Octets&) {
+Bytes answer(const Bytes&) {
   return kReply;
 }
-Octets silence(const Octets&) {
+Bytes silence(const Bytes&) {
   return {};
 }
 
@@ -97,7 +97,7 @@ TEST_CASE("transport: UDP happy path, IPv4 and IPv6", "[transport]") {
   auto reply = transport.exchange(kRealm, kRequest);
   REQUIRE(reply);
   CHECK(*reply == kReply);
-  CHECK(kdc.received() == std::vector<Octets>{kRequest});
+  CHECK(kdc.received() == std::vector<Bytes>{kRequest});
   REQUIRE(h.seen.size() == 1);
   CHECK(h.seen[0].address == udp_name(kdc));
   CHECK(h.seen[0].protocol == TransportProtocol::kUdp);
@@ -131,7 +131,7 @@ TEST_CASE("transport: a Config with host names and IPv6 literals", "[transport]"
   CHECK(v6.requests() == 1);
 
   // udp_preference_limit came from the Config: a 1500-byte request still goes over UDP.
-  const Octets big(1500, 0x6A);
+  const Bytes big(1500, 0x6A);
   h.seen.clear();
   REQUIRE(transport->exchange(kRealm, big));
   REQUIRE(h.seen.size() == 1);
@@ -147,19 +147,19 @@ TEST_CASE("transport: requests at or above udp_preference_limit go over TCP", "[
   PosixKdcTransport transport(options);
   transport.set_kdcs(kRealm, {tcp.address()});
 
-  Octets large(3000);
+  Bytes large(3000);
   for (std::size_t i = 0; i < large.size(); ++i)
     large[i] = static_cast<std::uint8_t>(i);
   auto reply = transport.exchange(kRealm, large);
   REQUIRE(reply);
   CHECK(*reply == kReply);
-  CHECK(tcp.received() == std::vector<Octets>{large});
+  CHECK(tcp.received() == std::vector<Bytes>{large});
   REQUIRE(h.seen.size() == 1);
   CHECK(h.seen[0].protocol == TransportProtocol::kTcp);
 
   // Exactly the limit is "not smaller": TCP too.
   h.seen.clear();
-  REQUIRE(transport.exchange(kRealm, Octets(1465, 0x6A)));
+  REQUIRE(transport.exchange(kRealm, Bytes(1465, 0x6A)));
   REQUIRE(h.seen.size() == 1);
   CHECK(h.seen[0].protocol == TransportProtocol::kTcp);
 }
@@ -167,8 +167,8 @@ TEST_CASE("transport: requests at or above udp_preference_limit go over TCP", "[
 TEST_CASE("transport: KRB_ERR_RESPONSE_TOO_BIG over UDP retries the same KDC over TCP",
           "[transport]") {
   const std::uint16_t port = kerb::test::free_port(false);
-  const Octets too_big = krb_error(kerb::error_code::kKrbErrResponseTooBig);
-  FakeKdc udp({.port = port}, [&too_big](const Octets&) { return too_big; });
+  const Bytes too_big = krb_error(kerb::error_code::kKrbErrResponseTooBig);
+  FakeKdc udp({.port = port}, [&too_big](const Bytes&) { return too_big; });
   FakeKdc tcp({.tcp = true, .port = port}, answer);
   FakeKdc other({}, answer);  // a second KDC that must not be asked
   Harness h;
@@ -190,10 +190,10 @@ TEST_CASE("transport: KRB_ERR_RESPONSE_TOO_BIG over UDP retries the same KDC ove
 
 TEST_CASE("transport: other KRB-ERRORs are replies, KDC_ERR_SVC_UNAVAILABLE fails over",
           "[transport]") {
-  const Octets preauth = krb_error(kerb::error_code::kKdcErrPreauthRequired);
-  const Octets unavailable = krb_error(kerb::error_code::kKdcErrSvcUnavailable);
-  FakeKdc busy({}, [&unavailable](const Octets&) { return unavailable; });
-  FakeKdc kdc({}, [&preauth](const Octets&) { return preauth; });
+  const Bytes preauth = krb_error(kerb::error_code::kKdcErrPreauthRequired);
+  const Bytes unavailable = krb_error(kerb::error_code::kKdcErrSvcUnavailable);
+  FakeKdc busy({}, [&unavailable](const Bytes&) { return unavailable; });
+  FakeKdc kdc({}, [&preauth](const Bytes&) { return preauth; });
   Harness h;
   PosixTransportOptions options = h.options();
   options.try_other_protocol = false;
@@ -275,9 +275,9 @@ TEST_CASE("transport: a spoof alone is no answer", "[transport]") {
 TEST_CASE("transport: TCP framing limits", "[transport]") {
   struct Case {
     const char* what;
-    Octets raw;  // what the fake KDC writes back, length prefix included
+    Bytes raw;  // what the fake KDC writes back, length prefix included
   };
-  Octets over_limit = {0x00, 0x01, 0x00, 0x01};  // 65537 > 64 KiB: refused unread
+  Bytes over_limit = {0x00, 0x01, 0x00, 0x01};  // 65537 > 64 KiB: refused unread
   const Case cases[] = {
       {"oversize length", over_limit},
       {"huge length", {0x7F, 0xFF, 0xFF, 0xFF}},
@@ -288,7 +288,7 @@ TEST_CASE("transport: TCP framing limits", "[transport]") {
   };
   for (const Case& c : cases) {
     INFO(c.what);
-    FakeKdc bad({.tcp = true, .raw_tcp = true}, [&c](const Octets&) { return c.raw; });
+    FakeKdc bad({.tcp = true, .raw_tcp = true}, [&c](const Bytes&) { return c.raw; });
     FakeKdc good({.tcp = true}, answer);
     Harness h;
     PosixTransportOptions options = h.options();
@@ -307,8 +307,8 @@ TEST_CASE("transport: TCP framing limits", "[transport]") {
 }
 
 TEST_CASE("transport: the reply limit is configurable and applies to UDP too", "[transport]") {
-  const Octets big(2000, 0x6B);
-  FakeKdc kdc({}, [&big](const Octets&) { return big; });
+  const Bytes big(2000, 0x6B);
+  FakeKdc kdc({}, [&big](const Bytes&) { return big; });
   Harness h;
   PosixTransportOptions options = h.options();
   options.max_reply_size = 1000;

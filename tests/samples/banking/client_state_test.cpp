@@ -15,10 +15,11 @@
 #include <catch2/catch.hpp>
 
 #include "client_state.hpp"
+#include "hex_bytes.hpp"
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 struct TempState {
   std::string path;

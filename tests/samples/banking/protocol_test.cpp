@@ -8,19 +8,13 @@
 #include <string_view>
 #include <vector>
 
+#include "hex_bytes.hpp"
 #include "protocol.hpp"
 
-using bank::Bytes;
+using kerb::test::Bytes;
+using kerb::test::hex;
 
 namespace {
-
-Bytes hex(std::string_view text) {
-  Bytes out;
-  for (std::size_t i = 0; i + 1 < text.size(); i += 2)
-    out.push_back(
-        static_cast<std::uint8_t>(std::stoi(std::string(text.substr(i, 2)), nullptr, 16)));
-  return out;
-}
 
 Bytes ascii(std::string_view text) {
   return Bytes(text.begin(), text.end());

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dump.hpp"
+#include "hex_bytes.hpp"
 #include "input.hpp"
 #include "keys.hpp"
 #include "names.hpp"
@@ -20,26 +21,7 @@
 namespace {
 
 using namespace krbdump;
-using Bytes = std::vector<std::uint8_t>;
-
-Bytes from_hex(std::string_view text) {
-  Bytes out;
-  int hi = -1;
-  for (char c : text) {
-    int v = c >= '0' && c <= '9'   ? c - '0'
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                   : -1;
-    if (v < 0) continue;
-    if (hi < 0) {
-      hi = v;
-    } else {
-      out.push_back(static_cast<std::uint8_t>(hi * 16 + v));
-      hi = -1;
-    }
-  }
-  return out;
-}
+using kerb::test::Bytes;
 
 // One encoding of MIT's src/tests/asn.1/reference_encode.out (tests/data copy).
 Bytes mit_reference(std::string_view name) {
@@ -48,7 +30,7 @@ Bytes mit_reference(std::string_view name) {
   std::string line;
   const std::string prefix = std::string(name) + ": ";
   while (std::getline(in, line))
-    if (line.rfind(prefix, 0) == 0) return from_hex(line.substr(prefix.size()));
+    if (line.rfind(prefix, 0) == 0) return kerb::test::hex(line.substr(prefix.size()));
   FAIL("no reference encoding " << name);
   return {};
 }

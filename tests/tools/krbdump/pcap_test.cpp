@@ -9,10 +9,10 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
-#include <sstream>
 #include <string>
 #include <vector>
 
+#include "hex_bytes.hpp"
 #include "pcap.hpp"
 
 using krbdump::CapturedMessage;
@@ -24,7 +24,7 @@ using krbdump::read_capture_report;
 
 namespace {
 
-using Bytes = std::vector<std::uint8_t>;
+using kerb::test::Bytes;
 
 void put16(Bytes& b, std::uint32_t v, bool big = true) {
   if (big) {
@@ -759,10 +759,8 @@ TEST_CASE("pcap: gss-sample capture on port 4444: the first context token as gss
   REQUIRE(size > 0);
   Bytes head;
   for (int i = 0; i < 2 && std::getline(log, line); ++i) {
-    std::istringstream hex(line);
-    unsigned byte;
-    while (hex >> std::hex >> byte)
-      head.push_back(static_cast<std::uint8_t>(byte));
+    const Bytes bytes = kerb::test::hex(line);
+    head.insert(head.end(), bytes.begin(), bytes.end());
   }
   REQUIRE(head.size() == 32);
   const CapturedMessage* token = nullptr;
