@@ -63,7 +63,7 @@ TEST_CASE("BinaryReader reads big- and little-endian fields and stops at the end
 }
 
 TEST_CASE("BinaryReader reads 64-bit fields in either byte order", "[internal]") {
-  const ByteVec data = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
+  const Bytes data = {0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09};
   std::uint64_t v = 0;
   BinaryReader be(data, true, "context");
   REQUIRE(be.read_u64(v, "send_seq"));
@@ -155,9 +155,9 @@ TEST_CASE("ByteWriter writes little-endian integers when asked", "[internal]") {
     w.i32(-2);
     w.u64(0x0102030405060708);
   };
-  const ByteVec expected = {0x05, 0x04, 0x05, 0x04, 0x03, 0x02, 0x01, 0xfe, 0xff, 0xff,
+  const Bytes expected = {0x05, 0x04, 0x05, 0x04, 0x03, 0x02, 0x01, 0xfe, 0xff, 0xff,
                             0xff, 0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01};
-  ByteVec out;
+  Bytes out;
   ByteWriter appender(&out, false);
   put(appender);
   CHECK(out == expected);
@@ -166,7 +166,7 @@ TEST_CASE("ByteWriter writes little-endian integers when asked", "[internal]") {
   ByteWriter fixed{std::span<std::uint8_t>(exact), false};
   put(fixed);
   CHECK(fixed.ok());
-  CHECK(ByteVec(exact.begin(), exact.end()) == expected);
+  CHECK(Bytes(exact.begin(), exact.end()) == expected);
 }
 
 TEST_CASE("serialize_exact fills a buffer reserved to the exact size", "[internal]") {

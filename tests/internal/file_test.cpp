@@ -111,7 +111,7 @@ TEST_CASE("read_file reports the step and errno, and a FIFO neither blocks nor i
   ReadOptions options;
   options.max_size = 4;
   options.nonblocking_open = true;
-  ByteVec out;
+  Bytes out;
   FileFault fault;
   CHECK_FALSE(read_file(dir.file("missing"), options, out, fault));
   CHECK(fault.step == FileFault::Step::kOpen);
@@ -126,13 +126,13 @@ TEST_CASE("read_file reports the step and errno, and a FIFO neither blocks nor i
   CHECK(fault.step == FileFault::Step::kType);
   CHECK(fault.err == EINVAL);
   const std::string big = dir.file("big");
-  REQUIRE(write_file_atomic(big, ByteVec(5, 1), "big").ok());
+  REQUIRE(write_file_atomic(big, Bytes(5, 1), "big").ok());
   CHECK_FALSE(read_file(big, options, out, fault));
   CHECK(fault.step == FileFault::Step::kSize);
   CHECK(fault.err == EFBIG);
   options.max_size = 5;
   REQUIRE(read_file(big, options, out, fault));
-  CHECK(out == ByteVec(5, 1));
+  CHECK(out == Bytes(5, 1));
 }
 
 TEST_CASE("open_locked_rw creates mode 0600 and never follows a symlink", "[internal]") {
@@ -144,9 +144,9 @@ TEST_CASE("open_locked_rw creates mode 0600 and never follows a symlink", "[inte
   REQUIRE(open_locked_rw(path, fd, st, fault));
   CHECK((st.st_mode & 0777) == 0600);
   CHECK(st.st_size == 0);
-  const ByteVec data = {1, 2, 3, 4};
+  const Bytes data = {1, 2, 3, 4};
   REQUIRE(write_at(fd.get(), data, 2));
-  ByteVec back(4);
+  Bytes back(4);
   REQUIRE(read_at(fd.get(), back, 2));
   CHECK(back == data);
   fd.reset();
@@ -161,13 +161,13 @@ TEST_CASE("open_locked_rw creates mode 0600 and never follows a symlink", "[inte
 TEST_CASE("remove_file_wiped zeroes the file before it unlinks it", "[internal]") {
   TempDir dir;
   const std::string path = dir.file("krb5cc");
-  REQUIRE(write_file_atomic(path, ByteVec(5000, 0x5a), "ccache").ok());
+  REQUIRE(write_file_atomic(path, Bytes(5000, 0x5a), "ccache").ok());
   // A second name keeps the inode readable after the first goes.
   const std::string keep = dir.file("hardlink");
   REQUIRE(::link(path.c_str(), keep.c_str()) == 0);
   REQUIRE(remove_file_wiped(path, "ccache krb5cc").ok());
   CHECK_FALSE(std::filesystem::exists(path));
-  CHECK(*read_file_locked(keep, "ccache", 10000) == ByteVec(5000, 0));
+  CHECK(*read_file_locked(keep, "ccache", 10000) == Bytes(5000, 0));
   auto again = remove_file_wiped(path, "ccache krb5cc");
   REQUIRE_FALSE(again.ok());
   CHECK(std::string(again.error().detail()) ==
