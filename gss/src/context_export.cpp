@@ -76,6 +76,14 @@ bool empty_principal(const Principal& p) noexcept {
   return p.realm().empty() && p.components().empty();
 }
 
+// An enctype in the blob: its Int32 as 32 bits, two's complement.
+std::uint32_t enctype_to_blob(crypto::EncType enctype) noexcept {
+  return static_cast<std::uint32_t>(enctype);
+}
+crypto::EncType enctype_from_blob(std::uint64_t v) noexcept {
+  return static_cast<crypto::EncType>(static_cast<std::int32_t>(static_cast<std::uint32_t>(v)));
+}
+
 }  // namespace
 
 Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
@@ -108,7 +116,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
   w.u8(s.acceptor_subkey ? 1 : 0);
   w.be(s.flags, 4);
   w.be(static_cast<std::uint64_t>(s.endtime), 8);
-  w.be(static_cast<std::uint32_t>(s.key.enctype()), 4);
+  w.be(enctype_to_blob(s.key.enctype()), 4);
   w.u8(static_cast<std::uint8_t>(key.size()));
   w.bytes(key);
   w.be(s.send_seq, 8);
@@ -119,7 +127,7 @@ Result<std::vector<std::uint8_t>> SecurityContext::export_context() const {
     w.be(names[i].size(), 2);
     w.bytes(Bytes(reinterpret_cast<const std::uint8_t*>(names[i].data()), names[i].size()));
   }
-  w.be(s.initiator_subkey ? static_cast<std::uint32_t>(s.initiator_subkey->enctype()) : 0, 4);
+  w.be(s.initiator_subkey ? enctype_to_blob(s.initiator_subkey->enctype()) : 0, 4);
   w.u8(static_cast<std::uint8_t>(subkey.size()));
   w.bytes(subkey);
   return blob;
@@ -147,7 +155,7 @@ Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
   if (!r.be(8, v)) return bad_blob("truncated", r.offset());
   p.endtime = static_cast<std::int64_t>(v);
   if (!r.be(4, v)) return bad_blob("truncated", r.offset());
-  const auto enctype = static_cast<crypto::EncType>(static_cast<std::int32_t>(v));
+  const crypto::EncType enctype = enctype_from_blob(v);
   const std::size_t enctype_at = r.offset() - 4;
   if (!r.be(1, v)) return bad_blob("truncated", r.offset());
   Bytes key_bytes;
@@ -183,7 +191,7 @@ Result<SecurityContext> SecurityContext::import_context(Bytes blob) {
   }
   if (version >= 2) {
     if (!r.be(4, v)) return bad_blob("truncated", r.offset());
-    const auto subkey_type = static_cast<crypto::EncType>(static_cast<std::int32_t>(v));
+    const crypto::EncType subkey_type = enctype_from_blob(v);
     const std::size_t subkey_at = r.offset() - 4;
     if (!r.be(1, v)) return bad_blob("truncated", r.offset());
     Bytes subkey_bytes;
