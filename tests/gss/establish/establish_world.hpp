@@ -165,7 +165,7 @@ struct AuthenticatorSeen {
   std::uint32_t ap_options = 0;
   std::int32_t cksumtype = 0;
   ByteVector cksum;
-  std::optional<std::int32_t> subkey_type;
+  std::optional<EncType> subkey_type;
   ByteVector subkey;
   std::optional<std::uint32_t> seq_number;
   ByteVector authenticator_cipher;
@@ -194,7 +194,7 @@ inline AuthenticatorSeen look_inside(Bytes initial_token, const crypto::Key& ses
 }
 
 struct ApRepSeen {
-  std::optional<std::int32_t> subkey_type;
+  std::optional<EncType> subkey_type;
   ByteVector subkey;
   std::optional<std::uint32_t> seq_number;
 };
@@ -215,8 +215,8 @@ inline ApRepSeen look_inside_ap_rep(Bytes token, const crypto::Key& session_key)
   return out;
 }
 
-inline crypto::Key key_of(std::int32_t type, const ByteVector& bytes) {
-  return must(crypto::Key::from_bytes(static_cast<EncType>(type), bytes), "Key::from_bytes");
+inline crypto::Key key_of(EncType type, const ByteVector& bytes) {
+  return must(crypto::Key::from_bytes(type, bytes), "Key::from_bytes");
 }
 
 // Checks a MIC token (RFC 4121 §4.2.6.1) from `sender` against the key, usage, flags and

@@ -117,7 +117,7 @@ TEST_CASE(
 
   const ApReq req = must(decode_ap_req(built.bytes));
   CHECK(copy_of(req.ticket.raw) == c.ticket);
-  CHECK(req.authenticator.etype == 18);
+  CHECK(req.authenticator.etype == crypto::EncType{18});
   CHECK_FALSE(req.authenticator.kvno);
 
   const ApReqVerified v = w.verified(built.bytes);
@@ -275,7 +275,7 @@ TEST_CASE("AP §3.2.5: an AP-REP under another key, or another key usage, is rej
   part.cusec = Microseconds{built.ctime.usec};
   const ByteVector cipher = seal(session, usage::kApReqAuthenticator, der_of(part), service_random);
   ApRep rep;
-  rep.enc_part = EncryptedData{18, std::nullopt, cipher};
+  rep.enc_part = EncryptedData{crypto::EncType{18}, std::nullopt, cipher};
   Result<ApRepVerified> r2 = verify_ap_rep(der_of(rep), session, built);
   REQUIRE_FALSE(r2);
   CHECK(r2.error().category() == ErrorCategory::kCrypto);
