@@ -291,7 +291,7 @@ kerb::Credentials make_service_ticket(const kerb::Principal& client, const kerb:
 
   kerb::EncTicketPart part;
   part.flags = kerb::KerberosFlags{flags};
-  part.key = kerb::EncryptionKey{static_cast<std::int32_t>(enctype), session_key.expose_secret()};
+  part.key = kerb::EncryptionKey{enctype, session_key.expose_secret()};
   part.crealm = client.realm();
   part.cname = client.name();
   part.transited = kerb::TransitedEncoding{kerb::transited_type::kDomainX500Compress, {}};
@@ -308,8 +308,7 @@ kerb::Credentials make_service_ticket(const kerb::Principal& client, const kerb:
   kerb::Ticket ticket;
   ticket.realm = service.realm();
   ticket.sname = service.name();
-  ticket.enc_part =
-      kerb::EncryptedData{static_cast<std::int32_t>(service_key.enctype()), 1u, cipher};
+  ticket.enc_part = kerb::EncryptedData{service_key.enctype(), 1u, cipher};
 
   kerb::Credentials c;
   c.client = client;

@@ -54,7 +54,7 @@ Result<Credentials> delegated_credentials(Bytes krb_cred, const ApReqVerified& v
                              "the delegated KRB-CRED must carry exactly one ticket");
   }
   Plaintext plain;
-  if (cred->enc_part.etype == 0) {
+  if (cred->enc_part.etype == crypto::EncType::kNone) {
     plain = Plaintext(crypto::SecretBuffer(cred->enc_part.cipher));
   } else {
     KERB_TRY(crypto::Key session_key, verified.session_key.to_key(policy));

@@ -91,8 +91,7 @@ Result<std::vector<std::uint8_t>> make_krb_cred(const Credentials& tgt,
 
   KrbCred cred;
   cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&ticket, 1));
-  cred.enc_part =
-      EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, cipher};
+  cred.enc_part = EncryptedData{session_key.enctype(), std::nullopt, cipher};
   der::Writer w;
   encode(w, cred);
   if (!w.ok()) return usage_error("the KRB-CRED could not be encoded");

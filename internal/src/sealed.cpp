@@ -15,12 +15,12 @@ Result<std::vector<std::uint8_t>> seal(const crypto::Key& key, std::uint32_t usa
   return cipher;
 }
 
-Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, std::int32_t etype,
+Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, crypto::EncType etype,
                        std::span<const std::uint8_t> cipher, std::string_view what,
                        std::int32_t integrity_code) {
-  if (etype != static_cast<std::int32_t>(key.enctype())) {
+  if (etype != key.enctype()) {
     return Error::format(ErrorCategory::kProtocol, 0, "%.*s is encrypted with enctype %d, not %d",
-                         static_cast<int>(what.size()), what.data(), etype,
+                         static_cast<int>(what.size()), what.data(), static_cast<int>(etype),
                          static_cast<int>(key.enctype()));
   }
   KERB_TRY(crypto::UsageKey k, crypto::UsageKey::derive(key, usage));

@@ -43,8 +43,7 @@ Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptio
     KERB_TRY(crypto::Key subkey,
              crypto::Key::generate(session_key.enctype(), *context.random, context.policy));
     out.subkey = std::move(subkey);
-    a.subkey = EncryptionKey{static_cast<std::int32_t>(out.subkey->enctype()),
-                             out.subkey->expose_secret()};
+    a.subkey = EncryptionKey{out.subkey->enctype(), out.subkey->expose_secret()};
   }
   if (options.sequence_number) {
     KERB_TRY(out.seq_number, detail::random_seq(*context.random));
@@ -58,8 +57,7 @@ Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptio
   ApReq req;
   req.ap_options = KerberosFlags{options.ap_options};
   req.ticket.raw = credentials.ticket;  // the ticket travels exactly as the KDC issued it
-  req.authenticator =
-      EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, cipher};
+  req.authenticator = EncryptedData{session_key.enctype(), std::nullopt, cipher};
   der::Writer w;
   encode(w, req);
   if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the AP-REQ could not be encoded");
@@ -102,7 +100,7 @@ Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const 
     return Error::format(ErrorCategory::kProtocol, error_code::kKrbApErrNokey,
                          "no key for %s (kvno %u, enctype %d) in the keytab",
                          server.to_string().c_str(), req.ticket.enc_part.kvno.value_or(0),
-                         req.ticket.enc_part.etype);
+                         static_cast<int>(req.ticket.enc_part.etype));
   }
   KERB_TRY(crypto::Key service_key, (*entry)->key.to_key(context.policy));
   KERB_TRY(Plaintext ticket_plain, open(service_key, key_usage::kTicket, req.ticket.enc_part,
@@ -176,16 +174,14 @@ Result<std::vector<std::uint8_t>> build_ap_rep(const ApReqVerified& request,
   part.ctime = KerberosTime{request.ctime.seconds};
   part.cusec = Microseconds{request.ctime.usec};
   if (subkey) {
-    part.subkey =
-        EncryptionKey{static_cast<std::int32_t>(subkey->enctype()), subkey->expose_secret()};
+    part.subkey = EncryptionKey{subkey->enctype(), subkey->expose_secret()};
   }
   part.seq_number = seq_number;
   KERB_TRY(const Plaintext plain, detail::encode_plaintext(part, "the EncAPRepPart"));
   KERB_TRY(std::vector<std::uint8_t> cipher,
            seal(session_key, key_usage::kApRepEncPart, plain.bytes(), random));
   ApRep rep;
-  rep.enc_part =
-      EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, cipher};
+  rep.enc_part = EncryptedData{session_key.enctype(), std::nullopt, cipher};
   der::Writer w;
   encode(w, rep);
   if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the AP-REP could not be encoded");

@@ -92,7 +92,7 @@ Result<AsExchange> AsExchange::with_password(Principal client, std::string_view 
   as.context_ = std::move(context);
   // A returning client knows its ETYPE-INFO2: pre-authenticate in the first request.
   if (const auto& hint = as.context_.hints.etype_info;
-      hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
+      hint && as.context_.policy.permits(hint->etype)) {
     KERB_TRY(crypto::Key key, as.reply_key(hint->etype, &*hint));
     as.preauth_key_ = std::move(key);
     as.optimistic_preauth_ = true;
@@ -109,7 +109,7 @@ Result<AsExchange> AsExchange::with_keys(Principal client, std::span<const KeyBl
   as.options_ = std::move(options);
   as.context_ = std::move(context);
   if (const auto& hint = as.context_.hints.etype_info;
-      hint && as.context_.policy.permits(static_cast<crypto::EncType>(hint->etype))) {
+      hint && as.context_.policy.permits(hint->etype)) {
     if (auto key = as.reply_key(hint->etype, &*hint)) {
       as.preauth_key_ = std::move(key).value();
       as.optimistic_preauth_ = true;
@@ -127,19 +127,19 @@ Timestamp AsExchange::kdc_now() const noexcept {
 
 // The long-term key for `etype`: string-to-key of the password with the KDC's salt and
 // parameters, or the matching key the caller gave.
-Result<crypto::Key> AsExchange::reply_key(std::int32_t etype, const ClientHints::EtypeInfo* info) {
-  const auto enctype = static_cast<crypto::EncType>(etype);
+Result<crypto::Key> AsExchange::reply_key(crypto::EncType etype,
+                                          const ClientHints::EtypeInfo* info) {
   if (!have_password_) {
     for (const KeyBlock& k : keys_) {
       if (k.enctype == etype) return k.to_key(context_.policy);
     }
     return Error::format(ErrorCategory::kPolicy, 0, "no key for enctype %d among the client's keys",
-                         etype);
+                         static_cast<int>(etype));
   }
   const std::string salt = info && info->salt ? *info->salt : default_salt(client_);
   const std::span<const std::uint8_t> params =
       info ? std::span<const std::uint8_t>(info->s2kparams) : std::span<const std::uint8_t>();
-  return crypto::Key::from_password(enctype, as_text(password_.view()), as_bytes(salt), params,
+  return crypto::Key::from_password(etype, as_text(password_.view()), as_bytes(salt), params,
                                     context_.policy);
 }
 
@@ -158,8 +158,7 @@ Result<void> AsExchange::build_request() {
         std::vector<std::uint8_t> cipher,
         detail::seal(*preauth_key_, key_usage::kAsReqPaEncTimestamp, ts.bytes(), *context_.random));
     der::Writer ed;
-    encode(ed,
-           EncryptedData{static_cast<std::int32_t>(preauth_key_->enctype()), std::nullopt, cipher});
+    encode(ed, EncryptedData{preauth_key_->enctype(), std::nullopt, cipher});
     enc_timestamp = ed.take();
     padata[padata_count++] = PaData{padata_type::kPaEncTimestamp, enc_timestamp};
     preauth_sent_ = true;
@@ -172,12 +171,12 @@ Result<void> AsExchange::build_request() {
   }
 
   // The enctypes we accept, in policy order; with long-term keys only those we hold.
-  std::vector<std::int32_t> etypes;
+  std::vector<crypto::EncType> etypes;
   for (crypto::EncType e : context_.policy.enctypes()) {
     bool usable = have_password_;
     for (const KeyBlock& k : keys_)
-      usable = usable || k.enctype == static_cast<std::int32_t>(e);
-    if (usable) etypes.push_back(static_cast<std::int32_t>(e));
+      usable = usable || k.enctype == e;
+    if (usable) etypes.push_back(e);
   }
   if (etypes.empty()) {
     return Error(ErrorCategory::kPolicy, "none of the client's keys has a permitted enctype");
@@ -203,7 +202,7 @@ Result<void> AsExchange::build_request() {
   body.till = KerberosTime{now.seconds + options_.lifetime};
   if (options_.renew_lifetime > 0) body.rtime = KerberosTime{now.seconds + options_.renew_lifetime};
   body.nonce = nonce_;
-  body.etype = EtypeList(std::span<const std::int32_t>(etypes));
+  body.etype = EtypeList(std::span<const crypto::EncType>(etypes));
 
   der::Writer w;
   encode(w, req);
@@ -225,8 +224,8 @@ Result<AsExchange::Step> AsExchange::on_reply(std::span<const std::uint8_t> repl
 // The ETYPE-INFO2 entry (or, from old KDCs, ETYPE-INFO or PA-PW-SALT) to use, in the KDC's
 // order of preference, among the enctypes we accept and hold keys for.
 Result<ClientHints::EtypeInfo> AsExchange::choose_etype_info(const MethodData& method_data) const {
-  auto usable = [&](std::int32_t etype) {
-    if (!context_.policy.permits(static_cast<crypto::EncType>(etype))) return false;
+  auto usable = [&](crypto::EncType etype) {
+    if (!context_.policy.permits(etype)) return false;
     if (have_password_) return true;
     for (const KeyBlock& k : keys_) {
       if (k.enctype == etype) return true;
@@ -263,8 +262,8 @@ Result<ClientHints::EtypeInfo> AsExchange::choose_etype_info(const MethodData& m
   // No enctype information: our first choice, with PA-PW-SALT's salt if there is one.
   ClientHints::EtypeInfo info;
   for (crypto::EncType e : context_.policy.enctypes()) {
-    if (usable(static_cast<std::int32_t>(e))) {
-      info.etype = static_cast<std::int32_t>(e);
+    if (usable(e)) {
+      info.etype = e;
       break;
     }
   }
@@ -333,8 +332,8 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   // The reply key: the one we pre-authenticated with, or one made with the ETYPE-INFO2 the
   // reply carries (RFC 4120 §3.1.3), the saved hint, or the default salt.
   crypto::Key key;
-  const std::int32_t etype = rep.enc_part.etype;
-  if (preauth_key_ && static_cast<std::int32_t>(preauth_key_->enctype()) == etype) {
+  const crypto::EncType etype = rep.enc_part.etype;
+  if (preauth_key_ && preauth_key_->enctype() == etype) {
     key = *preauth_key_;
   } else {
     std::optional<ClientHints::EtypeInfo> info;

@@ -67,10 +67,10 @@ bool read_credential(BinaryReader& r, std::uint8_t version, std::size_t& element
   if (!read_mit_principal(kMitCcacheFormat, r, version, "server", c.server)) return false;
 
   // keyblock ::= enctype (16 bits) [repeated twice in version 3] data
-  if (!r.read_i16(c.session_key.enctype, "keyblock enctype")) return false;
+  if (!read_mit_enctype(r, c.session_key.enctype, "keyblock enctype")) return false;
   if (version == 3) {
-    std::int32_t repeated = 0;
-    if (!r.read_i16(repeated, "keyblock enctype")) return false;
+    crypto::EncType repeated{};
+    if (!read_mit_enctype(r, repeated, "keyblock enctype")) return false;
   }
   std::span<const std::uint8_t> key;
   if (!read_mit_data(kMitCcacheFormat, r, key, "key", KeyBlock::kMaxSize)) return false;
@@ -135,7 +135,7 @@ Result<void> put_credential(ByteWriter& w, const Credentials& c) {
   const detail::MitFileFormat& f = kMitCcacheFormat;
   KERB_TRY_VOID(write_mit_principal(f, w, c.client));
   KERB_TRY_VOID(write_mit_principal(f, w, c.server));
-  KERB_TRY_VOID(write_mit_i16(f, w, c.session_key.enctype, "keyblock enctype"));
+  KERB_TRY_VOID(write_mit_enctype(f, w, c.session_key.enctype, "keyblock enctype"));
   KERB_TRY_VOID(write_mit_data(f, w, c.session_key.contents.view(), "key"));
   KERB_TRY_VOID(write_mit_time(f, w, c.authtime, "authtime"));
   KERB_TRY_VOID(write_mit_time(f, w, c.starttime, "starttime"));

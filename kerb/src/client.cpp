@@ -114,7 +114,7 @@ Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& 
   // The client's keys of every enctype, highest key version first (MIT's kinit -k).
   std::vector<KeyBlock> keys;
   for (crypto::EncType e : options_.policy.enctypes()) {
-    auto entry = keytab.find_client_key(client, std::nullopt, static_cast<std::int32_t>(e));
+    auto entry = keytab.find_client_key(client, std::nullopt, e);
     if (entry) keys.push_back((*entry)->key);
   }
   if (keys.empty()) {

@@ -22,14 +22,19 @@ constexpr std::uint32_t kNone = ConfigTable::kNone;
 // What an empty Config reads: no node, so every lookup finds nothing.
 constinit const ConfigTable kEmptyTable{};
 
-// MIT's "weak" enctypes, dropped from the lists unless allow_weak_crypto is set: 1, 2, 3, 4,
-// 6, 8 and 24, one bit each.
-constexpr std::uint32_t kWeakEnctypes =
-    1u << 1 | 1u << 2 | 1u << 3 | 1u << 4 | 1u << 6 | 1u << 8 | 1u << 24;
+// MIT's "weak" enctypes, dropped from the lists unless allow_weak_crypto is set: 1, 2, 3, 4
+// (des-cbc-raw), 6 (des3-cbc-raw), 8 (des-hmac-sha1) and 24.
+constexpr crypto::EncType kWeakEnctypes[] = {
+    crypto::EncType::kDesCbcCrc,  crypto::EncType::kDesCbcMd4, crypto::EncType::kDesCbcMd5,
+    crypto::EncType{4},           crypto::EncType{6},          crypto::EncType{8},
+    crypto::EncType::kRc4HmacExp,
+};
 
 bool is_weak_enctype(crypto::EncType enctype) noexcept {
-  const auto e = static_cast<std::int32_t>(enctype);
-  return e >= 0 && e < 32 && (kWeakEnctypes >> e & 1) != 0;
+  for (crypto::EncType weak : kWeakEnctypes) {
+    if (enctype == weak) return true;
+  }
+  return false;
 }
 
 }  // namespace

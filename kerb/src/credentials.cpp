@@ -2,7 +2,8 @@
 
 namespace kerb {
 
-Result<KeyBlock> KeyBlock::from_bytes(std::int32_t enctype, std::span<const std::uint8_t> bytes) {
+Result<KeyBlock> KeyBlock::from_bytes(crypto::EncType enctype,
+                                      std::span<const std::uint8_t> bytes) {
   KeyBlock k;
   k.enctype = enctype;
   if (!k.contents.assign(bytes)) {
@@ -14,13 +15,13 @@ Result<KeyBlock> KeyBlock::from_bytes(std::int32_t enctype, std::span<const std:
 
 KeyBlock KeyBlock::from_key(const crypto::Key& key) {
   KeyBlock k;
-  k.enctype = static_cast<std::int32_t>(key.enctype());
+  k.enctype = key.enctype();
   static_cast<void>(k.contents.assign(key.expose_secret()));  // Key::kMaxSize < kMaxSize
   return k;
 }
 
 Result<crypto::Key> KeyBlock::to_key(const crypto::Policy& policy) const {
-  return crypto::Key::from_bytes(static_cast<crypto::EncType>(enctype), contents.view(), policy);
+  return crypto::Key::from_bytes(enctype, contents.view(), policy);
 }
 
 bool operator==(const KeyBlock& a, const KeyBlock& b) noexcept {

@@ -10,7 +10,7 @@ namespace kerb::detail {
 
 // A session key from a KDC reply or ticket: an enctype policy permits, of the right length.
 inline Result<crypto::Key> session_key(const EncryptionKey& key, const crypto::Policy& policy) {
-  return crypto::Key::from_bytes(static_cast<crypto::EncType>(key.keytype), key.keyvalue, policy);
+  return crypto::Key::from_bytes(key.keytype, key.keyvalue, policy);
 }
 
 }  // namespace kerb::detail

@@ -28,7 +28,7 @@ bool read_entry(BinaryReader& r, std::uint8_t version, KeytabEntry& e) {
   if (!read_mit_principal(kMitKeytabFormat, r, version, nullptr, e.principal)) return false;
   std::uint8_t kvno8 = 0;
   if (!read_mit_time(r, e.timestamp, "timestamp") || !r.read_u8(kvno8, "key version") ||
-      !r.read_i16(e.key.enctype, "enctype")) {
+      !read_mit_enctype(r, e.key.enctype, "enctype")) {
     return false;
   }
   std::span<const std::uint8_t> key;
@@ -92,7 +92,7 @@ Result<void> put_entry(ByteWriter& w, const KeytabEntry& e) {
   KERB_TRY_VOID(write_mit_principal(f, w, e.principal));
   KERB_TRY_VOID(write_mit_time(f, w, e.timestamp, "timestamp"));
   w.u8(static_cast<std::uint8_t>(e.kvno & 0xff));
-  KERB_TRY_VOID(write_mit_i16(f, w, e.key.enctype, "enctype"));
+  KERB_TRY_VOID(write_mit_enctype(f, w, e.key.enctype, "enctype"));
   KERB_TRY_VOID(write_mit_data(f, w, e.key.contents.view(), "key"));
   w.u32(e.kvno);
   return ok();
@@ -111,14 +111,14 @@ Result<void> put_keytab(ByteWriter& w, const Keytab& kt) {
 }
 
 Error not_found(const Principal& principal, std::optional<std::uint32_t> kvno,
-                std::int32_t enctype) {
+                crypto::EncType enctype) {
   const std::string name = principal.to_string();
   if (kvno) {
     return Error::format(ErrorCategory::kIo, 0, "keytab: no key for %.60s kvno %u enctype %d",
-                         name.c_str(), *kvno, enctype);
+                         name.c_str(), *kvno, static_cast<int>(enctype));
   }
   return Error::format(ErrorCategory::kIo, 0, "keytab: no key for %.60s enctype %d", name.c_str(),
-                       enctype);
+                       static_cast<int>(enctype));
 }
 
 }  // namespace
@@ -173,7 +173,7 @@ std::size_t Keytab::remove(const Principal& principal, std::optional<std::uint32
 
 Result<const KeytabEntry*> Keytab::find(const Principal& principal,
                                         std::optional<std::uint32_t> kvno,
-                                        std::int32_t enctype) const {
+                                        crypto::EncType enctype) const {
   const KeytabEntry* best = nullptr;
   for (const KeytabEntry& e : entries) {
     if (e.key.enctype != enctype || !(e.principal == principal)) continue;
@@ -189,7 +189,7 @@ Result<const KeytabEntry*> Keytab::find(const Principal& principal,
 
 Result<const KeytabEntry*> Keytab::find_client_key(const Principal& principal,
                                                    std::optional<std::uint32_t> kvno,
-                                                   std::int32_t enctype) const {
+                                                   crypto::EncType enctype) const {
   if (kvno) {
     Result<const KeytabEntry*> exact = find(principal, kvno, enctype);
     if (exact) return exact;
@@ -197,12 +197,12 @@ Result<const KeytabEntry*> Keytab::find_client_key(const Principal& principal,
   return find(principal, std::nullopt, enctype);
 }
 
-std::vector<std::int32_t> Keytab::enctypes_for(const Principal& principal) const {
-  std::vector<std::int32_t> out;
+std::vector<crypto::EncType> Keytab::enctypes_for(const Principal& principal) const {
+  std::vector<crypto::EncType> out;
   for (const KeytabEntry& e : entries) {
     if (!(e.principal == principal)) continue;
     bool seen = false;
-    for (std::int32_t t : out)
+    for (crypto::EncType t : out)
       seen = seen || t == e.key.enctype;
     if (!seen) out.push_back(e.key.enctype);
   }

@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
 
@@ -65,6 +66,15 @@ BinaryReader mit_body_reader(const MitFileFormat& format, std::uint8_t version,
   return true;
 }
 
+// An enctype from a signed 16-bit field: any number, known to kerb or not, reads as is.
+[[nodiscard]] inline bool read_mit_enctype(BinaryReader& r, crypto::EncType& out,
+                                           const char* field) noexcept {
+  std::int32_t number = 0;
+  if (!r.read_i16(number, field)) return false;
+  out = static_cast<crypto::EncType>(number);
+  return true;
+}
+
 // A principal. In version 1 the count includes the realm and there is no name type. `role`
 // ("client", "default") starts the messages about the count, or nothing when null.
 [[nodiscard]] bool read_mit_principal(const MitFileFormat& format, BinaryReader& r,
@@ -91,6 +101,11 @@ Result<void> write_mit_principal(const MitFileFormat& format, ByteWriter& w, con
 // A signed Kerberos number (enctype, addrtype, ad-type) in a 16-bit field.
 Result<void> write_mit_i16(const MitFileFormat& format, ByteWriter& w, std::int32_t value,
                            const char* what);
+// An enctype in its signed 16-bit field (kInvalidArgument when the number does not fit).
+inline Result<void> write_mit_enctype(const MitFileFormat& format, ByteWriter& w,
+                                      crypto::EncType enctype, const char* what) {
+  return write_mit_i16(format, w, static_cast<std::int32_t>(enctype), what);
+}
 // Seconds since the epoch in an unsigned 32-bit field (good until 2106).
 Result<void> write_mit_time(const MitFileFormat& format, ByteWriter& w, std::int64_t time,
                             const char* what);

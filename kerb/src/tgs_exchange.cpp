@@ -97,9 +97,7 @@ Result<void> TgsExchange::build_request() {
   Timestamp now = context_.clock->now();
   now.seconds += context_.clock_offset;
 
-  std::vector<std::int32_t> etypes;
-  for (crypto::EncType e : context_.policy.enctypes())
-    etypes.push_back(static_cast<std::int32_t>(e));
+  const std::span<const crypto::EncType> etypes = context_.policy.enctypes();
 
   // A hop along the path asks for krbtgt/NEXT exactly, so without CANONICALIZE (as MIT).
   const bool hop = hop_ < path_.size();
@@ -114,7 +112,7 @@ Result<void> TgsExchange::build_request() {
   body.till = KerberosTime{till_};
   if (extra_kdc_options_ == kdc_options::kRenew) body.rtime = KerberosTime{tgt_.renew_till};
   body.nonce = nonce_;
-  body.etype = EtypeList(std::span<const std::int32_t>(etypes));
+  body.etype = EtypeList(etypes);
 
   // The authenticator's checksum covers the req-body bytes exactly as they are sent
   // (RFC 4120 §7.2 / §5.4.1): encode the body once and send those bytes.

@@ -92,7 +92,7 @@ kerb::Credentials make_credentials(const kerb::Principal& client, const kerb::Pr
   const PrincipalName cname = client.name();
   EncTicketPart part;
   part.flags = KerberosFlags{flags};
-  part.key = EncryptionKey{18, session};
+  part.key = EncryptionKey{crypto::EncType{18}, session};
   part.crealm = client.realm();
   part.cname = cname;
   part.transited = TransitedEncoding{transited_type::kDomainX500Compress, {}};
@@ -110,14 +110,14 @@ kerb::Credentials make_credentials(const kerb::Principal& client, const kerb::Pr
   Ticket t;
   t.realm = server.realm();
   t.sname = sname;
-  t.enc_part = EncryptedData{18, kvno, cipher};
+  t.enc_part = EncryptedData{crypto::EncType{18}, kvno, cipher};
   der::Writer tw;
   encode(tw, t);
 
   Credentials c;
   c.client = client;
   c.server = server;
-  c.session_key = must(KeyBlock::from_bytes(18, session), "KeyBlock");
+  c.session_key = must(KeyBlock::from_bytes(crypto::EncType{18}, session), "KeyBlock");
   c.authtime = kNow - 60;
   c.endtime = kNow + 3600;
   c.ticket_flags = flags;

@@ -55,7 +55,7 @@ crypto::Key rfc8009_key() {
 }
 
 struct Encrypted {  // what open() needs of an EncryptedData
-  std::int32_t etype = 0;
+  crypto::EncType etype = crypto::EncType::kNone;
   std::span<const std::uint8_t> cipher;
 };
 
@@ -81,7 +81,7 @@ TEST_CASE("open: RFC 8009's ciphertext, and every tampered byte fails its integr
           "[internal]") {
   const crypto::Key key = rfc8009_key();
   const Bytes cipher = hex(kCipher);
-  const std::int32_t etype = static_cast<std::int32_t>(key.enctype());
+  const crypto::EncType etype = key.enctype();
   auto plain = open(key, kUsage, Encrypted{etype, cipher}, "the test part");
   REQUIRE(plain.ok());
   CHECK(Bytes(plain->bytes().begin(), plain->bytes().end()) == hex(kPlain));
@@ -112,7 +112,7 @@ TEST_CASE("open: RFC 8009's ciphertext, and every tampered byte fails its integr
 }
 
 TEST_CASE("open: an EncryptedData of another etype than the key's is refused", "[internal]") {
-  auto r = open(rfc8009_key(), kUsage, Encrypted{18, hex(kCipher)}, "the AS-REP");
+  auto r = open(rfc8009_key(), kUsage, Encrypted{crypto::EncType{18}, hex(kCipher)}, "the AS-REP");
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category() == ErrorCategory::kProtocol);
   CHECK(std::string(r.error().detail()) == "the AS-REP is encrypted with enctype 18, not 19");

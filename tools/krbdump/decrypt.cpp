@@ -69,8 +69,9 @@ kerb::Result<void> try_key(const KeyEntry& k, const kerb::crypto::Policy& policy
 
 }  // namespace
 
-std::string enctype_text(std::int32_t enctype) {
-  return named(enctype_name(enctype), enctype);
+std::string enctype_text(kerb::crypto::EncType enctype) {
+  const std::int64_t number = static_cast<std::int32_t>(enctype);
+  return named(enctype_name(number), number);
 }
 
 std::string key_usage_text(std::uint32_t usage) {
@@ -138,7 +139,7 @@ DecryptOutcome open(KeyRing& keys, const kerb::EncryptedData& data, std::uint32_
       ", " + enctype_text(data.etype) + ", key usage " +
       (hint.what.empty() ? key_usage_text(usage) : hint.what + " (" + std::to_string(usage) + ")");
 
-  const auto etype = static_cast<kerb::crypto::EncType>(data.etype);
+  const kerb::crypto::EncType etype = data.etype;
   const kerb::crypto::Policy& policy = keys.policy();
   if (auto checked = policy.check(etype); !checked) {
     out.note = "kerb cannot decrypt " + enctype_text(data.etype) + ": " +

@@ -59,7 +59,7 @@ DecryptOutcome open(KeyRing& keys, const kerb::EncryptedData& data, std::uint32_
 // Names of key usages for the explanations ("ticket enc-part (2)"); "key usage N" otherwise.
 std::string key_usage_text(std::uint32_t usage);
 // "aes256-cts-hmac-sha1-96 (18)".
-std::string enctype_text(std::int32_t enctype);
+std::string enctype_text(kerb::crypto::EncType enctype);
 
 // RFC 6113 §5.4.3 PA-FX-FAST-REPLY (padata 136 in a KDC-REP or KRB-ERROR): the enc-fast-rep
 // EncryptedData of its KrbFastArmoredRep (opened with the armor key, usage 52).

@@ -10,7 +10,7 @@ namespace {
 
 void add_keyblock(Node& parent, std::string name, const kerb::KeyBlock& key) {
   Node& node = parent.add(std::move(name), {}, "object");
-  add_enum(node, "keytype", enctype_name(key.enctype), key.enctype);
+  add_enctype(node, "keytype", key.enctype);
   add_bytes(node, "keyvalue", key.contents.view());
 }
 

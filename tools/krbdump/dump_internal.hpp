@@ -70,6 +70,8 @@ Node& add_owned_principal(Node& parent, std::string name, const kerb::Principal&
 std::string principal_text(const kerb::PrincipalName& pn, std::string_view realm);
 std::optional<kerb::Principal> to_principal(const kerb::PrincipalName& pn, std::string_view realm);
 Node& add_address(Node& parent, std::string name, std::int32_t type, Bytes address);
+// "etype": aes256-cts-hmac-sha1-96 (18), or unknown (99).
+Node& add_enctype(Node& parent, std::string name, kerb::crypto::EncType enctype);
 Node& add_encryption_key(Node& parent, std::string name, const kerb::EncryptionKey& key);
 Node& add_checksum(Node& parent, std::string name, const kerb::Checksum& cksum, Walk& walk);
 

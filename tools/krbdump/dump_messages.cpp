@@ -119,9 +119,12 @@ Node& add_address(Node& parent, std::string name, std::int32_t type, Bytes addre
   return node;
 }
 
+Node& add_enctype(Node& parent, std::string name, kerb::crypto::EncType enctype) {
+  return parent.add(std::move(name), enctype_text(enctype), "enum");
+}
 Node& add_encryption_key(Node& parent, std::string name, const kerb::EncryptionKey& key) {
   Node& node = parent.add(std::move(name), {}, "object");
-  add_enum(node, "keytype", enctype_name(key.keytype), key.keytype);
+  add_enctype(node, "keytype", key.keytype);
   add_bytes(node, "keyvalue", key.keyvalue);
   return node;
 }
@@ -183,7 +186,7 @@ Node& add_addresses(Node& parent, std::string name, const kerb::HostAddresses& a
 }
 
 void add_enc_fields(Node& node, const kerb::EncryptedData& ed) {
-  add_enum(node, "etype", enctype_name(ed.etype), ed.etype);
+  add_enctype(node, "etype", ed.etype);
   if (ed.kvno) add_int(node, "kvno", *ed.kvno);
   add_bytes(node, "cipher", ed.cipher);
 }
@@ -271,7 +274,7 @@ void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t 
       Node& list = node.add("ETYPE-INFO2", {}, "array");
       for (const kerb::EtypeInfo2Entry& e : *info) {
         Node& entry = list.add("ETYPE-INFO2-ENTRY", {}, "object");
-        add_enum(entry, "etype", enctype_name(e.etype), e.etype);
+        add_enctype(entry, "etype", e.etype);
         if (e.salt) add_string(entry, "salt", *e.salt);
         if (e.s2kparams) {
           Node& s = add_bytes(entry, "s2kparams", *e.s2kparams);
@@ -295,7 +298,7 @@ void dump_pa_value(Walk& walk, const kerb::PaData& pa, Node& node, std::int32_t 
       Node& list = node.add("ETYPE-INFO", {}, "array");
       for (const kerb::EtypeInfoEntry& e : *info) {
         Node& entry = list.add("ETYPE-INFO-ENTRY", {}, "object");
-        add_enum(entry, "etype", enctype_name(e.etype), e.etype);
+        add_enctype(entry, "etype", e.etype);
         if (e.salt) {
           Node& s = add_bytes(entry, "salt", *e.salt);
           if (printable(*e.salt)) s.note = std::string(e.salt->begin(), e.salt->end());
@@ -511,8 +514,8 @@ void add_req_body(Walk& walk, Node& parent, std::string name, const kerb::KdcReq
   if (b.rtime) add_time(body, "rtime", b.rtime->seconds);
   add_int(body, "nonce", b.nonce);
   Node& etypes = body.add("etype", {}, "array");
-  for (std::int32_t e : b.etype)
-    add_enum(etypes, "EncryptionType", enctype_name(e), e);
+  for (kerb::crypto::EncType e : b.etype)
+    add_enctype(etypes, "EncryptionType", e);
   if (b.addresses) add_addresses(body, "addresses", *b.addresses);
   if (b.enc_authorization_data) {
     Hint hint;
@@ -935,7 +938,7 @@ void dump_krb_cred(Walk& walk, Bytes der, Node& parent, std::string name) {
   // and need the service keys, not those: keep the RFC order.
   for (const kerb::Ticket& t : r->tickets)
     dump_ticket(walk, t.raw, tickets, "Ticket");
-  if (r->enc_part.etype == 0) {
+  if (r->enc_part.etype == kerb::crypto::EncType::kNone) {
     // RFC 4120 §5.8.1 allows a null enctype: the "cipher" is the EncKrbCredPart itself
     // (MIT's .kirbi files and the GSS delegation of most clients).
     Node& enc = node.add("enc-part", {}, "object");

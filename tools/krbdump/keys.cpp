@@ -21,9 +21,9 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string enctype_label(std::int32_t enctype) {
-  std::string name(kerb::crypto::enctype_name(static_cast<kerb::crypto::EncType>(enctype)));
-  return name + " (" + std::to_string(enctype) + ")";
+std::string enctype_label(kerb::crypto::EncType enctype) {
+  std::string name(kerb::crypto::enctype_name(enctype));
+  return name + " (" + std::to_string(static_cast<std::int32_t>(enctype)) + ")";
 }
 
 int hex_digit(char c) {
@@ -46,7 +46,7 @@ bool same_name(const kerb::Principal& a, const kerb::Principal& b) {
 
 }  // namespace
 
-kerb::Result<std::int32_t> parse_enctype(std::string_view text) {
+kerb::Result<kerb::crypto::EncType> parse_enctype(std::string_view text) {
   if (text.empty()) return Error(ErrorCategory::kInvalidArgument, 0, "empty enctype");
   if (std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     if (text.size() > 9)
@@ -55,25 +55,27 @@ kerb::Result<std::int32_t> parse_enctype(std::string_view text) {
     std::int32_t n = 0;
     for (char c : text)
       n = n * 10 + (c - '0');
-    return n;
+    return static_cast<kerb::crypto::EncType>(n);
   }
   const std::string want = lower(text);
   // MIT's aliases (krb5.conf permitted_enctypes spellings).
   struct Alias {
     std::string_view name;
-    std::int32_t enctype;
+    kerb::crypto::EncType enctype;
   };
+  using E = kerb::crypto::EncType;
   static constexpr Alias kAliases[] = {
-      {"arcfour-hmac", 23},     {"arcfour-hmac-md5", 23}, {"rc4", 23},
-      {"aes256-cts", 18},       {"aes256-sha1", 18},      {"aes128-cts", 17},
-      {"aes128-sha1", 17},      {"aes128-sha2", 19},      {"aes256-sha2", 20},
-      {"camellia256-cts", 26},  {"camellia128-cts", 25},  {"des3-hmac-sha1", 16},
-      {"des3-cbc-sha1-kd", 16},
+      {"arcfour-hmac", E{23}},     {"arcfour-hmac-md5", E{23}}, {"rc4", E{23}},
+      {"aes256-cts", E{18}},       {"aes256-sha1", E{18}},      {"aes128-cts", E{17}},
+      {"aes128-sha1", E{17}},      {"aes128-sha2", E{19}},      {"aes256-sha2", E{20}},
+      {"camellia256-cts", E{26}},  {"camellia128-cts", E{25}},  {"des3-hmac-sha1", E{16}},
+      {"des3-cbc-sha1-kd", E{16}},
   };
   for (const Alias& a : kAliases)
     if (want == a.name) return a.enctype;
-  for (std::int32_t e = 1; e <= 26; ++e) {
-    if (want == kerb::crypto::enctype_name(static_cast<kerb::crypto::EncType>(e))) return e;
+  for (std::int32_t n = 1; n <= 26; ++n) {
+    const auto e = static_cast<kerb::crypto::EncType>(n);
+    if (want == kerb::crypto::enctype_name(e)) return e;
   }
   return Error::format(ErrorCategory::kInvalidArgument, 0, "unknown enctype \"%.*s\"",
                        static_cast<int>(text.size()), text.data());
@@ -150,7 +152,7 @@ kerb::Result<void> KeyRing::add_raw_key(std::string_view spec) {
                            "--key: not a hex digit at position %zu", colon + 1 + i);
     bytes.data()[i / 2] = static_cast<std::uint8_t>(hi * 16 + lo);
   }
-  if (const auto* info = kerb::crypto::find_enctype(static_cast<kerb::crypto::EncType>(*enctype));
+  if (const auto* info = kerb::crypto::find_enctype(*enctype);
       info != nullptr && info->key_size != bytes.size())
     return Error::format(ErrorCategory::kInvalidArgument, 0,
                          "--key: %s takes %zu key bytes, %zu given",
@@ -252,8 +254,8 @@ kerb::Result<void> KeyRing::learn_fast_reply_key(const kerb::KeyBlock& strengthe
   return {};
 }
 
-void KeyRing::note_etype_info2(std::string principal, std::int32_t enctype, std::string salt,
-                               std::span<const std::uint8_t> s2kparams) {
+void KeyRing::note_etype_info2(std::string principal, kerb::crypto::EncType enctype,
+                               std::string salt, std::span<const std::uint8_t> s2kparams) {
   auto parsed = kerb::Principal::parse(principal);
   if (!parsed) return;
   note_etype_info2(*parsed, enctype,
@@ -261,7 +263,7 @@ void KeyRing::note_etype_info2(std::string principal, std::int32_t enctype, std:
                    s2kparams);
 }
 
-void KeyRing::note_etype_info2(const kerb::Principal& principal, std::int32_t enctype,
+void KeyRing::note_etype_info2(const kerb::Principal& principal, kerb::crypto::EncType enctype,
                                std::optional<std::string> salt,
                                std::span<const std::uint8_t> s2kparams) {
   EtypeInfo2Seen seen;
@@ -279,7 +281,7 @@ void KeyRing::note_etype_info2(const kerb::Principal& principal, std::int32_t en
 }
 
 std::vector<std::string> KeyRing::salts_for(const kerb::Principal& principal,
-                                            std::int32_t enctype) const {
+                                            kerb::crypto::EncType enctype) const {
   std::vector<std::string> salts;
   auto add = [&](std::string s) {
     if (std::find(salts.begin(), salts.end(), s) == salts.end()) salts.push_back(std::move(s));
@@ -307,7 +309,7 @@ std::vector<std::string> KeyRing::salts_for(const kerb::Principal& principal,
 }
 
 std::vector<const KeyEntry*> KeyRing::password_keys(const kerb::Principal& principal,
-                                                    std::int32_t enctype,
+                                                    kerb::crypto::EncType enctype,
                                                     std::vector<std::string>* failures) {
   std::vector<std::size_t> found;
   for (const Password& p : passwords_) {
@@ -345,7 +347,7 @@ std::vector<const KeyEntry*> KeyRing::password_keys(const kerb::Principal& princ
       const std::string_view password(reinterpret_cast<const char*>(p.password.data()),
                                       p.password.size());
       auto key = kerb::crypto::Key::from_password(
-          static_cast<kerb::crypto::EncType>(enctype), password,
+          enctype, password,
           std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(salt.data()),
                                         salt.size()),
           params, policy_);

@@ -63,7 +63,7 @@ struct KeyEntry {
 struct EtypeInfo2Seen {
   std::string realm;
   std::vector<std::string> name;  // the client's components; empty: any name of the realm
-  std::int32_t enctype = 0;
+  kerb::crypto::EncType enctype = kerb::crypto::EncType::kNone;
   std::optional<std::string> salt;
   std::vector<std::uint8_t> s2kparams;
 };
@@ -120,9 +120,9 @@ class KeyRing {
   // An ETYPE-INFO2 entry seen in the input (AS-REP padata, KRB-ERROR e-data) for the client
   // `principal` (the AS-REQ's cname@realm, text form). An empty `salt` means the entry carried
   // none (the default salt applies). Used to salt --password keys.
-  void note_etype_info2(std::string principal, std::int32_t enctype, std::string salt,
+  void note_etype_info2(std::string principal, kerb::crypto::EncType enctype, std::string salt,
                         std::span<const std::uint8_t> s2kparams);
-  void note_etype_info2(const kerb::Principal& principal, std::int32_t enctype,
+  void note_etype_info2(const kerb::Principal& principal, kerb::crypto::EncType enctype,
                         std::optional<std::string> salt,
                         std::span<const std::uint8_t> s2kparams = {});
 
@@ -130,11 +130,13 @@ class KeyRing {
   // without one) and `enctype`: one per salt, derived now unless already held. Errors (an
   // enctype kerb cannot derive for) are returned as the entries' failure texts through
   // `failures` ("password for user@R: rc4-hmac ... not built into this kerb").
-  std::vector<const KeyEntry*> password_keys(const kerb::Principal& principal, std::int32_t enctype,
+  std::vector<const KeyEntry*> password_keys(const kerb::Principal& principal,
+                                             kerb::crypto::EncType enctype,
                                              std::vector<std::string>* failures = nullptr);
 
   // The salts a --password key for `principal` would be tried with, in order.
-  std::vector<std::string> salts_for(const kerb::Principal& principal, std::int32_t enctype) const;
+  std::vector<std::string> salts_for(const kerb::Principal& principal,
+                                     kerb::crypto::EncType enctype) const;
 
   // Every key held (password keys only once derived), in the order added.
   std::span<const KeyEntry> keys() const noexcept { return keys_; }
@@ -160,7 +162,7 @@ class KeyRing {
 };
 
 // "aes256-cts-hmac-sha1-96" / "arcfour-hmac" / "18" -> enctype number (kInvalidArgument).
-kerb::Result<std::int32_t> parse_enctype(std::string_view text);
+kerb::Result<kerb::crypto::EncType> parse_enctype(std::string_view text);
 
 // The default salt of RFC 4120 §4: the realm followed by every name component, unseparated.
 std::string default_salt(const kerb::Principal& principal);

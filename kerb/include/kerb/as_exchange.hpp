@@ -36,7 +36,7 @@ namespace kerb {
 // the ETYPE-INFO2 entry it used (RFC 4120 §5.2.7.5) and the KDC's clock offset.
 struct ClientHints {
   struct EtypeInfo {
-    std::int32_t etype = 0;
+    crypto::EncType etype = crypto::EncType::kNone;
     std::optional<std::string> salt;  // absent: the default salt (realm + name components)
     std::vector<std::uint8_t> s2kparams;
   };
@@ -105,7 +105,7 @@ class AsExchange {
   Result<void> build_request();
   Result<Step> on_error(std::span<const std::uint8_t> reply);
   Result<Step> on_as_rep(std::span<const std::uint8_t> reply);
-  Result<crypto::Key> reply_key(std::int32_t etype, const ClientHints::EtypeInfo* info);
+  Result<crypto::Key> reply_key(crypto::EncType etype, const ClientHints::EtypeInfo* info);
   Result<ClientHints::EtypeInfo> choose_etype_info(const MethodData& method_data) const;
   Result<void> adopt_etype_info(const ClientHints::EtypeInfo& info);
   Timestamp kdc_now() const noexcept;

@@ -25,18 +25,18 @@ struct KeyBlock {
   // Longer than any defined key (aes256-sha2 is 32 bytes); longer ones are refused.
   static constexpr std::size_t kMaxSize = 64;
 
-  std::int32_t enctype = 0;
+  crypto::EncType enctype = crypto::EncType::kNone;
   crypto::SecretBytes<kMaxSize> contents;
 
   // kInvalidArgument when `bytes` is longer than kMaxSize.
-  static Result<KeyBlock> from_bytes(std::int32_t enctype, std::span<const std::uint8_t> bytes);
+  static Result<KeyBlock> from_bytes(crypto::EncType enctype, std::span<const std::uint8_t> bytes);
   static KeyBlock from_key(const crypto::Key& key);
 
   // A protocol key, if `policy` accepts the enctype and the length matches it (kPolicy,
   // kCrypto otherwise; see crypto::Key::from_bytes).
   Result<crypto::Key> to_key(const crypto::Policy& policy = crypto::Policy::defaults()) const;
 
-  bool empty() const noexcept { return enctype == 0 && contents.empty(); }
+  bool empty() const noexcept { return enctype == crypto::EncType::kNone && contents.empty(); }
 
   // Constant time in the contents (convention 10).
   friend bool operator==(const KeyBlock& a, const KeyBlock& b) noexcept;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <kerb/credentials.hpp>
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
 
@@ -75,7 +76,7 @@ class Keytab {
   // as plain numbers: no guessing about 8-bit wrap-around). Otherwise a kIo "no key for ..."
   // error naming the principal, kvno and enctype.
   Result<const KeytabEntry*> find(const Principal& principal, std::optional<std::uint32_t> kvno,
-                                  std::int32_t enctype) const;
+                                  crypto::EncType enctype) const;
 
   // Lenient lookup for the client's own long-term key in an AS exchange, the rule MIT's
   // `kinit -k` follows: the key version the KDC names is only a preference. An exact kvno match
@@ -83,11 +84,11 @@ class Keytab {
   // used. Service-side decryption (AP-REQ) must use find(), where a kvno mismatch is an error.
   Result<const KeytabEntry*> find_client_key(const Principal& principal,
                                              std::optional<std::uint32_t> kvno,
-                                             std::int32_t enctype) const;
+                                             crypto::EncType enctype) const;
 
   // The enctypes of the keys the keytab holds for `principal`, in file order without
   // duplicates (what an AS-REQ may offer when logging in with this keytab).
-  std::vector<std::int32_t> enctypes_for(const Principal& principal) const;
+  std::vector<crypto::EncType> enctypes_for(const Principal& principal) const;
 };
 
 // $KRB5_KTNAME if set and non-empty (ignored in setuid/setgid programs, like MIT), else

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string_view>
 
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/messages/types.hpp>
 
 namespace kerb::fields {
@@ -30,6 +31,15 @@ inline bool read_value(der::Reader& in, Bytes& v) {
 }
 inline bool read_value(der::Reader& in, bool& v) {
   return in.read_boolean(v);
+}
+// etype/keytype: the wire's Int32 as is. EncType's underlying type is std::int32_t, so numbers
+// kerb has no profile for (99, MIT's negative ones) decode and re-encode unchanged; whether an
+// enctype is usable is Policy's question, not the codec's.
+inline bool read_value(der::Reader& in, crypto::EncType& v) {
+  std::int32_t number = 0;
+  if (!in.read_integer(number)) return false;
+  v = static_cast<crypto::EncType>(number);
+  return true;
 }
 template <class T>
 bool read_value(der::Reader& in, T& v) {
@@ -50,6 +60,9 @@ inline void write_value(der::Writer& out, Bytes v) {
 }
 inline void write_value(der::Writer& out, bool v) {
   out.write_boolean(v);
+}
+inline void write_value(der::Writer& out, crypto::EncType v) {
+  out.write_integer(static_cast<std::int32_t>(v));
 }
 template <class T>
 void write_value(der::Writer& out, const T& v) {

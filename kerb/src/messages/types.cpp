@@ -47,11 +47,11 @@ void encode(der::Writer& out, KerberosTime value) {
   out.write_kerberos_time(value.seconds);
 }
 
-bool decode(der::Reader& in, std::int32_t& out) {
-  return in.read_integer(out);
+bool decode(der::Reader& in, crypto::EncType& out) {
+  return fields::read_value(in, out);
 }
-void encode(der::Writer& out, std::int32_t value) {
-  out.write_integer(value);
+void encode(der::Writer& out, crypto::EncType value) {
+  fields::write_value(out, value);
 }
 
 bool decode(der::Reader& in, Microseconds& out) {

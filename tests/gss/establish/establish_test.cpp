@@ -53,7 +53,7 @@ TEST_CASE("mutual authentication: AP-REQ token, AP-REP token, both contexts", "[
   REQUIRE(a.seq_number.has_value());
   CHECK(*a.seq_number <= 0x3FFFFFFFu);
   REQUIRE(a.subkey_type.has_value());
-  CHECK(*a.subkey_type == 18);  // a fresh subkey of the session key's enctype
+  CHECK(*a.subkey_type == crypto::EncType{18});  // a fresh subkey of the session key's enctype
   CHECK(a.subkey != key_bytes(EncType::kAes256CtsHmacSha1_96, 0x22));
 
   Accepted accepted = must(w.accept(init.token()), "accept");
@@ -73,7 +73,7 @@ TEST_CASE("mutual authentication: AP-REQ token, AP-REP token, both contexts", "[
   CHECK(unframe(accepted.output_token).tok_id == 0x0200);
   const ApRepSeen rep = look_inside_ap_rep(accepted.output_token, w.session_key());
   REQUIRE(rep.subkey_type.has_value());
-  CHECK(*rep.subkey_type == 18);
+  CHECK(*rep.subkey_type == crypto::EncType{18});
   CHECK(rep.subkey != a.subkey);
   REQUIRE(rep.seq_number.has_value());
   CHECK(*rep.seq_number <= 0x3FFFFFFFu);
@@ -166,7 +166,7 @@ TEST_CASE("every session-key enctype establishes a context", "[gss][establish]")
       Initiator init = w.start(w.ticket(e));
       Accepted accepted = must(w.accept(init.token()), "accept");
       const ApRepSeen rep = look_inside_ap_rep(accepted.output_token, w.session_key(e));
-      CHECK(*rep.subkey_type == static_cast<std::int32_t>(e));
+      CHECK(*rep.subkey_type == e);
       REQUIRE(init.step(accepted.output_token).ok());
       SecurityContext ctx = must(init.take_context(), "take_context");
       check_mic(ctx, key_of(*rep.subkey_type, rep.subkey), key_usage::kInitiatorSign,
@@ -328,7 +328,7 @@ TEST_CASE("delegation: the forwardable TGT arrives as KRB-CRED and comes out as 
   const std::size_t dlgth = a.cksum[26] | std::size_t{a.cksum[27]} << 8;
   REQUIRE(a.cksum.size() == 28 + dlgth);
   const KrbCred cred = must(decode_krb_cred(ByteView(a.cksum).subspan(28)), "decode_krb_cred");
-  CHECK(cred.enc_part.etype == 18);
+  CHECK(cred.enc_part.etype == crypto::EncType{18});
   CHECK(unseal(w.session_key(), key_usage::kKrbCredEncPart, cred.enc_part).has_value());
 
   Accepted accepted = must(w.accept(init.token()), "accept");
@@ -411,7 +411,7 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
   const kerb::test::Bytes plain = kerb::test::der_of(part);
   KrbCred cred;
   cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
-  cred.enc_part = EncryptedData{0, std::nullopt, plain};
+  cred.enc_part = EncryptedData{crypto::EncType{0}, std::nullopt, plain};
   const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
 
   kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
@@ -430,7 +430,7 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
     const PrincipalName other = mallory.name();
     info.pname = other;
     const kerb::test::Bytes plain2 = kerb::test::der_of(part);
-    cred.enc_part = EncryptedData{0, std::nullopt, plain2};
+    cred.enc_part = EncryptedData{crypto::EncType{0}, std::nullopt, plain2};
     const kerb::test::Bytes krb_cred2 = kerb::test::der_of(cred);
     kerb::test::Bytes c2 = gss_checksum(kDefaultFlags | context_flags::kDeleg);
     put_le16(c2, 1);
@@ -467,8 +467,7 @@ TEST_CASE("a delegated KRB-CRED that fails its integrity check: KRB_AP_ERR_BAD_I
   const auto token_with = [&](const kerb::test::Bytes& enc_part) {
     KrbCred cred;
     cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
-    cred.enc_part =
-        EncryptedData{static_cast<std::int32_t>(session_key.enctype()), std::nullopt, enc_part};
+    cred.enc_part = EncryptedData{session_key.enctype(), std::nullopt, enc_part};
     const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
     kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
     put_le16(c, 1);

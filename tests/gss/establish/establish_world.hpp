@@ -166,7 +166,7 @@ struct AuthenticatorSeen {
   std::uint32_t ap_options = 0;
   std::int32_t cksumtype = 0;
   Bytes cksum;
-  std::optional<std::int32_t> subkey_type;
+  std::optional<EncType> subkey_type;
   Bytes subkey;
   std::optional<std::uint32_t> seq_number;
   Bytes authenticator_cipher;
@@ -195,7 +195,7 @@ inline AuthenticatorSeen look_inside(ByteView initial_token, const crypto::Key& 
 }
 
 struct ApRepSeen {
-  std::optional<std::int32_t> subkey_type;
+  std::optional<EncType> subkey_type;
   Bytes subkey;
   std::optional<std::uint32_t> seq_number;
 };
@@ -216,8 +216,8 @@ inline ApRepSeen look_inside_ap_rep(ByteView token, const crypto::Key& session_k
   return out;
 }
 
-inline crypto::Key key_of(std::int32_t type, const Bytes& bytes) {
-  return must(crypto::Key::from_bytes(static_cast<EncType>(type), bytes), "Key::from_bytes");
+inline crypto::Key key_of(EncType type, const Bytes& bytes) {
+  return must(crypto::Key::from_bytes(type, bytes), "Key::from_bytes");
 }
 
 // Checks a MIC token (RFC 4121 §4.2.6.1) from `sender` against the key, usage, flags and

@@ -79,7 +79,8 @@ std::string klist_time(std::int64_t t) {
 }
 
 // MIT's spelling of the enctypes the fixture uses.
-std::string mit_enctype_name(std::int32_t e) {
+std::string mit_enctype_name(crypto::EncType enctype) {
+  const std::int32_t e = static_cast<std::int32_t>(enctype);
   switch (e) {
     case 17:
       return "aes128-cts-hmac-sha1-96";
@@ -119,7 +120,7 @@ std::string flag_letters(std::uint32_t flags) {
 struct DecodedTicket {
   bool ok = false;
   std::string server;
-  std::int32_t etype = 0;
+  crypto::EncType etype = crypto::EncType::kNone;
   std::optional<std::uint32_t> kvno;
 };
 
@@ -165,10 +166,9 @@ int cmd_check_mit_ccache(const std::string& path) {
   check(tgt != nullptr, "a TGT krbtgt/" + realm + "@" + realm);
   if (tgt == nullptr) return 1;
   check(tgt->client == cc.default_principal, "TGT client is the default principal");
-  check(tgt->session_key.enctype == 18,
-        "TGT session key enctype " + std::to_string(tgt->session_key.enctype));
-  const crypto::EncTypeInfo* info =
-      crypto::find_enctype(static_cast<crypto::EncType>(tgt->session_key.enctype));
+  check(tgt->session_key.enctype == crypto::EncType{18},
+        "TGT session key enctype " + mit_enctype_name(tgt->session_key.enctype));
+  const crypto::EncTypeInfo* info = crypto::find_enctype(tgt->session_key.enctype);
   check(info != nullptr && tgt->session_key.contents.size() == info->key_size,
         "session key length " + std::to_string(tgt->session_key.contents.size()));
   check(tgt->session_key.to_key().ok(), "the session key is a usable crypto::Key");
@@ -267,7 +267,8 @@ int cmd_select_keytab(int argc, char** argv) {
   Keytab kt;
   for (int i = 5; i < argc; ++i) {
     const KeytabEntry* e =
-        take(source.find(principal, std::nullopt, std::atoi(argv[i])), "find key");
+        take(source.find(principal, std::nullopt, static_cast<crypto::EncType>(std::atoi(argv[i]))),
+             "find key");
     kt.add(*e);
   }
   take(kt.write(argv[3]), std::string("write ") + argv[3]);

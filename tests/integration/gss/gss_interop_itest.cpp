@@ -68,13 +68,13 @@ struct ConfigOverride {
 // Which session-key family a case runs with.
 struct Family {
   const char* name;
-  const char* user;            // KERB_TEST_PASSWORD_<user>
-  std::int32_t session_etype;  // what the service ticket's session key must be
+  const char* user;               // KERB_TEST_PASSWORD_<user>
+  crypto::EncType session_etype;  // what the service ticket's session key must be
   const char* mit_libdefaults;
 };
 
-const Family kAesSha1{"aes-sha1", "alice", 18, ""};
-const Family kAesSha2{"aes-sha2", "sha2user", 20,
+const Family kAesSha1{"aes-sha1", "alice", crypto::EncType{18}, ""};
+const Family kAesSha2{"aes-sha2", "sha2user", crypto::EncType{20},
                       "    default_tkt_enctypes = aes256-cts-hmac-sha384-192 "
                       "aes128-cts-hmac-sha256-128\n"
                       "    default_tgs_enctypes = aes256-cts-hmac-sha384-192 "
@@ -90,7 +90,7 @@ struct KerbClient {
 
   KerbClient(const Family& f, const char* service = "host/bank.test", bool forwardable = false) {
     ClientOptions o;
-    if (f.session_etype == 20) {
+    if (f.session_etype == crypto::EncType{20}) {
       const crypto::EncType only[] = {crypto::EncType::kAes256CtsHmacSha384_192,
                                       crypto::EncType::kAes128CtsHmacSha256_128};
       o.policy = must(crypto::Policy::from_list(only), "Policy::from_list");
@@ -184,8 +184,9 @@ void exchange_messages(SecurityContext& kerb_ctx, gss_ctx_id_t mit, std::size_t 
   CHECK_FALSE(kerb_ctx.unwrap(mit_wrapped).ok());
 }
 
-std::size_t mic_size_for(std::int32_t etype) {
-  return etype == 20 ? 16 + 24 : 16 + 12;  // RFC 4121 header + the enctype's checksum
+std::size_t mic_size_for(crypto::EncType etype) {
+  return etype == crypto::EncType{20} ? 16 + 24
+                                      : 16 + 12;  // RFC 4121 header + the enctype's checksum
 }
 
 // --- kerb initiates, MIT accepts --------------------------------------------------------
@@ -557,7 +558,7 @@ TEST_CASE("prot_ready: MIT's initiator protects with its subkey, kerb's acceptor
     std::uint32_t sup = 0xFF;
     CHECK(must(accepted.context.unwrap(wrapped, &sup), "kerb unwrap") == request);
     CHECK(sup == 0);
-    exchange_messages(accepted.context, mi.ctx.handle, mic_size_for(18));
+    exchange_messages(accepted.context, mi.ctx.handle, mic_size_for(crypto::EncType{18}));
   }
   SECTION("kerb's acceptor asserted a subkey: MIT's tokens under the initiator's subkey pass") {
     // MIT's initiator with mutual authentication protects nothing before the AP-REP (1.20:

@@ -36,15 +36,15 @@ TEST_CASE("password logins for every enctype family the fixture offers", "[integ
   Client client = f.make_client();
   struct Case {
     const char* user;
-    std::int32_t key_etype;  // the etype of the user's long-term key (ETYPE-INFO2)
+    crypto::EncType key_etype;  // the etype of the user's long-term key (ETYPE-INFO2)
   };
   const Case cases[] = {
-    Case{"alice", 18},
-    Case{"sha2user", 20},
+    Case{"alice", crypto::EncType{18}},
+    Case{"sha2user", crypto::EncType{20}},
 #if KERB_WITH_CAMELLIA  // without it, see "the camellia-only user ..." below
-    Case{"camuser", 26},
+    Case{"camuser", crypto::EncType{26}},
 #endif
-    Case{"nopreauth", 18},
+    Case{"nopreauth", crypto::EncType{18}},
   };
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.user) {
@@ -108,7 +108,7 @@ TEST_CASE("the rc4-only user is refused unless weak crypto is allowed", "[integr
   auto tgt = client.login_password(rc4, password("RC4USER"));
   INFO((tgt ? "" : std::string(tgt.error().detail())));
   REQUIRE(tgt.ok());
-  CHECK(client.hints(rc4)->etype_info->etype == 23);
+  CHECK(client.hints(rc4)->etype_info->etype == crypto::EncType{23});
 }
 #else
 TEST_CASE("the rc4-only user is refused by a kerb built without rc4-hmac, weak crypto or not",

@@ -132,7 +132,7 @@ void check_sample(const CcacheContents& cc, int version) {
   CHECK(tgt.client.to_string() == "alice@KERB.TEST");
   CHECK(tgt.server.to_string() == "krbtgt/KERB.TEST@KERB.TEST");
   CHECK(tgt.server.raw_name_type() == (version == 1 ? 0 : 2));
-  CHECK(tgt.session_key.enctype == 18);
+  CHECK(tgt.session_key.enctype == crypto::EncType{18});
   CHECK(Bytes(tgt.session_key.contents.view().begin(), tgt.session_key.contents.view().end()) ==
         key_bytes(32));
   CHECK(tgt.authtime == 1700000000);
@@ -152,7 +152,7 @@ void check_sample(const CcacheContents& cc, int version) {
 
   const Credentials& svc = cc.credentials[1];
   CHECK(svc.server.to_string() == "bank/bank.test@KERB.TEST");
-  CHECK(svc.session_key.enctype == 17);
+  CHECK(svc.session_key.enctype == crypto::EncType{17});
   CHECK(svc.session_key.contents.size() == 16);
   CHECK(svc.starttime == 0);
   CHECK(svc.renew_till == 0);
@@ -181,7 +181,7 @@ Credentials make_credentials(std::string_view server, std::int64_t endtime) {
   Credentials c;
   c.client = principal("alice@KERB.TEST");
   c.server = principal(server);
-  auto key = KeyBlock::from_bytes(18, key_bytes(32, 7));
+  auto key = KeyBlock::from_bytes(crypto::EncType{18}, key_bytes(32, 7));
   REQUIRE(key.ok());
   c.session_key = *key;
   c.authtime = 1700000000;
@@ -206,7 +206,8 @@ CcacheContents make_cache() {
   Credentials u2u = make_credentials("bank/bank.test@KERB.TEST", 1700086400);
   u2u.is_skey = true;
   u2u.second_ticket = {0x61, 0x00};
-  u2u.session_key.enctype = 999;  // an enctype kerb has no profile for is carried unchanged
+  u2u.session_key.enctype =
+      crypto::EncType{999};  // an enctype kerb has no profile for is carried unchanged
   cc.credentials.push_back(u2u);
   cc.set_config("fast_avail", "krbtgt/KERB.TEST@KERB.TEST", "yes");
   cc.set_config("start_realm", "", "KERB.TEST");
@@ -243,7 +244,7 @@ TEST_CASE("ccache v4 round trip: write, read, equal, same bytes again", "[ccache
   REQUIRE(back.ok());
   CHECK(back->version == CcacheContents::kVersion4);
   check_same(cc, *back);
-  CHECK(back->credentials[1].session_key.enctype == 999);
+  CHECK(back->credentials[1].session_key.enctype == crypto::EncType{999});
   CHECK(back->credentials[0].authdata[1].ad_type == -1);
   Result<Bytes> again = back->serialize();
   REQUIRE(again.ok());
@@ -651,7 +652,7 @@ TEST_CASE("ccache serialize refuses values the format cannot hold", "[ccache]") 
     CHECK_FALSE(cc.serialize().ok());
   }
   SECTION("enctype beyond 16 bits") {
-    cc.credentials[0].session_key.enctype = 70000;
+    cc.credentials[0].session_key.enctype = crypto::EncType{70000};
     CHECK(contains(cc.serialize().error().detail(), "keyblock enctype 70000 does not fit"));
   }
   SECTION("address type beyond 16 bits") {

@@ -15,27 +15,29 @@ using namespace kerb;
 using kerb::test::Bytes;
 
 TEST_CASE("KeyBlock holds any enctype up to 64 bytes", "[credentials]") {
-  Result<KeyBlock> k = KeyBlock::from_bytes(-135, Bytes(64, 0xaa));  // no profile: still stored
+  Result<KeyBlock> k =
+      KeyBlock::from_bytes(crypto::EncType{-135}, Bytes(64, 0xaa));  // no profile: still stored
   REQUIRE(k.ok());
-  CHECK(k->enctype == -135);
+  CHECK(k->enctype == crypto::EncType{-135});
   CHECK(k->contents.size() == 64);
   CHECK_FALSE(k->empty());
   CHECK(KeyBlock().empty());
-  Result<KeyBlock> too_long = KeyBlock::from_bytes(18, Bytes(65, 0));
+  Result<KeyBlock> too_long = KeyBlock::from_bytes(crypto::EncType{18}, Bytes(65, 0));
   REQUIRE_FALSE(too_long.ok());
   CHECK(too_long.error().category() == ErrorCategory::kInvalidArgument);
 }
 
 TEST_CASE("KeyBlock to_key honours the Policy and the enctype's key size", "[credentials]") {
-  Result<KeyBlock> aes = KeyBlock::from_bytes(18, Bytes(32, 0x11));
+  Result<KeyBlock> aes = KeyBlock::from_bytes(crypto::EncType{18}, Bytes(32, 0x11));
   REQUIRE(aes.ok());
   Result<crypto::Key> key = aes->to_key();
   REQUIRE(key.ok());
   CHECK(key->enctype() == crypto::EncType::kAes256CtsHmacSha1_96);
   CHECK(KeyBlock::from_key(*key) == *aes);
 
-  CHECK_FALSE(KeyBlock::from_bytes(18, Bytes(16, 0x11))->to_key().ok());  // wrong size
-  Result<crypto::Key> des = KeyBlock::from_bytes(1, Bytes(8, 0x11))->to_key();
+  CHECK_FALSE(
+      KeyBlock::from_bytes(crypto::EncType{18}, Bytes(16, 0x11))->to_key().ok());  // wrong size
+  Result<crypto::Key> des = KeyBlock::from_bytes(crypto::EncType{1}, Bytes(8, 0x11))->to_key();
   REQUIRE_FALSE(des.ok());
   CHECK(des.error().category() == ErrorCategory::kPolicy);
   const std::vector<crypto::EncType> only_aes128 = {crypto::EncType::kAes128CtsHmacSha1_96};
@@ -45,12 +47,12 @@ TEST_CASE("KeyBlock to_key honours the Policy and the enctype's key size", "[cre
 }
 
 TEST_CASE("KeyBlock and Credentials equality", "[credentials]") {
-  KeyBlock a = *KeyBlock::from_bytes(17, Bytes(16, 1));
-  KeyBlock b = *KeyBlock::from_bytes(17, Bytes(16, 1));
+  KeyBlock a = *KeyBlock::from_bytes(crypto::EncType{17}, Bytes(16, 1));
+  KeyBlock b = *KeyBlock::from_bytes(crypto::EncType{17}, Bytes(16, 1));
   CHECK(a == b);
-  b.enctype = 18;
+  b.enctype = crypto::EncType{18};
   CHECK_FALSE(a == b);
-  CHECK_FALSE(a == *KeyBlock::from_bytes(17, Bytes(15, 1)));
+  CHECK_FALSE(a == *KeyBlock::from_bytes(crypto::EncType{17}, Bytes(15, 1)));
 
   Credentials x;
   x.client = kerb::test::principal("alice@KERB.TEST");

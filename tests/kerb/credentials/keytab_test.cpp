@@ -86,7 +86,7 @@ KeytabEntry make_entry(std::string_view name, std::uint32_t kvno, std::int32_t e
   e.principal = principal(name);
   e.timestamp = 1700000000 + kvno;
   e.kvno = kvno;
-  auto key = KeyBlock::from_bytes(enctype, key_bytes(key_size, first));
+  auto key = KeyBlock::from_bytes(crypto::EncType{enctype}, key_bytes(key_size, first));
   REQUIRE(key.ok());
   e.key = *key;
   return e;
@@ -143,10 +143,10 @@ TEST_CASE("keytab v2 decode -> encode reproduces hand-built bytes exactly", "[ke
   CHECK(e.principal.raw_name_type() == 1);
   CHECK(e.timestamp == 1700000000);
   CHECK(e.kvno == 3);
-  CHECK(e.key.enctype == 18);
+  CHECK(e.key.enctype == crypto::EncType{18});
   CHECK(Bytes(e.key.contents.view().begin(), e.key.contents.view().end()) == key_bytes(32));
   CHECK(kt->entries[1].kvno == 257);
-  CHECK(kt->entries[1].key.enctype == 17);
+  CHECK(kt->entries[1].key.enctype == crypto::EncType{17});
   Result<Bytes> out = kt->serialize();
   REQUIRE(out.ok());
   CHECK(*out == bytes);
@@ -172,10 +172,10 @@ TEST_CASE("keytab reads hand-built v1 (native order, count includes realm, no na
   CHECK(kt->entries[0].principal.to_string() == "bank/bank.test@KERB.TEST");
   CHECK(kt->entries[0].principal.raw_name_type() == 0);
   CHECK(kt->entries[0].kvno == 7);
-  CHECK(kt->entries[0].key.enctype == 18);
+  CHECK(kt->entries[0].key.enctype == crypto::EncType{18});
   CHECK(kt->entries[1].principal.to_string() == "alice@KERB.TEST");
   CHECK(kt->entries[1].kvno == 1000);
-  CHECK(kt->entries[1].key.enctype == 23);
+  CHECK(kt->entries[1].key.enctype == crypto::EncType{23});
 
   // Written back as v2, it reads the same.
   Result<Bytes> v2 = kt->serialize();
@@ -220,9 +220,9 @@ TEST_CASE("keytab holes, long records, the 32-bit kvno rule and the end marker",
   REQUIRE(kt->entries.size() == 4);
   CHECK(kt->entries[0].kvno == 4);
   CHECK(kt->entries[1].kvno == 9);
-  CHECK(kt->entries[1].key.enctype == 17);
+  CHECK(kt->entries[1].key.enctype == crypto::EncType{17});
   CHECK(kt->entries[2].kvno == 200);
-  CHECK(kt->entries[2].key.enctype == 20);
+  CHECK(kt->entries[2].key.enctype == crypto::EncType{20});
   CHECK(kt->entries[3].kvno == 300);
 
   SECTION("a file of only holes, or of nothing, has no entries") {
@@ -367,7 +367,7 @@ TEST_CASE("keytab serialize refuses values the format cannot hold", "[keytab]") 
     CHECK(contains(kt.serialize().error().detail(), "timestamp 4294967296 does not fit"));
   }
   SECTION("enctype beyond 16 bits") {
-    kt.entries[0].key.enctype = -70000;
+    kt.entries[0].key.enctype = crypto::EncType{-70000};
     CHECK_FALSE(kt.serialize().ok());
   }
   SECTION("a realm of 70000 bytes") {
@@ -382,41 +382,46 @@ TEST_CASE("keytab key selection: strict find and the kinit -k rule", "[keytab]")
   const Principal bank = principal("bank/bank.test@KERB.TEST");
 
   // No kvno: the highest key version of that enctype.
-  Result<const KeytabEntry*> e = kt.find(bank, std::nullopt, 18);
+  Result<const KeytabEntry*> e = kt.find(bank, std::nullopt, crypto::EncType{18});
   REQUIRE(e.ok());
   CHECK((*e)->kvno == 2);
-  CHECK(kt.find(bank, std::nullopt, 20).value()->kvno == 300);
+  CHECK(kt.find(bank, std::nullopt, crypto::EncType{20}).value()->kvno == 300);
   // Exact kvno.
-  CHECK(kt.find(bank, 1u, 18).value()->kvno == 1);
-  CHECK(kt.find(bank, 1u, 17).value()->key.contents.size() == 16);
+  CHECK(kt.find(bank, 1u, crypto::EncType{18}).value()->kvno == 1);
+  CHECK(kt.find(bank, 1u, crypto::EncType{17}).value()->key.contents.size() == 16);
   // Strict: a kvno that is not there is an error, so is an enctype that is not there.
-  Result<const KeytabEntry*> missing = kt.find(bank, 7u, 18);
+  Result<const KeytabEntry*> missing = kt.find(bank, 7u, crypto::EncType{18});
   REQUIRE_FALSE(missing.ok());
   CHECK(
       contains(missing.error().detail(), "no key for bank/bank.test@KERB.TEST kvno 7 enctype 18"));
-  CHECK_FALSE(kt.find(bank, std::nullopt, 26).ok());
-  CHECK_FALSE(kt.find(principal("bank/bank.test@OTHER.TEST"), std::nullopt, 18).ok());
+  CHECK_FALSE(kt.find(bank, std::nullopt, crypto::EncType{26}).ok());
+  CHECK_FALSE(
+      kt.find(principal("bank/bank.test@OTHER.TEST"), std::nullopt, crypto::EncType{18}).ok());
   // The name type is advisory (RFC 4120 §6.2).
   Principal srv_hst(bank.realm(), PrincipalName(NameType::kSrvHst, {"bank", "bank.test"}));
-  CHECK(kt.find(srv_hst, 2u, 18).ok());
+  CHECK(kt.find(srv_hst, 2u, crypto::EncType{18}).ok());
 
   // Lenient (client key, kinit -k): exact kvno if present, else the highest.
-  CHECK(kt.find_client_key(bank, 1u, 18).value()->kvno == 1);
-  CHECK(kt.find_client_key(bank, 7u, 18).value()->kvno == 2);
-  CHECK(kt.find_client_key(bank, std::nullopt, 18).value()->kvno == 2);
-  CHECK_FALSE(kt.find_client_key(bank, 7u, 26).ok());  // the enctype still has to match
+  CHECK(kt.find_client_key(bank, 1u, crypto::EncType{18}).value()->kvno == 1);
+  CHECK(kt.find_client_key(bank, 7u, crypto::EncType{18}).value()->kvno == 2);
+  CHECK(kt.find_client_key(bank, std::nullopt, crypto::EncType{18}).value()->kvno == 2);
+  CHECK_FALSE(
+      kt.find_client_key(bank, 7u, crypto::EncType{26}).ok());  // the enctype still has to match
 
-  CHECK(kt.enctypes_for(bank) == std::vector<std::int32_t>{18, 17, 20});
+  CHECK(kt.enctypes_for(bank) == std::vector<crypto::EncType>{crypto::EncType{18},
+                                                              crypto::EncType{17},
+                                                              crypto::EncType{20}});
   CHECK(kt.enctypes_for(principal("nobody@KERB.TEST")).empty());
 
   // The found key is usable under a Policy.
-  Result<crypto::Key> key = kt.find(bank, std::nullopt, 18).value()->key.to_key();
+  Result<crypto::Key> key = kt.find(bank, std::nullopt, crypto::EncType{18}).value()->key.to_key();
   REQUIRE(key.ok());
   CHECK(key->enctype() == crypto::EncType::kAes256CtsHmacSha1_96);
   // rc4-hmac is refused by the default policy, accepted with the explicit switch. The keytab
   // holds it whether or not this kerb is built with rc4-hmac; without it, the key is refused
   // as not built (kCrypto), switch or no switch.
-  const KeytabEntry* rc4 = kt.find(principal("host/bank.test@KERB.TEST"), std::nullopt, 23).value();
+  const KeytabEntry* rc4 =
+      kt.find(principal("host/bank.test@KERB.TEST"), std::nullopt, crypto::EncType{23}).value();
 #if KERB_WITH_RC4_HMAC
   CHECK(rc4->key.to_key().error().category() == ErrorCategory::kPolicy);
   CHECK(rc4->key.to_key(crypto::Policy::defaults().allow_rc4_hmac()).ok());
@@ -483,7 +488,9 @@ TEST_CASE("MIT ktadd's keytab (the fuzz seed) reads and re-encodes byte for byte
   CHECK(kt->entries.size() == 14);
   for (const char* name : {"bank/bank.test@KERB.TEST", "host/bank.test@KERB.TEST"}) {
     CHECK(kt->enctypes_for(principal(name)) ==
-          std::vector<std::int32_t>{18, 17, 20, 19, 26, 25, 23});
+          std::vector<crypto::EncType>{
+              crypto::EncType{18}, crypto::EncType{17}, crypto::EncType{20}, crypto::EncType{19},
+              crypto::EncType{26}, crypto::EncType{25}, crypto::EncType{23}});
   }
   for (const KeytabEntry& e : kt->entries)
     CHECK(e.kvno == 1);

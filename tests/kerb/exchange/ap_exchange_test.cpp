@@ -117,7 +117,7 @@ TEST_CASE(
 
   const ApReq req = must(decode_ap_req(built.bytes));
   CHECK(copy_of(req.ticket.raw) == c.ticket);
-  CHECK(req.authenticator.etype == 18);
+  CHECK(req.authenticator.etype == crypto::EncType{18});
   CHECK_FALSE(req.authenticator.kvno);
 
   const ApReqVerified v = w.verified(built.bytes);
@@ -164,19 +164,20 @@ TEST_CASE(
     "AP §3.2.3: a ticket of an enctype this kerb is built without is refused as not built "
     "(kCrypto), even with the keytab holding its key") {
   struct NotBuilt {
-    std::int32_t etype;
+    crypto::EncType etype;
     std::size_t key_size;
     const char* detail;
   };
   const std::vector<NotBuilt> cases = {
 #if !KERB_WITH_CAMELLIA
-    {25, 16,
+    {crypto::EncType{25}, 16,
      "enctype camellia128-cts-cmac (25) is not built into this kerb (KERB_WITH_CAMELLIA=OFF)"},
-    {26, 32,
+    {crypto::EncType{26}, 32,
      "enctype camellia256-cts-cmac (26) is not built into this kerb (KERB_WITH_CAMELLIA=OFF)"},
 #endif
 #if !KERB_WITH_RC4_HMAC
-    {23, 16, "enctype rc4-hmac (23) is not built into this kerb (KERB_WITH_RC4_HMAC=OFF)"},
+    {crypto::EncType{23}, 16,
+     "enctype rc4-hmac (23) is not built into this kerb (KERB_WITH_RC4_HMAC=OFF)"},
 #endif
   };
   for (const NotBuilt& c : cases) {
@@ -276,7 +277,7 @@ TEST_CASE("AP §3.2.5: an AP-REP under another key, or another key usage, is rej
   const test::Bytes cipher =
       seal(session, usage::kApReqAuthenticator, der_of(part), service_random);
   ApRep rep;
-  rep.enc_part = EncryptedData{18, std::nullopt, cipher};
+  rep.enc_part = EncryptedData{crypto::EncType{18}, std::nullopt, cipher};
   Result<ApRepVerified> r2 = verify_ap_rep(der_of(rep), session, built);
   REQUIRE_FALSE(r2);
   CHECK(r2.error().category() == ErrorCategory::kCrypto);

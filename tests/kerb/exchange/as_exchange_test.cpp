@@ -177,7 +177,7 @@ TEST_CASE(
   const Credentials& c = as.credentials();
   CHECK(c.client == w.kdc.client);
   CHECK(c.server == w.kdc.tgs());
-  CHECK(c.session_key.enctype == 18);
+  CHECK(c.session_key.enctype == crypto::EncType{18});
   CHECK(copy_of(c.session_key.contents.view()) == w.kdc.last_session_key);
   CHECK(c.authtime == kNow);
   CHECK(c.endtime == kNow + 86400);
@@ -187,7 +187,7 @@ TEST_CASE(
 
   const ClientHints& hints = as.hints();
   REQUIRE(hints.etype_info);
-  CHECK(hints.etype_info->etype == 17);
+  CHECK(hints.etype_info->etype == crypto::EncType{17});
   CHECK(hints.etype_info->salt == std::optional<std::string>("EXAMPLE.COMalice-17"));
   CHECK(hints.etype_info->s2kparams == kIter5000);
   CHECK(hints.clock_offset == 0);
@@ -199,7 +199,7 @@ TEST_CASE(
   AsWorld w;
   AsContext ctx = w.context();
   ClientHints::EtypeInfo saved;
-  saved.etype = 17;
+  saved.etype = crypto::EncType{17};
   saved.salt = "EXAMPLE.COMalice-17";
   saved.s2kparams = kIter5000;
   ctx.hints.etype_info = saved;
@@ -217,13 +217,13 @@ TEST_CASE(
   REQUIRE(done(as, w.kdc.as_rep(first, key17)) == Step::kDone);
   CHECK(as.requests_sent() == 1);
   REQUIRE(as.hints().etype_info);
-  CHECK(as.hints().etype_info->etype == 17);
+  CHECK(as.hints().etype_info->etype == crypto::EncType{17});
 }
 
 TEST_CASE("AS §3.1.1: a returning client's PA-ENC-TIMESTAMP carries its saved clock offset") {
   AsWorld w;
   AsContext ctx = w.context();
-  ctx.hints.etype_info = ClientHints::EtypeInfo{18, std::nullopt, {}};
+  ctx.hints.etype_info = ClientHints::EtypeInfo{crypto::EncType{18}, std::nullopt, {}};
   ctx.hints.clock_offset = -120;
   AsExchange as = w.start({}, ctx);
   const std::optional<Timestamp> ts = enc_timestamp(as.request(), w.default_key());
@@ -239,7 +239,7 @@ TEST_CASE(
   AsContext ctx = w.context();
   // The KDC dropped 26 (20 in a build without Camellia: the hint must be one policy permits).
   const std::int32_t stale = KERB_WITH_CAMELLIA ? 26 : 20;
-  ctx.hints.etype_info = ClientHints::EtypeInfo{stale, std::nullopt, {}};
+  ctx.hints.etype_info = ClientHints::EtypeInfo{crypto::EncType{stale}, std::nullopt, {}};
   AsExchange as = w.start({}, ctx);
   CHECK(see_as_req(as.request()).timestamp_etype == stale);
   const EtypeInfo2Spec now{18, std::string("EXAMPLE.COMalice"), std::nullopt};
@@ -248,7 +248,7 @@ TEST_CASE(
   CHECK(enc_timestamp(second, w.kdc.client_key(now)));
   REQUIRE(done(as, w.kdc.as_rep(second, w.kdc.client_key(now))) == Step::kDone);
   REQUIRE(as.hints().etype_info);
-  CHECK(as.hints().etype_info->etype == 18);
+  CHECK(as.hints().etype_info->etype == crypto::EncType{18});
   // A second PREAUTH_REQUIRED after that fresh start is final.
   AsExchange again = w.start({}, ctx);
   REQUIRE(done(again, w.kdc.preauth_required({now})) == Step::kSendAgain);
@@ -450,7 +450,7 @@ TEST_CASE("AS policy: with allow_rc4_hmac() an rc4-only principal logs in") {
   CHECK(see_as_req(second).timestamp_etype == 23);
   REQUIRE(done(as, w.kdc.as_rep(second, key)) == Step::kDone);
   REQUIRE(as.hints().etype_info);
-  CHECK(as.hints().etype_info->etype == 23);
+  CHECK(as.hints().etype_info->etype == crypto::EncType{23});
 }
 #endif
 
@@ -482,8 +482,8 @@ TEST_CASE(
   AsWorld w;
   AsExchange as = w.start();
   const std::string salt = "EXAMPLE.COMalice-etype-info";
-  const EtypeInfoEntry entries[2] = {EtypeInfoEntry{23, std::nullopt},
-                                     EtypeInfoEntry{17, ByteView(bytes_of(salt))}};
+  const EtypeInfoEntry entries[2] = {EtypeInfoEntry{crypto::EncType{23}, std::nullopt},
+                                     EtypeInfoEntry{crypto::EncType{17}, ByteView(bytes_of(salt))}};
   const test::Bytes info = der_of(EtypeInfo(std::span<const EtypeInfoEntry>(entries)));
   const PaData pa[2] = {PaData{padata_type::kPaEtypeInfo, info},
                         PaData{padata_type::kPaEncTimestamp, {}}};
@@ -534,7 +534,7 @@ TEST_CASE(
   REQUIRE(done(as, w.kdc.as_rep(as.request(), w.default_key())) == Step::kDone);
   CHECK(as.requests_sent() == 1);
   REQUIRE(as.hints().etype_info);
-  CHECK(as.hints().etype_info->etype == 18);
+  CHECK(as.hints().etype_info->etype == crypto::EncType{18});
   CHECK_FALSE(as.hints().etype_info->salt);
 }
 
@@ -569,7 +569,7 @@ struct ReplyCheck {
   crypto::Key key = w.default_key();
   AsContext ctx() {
     AsContext c = w.context();
-    c.hints.etype_info = ClientHints::EtypeInfo{18, std::nullopt, {}};
+    c.hints.etype_info = ClientHints::EtypeInfo{crypto::EncType{18}, std::nullopt, {}};
     return c;
   }
   AsExchange start(AsOptions o = {}) { return w.start(std::move(o), ctx()); }
@@ -949,7 +949,7 @@ TEST_CASE("AS with_keys: a KDC offering none of the keys' enctypes is kPolicy") 
 TEST_CASE("AS with_keys: keys of no permitted enctype cannot make a request (kPolicy)") {
   AsWorld w;
   // An rc4-hmac key (KeyBlock holds any enctype, built into this kerb or not).
-  const KeyBlock keys[1] = {must(KeyBlock::from_bytes(23, test::Bytes(16, 0x21)))};
+  const KeyBlock keys[1] = {must(KeyBlock::from_bytes(crypto::EncType{23}, test::Bytes(16, 0x21)))};
   Result<AsExchange> as = AsExchange::with_keys(w.kdc.client, keys, {}, w.context());
   REQUIRE_FALSE(as);
   CHECK(as.error().category() == ErrorCategory::kPolicy);

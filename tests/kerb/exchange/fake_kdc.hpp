@@ -141,6 +141,14 @@ inline crypto::Policy kdc_policy() {
   return p;
 }
 
+// Specs and observations hold enctypes as the numbers on the wire, as tests name them.
+inline EncType enctype_of(std::int32_t number) {
+  return static_cast<EncType>(number);
+}
+inline std::int32_t number_of(EncType e) {
+  return static_cast<std::int32_t>(e);
+}
+
 inline Bytes key_bytes(EncType e, std::uint8_t first) {
   const crypto::EncTypeInfo* info = crypto::find_enctype(e);
   const std::size_t n = info != nullptr ? info->key_size : 8;  // 8: a DES-sized key
@@ -170,8 +178,8 @@ inline Bytes seal(const crypto::Key& key, std::uint32_t usage, ByteView plain,
 
 // The plaintext, or nullopt when the ciphertext does not verify under (key, usage).
 inline std::optional<Bytes> unseal(const crypto::Key& key, std::uint32_t usage,
-                                   const EncryptedData& data) {
-  if (data.etype != static_cast<std::int32_t>(key.enctype())) return std::nullopt;
+                                        const EncryptedData& data) {
+  if (data.etype != key.enctype()) return std::nullopt;
   crypto::UsageKey k = must(crypto::UsageKey::derive(key, usage), "UsageKey::derive");
   auto size = k.plaintext_size(data.cipher.size());
   if (!size) return std::nullopt;
@@ -194,7 +202,7 @@ inline Bytes etype_info2_bytes(const std::vector<EtypeInfo2Spec>& specs) {
   std::vector<EtypeInfo2Entry> entries;
   for (const EtypeInfo2Spec& s : specs) {
     EtypeInfo2Entry e;
-    e.etype = s.etype;
+    e.etype = enctype_of(s.etype);
     if (s.salt) e.salt = std::string_view(*s.salt);
     if (s.s2kparams) e.s2kparams = ByteView(*s.s2kparams);
     entries.push_back(e);
@@ -245,7 +253,7 @@ inline Bytes make_ticket(const TicketSpec& s, crypto::Random& random) {
   const PrincipalName cname = s.client.name();
   EncTicketPart p;
   p.flags = KerberosFlags{s.flags};
-  p.key = EncryptionKey{s.session_keytype, s.session_key};
+  p.key = EncryptionKey{enctype_of(s.session_keytype), s.session_key};
   p.crealm = s.client.realm();
   p.cname = cname;
   p.transited = TransitedEncoding{
@@ -261,7 +269,7 @@ inline Bytes make_ticket(const TicketSpec& s, crypto::Random& random) {
   Ticket t;
   t.realm = s.server.realm();
   t.sname = s.server.name();
-  t.enc_part = EncryptedData{static_cast<std::int32_t>(s.service_key->enctype()), s.kvno, cipher};
+  t.enc_part = EncryptedData{s.service_key->enctype(), s.kvno, cipher};
   return der_of(t);
 }
 
@@ -311,7 +319,7 @@ inline Bytes make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   EncKdcRepPart part;
   part.tag = s.msg_type == MessageType::kAsRep ? EncKdcRepPartTag::kEncAsRepPart
                                                : EncKdcRepPartTag::kEncTgsRepPart;
-  part.key = EncryptionKey{s.session_keytype, s.session_key};
+  part.key = EncryptionKey{enctype_of(s.session_keytype), s.session_key};
   part.last_req = LastReq(std::span<const LastReqEntry>(last_req));
   part.nonce = s.nonce;
   part.flags = KerberosFlags{s.flags | s.enc_part_extra_flags};
@@ -342,8 +350,7 @@ inline Bytes make_kdc_rep(const RepSpec& s, crypto::Random& random) {
   rep.crealm = s.client.realm();
   rep.cname = cname;
   rep.ticket = must(decode_der<Ticket>(ticket_bytes, "Ticket"), "decode Ticket");
-  rep.enc_part =
-      EncryptedData{static_cast<std::int32_t>(s.reply_key.enctype()), std::nullopt, cipher};
+  rep.enc_part = EncryptedData{s.reply_key.enctype(), std::nullopt, cipher};
   return der_of(rep);
 }
 
@@ -352,7 +359,8 @@ inline Credentials make_credentials(const TicketSpec& s, crypto::Random& random)
   Credentials c;
   c.client = s.client;
   c.server = s.server;
-  c.session_key = must(KeyBlock::from_bytes(s.session_keytype, s.session_key), "KeyBlock");
+  c.session_key =
+      must(KeyBlock::from_bytes(enctype_of(s.session_keytype), s.session_key), "KeyBlock");
   c.authtime = s.authtime;
   c.starttime = s.starttime.value_or(0);
   c.endtime = s.endtime;
@@ -386,9 +394,9 @@ inline AsReqSeen see_as_req(ByteView request) {
     for (const PaData& pa : *req.padata) {
       s.padata_types.push_back(pa.padata_type);
       if (pa.padata_type == padata_type::kPaEncTimestamp) {
-        s.timestamp_etype =
+        s.timestamp_etype = number_of(
             must(decode_der<EncryptedData>(pa.padata_value, "EncryptedData"), "EncryptedData")
-                .etype;
+                .etype);
       }
     }
   }
@@ -401,8 +409,8 @@ inline AsReqSeen see_as_req(ByteView request) {
   s.till = b.till.seconds;
   if (b.rtime) s.rtime = b.rtime->seconds;
   s.nonce = b.nonce;
-  for (std::int32_t e : b.etype)
-    s.etypes.push_back(e);
+  for (EncType e : b.etype)
+    s.etypes.push_back(number_of(e));
   return s;
 }
 
@@ -458,8 +466,8 @@ inline TgsReqSeen see_tgs_req(ByteView request, const crypto::Key& ticket_key) {
   s.till = b.till.seconds;
   if (b.rtime) s.rtime = b.rtime->seconds;
   s.nonce = b.nonce;
-  for (std::int32_t e : b.etype)
-    s.etypes.push_back(e);
+  for (EncType e : b.etype)
+    s.etypes.push_back(number_of(e));
   s.body_raw = copy_of(b.raw);
   REQUIRE_FALSE(s.body_raw.empty());
 
@@ -474,9 +482,8 @@ inline TgsReqSeen see_tgs_req(ByteView request, const crypto::Key& ticket_key) {
   EncTicketPart tp = must(decode_der<EncTicketPart>(*ticket_plain, "EncTicketPart"));
   s.ticket_client = Principal(tp.crealm, tp.cname);
   s.ticket_endtime = tp.endtime.seconds;
-  s.session_key = must(
-      crypto::Key::from_bytes(static_cast<EncType>(tp.key.keytype), tp.key.keyvalue, kdc_policy()),
-      "session key");
+  s.session_key =
+      must(crypto::Key::from_bytes(tp.key.keytype, tp.key.keyvalue, kdc_policy()), "session key");
   auto auth_plain = unseal(s.session_key, usage::kTgsReqPaTgsReqAuthenticator, ap.authenticator);
   if (!auth_plain) return s;
   s.authenticator_ok = true;
@@ -484,8 +491,7 @@ inline TgsReqSeen see_tgs_req(ByteView request, const crypto::Key& ticket_key) {
   s.authenticator_client = Principal(a.crealm, a.cname);
   s.ctime = Timestamp{a.ctime.seconds, a.cusec.value};
   if (a.subkey) {
-    s.subkey = must(crypto::Key::from_bytes(static_cast<EncType>(a.subkey->keytype),
-                                            a.subkey->keyvalue, kdc_policy()),
+    s.subkey = must(crypto::Key::from_bytes(a.subkey->keytype, a.subkey->keyvalue, kdc_policy()),
                     "subkey");
   }
   if (a.cksum) {
@@ -526,7 +532,7 @@ class FakeKdc {
   // means realm + name components).
   crypto::Key client_key(const EtypeInfo2Spec& e) const {
     const std::string salt = e.salt ? *e.salt : default_salt();
-    return password_key(static_cast<EncType>(e.etype), password, salt,
+    return password_key(enctype_of(e.etype), password, salt,
                         e.s2kparams ? ByteView(*e.s2kparams) : ByteView());
   }
 

@@ -223,7 +223,8 @@ TEST_CASE(
   CHECK(ticket.server == r.service);
   CHECK(ticket.ticket == copy_of(tgs_rep.ticket.raw));
 
-  const std::string key_name = "service_key_" + std::to_string(tgs_rep.ticket.enc_part.etype);
+  const std::string key_name =
+      "service_key_" + std::to_string(number_of(tgs_rep.ticket.enc_part.etype));
   const test::Bytes& service_key = Recording::get().bytes(key_name);
   const crypto::Key bank = must(crypto::Key::from_bytes(
       static_cast<EncType>(tgs_rep.ticket.enc_part.etype), service_key, kdc_policy()));

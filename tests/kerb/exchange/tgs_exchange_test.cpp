@@ -191,7 +191,7 @@ TEST_CASE(
   const Credentials& c = tgs.credentials();
   CHECK(c.client == w.kdc.client);
   CHECK(c.server == w.service);
-  CHECK(c.session_key.enctype == 18);
+  CHECK(c.session_key.enctype == crypto::EncType{18});
   CHECK(copy_of(c.session_key.contents.view()) == w.kdc.last_session_key);
   CHECK(c.authtime == kNow - 60);
   CHECK(c.starttime == kNow);

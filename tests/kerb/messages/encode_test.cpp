@@ -31,7 +31,7 @@ PrincipalName sample_principal() {
 }
 
 EncryptedData sample_enc_data() {
-  return EncryptedData{0, 5u, bytes_of("krbASN.1 test message")};
+  return EncryptedData{crypto::EncType{0}, 5u, bytes_of("krbASN.1 test message")};
 }
 
 Ticket sample_ticket() {
@@ -43,7 +43,7 @@ Ticket sample_ticket() {
 }
 
 EncryptionKey sample_key() {
-  return EncryptionKey{1, bytes_of("12345678")};
+  return EncryptionKey{crypto::EncType{1}, bytes_of("12345678")};
 }
 
 const std::array<std::uint8_t, 4> kAddress = {0x12, 0xD0, 0x00, 0x23};
@@ -84,7 +84,7 @@ TEST_CASE("Authenticator built from fields encodes as MIT's reference") {
 }
 
 TEST_CASE("AS-REQ and TGS-REQ built from fields encode as MIT's reference") {
-  const std::array<std::int32_t, 2> etypes = {0, 1};
+  const std::array<crypto::EncType, 2> etypes = {crypto::EncType{0}, crypto::EncType{1}};
   const std::array<Ticket, 2> tickets = {sample_ticket(), sample_ticket()};
   KdcReq req;
   req.msg_type = MessageType::kAsReq;
@@ -123,7 +123,8 @@ TEST_CASE("AS-REQ and TGS-REQ built from fields encode as MIT's reference") {
 TEST_CASE("req-body raw bytes: encode once, checksum, reuse") {
   // The TGS flow: encode the body alone (to checksum it), keep those bytes as raw, then encode
   // the request, which must carry exactly the checksummed bytes.
-  const std::array<std::int32_t, 3> etypes = {18, 17, 20};
+  const std::array<crypto::EncType, 3> etypes = {crypto::EncType{18}, crypto::EncType{17},
+                                                 crypto::EncType{20}};
   KdcReq req;
   req.msg_type = MessageType::kTgsReq;
   req.req_body.realm = "KERB.TEST";
@@ -145,8 +146,10 @@ TEST_CASE("req-body raw bytes: encode once, checksum, reuse") {
   CHECK(encode_to_vector(*decoded) == without_raw);
   decoded->req_body.raw = {};
   CHECK(encode_to_vector(*decoded) != without_raw);
-  std::vector<std::int32_t> round(decoded->req_body.etype.begin(), decoded->req_body.etype.end());
-  CHECK(round == std::vector<std::int32_t>{18, 17, 20});
+  std::vector<crypto::EncType> round(decoded->req_body.etype.begin(),
+                                     decoded->req_body.etype.end());
+  CHECK(round == std::vector<crypto::EncType>{crypto::EncType{18}, crypto::EncType{17},
+                                              crypto::EncType{20}});
 }
 
 TEST_CASE("AS-REP, TGS-REP and EncKDCRepPart built from fields encode as MIT's reference") {
@@ -295,16 +298,17 @@ TEST_CASE("PA-DATA values built from fields encode as MIT's reference") {
   ts.pausec.reset();
   check_encodes_to(encode_to_vector(ts), "encode_krb5_pa_enc_ts (no usec)");
 
-  const std::array<EtypeInfoEntry, 3> info = {EtypeInfoEntry{0, bytes_of("Morton's #0")},
-                                              EtypeInfoEntry{1, std::nullopt},
-                                              EtypeInfoEntry{2, bytes_of("Morton's #2")}};
+  const std::array<EtypeInfoEntry, 3> info = {
+      EtypeInfoEntry{crypto::EncType{0}, bytes_of("Morton's #0")},
+      EtypeInfoEntry{crypto::EncType{1}, std::nullopt},
+      EtypeInfoEntry{crypto::EncType{2}, bytes_of("Morton's #2")}};
   check_encodes_to(encode_to_vector(EtypeInfo(info)), "encode_krb5_etype_info");
   check_encodes_to(encode_to_vector(EtypeInfo()), "encode_krb5_etype_info (no info)");
 
   const std::array<EtypeInfo2Entry, 3> info2 = {
-      EtypeInfo2Entry{0, "Morton's #0", bytes_of("s2k: 0")},
-      EtypeInfo2Entry{1, std::nullopt, bytes_of("s2k: 1")},
-      EtypeInfo2Entry{2, "Morton's #2", bytes_of("s2k: 2")}};
+      EtypeInfo2Entry{crypto::EncType{0}, "Morton's #0", bytes_of("s2k: 0")},
+      EtypeInfo2Entry{crypto::EncType{1}, std::nullopt, bytes_of("s2k: 1")},
+      EtypeInfo2Entry{crypto::EncType{2}, "Morton's #2", bytes_of("s2k: 2")}};
   check_encodes_to(encode_to_vector(EtypeInfo2(info2)), "encode_krb5_etype_info2");
 
   check_encodes_to(encode_to_vector(MethodData(kPadata)), "encode_krb5_padata_sequence");

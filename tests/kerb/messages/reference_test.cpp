@@ -34,14 +34,14 @@ void check_hftsai(const PrincipalName& name) {
 void check_sample_ticket(const Ticket& t) {
   CHECK(t.realm == "ATHENA.MIT.EDU");
   check_hftsai(t.sname);
-  CHECK(t.enc_part.etype == 0);
+  CHECK(t.enc_part.etype == crypto::EncType{0});
   CHECK(t.enc_part.kvno == std::optional<std::uint32_t>(5));
   CHECK(text(t.enc_part.cipher) == "krbASN.1 test message");
   CHECK(t.raw.size() == 94);
 }
 
 void check_sample_enc_data(const EncryptedData& d) {
-  CHECK(d.etype == 0);
+  CHECK(d.etype == crypto::EncType{0});
   CHECK(d.kvno == std::optional<std::uint32_t>(5));
   CHECK(text(d.cipher) == "krbASN.1 test message");
 }
@@ -92,7 +92,7 @@ TEST_CASE("Authenticator fields (MIT reference)") {
   CHECK(a->cusec.value == kUsec);
   CHECK(a->ctime.seconds == kTime);
   REQUIRE(a->subkey);
-  CHECK(a->subkey->keytype == 1);
+  CHECK(a->subkey->keytype == crypto::EncType{1});
   CHECK(text(a->subkey->keyvalue) == "12345678");
   CHECK(a->seq_number == std::optional<std::uint32_t>(17));
   REQUIRE(a->authorization_data);
@@ -132,8 +132,8 @@ TEST_CASE("AS-REQ fields (MIT reference), raw req-body kept") {
   CHECK(body.till.seconds == kTime);
   CHECK(body.rtime == std::optional<KerberosTime>(KerberosTime{kTime}));
   CHECK(body.nonce == 42);
-  std::vector<std::int32_t> etypes(body.etype.begin(), body.etype.end());
-  CHECK(etypes == std::vector<std::int32_t>{0, 1});
+  std::vector<crypto::EncType> etypes(body.etype.begin(), body.etype.end());
+  CHECK(etypes == std::vector<crypto::EncType>{crypto::EncType{0}, crypto::EncType{1}});
   REQUIRE(body.addresses);
   check_sample_addresses(*body.addresses);
   REQUIRE(body.enc_authorization_data);
@@ -200,7 +200,7 @@ TEST_CASE("EncKDCRepPart fields (MIT reference), either application tag") {
   const Result<EncKdcRepPart> part = decode_enc_kdc_rep_part(bytes);
   REQUIRE(part.ok());
   CHECK(part->tag == EncKdcRepPartTag::kEncTgsRepPart);  // MIT sends 26
-  CHECK(part->key.keytype == 1);
+  CHECK(part->key.keytype == crypto::EncType{1});
   CHECK(text(part->key.keyvalue) == "12345678");
   REQUIRE(part->last_req.size() == 2);
   for (const LastReqEntry& lr : part->last_req) {
@@ -346,7 +346,7 @@ TEST_CASE("KRB-CRED and EncKrbCredPart fields (MIT reference)") {
   CHECK(!part->s_address);
   REQUIRE(part->ticket_info.size() == 2);
   auto it = part->ticket_info.begin();
-  CHECK(it->key.keytype == 1);
+  CHECK(it->key.keytype == crypto::EncType{1});
   CHECK(!it->prealm);
   CHECK(!it->caddr);
   ++it;
@@ -375,9 +375,9 @@ TEST_CASE("PA-DATA values (MIT reference)") {
   REQUIRE(info.ok());
   REQUIRE(info->size() == 3);
   std::vector<EtypeInfoEntry> entries(info->begin(), info->end());
-  CHECK(entries[0].etype == 0);
+  CHECK(entries[0].etype == crypto::EncType{0});
   CHECK(text(*entries[0].salt) == "Morton's #0");
-  CHECK(entries[1].etype == 1);
+  CHECK(entries[1].etype == crypto::EncType{1});
   CHECK(!entries[1].salt);
   CHECK(text(*entries[2].salt) == "Morton's #2");
   const Result<EtypeInfo> none = decode_etype_info(reference("encode_krb5_etype_info (no info)"));
@@ -392,7 +392,7 @@ TEST_CASE("PA-DATA values (MIT reference)") {
   CHECK(text(*entries2[0].s2kparams) == "s2k: 0");
   CHECK(!entries2[1].salt);
   CHECK(text(*entries2[1].s2kparams) == "s2k: 1");
-  CHECK(entries2[2].etype == 2);
+  CHECK(entries2[2].etype == crypto::EncType{2});
 
   const Result<MethodData> padata = decode_method_data(reference("encode_krb5_padata_sequence"));
   REQUIRE(padata.ok());

@@ -171,14 +171,14 @@ TEST_CASE("a salt from ETYPE-INFO2 seen earlier salts the password", "[krbdump][
   KeyRing ring;
   ring.add_password("alice@KERB.TEST", "Kerb-alice-pw1", std::nullopt);
   // A salt the KDC announced wins over the default: a wrong one must then fail.
-  ring.note_etype_info2("alice@KERB.TEST", 18, "KERB.TESTsomeone-else", {});
+  ring.note_etype_info2("alice@KERB.TEST", kerb::crypto::EncType{18}, "KERB.TESTsomeone-else", {});
   DecryptOutcome o = open(ring, r.as_rep.enc_part, kerb::key_usage::kAsRepEncPart, r.as_rep_hint());
   REQUIRE_FALSE(o.ok);
   CHECK_THAT(o.explain(), Catch::Contains("KERB.TESTsomeone-else"));
 
   KeyRing ring2;
   ring2.add_password("alice@KERB.TEST", "Kerb-alice-pw1", std::nullopt);
-  ring2.note_etype_info2("alice@KERB.TEST", 18, "KERB.TESTalice", {});
+  ring2.note_etype_info2("alice@KERB.TEST", kerb::crypto::EncType{18}, "KERB.TESTalice", {});
   DecryptOutcome o2 =
       open(ring2, r.as_rep.enc_part, kerb::key_usage::kAsRepEncPart, r.as_rep_hint());
   INFO(o2.explain());
@@ -299,7 +299,7 @@ TEST_CASE("weak and unimplemented enctypes are said so", "[krbdump][keys][explai
   const std::string nt_hash(32, 'a');
   REQUIRE(ring.add_raw_key("rc4-hmac:" + nt_hash).ok());
   kerb::EncryptedData des;
-  des.etype = 3;
+  des.etype = kerb::crypto::EncType{3};
   const std::uint8_t junk[40] = {};
   des.cipher = junk;
   DecryptOutcome o = open(ring, des, kerb::key_usage::kApReqAuthenticator, Hint{});
@@ -308,9 +308,10 @@ TEST_CASE("weak and unimplemented enctypes are said so", "[krbdump][keys][explai
 
 #if KERB_WITH_RC4_HMAC
   // An rc4-hmac part made by kerb's RFC 4757 profile opens, with the weakness noted.
-  auto key = kerb::KeyBlock::from_bytes(23, std::vector<std::uint8_t>(16, 0xaa))
-                 .value()
-                 .to_key(ring.policy());
+  auto key =
+      kerb::KeyBlock::from_bytes(kerb::crypto::EncType{23}, std::vector<std::uint8_t>(16, 0xaa))
+          .value()
+          .to_key(ring.policy());
   REQUIRE(key.ok());
   const std::string text = "captured";
   std::vector<std::uint8_t> cipher(
@@ -321,7 +322,7 @@ TEST_CASE("weak and unimplemented enctypes are said so", "[krbdump][keys][explai
               kerb::crypto::os_random())
               .ok());
   kerb::EncryptedData rc4;
-  rc4.etype = 23;
+  rc4.etype = kerb::crypto::EncType{23};
   rc4.cipher = cipher;
   DecryptOutcome r = open(ring, rc4, kerb::key_usage::kApReqAuthenticator, Hint{});
   INFO(r.explain());
@@ -341,7 +342,7 @@ TEST_CASE("raw key specs are checked", "[krbdump][keys]") {
   CHECK(ring.add_raw_key("rc4-hmac:" + std::string(32, 'a')).ok());
   CHECK(ring.add_raw_key("arcfour-hmac:" + std::string(32, 'b')).ok());
   CHECK(ring.add_raw_key("18:" + std::string(64, 'c')).ok());
-  CHECK(parse_enctype("aes128-cts-hmac-sha256-128").value() == 19);
+  CHECK(parse_enctype("aes128-cts-hmac-sha256-128").value() == kerb::crypto::EncType{19});
 }
 
 // The PAC MIT's KDC (1.20+) put into the recorded service ticket.
@@ -367,7 +368,7 @@ struct TicketPac {
   }
 };
 
-kerb::crypto::Key krbtgt_key(std::int32_t enctype) {
+kerb::crypto::Key krbtgt_key(kerb::crypto::EncType enctype) {
   auto keytab = kerb::Keytab::open(data_path("keys/krbtgt.keytab"));
   REQUIRE(keytab.ok());
   auto who = kerb::Principal::parse("krbtgt/KERB.TEST@KERB.TEST");
@@ -391,7 +392,7 @@ TEST_CASE("the PAC of an MIT ticket lists its buffers and its signatures verify"
   CHECK(std::find(types.begin(), types.end(), pac_type::kServerChecksum) != types.end());
   CHECK(std::find(types.begin(), types.end(), pac_type::kPrivsvrChecksum) != types.end());
 
-  const kerb::crypto::Key tgt = krbtgt_key(18);
+  const kerb::crypto::Key tgt = krbtgt_key(kerb::crypto::EncType{18});
   PacKeys keys{&t.service_key, &tgt, "bank.keytab", "krbtgt.keytab"};
   PacVerification v = verify_pac(t.pac, *parsed, keys);
   INFO(v.server_detail << " / " << v.privsvr_detail);

@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
 
   kerb::KrbCred cred;
   cred.tickets = kerb::SequenceOf<kerb::Ticket>(std::span(&ticket, 1));
-  cred.enc_part.etype = 0;
+  cred.enc_part.etype = kerb::crypto::EncType::kNone;  // RFC 4120 §5.8.1: not encrypted
   cred.enc_part.cipher = part_bytes;
   kerb::der::Writer writer;
   kerb::encode(writer, cred);

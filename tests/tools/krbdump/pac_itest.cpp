@@ -64,7 +64,7 @@ struct FetchedTicket {
 
 // The realm's krbtgt key, written by kadmin.local on the KDC's database (the fixture's env
 // names its kdc.conf).
-crypto::Key krbtgt_key(std::int32_t enctype) {
+crypto::Key krbtgt_key(crypto::EncType enctype) {
   const std::string path = scratch("krbtgt.keytab");
   const std::string realm = env("KERB_TEST_REALM");
   ::unlink(path.c_str());
@@ -95,7 +95,7 @@ TEST_CASE("a fresh MIT ticket's PAC lists its buffers and both signatures verify
   CHECK(has(krbdump::pac_type::kPrivsvrChecksum));
 
   // The KDC signed with the service key's enctype and with its own krbtgt key.
-  const crypto::Key krbtgt = krbtgt_key(18);
+  const crypto::Key krbtgt = krbtgt_key(crypto::EncType{18});
   krbdump::PacKeys keys{&t.service_key, &krbtgt, t.opened.key_source, "kadmin.local ktadd"};
   const krbdump::PacVerification v = krbdump::verify_pac(t.pac, parsed, keys);
   INFO(v.server_detail << " / " << v.privsvr_detail);
@@ -124,7 +124,7 @@ TEST_CASE("a tampered PAC from a fresh MIT ticket is flagged", "[integration][kr
   std::vector<std::uint8_t> tampered = t.pac;
   tampered[static_cast<std::size_t>(client->offset) + 10] ^= 0x20;  // 'a' -> 'A' in the name
   const krbdump::Pac reparsed = must(krbdump::parse_pac(tampered), "parse_pac");
-  const crypto::Key krbtgt = krbtgt_key(18);
+  const crypto::Key krbtgt = krbtgt_key(crypto::EncType{18});
   krbdump::PacKeys keys{&t.service_key, &krbtgt, t.opened.key_source, "kadmin.local ktadd"};
   const krbdump::PacVerification v = krbdump::verify_pac(tampered, reparsed, keys);
   CHECK(v.server_ok == std::optional<bool>(false));

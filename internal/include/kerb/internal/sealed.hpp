@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
@@ -64,7 +65,7 @@ Result<std::vector<std::uint8_t>> seal(const crypto::Key& key, std::uint32_t usa
 // `cipher` decrypted under (key, usage). An etype other than the key's is kProtocol; a failed
 // integrity check is kCrypto with `integrity_code` (KRB_AP_ERR_BAD_INTEGRITY where RFC 4120
 // §3.2.3, §3.4.2, §3.5.2, §3.6.2 name it; 0 for a client reading a KDC reply).
-Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, std::int32_t etype,
+Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, crypto::EncType etype,
                        std::span<const std::uint8_t> cipher, std::string_view what,
                        std::int32_t integrity_code = 0);
 
@@ -72,8 +73,8 @@ Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, std::int32_t
 template <class EncryptedData>
 Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, const EncryptedData& data,
                        std::string_view what, std::int32_t integrity_code = 0) {
-  return open(key, usage, std::int32_t{data.etype}, std::span<const std::uint8_t>(data.cipher),
-              what, integrity_code);
+  return open(key, usage, data.etype, std::span<const std::uint8_t>(data.cipher), what,
+              integrity_code);
 }
 
 // A random number in [0, mask]: nonces (mask 0x7FFFFFFF) and sequence numbers stay positive

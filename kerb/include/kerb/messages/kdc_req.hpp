@@ -11,8 +11,9 @@
 
 namespace kerb {
 
-// etype [8] SEQUENCE OF Int32, in preference order. Build one from a std::span<const int32_t>.
-using EtypeList = SequenceOf<std::int32_t>;
+// etype [8] SEQUENCE OF Int32, in preference order. Build one from a
+// std::span<const crypto::EncType>.
+using EtypeList = SequenceOf<crypto::EncType>;
 
 // KDC-REQ-BODY ::= SEQUENCE { ... }
 struct KdcReqBody {

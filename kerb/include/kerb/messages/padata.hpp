@@ -21,7 +21,7 @@ struct PaEncTsEnc {
 
 // ETYPE-INFO-ENTRY ::= SEQUENCE { etype [0] Int32, salt [1] OCTET STRING OPTIONAL }
 struct EtypeInfoEntry {
-  std::int32_t etype = 0;
+  crypto::EncType etype = crypto::EncType::kNone;
   std::optional<Bytes> salt;
 };
 using EtypeInfo = SequenceOf<EtypeInfoEntry>;
@@ -29,7 +29,7 @@ using EtypeInfo = SequenceOf<EtypeInfoEntry>;
 // ETYPE-INFO2-ENTRY ::= SEQUENCE {
 //   etype [0] Int32, salt [1] KerberosString OPTIONAL, s2kparams [2] OCTET STRING OPTIONAL }
 struct EtypeInfo2Entry {
-  std::int32_t etype = 0;
+  crypto::EncType etype = crypto::EncType::kNone;
   std::optional<std::string_view> salt;
   std::optional<Bytes> s2kparams;
 };

@@ -17,6 +17,7 @@
 #include <span>
 #include <string_view>
 
+#include <kerb/crypto/enctype.hpp>
 #include <kerb/der/reader.hpp>
 #include <kerb/der/writer.hpp>
 #include <kerb/error.hpp>
@@ -68,7 +69,7 @@ struct PaData {
 
 // EncryptedData (RFC 4120 §5.2.9).
 struct EncryptedData {
-  std::int32_t etype = 0;
+  crypto::EncType etype = crypto::EncType::kNone;
   std::optional<std::uint32_t> kvno;
   Bytes cipher;
 };
@@ -76,7 +77,7 @@ struct EncryptedData {
 // EncryptionKey (RFC 4120 §5.2.9). keyvalue is secret: it points into decrypted plaintext that
 // the caller wipes.
 struct EncryptionKey {
-  std::int32_t keytype = 0;
+  crypto::EncType keytype = crypto::EncType::kNone;
   Bytes keyvalue;
 };
 
@@ -98,10 +99,11 @@ struct TransitedEncoding {
   Bytes contents;
 };
 
-// Int32 as an element of a SEQUENCE OF (the etype list of KDC-REQ-BODY): declared before
-// SequenceOf, whose iterator finds it by ordinary lookup (int has no associated namespace).
-[[nodiscard]] bool decode(der::Reader& in, std::int32_t& out);
-void encode(der::Writer& out, std::int32_t value);
+// An enctype as an element of a SEQUENCE OF Int32 (the etype list of KDC-REQ-BODY): declared
+// before SequenceOf, whose iterator finds it by ordinary lookup (EncType's associated namespace
+// is kerb::crypto). Any Int32 decodes, including numbers kerb has no profile for.
+[[nodiscard]] bool decode(der::Reader& in, crypto::EncType& out);
+void encode(der::Writer& out, crypto::EncType value);
 
 // SEQUENCE OF T, without a heap: built from the caller's elements for encoding, or from the
 // DER contents of a decoded SEQUENCE OF, which decode validated in full and iteration decodes
