@@ -44,6 +44,7 @@ TEST_CASE("record MIT's replies to kerb's requests", "[.record]") {
 
   AsContext as_context;
   as_context.clock = &clock;
+  as_context.policy = kerb::test::recording_policy();
   as_context.random = &random;
   AsExchange as = itest::must(AsExchange::with_password(alice, password, AsOptions{}, as_context),
                               "AsExchange::with_password");
@@ -55,6 +56,7 @@ TEST_CASE("record MIT's replies to kerb's requests", "[.record]") {
 
   ApContext ap_context;
   ap_context.clock = &clock;
+  ap_context.policy = kerb::test::recording_policy();
   ap_context.random = &random;
   ap_context.clock_offset = as.hints().clock_offset;
   const Principal bank = itest::principal("bank/bank.test");

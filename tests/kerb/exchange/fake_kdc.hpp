@@ -141,6 +141,14 @@ inline crypto::Policy kdc_policy() {
   return p;
 }
 
+// The client policy of the recorded MIT exchanges (tests/data/mit_exchange): the AES enctypes
+// every build flavour has, so the device flavour rebuilds the same requests.
+inline crypto::Policy recording_policy() {
+  constexpr EncType kAes[] = {EncType::kAes256CtsHmacSha1_96, EncType::kAes128CtsHmacSha1_96,
+                              EncType::kAes256CtsHmacSha384_192, EncType::kAes128CtsHmacSha256_128};
+  return must(crypto::Policy::from_list(kAes), "Policy::from_list");
+}
+
 // Specs and observations hold enctypes as the numbers on the wire, as tests name them.
 inline EncType enctype_of(std::int32_t number) {
   return static_cast<EncType>(number);
@@ -178,7 +186,7 @@ inline Bytes seal(const crypto::Key& key, std::uint32_t usage, ByteView plain,
 
 // The plaintext, or nullopt when the ciphertext does not verify under (key, usage).
 inline std::optional<Bytes> unseal(const crypto::Key& key, std::uint32_t usage,
-                                        const EncryptedData& data) {
+                                   const EncryptedData& data) {
   if (data.etype != key.enctype()) return std::nullopt;
   crypto::UsageKey k = must(crypto::UsageKey::derive(key, usage), "UsageKey::derive");
   auto size = k.plaintext_size(data.cipher.size());

@@ -97,8 +97,7 @@ test::Bytes key_contents(const KeyBlock& k) {
 }
 
 crypto::Key key_of(const EncryptionKey& k) {
-  return must(crypto::Key::from_bytes(static_cast<EncType>(k.keytype), k.keyvalue, kdc_policy()),
-              "Key::from_bytes");
+  return must(crypto::Key::from_bytes(k.keytype, k.keyvalue, kdc_policy()), "Key::from_bytes");
 }
 
 struct Replay {
@@ -156,6 +155,7 @@ TEST_CASE(
   // --- AS: PREAUTH_REQUIRED, then the AS-REP --------------------------------------------
   AsContext as_context;
   as_context.clock = &r.clock;
+  as_context.policy = recording_policy();
   as_context.random = &r.random;
   AsExchange as = must(AsExchange::with_password(r.client, password, AsOptions{}, as_context));
   CHECK(copy_of(as.request()) == recorded("as_req_1"));
@@ -175,8 +175,7 @@ TEST_CASE(
   for (const EtypeInfo2Entry& e : must(decode_etype_info2(info2->padata_value))) {
     if (e.etype != as_rep.enc_part.etype) continue;
     const std::string salt = e.salt ? std::string(*e.salt) : "KERB.TESTalice";
-    client_key = password_key(static_cast<EncType>(e.etype), password, salt,
-                              e.s2kparams ? *e.s2kparams : ByteView());
+    client_key = password_key(e.etype, password, salt, e.s2kparams ? *e.s2kparams : ByteView());
   }
   REQUIRE(client_key);
   const auto as_plain = unseal(*client_key, usage::kAsRepEncPart, as_rep.enc_part);
@@ -193,6 +192,7 @@ TEST_CASE(
   // --- TGS: bank/bank.test, the reply under the authenticator's subkey ----------------------
   ApContext ap_context;
   ap_context.clock = &r.clock;
+  ap_context.policy = recording_policy();
   ap_context.random = &r.random;
   ap_context.clock_offset = as.hints().clock_offset;
   TgsExchange tgs = must(TgsExchange::for_service(tgt, r.service, TgsOptions{}, ap_context));
@@ -226,8 +226,8 @@ TEST_CASE(
   const std::string key_name =
       "service_key_" + std::to_string(number_of(tgs_rep.ticket.enc_part.etype));
   const test::Bytes& service_key = Recording::get().bytes(key_name);
-  const crypto::Key bank = must(crypto::Key::from_bytes(
-      static_cast<EncType>(tgs_rep.ticket.enc_part.etype), service_key, kdc_policy()));
+  const crypto::Key bank =
+      must(crypto::Key::from_bytes(tgs_rep.ticket.enc_part.etype, service_key, kdc_policy()));
   const auto ticket_plain = unseal(bank, usage::kTicket, tgs_rep.ticket.enc_part);
   REQUIRE(ticket_plain);
   const EncTicketPart tp = must(decode_der<EncTicketPart>(*ticket_plain, "EncTicketPart"));
