@@ -57,38 +57,24 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
-// RFC 3961 §5.3: Ke = DK(key, usage | 0xAA), Ki = DK(key, usage | 0x55), both under one
-// schedule of the base key and one n-fold of the usage.
-void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
-  BlockCipher base;
-  base.setup(BlockCipher::Kind::kAes, key);
-  const UsageFold fold(usage);
-  std::uint8_t k[32];
-  MutBytes kb(k, p.info.key_size);
-  dk_usage(base, fold, kKeTag, kb);
-  out.ke.setup(BlockCipher::Kind::kAes, kb);
-  dk_usage(base, fold, kKiTag, kb);
-  out.ki.setup_hmac(HashKind::kSha1, kb, kMacSize);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
-
-void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
-  BlockCipher base;
-  base.setup(BlockCipher::Kind::kAes, key);
-  std::uint8_t k[32];
-  MutBytes kb(k, p.info.key_size);
-  dk_usage(base, UsageFold(usage), kKcTag, kb);
-  out.kc.setup_hmac(HashKind::kSha1, kb, kMacSize);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
-
-void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {
-  Mac::Ctx ctx(c.kc);
-  ctx.update(data);
-  ctx.finish(out);
-}
+// RFC 3961 §5.3: Ke, Ki and Kc are DK(key, usage | tag), all under one schedule of the base
+// key and one n-fold of the usage.
+struct AesSha1 {
+  static constexpr auto kCipher = BlockCipher::Kind::kAes;
+  struct Kdf {
+    BlockCipher base;
+    UsageFold fold;
+    Kdf(const Profile&, Bytes key, std::uint32_t usage) noexcept : fold(usage) {
+      base.setup(kCipher, key);
+    }
+    void derive(std::uint8_t tag, MutBytes out) const noexcept { dk_usage(base, fold, tag, out); }
+    void wipe() noexcept { base.wipe(); }
+  };
+  static std::size_t mac_key_size(const Profile& p) noexcept { return p.info.key_size; }
+  static void setup_mac(const Profile&, Mac& m, Bytes key, std::size_t size) noexcept {
+    m.setup_hmac(HashKind::kSha1, key, size);
+  }
+};
 
 // RFC 3961 §5.3: PRF = E(DK(key, "prf"), truncate(SHA1(input)), initial state). The hash is
 // truncated to one 16-byte cipher block, as MIT krb5 does (16-byte PRF output); a literal
@@ -112,28 +98,14 @@ void prf(const Profile& p, Bytes key, Bytes prefix, Bytes input, std::uint8_t* o
 
 }  // namespace
 
-constinit const Profile kAes128CtsHmacSha1_96{
+constinit const Profile kAes128CtsHmacSha1_96 = simplified_profile(
     {EncType::kAes128CtsHmacSha1_96, "aes128-cts-hmac-sha1-96", 16, 16, kBlockSize, kMacSize, 16,
      CksumType::kHmacSha1_96Aes128, kMacSize, 4096, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    simplified_encrypt,
-    simplified_decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+    string_to_key, derive_key, derive_usage_keys<AesSha1>, derive_checksum_key<AesSha1>, prf);
 
-constinit const Profile kAes256CtsHmacSha1_96{
+constinit const Profile kAes256CtsHmacSha1_96 = simplified_profile(
     {EncType::kAes256CtsHmacSha1_96, "aes256-cts-hmac-sha1-96", 32, 32, kBlockSize, kMacSize, 16,
      CksumType::kHmacSha1_96Aes256, kMacSize, 4096, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    simplified_encrypt,
-    simplified_decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+    string_to_key, derive_key, derive_usage_keys<AesSha1>, derive_checksum_key<AesSha1>, prf);
 
 }  // namespace kerb::crypto::detail

@@ -16,10 +16,6 @@ bool is_aes128(const Profile& p) noexcept {
 HashKind hash_of(const Profile& p) noexcept {
   return is_aes128(p) ? HashKind::kSha256 : HashKind::kSha384;
 }
-// RFC 8009 §5: Ki and Kc are 128/192 bits, Ke is the AES key size.
-std::size_t mac_key_size(const Profile& p) noexcept {
-  return is_aes128(p) ? 16 : 24;
-}
 
 // RFC 8009 §3: KDF-HMAC-SHA2(key, label, [context,] k) =
 //   k-truncate(HMAC(key, 0x00000001 | label | 0x00 | context | k)), k in bits, big-endian.
@@ -71,21 +67,24 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
-// RFC 8009 §5: Ke = KDF(key, usage | 0xAA), Ki = KDF(key, usage | 0x55), both under one HMAC
-// keyed with the base key.
-void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
-  Hmac base;
-  base.setup(hash_of(p), key);
-  std::uint8_t k[32];
-  MutBytes ke(k, p.info.key_size);
-  kdf_usage(base, usage, kKeTag, ke);
-  out.ke.setup(kAes, ke);
-  MutBytes ki(k, mac_key_size(p));
-  kdf_usage(base, usage, kKiTag, ki);
-  out.ki.setup_hmac(hash_of(p), ki, p.info.mac_size);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
+// RFC 8009 §5: Ke, Ki and Kc are KDF(key, usage | tag), all under one HMAC keyed with the
+// base key; Ki and Kc are 128/192 bits, Ke is the AES key size.
+struct AesSha2 {
+  static constexpr auto kCipher = kAes;
+  struct Kdf {
+    Hmac base;
+    std::uint32_t usage;
+    Kdf(const Profile& p, Bytes key, std::uint32_t u) noexcept : usage(u) {
+      base.setup(hash_of(p), key);
+    }
+    void derive(std::uint8_t tag, MutBytes out) const noexcept { kdf_usage(base, usage, tag, out); }
+    void wipe() noexcept { base.wipe(); }
+  };
+  static std::size_t mac_key_size(const Profile& p) noexcept { return is_aes128(p) ? 16 : 24; }
+  static void setup_mac(const Profile& p, Mac& m, Bytes key, std::size_t size) noexcept {
+    m.setup_hmac(hash_of(p), key, size);
+  }
+};
 
 // RFC 8009 §5: C = E(Ke, N | plaintext, iv = 0); H = h-trunc(HMAC(Ki, iv | C)); out = C | H.
 Result<std::size_t> encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out, Random& random) {
@@ -121,53 +120,32 @@ Result<std::size_t> decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out) 
   return n;
 }
 
-void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
-  Hmac base;
-  base.setup(hash_of(p), key);
-  std::uint8_t k[32];
-  MutBytes kc(k, mac_key_size(p));
-  kdf_usage(base, usage, kKcTag, kc);
-  out.kc.setup_hmac(hash_of(p), kc, p.info.checksum_size);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
-
-void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {
-  Mac::Ctx ctx(c.kc);
-  ctx.update(data);
-  ctx.finish(out);
-}
-
 // RFC 8009 §5: PRF = KDF-HMAC-SHA2(key, "prf", input, 256 or 384).
 void prf(const Profile& p, Bytes key, Bytes prefix, Bytes input, std::uint8_t* out) {
   static constexpr std::uint8_t kPrf[] = {'p', 'r', 'f'};
   kdf(hash_of(p), key, kPrf, prefix, input, MutBytes(out, p.info.prf_size));
 }
 
+constexpr Profile aes_sha2_profile(EncTypeInfo info) noexcept {
+  return {info,
+          string_to_key,
+          derive_key,
+          derive_usage_keys<AesSha2>,
+          encrypt,
+          decrypt,
+          derive_checksum_key<AesSha2>,
+          mac_checksum,
+          prf};
+}
+
 }  // namespace
 
-constinit const Profile kAes128CtsHmacSha256_128{
-    {EncType::kAes128CtsHmacSha256_128, "aes128-cts-hmac-sha256-128", 16, 16, kBlockSize, 16, 32,
-     CksumType::kHmacSha256_128Aes128, 16, 32768, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    encrypt,
-    decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+constinit const Profile kAes128CtsHmacSha256_128 =
+    aes_sha2_profile({EncType::kAes128CtsHmacSha256_128, "aes128-cts-hmac-sha256-128", 16, 16,
+                      kBlockSize, 16, 32, CksumType::kHmacSha256_128Aes128, 16, 32768, false});
 
-constinit const Profile kAes256CtsHmacSha384_192{
-    {EncType::kAes256CtsHmacSha384_192, "aes256-cts-hmac-sha384-192", 32, 32, kBlockSize, 24, 48,
-     CksumType::kHmacSha384_192Aes256, 24, 32768, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    encrypt,
-    decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+constinit const Profile kAes256CtsHmacSha384_192 =
+    aes_sha2_profile({EncType::kAes256CtsHmacSha384_192, "aes256-cts-hmac-sha384-192", 32, 32,
+                      kBlockSize, 24, 48, CksumType::kHmacSha384_192Aes256, 24, 32768, false});
 
 }  // namespace kerb::crypto::detail

@@ -65,36 +65,24 @@ Result<void> string_to_key(const Profile& p, std::string_view password, Bytes sa
   return ok();
 }
 
-// RFC 6803 §2: Ke and Ki both come from CMAC under the base key, keyed once here.
-void derive_usage(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
-  Cmac base;
-  base.setup(kCamellia, key);
-  std::uint8_t k[32];
-  MutBytes kb(k, p.info.key_size);
-  kdf_usage(base, usage, kKeTag, kb);
-  out.ke.setup(kCamellia, kb);
-  kdf_usage(base, usage, kKiTag, kb);
-  out.ki.setup_cmac(kCamellia, kb);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
-
-void derive_checksum(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
-  Cmac base;
-  base.setup(kCamellia, key);
-  std::uint8_t k[32];
-  MutBytes kb(k, p.info.key_size);
-  kdf_usage(base, usage, kKcTag, kb);
-  out.kc.setup_cmac(kCamellia, kb);
-  secure_wipe(k, sizeof(k));
-  base.wipe();
-}
-
-void make_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {
-  Mac::Ctx ctx(c.kc);
-  ctx.update(data);
-  ctx.finish(out);
-}
+// RFC 6803 §2: Ke, Ki and Kc all come from CMAC under the base key, keyed once.
+struct Camellia {
+  static constexpr auto kCipher = kCamellia;
+  struct Kdf {
+    Cmac base;
+    std::uint32_t usage;
+    Kdf(const Profile&, Bytes key, std::uint32_t u) noexcept : usage(u) {
+      base.setup(kCipher, key);
+    }
+    void derive(std::uint8_t tag, MutBytes out) const noexcept { kdf_usage(base, usage, tag, out); }
+    void wipe() noexcept { base.wipe(); }
+  };
+  static std::size_t mac_key_size(const Profile& p) noexcept { return p.info.key_size; }
+  // CMAC keeps its whole 16-byte block (RFC 6803 §2), the profile's mac and checksum size.
+  static void setup_mac(const Profile&, Mac& m, Bytes key, std::size_t) noexcept {
+    m.setup_cmac(kCipher, key);
+  }
+};
 
 // RFC 6803 §4: PRF = CMAC(KDF-FEEDBACK-CMAC(key, "prf"), input).
 void prf(const Profile& p, Bytes key, Bytes prefix, Bytes input, std::uint8_t* out) {
@@ -112,28 +100,14 @@ constexpr std::size_t kMacSize = 16;
 
 }  // namespace
 
-constinit const Profile kCamellia128CtsCmac{
+constinit const Profile kCamellia128CtsCmac = simplified_profile(
     {EncType::kCamellia128CtsCmac, "camellia128-cts-cmac", 16, 16, kBlockSize, kMacSize, 16,
      CksumType::kCmacCamellia128, kMacSize, 32768, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    simplified_encrypt,
-    simplified_decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+    string_to_key, derive_key, derive_usage_keys<Camellia>, derive_checksum_key<Camellia>, prf);
 
-constinit const Profile kCamellia256CtsCmac{
+constinit const Profile kCamellia256CtsCmac = simplified_profile(
     {EncType::kCamellia256CtsCmac, "camellia256-cts-cmac", 32, 32, kBlockSize, kMacSize, 16,
      CksumType::kCmacCamellia256, kMacSize, 32768, false},
-    string_to_key,
-    derive_key,
-    derive_usage,
-    simplified_encrypt,
-    simplified_decrypt,
-    derive_checksum,
-    make_checksum,
-    prf};
+    string_to_key, derive_key, derive_usage_keys<Camellia>, derive_checksum_key<Camellia>, prf);
 
 }  // namespace kerb::crypto::detail

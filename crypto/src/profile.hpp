@@ -14,6 +14,7 @@
 #include <kerb/result.hpp>
 
 #include "bytes.hpp"
+#include "kdf.hpp"
 #include "ltc_state.hpp"
 #include "mac.hpp"
 
@@ -137,6 +138,59 @@ extern const Profile kRc4Hmac;
 Result<std::size_t> simplified_encrypt(const UsageImpl& u, Bytes plaintext, MutBytes out,
                                        Random& random);
 Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, MutBytes out);
+
+// The keyed checksum of every profile but rc4-hmac: trunc(MAC(Kc, data)).
+void mac_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out);
+
+// A simplified-profile Profile (aes-sha1, camellia): the shared encryption and checksum
+// around the family's own key functions.
+constexpr Profile simplified_profile(EncTypeInfo info, decltype(Profile::string_to_key) s2k,
+                                     decltype(Profile::derive_key) derive_key,
+                                     decltype(Profile::derive_usage) derive_usage,
+                                     decltype(Profile::derive_checksum) derive_checksum,
+                                     decltype(Profile::prf) prf) noexcept {
+  return {info,
+          s2k,
+          derive_key,
+          derive_usage,
+          simplified_encrypt,
+          simplified_decrypt,
+          derive_checksum,
+          mac_checksum,
+          prf};
+}
+
+// The per-usage keys of the families that derive them from the base key through one keyed
+// primitive (RFC 3961 §5.3 DK, RFC 6803 §2, RFC 8009 §5): Ke = KDF(usage | 0xAA),
+// Ki = KDF(usage | 0x55), Kc = KDF(usage | 0x99). A Family provides
+//   Kdf(const Profile&, Bytes key, std::uint32_t usage): the primitive keyed once per call,
+//     with derive(tag, out) const and wipe();
+//   kCipher (Ke's cipher), mac_key_size(p) (Ki and Kc bytes),
+//   setup_mac(p, Mac&, Bytes key, std::size_t out_size) (keys Ki or Kc).
+template <class Family>
+void derive_usage_keys(const Profile& p, Bytes key, std::uint32_t usage, UsageImpl& out) {
+  typename Family::Kdf kdf(p, key, usage);
+  std::uint8_t k[32];
+  MutBytes ke(k, p.info.key_size);
+  kdf.derive(kKeTag, ke);
+  out.ke.setup(Family::kCipher, ke);
+  MutBytes ki(k, Family::mac_key_size(p));
+  kdf.derive(kKiTag, ki);
+  Family::setup_mac(p, out.ki, ki, p.info.mac_size);
+  secure_wipe(k, sizeof(k));
+  kdf.wipe();
+}
+
+template <class Family>
+void derive_checksum_key(const Profile& p, Bytes key, std::uint32_t usage, ChecksumImpl& out) {
+  typename Family::Kdf kdf(p, key, usage);
+  std::uint8_t k[32];
+  MutBytes kc(k, Family::mac_key_size(p));
+  kdf.derive(kKcTag, kc);
+  Family::setup_mac(p, out.kc, kc, p.info.checksum_size);
+  secure_wipe(k, sizeof(k));
+  kdf.wipe();
+}
 
 Error integrity_error() noexcept;
 Error buffer_too_small(std::size_t need, std::size_t have) noexcept;

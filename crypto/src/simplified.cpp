@@ -1,6 +1,7 @@
 // RFC 3961 §5.3 simplified profile encryption, shared by aes-sha1 (RFC 3962) and camellia
 // (RFC 6803): the MAC covers the plaintext (with confounder), so decryption must decrypt
-// before it can verify -- hence the wipe of the output on failure.
+// before it can verify -- hence the wipe of the output on failure. Also the MAC checksum that
+// every profile but rc4-hmac uses.
 #include "cts.hpp"
 #include "profile.hpp"
 
@@ -40,6 +41,12 @@ Result<std::size_t> simplified_decrypt(const UsageImpl& u, Bytes ciphertext, Mut
     return integrity_error();
   }
   return n;
+}
+
+void mac_checksum(const ChecksumImpl& c, Bytes data, std::uint8_t* out) {
+  Mac::Ctx ctx(c.kc);
+  ctx.update(data);
+  ctx.finish(out);
 }
 
 }  // namespace kerb::crypto::detail

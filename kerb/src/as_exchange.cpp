@@ -3,7 +3,6 @@
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/secret.hpp>
-#include <kerb/internal/addresses.hpp>
 #include <kerb/internal/bytes.hpp>
 #include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
@@ -407,17 +406,7 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   if (context_.kdc_timesync) context_.hints.clock_offset = kdc_time - local.seconds;
   KERB_TRY(crypto::Key session_key, detail::session_key(part.key, context_.policy));
 
-  Credentials& c = credentials_;
-  c.client = client_;
-  c.server = Principal(part.srealm, part.sname);
-  c.session_key = KeyBlock::from_key(session_key);
-  c.authtime = part.authtime.seconds;
-  c.starttime = part.starttime ? part.starttime->seconds : 0;
-  c.endtime = part.endtime.seconds;
-  c.renew_till = part.renew_till ? part.renew_till->seconds : 0;
-  c.ticket_flags = part.flags.bits;
-  KERB_TRY_VOID(detail::set_addresses(c, part.caddr));
-  c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
+  KERB_TRY_VOID(detail::set_from_reply(credentials_, client_, rep, part, session_key));
   return Step::kDone;
 }
 

@@ -2,7 +2,6 @@
 
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
-#include <kerb/internal/addresses.hpp>
 #include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
@@ -206,16 +205,7 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   }
 
   Credentials c;
-  c.client = tgt_.client;
-  c.server = Principal(part.srealm, part.sname);
-  c.session_key = KeyBlock::from_key(key);
-  c.authtime = part.authtime.seconds;
-  c.starttime = part.starttime ? part.starttime->seconds : 0;
-  c.endtime = part.endtime.seconds;
-  c.renew_till = part.renew_till ? part.renew_till->seconds : 0;
-  c.ticket_flags = part.flags.bits;
-  KERB_TRY_VOID(detail::set_addresses(c, part.caddr));
-  c.ticket.assign(rep.ticket.raw.begin(), rep.ticket.raw.end());
+  KERB_TRY_VOID(detail::set_from_reply(c, tgt_.client, rep, part, key));
 
   if (hop || referral) {
     // krbtgt/NEXT@THIS: ask NEXT's KDC with this TGT (RFC 6806 §8), a bounded number of times,

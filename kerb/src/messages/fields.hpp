@@ -133,6 +133,25 @@ void put_raw(der::Writer& out, std::uint8_t n, const T& value, Bytes raw) {
   });
 }
 
+// user-data [0] .. r-address [5]: the components KRB-SAFE-BODY (RFC 4120 §5.6.1) and
+// EncKrbPrivPart (§5.7.1) both consist of.
+template <class Body>
+bool user_data_fields(der::Reader& seq, Body& out) {
+  return field(seq, 0, out.user_data) && field(seq, 1, out.timestamp) && field(seq, 2, out.usec) &&
+         field(seq, 3, out.seq_number) && field(seq, 4, out.s_address) &&
+         field(seq, 5, out.r_address);
+}
+
+template <class Body>
+void put_user_data_fields(der::Writer& out, const Body& value) {
+  put(out, 0, value.user_data);
+  put(out, 1, value.timestamp);
+  put(out, 2, value.usec);
+  put(out, 3, value.seq_number);
+  put(out, 4, value.s_address);
+  put(out, 5, value.r_address);
+}
+
 // The [APPLICATION n] tag of the next element, if it is one of `candidates`; otherwise the
 // first candidate, so that reading it records "unexpected tag" at the right offset.
 inline std::uint8_t pick_application(const der::Reader& in,

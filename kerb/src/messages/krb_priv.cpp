@@ -4,7 +4,6 @@
 
 namespace kerb {
 
-using fields::field;
 using fields::put;
 
 namespace {
@@ -34,22 +33,12 @@ bool decode(der::Reader& in, EncKrbPrivPart& out) {
   out = EncKrbPrivPart();
   der::Reader seq;
   return fields::application_sequence(in, application_tag::kEncKrbPrivPart, seq) &&
-         field(seq, 0, out.user_data) && field(seq, 1, out.timestamp) && field(seq, 2, out.usec) &&
-         field(seq, 3, out.seq_number) && field(seq, 4, out.s_address) &&
-         field(seq, 5, out.r_address) && seq.finish();
+         fields::user_data_fields(seq, out) && seq.finish();
 }
 
 void encode(der::Writer& out, const EncKrbPrivPart& value) {
-  out.application(application_tag::kEncKrbPrivPart, [&] {
-    out.sequence([&] {
-      put(out, 0, value.user_data);
-      put(out, 1, value.timestamp);
-      put(out, 2, value.usec);
-      put(out, 3, value.seq_number);
-      put(out, 4, value.s_address);
-      put(out, 5, value.r_address);
-    });
-  });
+  out.application(application_tag::kEncKrbPrivPart,
+                  [&] { out.sequence([&] { fields::put_user_data_fields(out, value); }); });
 }
 
 Result<KrbPriv> decode_krb_priv(Bytes bytes) {

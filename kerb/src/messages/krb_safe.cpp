@@ -16,21 +16,12 @@ bool decode(der::Reader& in, KrbSafeBody& out) {
   der::Reader whole = in;
   der::Reader seq;
   if (!in.read_raw(der::tags::kSequence, out.raw) || !whole.read_sequence(seq)) return false;
-  return field(seq, 0, out.user_data) && field(seq, 1, out.timestamp) && field(seq, 2, out.usec) &&
-         field(seq, 3, out.seq_number) && field(seq, 4, out.s_address) &&
-         field(seq, 5, out.r_address) && seq.finish();
+  return fields::user_data_fields(seq, out) && seq.finish();
 }
 
 void encode(der::Writer& out, const KrbSafeBody& value) {
   if (!value.raw.empty()) return out.write_raw(value.raw);
-  out.sequence([&] {
-    put(out, 0, value.user_data);
-    put(out, 1, value.timestamp);
-    put(out, 2, value.usec);
-    put(out, 3, value.seq_number);
-    put(out, 4, value.s_address);
-    put(out, 5, value.r_address);
-  });
+  out.sequence([&] { fields::put_user_data_fields(out, value); });
 }
 
 bool decode(der::Reader& in, KrbSafe& out) {
