@@ -9,25 +9,16 @@
 //   rest     the encoding
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <span>
 #include <string_view>
 
 #include "../../samples/banking/protocol.hpp"
 
+#include "fuzz_check.hpp"
+
 namespace {
 
 using Input = std::span<const std::uint8_t>;
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "bank_protocol_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 bool same(const bank::Bytes& a, Input b) {
   if (a.size() != b.size()) return false;

@@ -4,23 +4,14 @@
 // bytes.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <span>
 #include <vector>
 
 #include <kerb/ccache.hpp>
 
+#include "fuzz_check.hpp"
+
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "ccache_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 bool same_contents(const kerb::CcacheContents& a, const kerb::CcacheContents& b) {
   return a.default_principal == b.default_principal &&

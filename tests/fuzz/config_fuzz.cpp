@@ -7,7 +7,6 @@
 // machine's files), and its lines are also fed one by one to the value parsers.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
@@ -15,17 +14,9 @@
 
 #include <kerb/config.hpp>
 
+#include "fuzz_check.hpp"
+
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "config_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 template <class T>
 void check_result(const kerb::Result<T>& r) {

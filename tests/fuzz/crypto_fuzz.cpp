@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <cstring>
 #include <span>
 #include <vector>
@@ -28,21 +27,12 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/error.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace crypto = kerb::crypto;
 
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "crypto_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 using kerb::test::Bytes;
 using kerb::test::ByteView;

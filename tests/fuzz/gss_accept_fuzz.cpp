@@ -27,20 +27,12 @@
 #include <kerb/keytab.hpp>
 #include <kerb/messages/ticket.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace {
 
 using kerb::test::Bytes;
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "gss_accept_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 template <class T>
 T must(kerb::Result<T> r, const char* what) {

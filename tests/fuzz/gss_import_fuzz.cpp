@@ -17,22 +17,13 @@
 #include <kerb/crypto/key.hpp>
 #include <kerb/gss/context.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace crypto = kerb::crypto;
 namespace gss = kerb::gss;
 
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "gss_import_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 using kerb::test::ByteView;
 

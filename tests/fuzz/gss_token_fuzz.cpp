@@ -17,7 +17,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <span>
 #include <utility>
 #include <vector>
@@ -28,22 +27,13 @@
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/token.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace crypto = kerb::crypto;
 namespace gss = kerb::gss;
 
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "gss_token_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 using kerb::test::Bytes;
 using kerb::test::ByteView;

@@ -10,7 +10,6 @@
 //   rest     the encoding
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <span>
 #include <string_view>
@@ -29,21 +28,12 @@
 #include <kerb/messages/ticket.hpp>
 #include <kerb/messages/types.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace {
 
 using kerb::test::ByteView;
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "kerb_messages_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 bool same(ByteView a, ByteView b) {
   if (a.size() != b.size()) return false;

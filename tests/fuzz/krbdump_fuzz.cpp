@@ -22,21 +22,13 @@
 #include "keys.hpp"
 #include "tree.hpp"
 
+#include "fuzz_check.hpp"
+
 #ifndef KRBDUMP_FUZZ_KEYS_DIR
 #error "KRBDUMP_FUZZ_KEYS_DIR names tests/data/krbdump/keys"
 #endif
 
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "krbdump_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 std::vector<std::uint8_t> read_file(const char* name) {
   const std::string path = std::string(KRBDUMP_FUZZ_KEYS_DIR) + "/" + name;

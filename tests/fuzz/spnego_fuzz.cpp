@@ -7,7 +7,6 @@
 // base64 that decodes re-encodes to the identical text (only canonical base64 is accepted).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,21 +16,12 @@
 #include <kerb/gss/negotiate.hpp>
 #include <kerb/gss/spnego.hpp>
 
+#include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
 
 namespace gss = kerb::gss;
 
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "spnego_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 using kerb::test::ByteView;
 

@@ -12,24 +12,15 @@
 //   rest     the transited contents
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
 #include <string>
 #include <string_view>
 
 #include <kerb/constants.hpp>
 #include <kerb/transited.hpp>
 
+#include "fuzz_check.hpp"
+
 namespace {
-
-[[noreturn]] void property_failed(const char* what, int line) {
-  std::fprintf(stderr, "transited_fuzz: property failed at line %d: %s\n", line, what);
-  __builtin_trap();
-}
-
-#define FUZZ_CHECK(cond)                           \
-  do {                                             \
-    if (!(cond)) property_failed(#cond, __LINE__); \
-  } while (0)
 
 bool path_refusal(const kerb::Error& e) {
   return e.category() == kerb::ErrorCategory::kProtocol &&

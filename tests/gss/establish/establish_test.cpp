@@ -391,34 +391,60 @@ TEST_CASE("no delegation without a forwardable TGT of the same client", "[gss][e
   }
 }
 
+namespace {
+
+// The KRB-CRED contents that forward `tgt` (RFC 4120 §5.8.1): its Ticket and one KrbCredInfo
+// naming its key, client, server and endtime. The encoders' views point into the members, so
+// it stays where it is made.
+struct ForwardedTgt {
+  explicit ForwardedTgt(const Credentials& tgt)
+      : ticket(must(decode_der<Ticket>(tgt.ticket, "Ticket"), "Ticket")),
+        pname(tgt.client.name()),
+        sname(tgt.server.name()) {
+    info.key = EncryptionKey{tgt.session_key.enctype, tgt.session_key.contents.view()};
+    info.prealm = tgt.client.realm();
+    info.pname = pname;
+    info.srealm = tgt.server.realm();
+    info.sname = sname;
+    info.endtime = KerberosTime{tgt.endtime};
+    part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
+  }
+  ForwardedTgt(const ForwardedTgt&) = delete;
+  ForwardedTgt& operator=(const ForwardedTgt&) = delete;
+
+  const Ticket ticket;
+  const PrincipalName pname;
+  const PrincipalName sname;
+  KrbCredInfo info;
+  EncKrbCredPart part;
+};
+
+// The 0x8003 checksum with GSS_C_DELEG_FLAG carrying `krb_cred` (RFC 4121 §4.1.1: DlgOpt 1,
+// Dlgth, Deleg).
+kerb::test::Bytes deleg_checksum(const kerb::test::Bytes& krb_cred) {
+  kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
+  put_le16(c, 1);
+  put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
+  c.insert(c.end(), krb_cred.begin(), krb_cred.end());
+  return c;
+}
+
+}  // namespace
+
 TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
           "[gss][establish][deleg]") {
   World w;
   const Credentials tgt = w.tgt();
   const Credentials ticket = w.ticket();
-  const Ticket t = must(decode_der<Ticket>(tgt.ticket, "Ticket"), "Ticket");
-  const PrincipalName pname = tgt.client.name();
-  const PrincipalName sname = tgt.server.name();
-  KrbCredInfo info;
-  info.key = EncryptionKey{tgt.session_key.enctype, tgt.session_key.contents.view()};
-  info.prealm = tgt.client.realm();
-  info.pname = pname;
-  info.srealm = tgt.server.realm();
-  info.sname = sname;
-  info.endtime = KerberosTime{tgt.endtime};
-  EncKrbCredPart part;
-  part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
-  const kerb::test::Bytes plain = kerb::test::der_of(part);
+  ForwardedTgt fwd(tgt);
+  const kerb::test::Bytes plain = kerb::test::der_of(fwd.part);
   KrbCred cred;
-  cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
+  cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&fwd.ticket, 1));
   cred.enc_part = EncryptedData{crypto::EncType{0}, std::nullopt, plain};
   const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
 
-  kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
-  put_le16(c, 1);
-  put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
-  c.insert(c.end(), krb_cred.begin(), krb_cred.end());
-  const kerb::test::Bytes token = initial_token_with(w, ticket, Checksum{0x8003, c});
+  const kerb::test::Bytes token =
+      initial_token_with(w, ticket, Checksum{0x8003, deleg_checksum(krb_cred)});
   Accepted accepted = must(w.accept(token), "accept");
   REQUIRE(accepted.delegated.has_value());
   CHECK(accepted.delegated->ticket == tgt.ticket);
@@ -428,16 +454,13 @@ TEST_CASE("an unencrypted (etype 0) KRB-CRED is accepted, as MIT accepts it",
   SECTION("but not one naming another client") {
     const Principal mallory = principal("mallory@EXAMPLE.COM");
     const PrincipalName other = mallory.name();
-    info.pname = other;
-    const kerb::test::Bytes plain2 = kerb::test::der_of(part);
+    fwd.info.pname = other;
+    const kerb::test::Bytes plain2 = kerb::test::der_of(fwd.part);
     cred.enc_part = EncryptedData{crypto::EncType{0}, std::nullopt, plain2};
     const kerb::test::Bytes krb_cred2 = kerb::test::der_of(cred);
-    kerb::test::Bytes c2 = gss_checksum(kDefaultFlags | context_flags::kDeleg);
-    put_le16(c2, 1);
-    put_le16(c2, static_cast<std::uint16_t>(krb_cred2.size()));
-    c2.insert(c2.end(), krb_cred2.begin(), krb_cred2.end());
-    check_failure(w.accept(initial_token_with(w, ticket, Checksum{0x8003, c2})),
-                  error_code::kKrbApErrBadmatch);
+    check_failure(
+        w.accept(initial_token_with(w, ticket, Checksum{0x8003, deleg_checksum(krb_cred2)})),
+        error_code::kKrbApErrBadmatch);
   }
 }
 
@@ -448,32 +471,17 @@ TEST_CASE("a delegated KRB-CRED that fails its integrity check: KRB_AP_ERR_BAD_I
   World w;
   const Credentials tgt = w.tgt();
   const Credentials ticket = w.ticket();
-  const Ticket t = must(decode_der<Ticket>(tgt.ticket, "Ticket"), "Ticket");
-  const PrincipalName pname = tgt.client.name();
-  const PrincipalName sname = tgt.server.name();
-  KrbCredInfo info;
-  info.key = EncryptionKey{tgt.session_key.enctype, tgt.session_key.contents.view()};
-  info.prealm = tgt.client.realm();
-  info.pname = pname;
-  info.srealm = tgt.server.realm();
-  info.sname = sname;
-  info.endtime = KerberosTime{tgt.endtime};
-  EncKrbCredPart part;
-  part.ticket_info = SequenceOf<KrbCredInfo>(std::span<const KrbCredInfo>(&info, 1));
+  ForwardedTgt fwd(tgt);
   const crypto::Key session_key = must(ticket.session_key.to_key(), "session key");
   // Under the service ticket's session key with key usage 14 (RFC 4121 §4.1.1).
   const kerb::test::Bytes cipher = kerb::test::seal(session_key, key_usage::kKrbCredEncPart,
-                                                    kerb::test::der_of(part), w.kdc_random);
+                                                    kerb::test::der_of(fwd.part), w.kdc_random);
   const auto token_with = [&](const kerb::test::Bytes& enc_part) {
     KrbCred cred;
-    cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&t, 1));
+    cred.tickets = SequenceOf<Ticket>(std::span<const Ticket>(&fwd.ticket, 1));
     cred.enc_part = EncryptedData{session_key.enctype(), std::nullopt, enc_part};
     const kerb::test::Bytes krb_cred = kerb::test::der_of(cred);
-    kerb::test::Bytes c = gss_checksum(kDefaultFlags | context_flags::kDeleg);
-    put_le16(c, 1);
-    put_le16(c, static_cast<std::uint16_t>(krb_cred.size()));
-    c.insert(c.end(), krb_cred.begin(), krb_cred.end());
-    return initial_token_with(w, ticket, Checksum{0x8003, c});
+    return initial_token_with(w, ticket, Checksum{0x8003, deleg_checksum(krb_cred)});
   };
   Accepted accepted = must(w.accept(token_with(cipher)), "accept");
   REQUIRE(accepted.delegated.has_value());

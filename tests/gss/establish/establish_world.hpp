@@ -21,10 +21,12 @@
 #include <kerb/messages/ap.hpp>
 
 #include "../../kerb/exchange/fake_kdc.hpp"
+#include "../../kerb/exchange/service_ticket.hpp"
 
 namespace kerb::gss::test {
 
 using crypto::EncType;
+using kerb::test::add_service_key;
 using kerb::test::Bytes;
 using kerb::test::bytes_of;
 using kerb::test::ByteView;
@@ -36,6 +38,7 @@ using kerb::test::kNowUsec;
 using kerb::test::make_credentials;
 using kerb::test::must;
 using kerb::test::principal;
+using kerb::test::service_ticket_spec;
 using kerb::test::TestRandom;
 using kerb::test::TicketSpec;
 using kerb::test::unseal;
@@ -57,26 +60,11 @@ struct World {
   // replay cache, so that one test's tokens are no replay in the next.
   MemoryReplayCache replay_cache;
 
-  World() {
-    KeytabEntry e;
-    e.principal = service;
-    e.timestamp = kNow - 86400;
-    e.kvno = kKvno;
-    e.key = KeyBlock::from_key(service_key);
-    keytab.add(std::move(e));
-  }
+  World() { add_service_key(keytab, service, kKvno, service_key); }
 
   TicketSpec ticket_spec(EncType session = EncType::kAes256CtsHmacSha1_96) const {
-    TicketSpec t;
-    t.server = service;
-    t.client = client;
-    t.service_key = &service_key;
-    t.kvno = kKvno;
-    t.session_keytype = static_cast<std::int32_t>(session);
-    t.session_key = key_bytes(session, 0x22);
+    TicketSpec t = service_ticket_spec(client, service, service_key, kKvno, session, 0x22);
     t.flags = ticket_flags::kPreAuthent;
-    t.authtime = kNow - 60;
-    t.endtime = kNow + 3600;
     return t;
   }
   Credentials ticket(EncType session = EncType::kAes256CtsHmacSha1_96) {

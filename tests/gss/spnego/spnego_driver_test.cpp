@@ -20,6 +20,7 @@
 #include <kerb/keytab.hpp>
 
 #include "fake_kdc.hpp"
+#include "service_ticket.hpp"
 
 using namespace kerb;
 using namespace kerb::gss;
@@ -61,21 +62,10 @@ struct World {
   MemoryReplayCache replay_cache;
 
   World() {
-    KeytabEntry e;
-    e.principal = service;
-    e.timestamp = kNow - 86400;
-    e.kvno = 2;
-    e.key = KeyBlock::from_key(service_key);
-    keytab.add(std::move(e));
-    TicketSpec t;
-    t.server = service;
-    t.client = client;
-    t.service_key = &service_key;
-    t.kvno = 2;
-    t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x33);
-    t.authtime = kNow - 60;
-    t.endtime = kNow + 3600;
-    ticket = make_credentials(t, kdc_random);
+    add_service_key(keytab, service, 2, service_key);
+    ticket = make_credentials(
+        service_ticket_spec(client, service, service_key, 2, EncType::kAes256CtsHmacSha1_96, 0x33),
+        kdc_random);
   }
 
   ApContext ap() {
@@ -715,15 +705,10 @@ TEST_CASE("SPNEGO: the acceptor name constrains the krb5 mechanism") {
 
 TEST_CASE("SPNEGO: the transit policy of the options decides on clients of other realms") {
   World w;  // the service is in KERB.TEST
-  TicketSpec t;
-  t.server = w.service;
-  t.client = principal("carol@OTHER.TEST");
-  t.service_key = &w.service_key;
-  t.kvno = 2;
-  t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x34);
-  t.authtime = kNow - 60;
-  t.endtime = kNow + 3600;
-  w.ticket = make_credentials(t, w.kdc_random);
+  w.ticket =
+      make_credentials(service_ticket_spec(principal("carol@OTHER.TEST"), w.service, w.service_key,
+                                           2, EncType::kAes256CtsHmacSha1_96, 0x34),
+                       w.kdc_random);
 
   SpnegoInitiator refused_init = w.initiator();
   SpnegoAcceptor refusing = w.acceptor();  // default: other realms are not trusted

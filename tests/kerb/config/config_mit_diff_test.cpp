@@ -20,6 +20,8 @@
 
 #include <kerb/config.hpp>
 
+#include "temp_dir.hpp"
+
 namespace {
 
 using Strings = std::vector<std::string>;
@@ -131,27 +133,6 @@ const Case kCases[] = {
      {"[s]\n r = {\n a = 1\n } junk\n"},
      Expect::kKerbRejects,
      "kerb refuses text MIT silently drops after a '}'"},
-};
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "kerb-config-mit-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
 };
 
 // MIT's profile over the same files, released at the end.
@@ -325,7 +306,7 @@ std::string replace_dir(std::string text, const std::string& dir) {
 TEST_CASE("config vs MIT profile: the same krb5.conf texts read the same", "[config][mit]") {
   for (const Case& c : kCases) {
     INFO("case: " << c.name);
-    TempDir dir;
+    kerb::test::TempDir dir("kerb-config-mit");
     // Files named "@name@text" are written for include lines to find; the others make up
     // KRB5_CONFIG, in order.
     std::string path_list;

@@ -20,11 +20,14 @@
 #include <kerb/config.hpp>
 #include <kerb/crypto/enctype.hpp>
 
+#include "temp_dir.hpp"
+
 using kerb::ClientOptions;
 using kerb::Config;
 using kerb::ConfigLimits;
 using kerb::ErrorCategory;
 using kerb::KdcAddress;
+using kerb::test::TempDir;
 
 namespace {
 
@@ -52,35 +55,6 @@ std::vector<std::int32_t> numbers(std::span<const kerb::crypto::EncType> enctype
     out.push_back(static_cast<std::int32_t>(e));
   return out;
 }
-
-// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kerb-config-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string write(const std::string& name, std::string_view text) const {
-    const std::filesystem::path p = path_ / name;
-    std::filesystem::create_directories(p.parent_path());
-    std::ofstream out(p, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-    return p.string();
-  }
-  std::string path(const std::string& name = "") const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
 
 // Sets an environment variable for one scope and restores it after.
 class ScopedEnv {

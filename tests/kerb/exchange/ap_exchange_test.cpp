@@ -20,6 +20,7 @@
 #include <kerb/transited.hpp>
 
 #include "fake_kdc.hpp"
+#include "service_ticket.hpp"
 
 using namespace kerb;
 using namespace kerb::test;
@@ -37,26 +38,12 @@ struct ApWorld {
   static constexpr std::uint32_t kKvno = 3;
   Keytab keytab;
 
-  ApWorld() {
-    KeytabEntry e;
-    e.principal = service;
-    e.timestamp = kNow - 86400;
-    e.kvno = kKvno;
-    e.key = KeyBlock::from_key(service_key);
-    keytab.add(std::move(e));
-  }
+  ApWorld() { add_service_key(keytab, service, kKvno, service_key); }
 
   TicketSpec ticket() const {
-    TicketSpec t;
-    t.server = service;
-    t.client = client;
-    t.service_key = &service_key;
-    t.kvno = kKvno;
-    t.session_keytype = 18;
-    t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x22);
+    TicketSpec t = service_ticket_spec(client, service, service_key, kKvno,
+                                       EncType::kAes256CtsHmacSha1_96, 0x22);
     t.flags = ticket_flags::kPreAuthent | ticket_flags::kForwardable;
-    t.authtime = kNow - 60;
-    t.endtime = kNow + 3600;
     return t;
   }
   Credentials credentials(const TicketSpec& t) { return make_credentials(t, kdc_random); }
@@ -184,12 +171,8 @@ TEST_CASE(
     INFO(c.detail);
     ApWorld w;
     // The service's key of that enctype, as a keytab from the KDC would hold it.
-    KeytabEntry e;
-    e.principal = w.service;
-    e.timestamp = kNow - 86400;
-    e.kvno = ApWorld::kKvno;
-    e.key = must(KeyBlock::from_bytes(c.etype, test::Bytes(c.key_size, 0x5A)));
-    w.keytab.add(std::move(e));
+    add_service_key(w.keytab, w.service, ApWorld::kKvno,
+                    must(KeyBlock::from_bytes(c.etype, test::Bytes(c.key_size, 0x5A))));
     // The AP-REQ names a ticket of that enctype (its ciphertext never gets looked at).
     const ApReqBuilt built = w.build(w.credentials());
     ApReq req = must(decode_ap_req(built.bytes));

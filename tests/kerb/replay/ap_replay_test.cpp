@@ -15,6 +15,7 @@
 #include <kerb/replay_cache.hpp>
 
 #include "../exchange/fake_kdc.hpp"
+#include "../exchange/service_ticket.hpp"
 
 using namespace kerb;
 using namespace kerb::test;
@@ -34,22 +35,10 @@ struct Service {
   Credentials credentials;
 
   Service() {
-    KeytabEntry e;
-    e.principal = service;
-    e.timestamp = kNow - 86400;
-    e.kvno = kKvno;
-    e.key = KeyBlock::from_key(service_key);
-    keytab.add(std::move(e));
-    TicketSpec t;
-    t.server = service;
-    t.client = client;
-    t.service_key = &service_key;
-    t.kvno = kKvno;
-    t.session_keytype = 18;
-    t.session_key = key_bytes(EncType::kAes256CtsHmacSha1_96, 0x22);
+    add_service_key(keytab, service, kKvno, service_key);
+    TicketSpec t = service_ticket_spec(client, service, service_key, kKvno,
+                                       EncType::kAes256CtsHmacSha1_96, 0x22);
     t.flags = ticket_flags::kPreAuthent;
-    t.authtime = kNow - 60;
-    t.endtime = kNow + 3600;
     credentials = make_credentials(t, kdc_random);
   }
 
