@@ -19,8 +19,12 @@ using Node = ConfigTable::Node;
 namespace {
 
 constexpr std::uint32_t kNone = ConfigTable::kNone;
-// What an empty Config reads: no node, so every lookup finds nothing.
-constinit const ConfigTable kEmptyTable{};
+// What an empty Config reads: no node, so every lookup finds nothing. A function-local static,
+// since a std::string member is not constant-initialisable on every standard library.
+const ConfigTable& empty_table() {
+  static const ConfigTable empty;
+  return empty;
+}
 
 // MIT's "weak" enctypes, dropped from the lists unless allow_weak_crypto is set: 1, 2, 3, 4
 // (des-cbc-raw), 6 (des3-cbc-raw), 8 (des-hmac-sha1) and 24.
@@ -194,7 +198,7 @@ Config& Config::operator=(const Config& other) {
 }
 
 const ConfigTable& Config::table() const noexcept {
-  return table_ ? *table_ : kEmptyTable;
+  return table_ ? *table_ : empty_table();
 }
 
 bool Config::empty() const noexcept {
