@@ -12,25 +12,27 @@ using detail::Profile;
 
 namespace {
 
+// Names come from KERB_CKSUM_TYPE_LIST (checksum_name), not a second table.
+constexpr ChecksumInfo checksum(CksumType type, std::size_t size, bool keyed,
+                                EncType key_enctype) noexcept {
+  return {type, checksum_name(type), size, keyed, key_enctype};
+}
+
 constexpr ChecksumInfo kChecksums[] = {
-    {CksumType::kCrc32, "crc32", 4, false, EncType::kNone},
-    {CksumType::kRsaMd5, "rsa-md5", 16, false, EncType::kNone},
-    {CksumType::kSha1, "sha1", 20, false, EncType::kNone},
+    checksum(CksumType::kCrc32, 4, false, EncType::kNone),
+    checksum(CksumType::kRsaMd5, 16, false, EncType::kNone),
+    checksum(CksumType::kSha1, 20, false, EncType::kNone),
     // RFC 3962 §7: 96-bit truncated HMAC-SHA1 (RFC 3961's table wrongly says 20 bytes).
-    {CksumType::kHmacSha1_96Aes128, "hmac-sha1-96-aes128", 12, true,
-     EncType::kAes128CtsHmacSha1_96},
-    {CksumType::kHmacSha1_96Aes256, "hmac-sha1-96-aes256", 12, true,
-     EncType::kAes256CtsHmacSha1_96},
+    checksum(CksumType::kHmacSha1_96Aes128, 12, true, EncType::kAes128CtsHmacSha1_96),
+    checksum(CksumType::kHmacSha1_96Aes256, 12, true, EncType::kAes256CtsHmacSha1_96),
 #if KERB_WITH_CAMELLIA
-    {CksumType::kCmacCamellia128, "cmac-camellia128", 16, true, EncType::kCamellia128CtsCmac},
-    {CksumType::kCmacCamellia256, "cmac-camellia256", 16, true, EncType::kCamellia256CtsCmac},
+    checksum(CksumType::kCmacCamellia128, 16, true, EncType::kCamellia128CtsCmac),
+    checksum(CksumType::kCmacCamellia256, 16, true, EncType::kCamellia256CtsCmac),
 #endif
-    {CksumType::kHmacSha256_128Aes128, "hmac-sha256-128-aes128", 16, true,
-     EncType::kAes128CtsHmacSha256_128},
-    {CksumType::kHmacSha384_192Aes256, "hmac-sha384-192-aes256", 24, true,
-     EncType::kAes256CtsHmacSha384_192},
+    checksum(CksumType::kHmacSha256_128Aes128, 16, true, EncType::kAes128CtsHmacSha256_128),
+    checksum(CksumType::kHmacSha384_192Aes256, 24, true, EncType::kAes256CtsHmacSha384_192),
 #if KERB_WITH_RC4_HMAC
-    {CksumType::kHmacMd5, "hmac-md5", 16, true, EncType::kRc4Hmac},
+    checksum(CksumType::kHmacMd5, 16, true, EncType::kRc4Hmac),
 #endif
 };
 

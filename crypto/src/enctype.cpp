@@ -186,52 +186,6 @@ std::span<const EncType> default_enctypes() noexcept {
   return kDefaultEnctypes;
 }
 
-std::string_view checksum_name(CksumType type) noexcept {
-  switch (type) {
-    case CksumType::kNone:
-      return "none";
-    case CksumType::kCrc32:
-      return "crc32";
-    case CksumType::kRsaMd4:
-      return "rsa-md4";
-    case CksumType::kRsaMd4Des:
-      return "rsa-md4-des";
-    case CksumType::kDesMac:
-      return "des-mac";
-    case CksumType::kDesMacK:
-      return "des-mac-k";
-    case CksumType::kRsaMd4DesK:
-      return "rsa-md4-des-k";
-    case CksumType::kRsaMd5:
-      return "rsa-md5";
-    case CksumType::kRsaMd5Des:
-      return "rsa-md5-des";
-    case CksumType::kRsaMd5Des3:
-      return "rsa-md5-des3";
-    case CksumType::kHmacSha1Des3Kd:
-      return "hmac-sha1-des3-kd";
-    case CksumType::kHmacSha1Des3:
-      return "hmac-sha1-des3";
-    case CksumType::kSha1:
-      return "sha1";
-    case CksumType::kHmacSha1_96Aes128:
-      return "hmac-sha1-96-aes128";
-    case CksumType::kHmacSha1_96Aes256:
-      return "hmac-sha1-96-aes256";
-    case CksumType::kCmacCamellia128:
-      return "cmac-camellia128";
-    case CksumType::kCmacCamellia256:
-      return "cmac-camellia256";
-    case CksumType::kHmacSha256_128Aes128:
-      return "hmac-sha256-128-aes128";
-    case CksumType::kHmacSha384_192Aes256:
-      return "hmac-sha384-192-aes256";
-    case CksumType::kHmacMd5:
-      return "hmac-md5";
-  }
-  return "unknown";
-}
-
 std::size_t ciphertext_size(EncType enctype, std::size_t plaintext_size) noexcept {
   const EncTypeInfo* info = find_enctype(enctype);
   if (info == nullptr) return 0;

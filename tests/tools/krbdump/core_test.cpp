@@ -9,6 +9,7 @@
 #include <iterator>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dump.hpp"
@@ -301,4 +302,41 @@ TEST_CASE("dump: more fields than krbdump builds is malformed input, with its of
   CHECK(d.status == 2);
   CHECK(d.error ==
         "in: DER: more than 1000000 elements to show (krbdump's limit) at offset 2000004");
+}
+
+TEST_CASE("checksum_type_name: RFC 3961 §8's names, sha1 told apart, GSS's 0x8003") {
+  // RFC 3961 §8 (1-16, both 10 and 14 "sha1 (unkeyed)": the trees say plain "sha1" for 14),
+  // RFC 6803 §9 (17, 18), RFC 8009 §7 (19, 20), RFC 4757 §5 (-138), RFC 4121 §4.1.1 (0x8003).
+  const std::pair<std::int64_t, std::string_view> expected[] = {
+      {1, "CRC32"},
+      {2, "rsa-md4"},
+      {3, "rsa-md4-des"},
+      {4, "des-mac"},
+      {5, "des-mac-k"},
+      {6, "rsa-md4-des-k"},
+      {7, "rsa-md5"},
+      {8, "rsa-md5-des"},
+      {9, "rsa-md5-des3"},
+      {10, "sha1 (unkeyed)"},
+      {12, "hmac-sha1-des3-kd"},
+      {13, "hmac-sha1-des3"},
+      {14, "sha1"},
+      {15, "hmac-sha1-96-aes128"},
+      {16, "hmac-sha1-96-aes256"},
+      {17, "cmac-camellia128"},
+      {18, "cmac-camellia256"},
+      {19, "hmac-sha256-128-aes128"},
+      {20, "hmac-sha384-192-aes256"},
+      {0x8003, "GSS-API checksum (RFC 4121 §4.1.1)"},
+      {-138, "hmac-md5"},
+  };
+  for (const auto& [number, name] : expected) {
+    INFO(number);
+    CHECK(checksum_type_name(number) == name);
+  }
+  for (std::int64_t unnamed : {std::int64_t{0}, std::int64_t{11}, std::int64_t{21},
+                               std::int64_t{0x8003} + (std::int64_t{1} << 32)}) {
+    INFO(unnamed);
+    CHECK(checksum_type_name(unnamed).empty());
+  }
 }

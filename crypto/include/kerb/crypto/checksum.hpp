@@ -16,7 +16,7 @@ namespace kerb::crypto {
 
 struct ChecksumInfo {
   CksumType type;
-  std::string_view name;  // RFC spelling, e.g. "hmac-sha1-96-aes256"
+  std::string_view name;  // checksum_name(type), e.g. "hmac-sha1-96-aes256"
   std::size_t size;       // checksum length in bytes
   bool keyed;
   EncType key_enctype;  // for keyed types, the enctype a key must have; kNone otherwise

@@ -68,29 +68,66 @@ std::span<const EncType> enctype_family(std::string_view name) noexcept;
 // then 26, 25 if KERB_WITH_CAMELLIA.
 std::span<const EncType> default_enctypes() noexcept;
 
-// Checksum types (RFC 3961 §8 registry, RFC 3962, RFC 6803, RFC 8009, RFC 4757).
+// Checksum types: RFC 3961 §8's table with the numbers RFC 3962 §7, RFC 6803 §9 and RFC 8009
+// §7 assigned, and RFC 4757 §5's local -138. X(constant, number, "name"), sorted by number with
+// -138 last; the CksumType enumerators and checksum_type_name are both expanded from it. Names
+// are the defining documents' ("CRC32"; RFC 3961 names both 10 and 14 "sha1 (unkeyed)", and
+// 10's constant is Heimdal's SHA1_OTHER; -138 is RFC 4757's KERB_CHECKSUM_HMAC_MD5). 1, 7 and 14
+// are unkeyed (compute_unkeyed only); 15-20 and -138 are keyed and implemented (17, 18 if
+// KERB_WITH_CAMELLIA; -138, weak like rc4-hmac, if KERB_WITH_RC4_HMAC); the rest are MD4-, DES- or
+// 3DES-based and have no code. 0x8003, which §8 reserves for GSS-KRB5, is no checksum algorithm but
+// RFC 4121 §4.1.1's authenticator record, so it has no CksumType: the GSS layer and its decoders
+// handle it.
+#define KERB_CKSUM_TYPE_LIST(X)                          \
+  X(kCrc32, 1, "CRC32")                                  \
+  X(kRsaMd4, 2, "rsa-md4")                               \
+  X(kRsaMd4Des, 3, "rsa-md4-des")                        \
+  X(kDesMac, 4, "des-mac")                               \
+  X(kDesMacK, 5, "des-mac-k")                            \
+  X(kRsaMd4DesK, 6, "rsa-md4-des-k")                     \
+  X(kRsaMd5, 7, "rsa-md5")                               \
+  X(kRsaMd5Des, 8, "rsa-md5-des")                        \
+  X(kRsaMd5Des3, 9, "rsa-md5-des3")                      \
+  X(kSha1Other, 10, "sha1 (unkeyed)")                    \
+  X(kHmacSha1Des3Kd, 12, "hmac-sha1-des3-kd")            \
+  X(kHmacSha1Des3, 13, "hmac-sha1-des3")                 \
+  X(kSha1, 14, "sha1 (unkeyed)")                         \
+  X(kHmacSha1_96Aes128, 15, "hmac-sha1-96-aes128")       \
+  X(kHmacSha1_96Aes256, 16, "hmac-sha1-96-aes256")       \
+  X(kCmacCamellia128, 17, "cmac-camellia128")            \
+  X(kCmacCamellia256, 18, "cmac-camellia256")            \
+  X(kHmacSha256_128Aes128, 19, "hmac-sha256-128-aes128") \
+  X(kHmacSha384_192Aes256, 20, "hmac-sha384-192-aes256") \
+  X(kHmacMd5, -138, "hmac-md5")
+
+// kNone (0) is no registry entry: RFC 3961 §8 calls zero invalid.
 enum class CksumType : std::int32_t {
   kNone = 0,
-  kCrc32 = 1,            // unkeyed; compute_unkeyed only
-  kRsaMd4 = 2,           // unkeyed, not implemented
-  kRsaMd4Des = 3,        // weak, not implemented
-  kDesMac = 4,           // weak, not implemented
-  kDesMacK = 5,          // weak, not implemented
-  kRsaMd4DesK = 6,       // weak, not implemented
-  kRsaMd5 = 7,           // unkeyed; compute_unkeyed only
-  kRsaMd5Des = 8,        // weak, not implemented
-  kRsaMd5Des3 = 9,       // weak, not implemented
-  kHmacSha1Des3Kd = 12,  // weak, not implemented
-  kHmacSha1Des3 = 13,    // weak, not implemented
-  kSha1 = 14,            // unkeyed; compute_unkeyed only
-  kHmacSha1_96Aes128 = 15,
-  kHmacSha1_96Aes256 = 16,
-  kCmacCamellia128 = 17,
-  kCmacCamellia256 = 18,
-  kHmacSha256_128Aes128 = 19,
-  kHmacSha384_192Aes256 = 20,
-  kHmacMd5 = -138,  // rc4-hmac's checksum; weak like its enctype
+#define KERB_CKSUM_TYPE_ENUMERATOR(constant, number, name) constant = number,
+  KERB_CKSUM_TYPE_LIST(KERB_CKSUM_TYPE_ENUMERATOR)
+#undef KERB_CKSUM_TYPE_ENUMERATOR
 };
+
+// The registry name of a checksum type ("hmac-sha1-96-aes256"), or "" for a number the list
+// does not hold (0, 0x8003, unassigned ones).
+constexpr std::string_view checksum_type_name(std::int32_t type) noexcept {
+  switch (type) {
+#define KERB_CKSUM_TYPE_CASE(constant, number, name) \
+  case number:                                       \
+    return name;
+    KERB_CKSUM_TYPE_LIST(KERB_CKSUM_TYPE_CASE)
+#undef KERB_CKSUM_TYPE_CASE
+  }
+  return {};
+}
+
+// For logs and errors: checksum_type_name, or "none" for kNone and "unknown" for a number the
+// list does not hold. Always NUL-terminated (a string literal), so .data() can go to %s.
+constexpr std::string_view checksum_name(CksumType type) noexcept {
+  if (type == CksumType::kNone) return "none";
+  const std::string_view name = checksum_type_name(static_cast<std::int32_t>(type));
+  return name.empty() ? std::string_view("unknown") : name;
+}
 
 // Static facts about one implemented enctype. Every profile here is padding-free, so
 //   ciphertext length = confounder_size + plaintext length + mac_size.
@@ -115,7 +152,6 @@ const EncTypeInfo* find_enctype(EncType enctype) noexcept;
 
 // Human name for logs and errors ("des-cbc-crc", "aes128-cts-hmac-sha1-96", "etype 99").
 std::string_view enctype_name(EncType enctype) noexcept;
-std::string_view checksum_name(CksumType type) noexcept;
 
 // Size queries for callers that size their own buffers (no heap on the crypto path).
 // ciphertext_size: 0 for an enctype with no profile.
@@ -193,3 +229,5 @@ class Policy {
 };
 
 }  // namespace kerb::crypto
+
+#undef KERB_CKSUM_TYPE_LIST
