@@ -172,7 +172,7 @@ Node& add_checksum(Node& parent, std::string name, const kerb::Checksum& cksum, 
   Node& node = parent.add(std::move(name), {}, "object");
   add_enum(node, "cksumtype", checksum_type_name(cksum.cksumtype), cksum.cksumtype);
   add_bytes(node, "checksum", cksum.checksum);
-  if (cksum.cksumtype == 0x8003) dump_gss_checksum(walk, cksum.checksum, node);
+  if (cksum.cksumtype == kGssChecksumType) dump_gss_checksum(walk, cksum.checksum, node);
   return node;
 }
 

@@ -10,10 +10,6 @@
 namespace krbdump {
 namespace {
 
-// RFC 4121 §4.1.1's authenticator checksum: a GSS record, not an RFC 3961 checksum algorithm,
-// so crypto's checksum list leaves it out and the trees name it here.
-constexpr std::int64_t kGssChecksumType = 0x8003;
-
 bool fits_int32(std::int64_t n) {
   return n >= INT32_MIN && n <= INT32_MAX;
 }

@@ -22,6 +22,10 @@ std::string_view error_code_name(std::int64_t code);
 std::string_view last_req_type_name(std::int64_t type);
 std::string_view transited_type_name(std::int64_t type);
 std::string_view enctype_name(std::int64_t type);
+// RFC 4121 §4.1.1's authenticator checksum: a GSS record, not an RFC 3961 checksum algorithm,
+// so crypto's checksum list leaves it out and krbdump names and decodes it itself.
+inline constexpr std::int64_t kGssChecksumType = 0x8003;
+
 std::string_view checksum_type_name(std::int64_t type);
 
 // "name (number)", or "unknown (number)".
