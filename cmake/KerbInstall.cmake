@@ -3,12 +3,12 @@ include(CMakePackageConfigHelpers)
 
 # kerb_internal's archive goes with a static kerb::kerb and kerb::gss (they link it); its
 # headers are never installed.
-install(TARGETS kerb_base kerb_der kerb_crypto kerb_internal kerb_kerb kerb_gss
+install(TARGETS kerb_base kerb_der kerb_crypto kerb_internal kerb_kerb kerb_gss kerb_c
         EXPORT kerbTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(dir base der crypto kerb gss)
+foreach(dir base der crypto kerb gss c)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 # Generated: kerb/crypto/features.hpp (which optional enctypes this build has).

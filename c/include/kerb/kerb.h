@@ -1,0 +1,243 @@
+/* kerb.h: the C ABI of kerb, for app bindings (JNI, Swift, plain C).
+ *
+ * Conventions, for every function here:
+ *  - Each fallible call returns a kerb_status: KERB_OK (0), or a negative KERB_ERR_* naming
+ *    kerb's error category. When `error` is not NULL it receives the status, the Kerberos error
+ *    code (RFC 4120 §7.5.9) or GSS major status (RFC 2744 §3.9.1) where there is one, and a
+ *    short message an app may show; it never holds a key or password.
+ *  - Handles are opaque. A NULL handle or a required pointer left NULL gives
+ *    KERB_ERR_INVALID_ARGUMENT. *_free functions accept NULL and wipe what they free.
+ *  - Buffers come back in one of two ways, named per call:
+ *      [allocates]  a kerb_buffer the caller releases with kerb_buffer_free (which wipes it);
+ *      [caller memory] the caller passes `out` and `*inout_len` (its capacity); on success
+ *                   *inout_len is the length written, on KERB_ERR_BUFFER_TOO_SMALL the length
+ *                   needed (out may then be NULL with *inout_len 0, to ask the size).
+ *  - Threads: a handle is used by one thread at a time (calls on one handle are not
+ *    serialised); different handles may be used from different threads at once. Functions
+ *    taking no handle are thread-safe.
+ *  - Strings are NUL-terminated UTF-8; lengths never count the NUL.
+ */
+#ifndef KERB_KERB_H
+#define KERB_KERB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define KERB_API __attribute__((visibility("default")))
+#else
+#define KERB_API
+#endif
+
+/* C++ callers see the functions as noexcept: no exception ever crosses this boundary. */
+#if defined(__cplusplus)
+#define KERB_NOEXCEPT noexcept
+#else
+#define KERB_NOEXCEPT
+#endif
+
+/* --- version ------------------------------------------------------------------------------ */
+
+#define KERB_VERSION_MAJOR 0
+#define KERB_VERSION_MINOR 1
+#define KERB_VERSION_PATCH 0
+/* (major << 16) | (minor << 8) | patch, comparable as a number. */
+#define KERB_VERSION ((KERB_VERSION_MAJOR << 16) | (KERB_VERSION_MINOR << 8) | KERB_VERSION_PATCH)
+
+/* The library's version, as KERB_VERSION encodes it: compare with the header's at startup. */
+KERB_API uint32_t kerb_version(void) KERB_NOEXCEPT;
+/* "0.1.0"; static storage. */
+KERB_API const char* kerb_version_string(void) KERB_NOEXCEPT;
+
+/* --- status and errors -------------------------------------------------------------------- */
+
+typedef int32_t kerb_status;
+
+#define KERB_OK 0
+#define KERB_ERR_DER (-1)              /* malformed DER */
+#define KERB_ERR_CRYPTO (-2)           /* integrity failure, bad key, unsupported enctype */
+#define KERB_ERR_PROTOCOL (-3)         /* a message that violates RFC 4120/4121 */
+#define KERB_ERR_KDC (-4)              /* the KDC answered KRB-ERROR: see kerb_error.code */
+#define KERB_ERR_POLICY (-5)           /* refused by local policy (weak crypto, skew, ...) */
+#define KERB_ERR_CONFIG (-6)           /* configuration (no KDC for the realm, bad address) */
+#define KERB_ERR_IO (-7)               /* network, files */
+#define KERB_ERR_INVALID_ARGUMENT (-8) /* NULL handle or pointer, bad name, bad value */
+#define KERB_ERR_BUFFER_TOO_SMALL (-9) /* caller memory too short: *inout_len says how long */
+#define KERB_ERR_NO_MEMORY (-10)       /* a handle could not be allocated */
+
+#define KERB_ERROR_MESSAGE_SIZE 192
+
+typedef struct kerb_error {
+  kerb_status status;
+  /* The Kerberos error code for KERB_ERR_KDC and KERB_ERR_PROTOCOL; for GSS calls the GSS
+   * major status (e.g. 6 << 16, GSS_S_BAD_SIG) where one applies; 0 otherwise. */
+  int32_t code;
+  char message[KERB_ERROR_MESSAGE_SIZE]; /* NUL-terminated, "" on success */
+} kerb_error;
+
+/* "ok", "kdc", "buffer too small", ...; "unknown" for other values. Static storage. */
+KERB_API const char* kerb_status_name(kerb_status status) KERB_NOEXCEPT;
+
+/* --- buffers ------------------------------------------------------------------------------ */
+
+typedef struct kerb_buffer {
+  uint8_t* data;
+  size_t length;
+} kerb_buffer;
+
+/* Wipes and frees a buffer kerb allocated, then sets it to {NULL, 0}. NULL is fine. */
+KERB_API void kerb_buffer_free(kerb_buffer* buffer) KERB_NOEXCEPT;
+
+/* --- context: configuration in code, no krb5.conf ------------------------------------------ */
+
+typedef struct kerb_ctx kerb_ctx;
+
+/* A context for `realm` (the default realm of the names it parses), with no KDC yet, the
+ * default enctypes (aes256/aes128-sha1, aes256/aes128-sha2, camellia) and 300 s clock skew.
+ * Allocates the handle; release with kerb_ctx_free. */
+KERB_API kerb_status kerb_ctx_new(const char* realm, kerb_ctx** out,
+                                  kerb_error* error) KERB_NOEXCEPT;
+/* Adds a KDC of `realm` (NULL: the context's realm), tried in the order added:
+ * "host", "host:port", "[v6]" or "[v6]:port"; port 88 by default. */
+KERB_API kerb_status kerb_ctx_add_kdc(kerb_ctx* ctx, const char* realm, const char* address,
+                                      kerb_error* error) KERB_NOEXCEPT;
+/* The permitted enctypes (RFC 3961 §8 numbers, e.g. 18, 17), most preferred first; weak ones
+ * are refused. */
+KERB_API kerb_status kerb_ctx_set_enctypes(kerb_ctx* ctx, const int32_t* enctypes, size_t count,
+                                           kerb_error* error) KERB_NOEXCEPT;
+/* Maximum clock difference accepted, in seconds (0..86400). */
+KERB_API kerb_status kerb_ctx_set_clockskew(kerb_ctx* ctx, int64_t seconds,
+                                            kerb_error* error) KERB_NOEXCEPT;
+/* Frees the context. Credentials and GSS contexts made with it stay valid. */
+KERB_API void kerb_ctx_free(kerb_ctx* ctx) KERB_NOEXCEPT;
+
+/* --- credentials: AS and TGS exchanges ----------------------------------------------------- */
+
+typedef struct kerb_creds kerb_creds;
+
+/* AS exchange with a password (RFC 4120 §3.1) through the context's KDCs; blocks until done.
+ * `principal` without "@REALM" is in the context's realm. The TGT goes to *out (allocates;
+ * release with kerb_creds_free). The context's copy of the password is wiped. */
+KERB_API kerb_status kerb_login_password(kerb_ctx* ctx, const char* principal,
+                                         const char* password, kerb_creds** out,
+                                         kerb_error* error) KERB_NOEXCEPT;
+/* The same with the principal's long-term keys from the keytab file at `keytab_path`. */
+KERB_API kerb_status kerb_login_keytab(kerb_ctx* ctx, const char* principal,
+                                       const char* keytab_path, kerb_creds** out,
+                                       kerb_error* error) KERB_NOEXCEPT;
+/* TGS exchange (RFC 4120 §3.3) for `service` (e.g. "bank/bank.test") with a TGT, following
+ * referrals. Allocates *out. */
+KERB_API kerb_status kerb_get_service_ticket(kerb_ctx* ctx, const kerb_creds* tgt,
+                                             const char* service, kerb_creds** out,
+                                             kerb_error* error) KERB_NOEXCEPT;
+
+/* The client or server principal's name, "name/instance@REALM". [caller memory]: *inout_len
+ * excludes the NUL, which is written too (so `out` needs *inout_len + 1 octets). */
+KERB_API kerb_status kerb_creds_client(const kerb_creds* creds, char* out, size_t* inout_len,
+                                       kerb_error* error) KERB_NOEXCEPT;
+KERB_API kerb_status kerb_creds_server(const kerb_creds* creds, char* out, size_t* inout_len,
+                                       kerb_error* error) KERB_NOEXCEPT;
+/* The ticket's endtime, seconds since the epoch; 0 for NULL. */
+KERB_API int64_t kerb_creds_endtime(const kerb_creds* creds) KERB_NOEXCEPT;
+/* The session key's enctype (RFC 3961 §8 number); 0 for NULL. */
+KERB_API int32_t kerb_creds_enctype(const kerb_creds* creds) KERB_NOEXCEPT;
+/* Wipes the session key and frees. */
+KERB_API void kerb_creds_free(kerb_creds* creds) KERB_NOEXCEPT;
+
+/* --- credentials caches (MIT's FILE format, or MEMORY:) ------------------------------------ */
+
+/* Stores `creds` in the cache `name` ("FILE:/path", "/path" or "MEMORY:name"). With
+ * `initialize` nonzero the cache is emptied first and its default principal becomes the
+ * credentials' client (as kinit does). A FILE cache is replaced atomically, mode 0600. */
+KERB_API kerb_status kerb_ccache_save(const char* name, const kerb_creds* creds, int initialize,
+                                      kerb_error* error) KERB_NOEXCEPT;
+/* The credentials for `server` from the cache `name`; `server` NULL: the TGT of the cache's
+ * default principal's realm. `server` without "@REALM" is in that realm too. Allocates *out.
+ * KERB_ERR_IO when the cache is missing or holds no such ticket. */
+KERB_API kerb_status kerb_ccache_load(const char* name, const char* server, kerb_creds** out,
+                                      kerb_error* error) KERB_NOEXCEPT;
+/* Overwrites the cache's tickets with zeros and removes it. */
+KERB_API kerb_status kerb_ccache_destroy(const char* name, kerb_error* error) KERB_NOEXCEPT;
+
+/* --- GSS-API krb5 mechanism, initiator side (RFC 4121) -------------------------------------- */
+
+typedef struct kerb_gss_ctx kerb_gss_ctx;
+
+/* Context flags (RFC 2744 §5.19 values). */
+#define KERB_GSS_DELEG 1u
+#define KERB_GSS_MUTUAL 2u
+#define KERB_GSS_REPLAY 4u
+#define KERB_GSS_SEQUENCE 8u
+#define KERB_GSS_CONF 16u
+#define KERB_GSS_INTEG 32u
+#define KERB_GSS_DEFAULT_FLAGS \
+  (KERB_GSS_MUTUAL | KERB_GSS_REPLAY | KERB_GSS_SEQUENCE | KERB_GSS_CONF | KERB_GSS_INTEG)
+
+/* Supplementary bits of kerb_gss_unwrap / kerb_gss_verify_mic (RFC 2743 §1.2.1.1): the token
+ * is authentic but not the next one expected. An app relying on replay or sequence detection
+ * must refuse a token with any of them set. */
+#define KERB_GSS_DUPLICATE_TOKEN 1u
+#define KERB_GSS_OLD_TOKEN 2u
+#define KERB_GSS_UNSEQ_TOKEN 4u
+#define KERB_GSS_GAP_TOKEN 8u
+
+/* Starts a context with a service ticket: *ctx_out (allocates; kerb_gss_free) and the
+ * InitialContextToken to send (allocates; kerb_buffer_free). Without KERB_GSS_MUTUAL the
+ * context is established at once; with it, pass the acceptor's answer to kerb_gss_init_step.
+ * kerb_gss_wrap and kerb_gss_get_mic work right away (RFC 2743 §1.2.7 prot_ready). `ctx` gives
+ * the enctypes and clock skew. */
+KERB_API kerb_status kerb_gss_init_start(kerb_ctx* ctx, const kerb_creds* service_ticket,
+                                         uint32_t flags, kerb_gss_ctx** ctx_out,
+                                         kerb_buffer* token_out, kerb_error* error) KERB_NOEXCEPT;
+/* Consumes the acceptor's token: an AP-REP completes mutual authentication (the acceptor has
+ * proved it holds the service key); a KRB-ERROR token fails with its Kerberos error code. */
+KERB_API kerb_status kerb_gss_init_step(kerb_gss_ctx* gss, const uint8_t* token, size_t length,
+                                        kerb_error* error) KERB_NOEXCEPT;
+/* 1 when established (mutual authentication done if it was asked for), else 0. */
+KERB_API int kerb_gss_is_established(const kerb_gss_ctx* gss) KERB_NOEXCEPT;
+/* The flags in effect (KERB_GSS_*): KERB_GSS_MUTUAL is set only once the acceptor's AP-REP has
+ * been verified. 0 for NULL or before establishment. */
+KERB_API uint32_t kerb_gss_flags(const kerb_gss_ctx* gss) KERB_NOEXCEPT;
+
+/* Wrap (RFC 4121 §4.2.6.2), sealed when `conf` is nonzero. [allocates] *token_out. */
+KERB_API kerb_status kerb_gss_wrap(kerb_gss_ctx* gss, int conf, const uint8_t* message,
+                                   size_t length, kerb_buffer* token_out,
+                                   kerb_error* error) KERB_NOEXCEPT;
+/* Unwrap: [allocates] *message_out. *conf_out (may be NULL) says whether it was sealed;
+ * *supplementary_out (may be NULL) gets KERB_GSS_*_TOKEN bits. Needs an established context.
+ * Integrity failures are KERB_ERR_CRYPTO with code GSS_S_BAD_SIG (6 << 16). */
+KERB_API kerb_status kerb_gss_unwrap(kerb_gss_ctx* gss, const uint8_t* token, size_t length,
+                                     kerb_buffer* message_out, int* conf_out,
+                                     uint32_t* supplementary_out, kerb_error* error) KERB_NOEXCEPT;
+/* MIC (RFC 4121 §4.2.6.1). [caller memory]: `mic` of *inout_len octets; the size is fixed for
+ * a context, so one size query serves every call. */
+KERB_API kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t length,
+                                      uint8_t* mic, size_t* inout_len,
+                                      kerb_error* error) KERB_NOEXCEPT;
+/* Verifies a MIC; *supplementary_out as for unwrap (may be NULL). Needs an established
+ * context. */
+KERB_API kerb_status kerb_gss_verify_mic(kerb_gss_ctx* gss, const uint8_t* message,
+                                         size_t length, const uint8_t* mic, size_t mic_length,
+                                         uint32_t* supplementary_out,
+                                         kerb_error* error) KERB_NOEXCEPT;
+
+/* A versioned blob holding the established context's keys and sequence state: secret, keep it
+ * in secure storage. [allocates] *blob_out (kerb_buffer_free wipes it). The context goes on. */
+KERB_API kerb_status kerb_gss_export(const kerb_gss_ctx* gss, kerb_buffer* blob_out,
+                                     kerb_error* error) KERB_NOEXCEPT;
+/* Restores an exported context, established, with the same keys and sequence numbers.
+ * Allocates *ctx_out. */
+KERB_API kerb_status kerb_gss_import(const uint8_t* blob, size_t length, kerb_gss_ctx** ctx_out,
+                                     kerb_error* error) KERB_NOEXCEPT;
+/* Wipes the keys and frees. */
+KERB_API void kerb_gss_free(kerb_gss_ctx* gss) KERB_NOEXCEPT;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* KERB_KERB_H */

@@ -1,0 +1,226 @@
+/* kerb.h from C, with no KDC: version, status names, argument and configuration errors, the
+ * caller-memory size protocol, and GSS per-message calls between two imported contexts.
+ * Run with one area as argument: version, errors, config, gss. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "harness.h"
+
+static void test_version(void) {
+  CHECK(kerb_version() == (uint32_t)KERB_VERSION);
+  /* The header's macros and the library's string against the project version CMake gave. */
+  CHECK(strcmp(kerb_version_string(), KERB_TEST_PROJECT_VERSION) == 0);
+  CHECK(KERB_VERSION == ((KERB_VERSION_MAJOR << 16) | (KERB_VERSION_MINOR << 8) |
+                         KERB_VERSION_PATCH));
+  CHECK(strcmp(kerb_status_name(KERB_OK), "ok") == 0);
+  CHECK(strcmp(kerb_status_name(KERB_ERR_KDC), "kdc") == 0);
+  CHECK(strcmp(kerb_status_name(KERB_ERR_BUFFER_TOO_SMALL), "buffer too small") == 0);
+  CHECK(strcmp(kerb_status_name(-99), "unknown") == 0);
+  CHECK(strcmp(kerb_status_name(1), "unknown") == 0);
+}
+
+static void test_errors(void) {
+  kerb_error err;
+  kerb_ctx* ctx = (kerb_ctx*)&err; /* must be overwritten with NULL on failure */
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_new(NULL, &ctx, &err));
+  CHECK(ctx == NULL);
+  CHECK(err.message[0] != '\0');
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_new("", &ctx, &err));
+  /* The error out-parameter is optional. */
+  CHECK(kerb_ctx_new(NULL, &ctx, NULL) == KERB_ERR_INVALID_ARGUMENT);
+
+  CHECK_OK(kerb_ctx_new("KERB.TEST", &ctx, &err));
+  CHECK(ctx != NULL);
+  CHECK(err.message[0] == '\0' && err.code == 0);
+
+  kerb_creds* creds = (kerb_creds*)&err;
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_login_password(ctx, "alice", NULL, &creds, &err));
+  CHECK(creds == NULL);
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_login_password(NULL, "alice", "pw", &creds, &err));
+  /* No KDC configured for the realm: a configuration error, found before any traffic. */
+  CHECK_STATUS(KERB_ERR_CONFIG, kerb_login_password(ctx, "alice", "pw", &creds, &err));
+  CHECK(creds == NULL);
+  CHECK(strstr(err.message, "KERB.TEST") != NULL);
+  CHECK_STATUS(KERB_ERR_IO,
+               kerb_login_keytab(ctx, "alice", "/nonexistent/kerb-c-test.keytab", &creds, &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_get_service_ticket(ctx, NULL, "bank", &creds, &err));
+
+  CHECK_STATUS(KERB_ERR_IO, kerb_ccache_load("FILE:/nonexistent/kerb-c-test.ccache", NULL,
+                                             &creds, &err));
+  CHECK(creds == NULL);
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ccache_save("MEMORY:x", NULL, 1, &err));
+
+  kerb_gss_ctx* gss = (kerb_gss_ctx*)&err;
+  const uint8_t junk[] = {0x05, 0x04, 0x00, 0xff};
+  CHECK(kerb_gss_import(junk, sizeof junk, &gss, &err) != KERB_OK);
+  CHECK(gss == NULL);
+  CHECK(err.status != KERB_OK && err.message[0] != '\0');
+  kerb_buffer token = {(uint8_t*)junk, 1};
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_gss_init_start(ctx, NULL, KERB_GSS_DEFAULT_FLAGS,
+                                                              &gss, &token, &err));
+  CHECK(gss == NULL && token.data == NULL && token.length == 0);
+  CHECK(kerb_gss_is_established(NULL) == 0);
+  CHECK(kerb_gss_flags(NULL) == 0);
+  CHECK(kerb_creds_endtime(NULL) == 0);
+
+  /* Free functions take NULL. */
+  kerb_buffer_free(NULL);
+  kerb_buffer empty = {NULL, 0};
+  kerb_buffer_free(&empty);
+  kerb_creds_free(NULL);
+  kerb_gss_free(NULL);
+  kerb_ctx_free(NULL);
+  kerb_ctx_free(ctx);
+}
+
+static void test_config(void) {
+  kerb_error err;
+  kerb_ctx* ctx = NULL;
+  CHECK_OK(kerb_ctx_new("KERB.TEST", &ctx, &err));
+  CHECK_OK(kerb_ctx_add_kdc(ctx, NULL, "kdc1.kerb.test", &err));
+  CHECK_OK(kerb_ctx_add_kdc(ctx, NULL, "127.0.0.1:8888", &err));
+  CHECK_OK(kerb_ctx_add_kdc(ctx, "OTHER.TEST", "[::1]:750", &err));
+  CHECK_STATUS(KERB_ERR_CONFIG, kerb_ctx_add_kdc(ctx, NULL, "host:99999", &err));
+  CHECK_STATUS(KERB_ERR_CONFIG, kerb_ctx_add_kdc(ctx, NULL, "", &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_add_kdc(ctx, NULL, NULL, &err));
+
+  const int32_t aes[] = {18, 17};
+  CHECK_OK(kerb_ctx_set_enctypes(ctx, aes, 2, &err));
+  /* des-cbc-crc (1) and des3 (16) are weak (RFC 6649, RFC 8429): refused by policy. */
+  const int32_t des[] = {18, 1};
+  CHECK_STATUS(KERB_ERR_POLICY, kerb_ctx_set_enctypes(ctx, des, 2, &err));
+  const int32_t des3[] = {16};
+  CHECK_STATUS(KERB_ERR_POLICY, kerb_ctx_set_enctypes(ctx, des3, 1, &err));
+  CHECK(kerb_ctx_set_enctypes(ctx, aes, 0, &err) != KERB_OK);
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_set_enctypes(ctx, NULL, 2, &err));
+  const int32_t many[9] = {18, 17, 20, 19, 26, 25, 23, 18, 17};
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_set_enctypes(ctx, many, 9, &err));
+
+  CHECK_OK(kerb_ctx_set_clockskew(ctx, 60, &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_set_clockskew(ctx, -1, &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ctx_set_clockskew(ctx, 86401, &err));
+  kerb_ctx_free(ctx);
+}
+
+static int same(const kerb_buffer* b, const void* data, size_t length) {
+  return b->length == length && (length == 0 || memcmp(b->data, data, length) == 0);
+}
+
+static int contains(const kerb_buffer* b, const void* data, size_t length) {
+  for (size_t i = 0; i + length <= b->length; ++i)
+    if (memcmp(b->data + i, data, length) == 0) return 1;
+  return 0;
+}
+
+static void test_gss(void) {
+  kerb_error err;
+  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
+  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
+  kerb_gss_ctx* init = NULL;
+  kerb_gss_ctx* acc = NULL;
+  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, &init, &err));
+  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, &acc, &err));
+  kerb_buffer_free(&blob[0]);
+  CHECK(blob[0].data == NULL && blob[0].length == 0);
+  kerb_buffer_free(&blob[1]);
+  if (init == NULL || acc == NULL) return;
+  CHECK(kerb_gss_is_established(init) == 1);
+  CHECK(kerb_gss_flags(init) == KERB_GSS_DEFAULT_FLAGS);
+
+  static const char hello[] = "transfer 100 EUR to bob";
+  const size_t n = sizeof hello - 1;
+  for (int conf = 0; conf <= 1; ++conf) {
+    kerb_buffer token = {NULL, 0}, plain = {NULL, 0};
+    int conf_state = -1;
+    uint32_t bits = 99;
+    CHECK_OK(kerb_gss_wrap(init, conf, (const uint8_t*)hello, n, &token, &err));
+    /* RFC 4121 §4.2.6.2: TOK_ID 05 04, Flags bit 1 Sealed. */
+    CHECK(token.length > 16 && token.data[0] == 0x05 && token.data[1] == 0x04);
+    CHECK(((token.data[2] & 2) != 0) == (conf != 0));
+    CHECK(conf == 0 || !contains(&token, hello, n));
+    CHECK_OK(kerb_gss_unwrap(acc, token.data, token.length, &plain, &conf_state, &bits, &err));
+    CHECK(same(&plain, hello, n));
+    CHECK(conf_state == conf && bits == 0);
+    kerb_buffer_free(&plain);
+    /* The same token again is a replay. */
+    CHECK(kerb_gss_unwrap(acc, token.data, token.length, &plain, NULL, NULL, &err) != KERB_OK);
+    CHECK(plain.data == NULL);
+    /* A flipped bit fails integrity: GSS_S_BAD_SIG (RFC 2744 §3.9.1: 6 << 16). */
+    token.data[token.length - 1] ^= 1;
+    CHECK_STATUS(KERB_ERR_CRYPTO,
+                 kerb_gss_unwrap(acc, token.data, token.length, &plain, NULL, NULL, &err));
+    CHECK(err.code == (6 << 16));
+    kerb_buffer_free(&token);
+  }
+
+  /* Caller memory: ask the size, then a buffer one short, then the right size. A MIC for
+   * aes256-cts-hmac-sha1-96 is the 16-octet header (RFC 4121 §4.2.6.1) and a 12-octet
+   * HMAC-SHA1-96 (RFC 3962 §6). */
+  size_t len = 0;
+  CHECK_STATUS(KERB_ERR_BUFFER_TOO_SMALL,
+               kerb_gss_get_mic(acc, (const uint8_t*)hello, n, NULL, &len, &err));
+  CHECK(len == 28);
+  uint8_t mic[64];
+  len = 27;
+  CHECK_STATUS(KERB_ERR_BUFFER_TOO_SMALL,
+               kerb_gss_get_mic(acc, (const uint8_t*)hello, n, mic, &len, &err));
+  CHECK(len == 28);
+  len = sizeof mic;
+  CHECK_OK(kerb_gss_get_mic(acc, (const uint8_t*)hello, n, mic, &len, &err));
+  CHECK(len == 28 && mic[0] == 0x04 && mic[1] == 0x04);
+  uint32_t bits = 99;
+  /* The size queries spent sequence numbers: the acceptor's MIC comes after a gap. */
+  CHECK_OK(kerb_gss_verify_mic(init, (const uint8_t*)hello, n, mic, len, &bits, &err));
+  CHECK(bits != 99);
+  CHECK_STATUS(KERB_ERR_CRYPTO,
+               kerb_gss_verify_mic(init, (const uint8_t*)"other", 5, mic, len, NULL, &err));
+  CHECK(err.code == (6 << 16));
+
+  /* Export and import: the imported context goes on with the sequence numbers. */
+  kerb_buffer saved = {NULL, 0};
+  CHECK_OK(kerb_gss_export(init, &saved, &err));
+  kerb_gss_free(init);
+  init = NULL;
+  CHECK_OK(kerb_gss_import(saved.data, saved.length, &init, &err));
+  kerb_buffer_free(&saved);
+  kerb_buffer token = {NULL, 0}, plain = {NULL, 0};
+  CHECK_OK(kerb_gss_wrap(init, 1, (const uint8_t*)hello, n, &token, &err));
+  bits = 99;
+  CHECK_OK(kerb_gss_unwrap(acc, token.data, token.length, &plain, NULL, &bits, &err));
+  CHECK(same(&plain, hello, n) && bits == 0);
+  kerb_buffer_free(&plain);
+  kerb_buffer_free(&token);
+
+  /* An empty message wraps and unwraps to an empty message. */
+  CHECK_OK(kerb_gss_wrap(init, 1, NULL, 0, &token, &err));
+  CHECK_OK(kerb_gss_unwrap(acc, token.data, token.length, &plain, NULL, NULL, &err));
+  CHECK(plain.length == 0);
+  kerb_buffer_free(&plain);
+  kerb_buffer_free(&token);
+
+  kerb_gss_free(init);
+  kerb_gss_free(acc);
+}
+
+int main(int argc, char** argv) {
+  if (argc != 2) {
+    fprintf(stderr, "usage: %s version|errors|config|gss\n", argv[0]);
+    return 2;
+  }
+  if (strcmp(argv[1], "version") == 0)
+    test_version();
+  else if (strcmp(argv[1], "errors") == 0)
+    test_errors();
+  else if (strcmp(argv[1], "config") == 0)
+    test_config();
+  else if (strcmp(argv[1], "gss") == 0)
+    test_gss();
+  else {
+    fprintf(stderr, "unknown area %s\n", argv[1]);
+    return 2;
+  }
+  if (check_failures != 0) fprintf(stderr, "%d check(s) failed\n", check_failures);
+  return check_failures == 0 ? 0 : 1;
+}
