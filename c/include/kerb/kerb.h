@@ -194,7 +194,8 @@ KERB_API kerb_status kerb_gss_init_start(kerb_ctx* ctx, const kerb_creds* servic
                                          uint32_t flags, kerb_gss_ctx** ctx_out,
                                          kerb_buffer* token_out, kerb_error* error) KERB_NOEXCEPT;
 /* Consumes the acceptor's token: an AP-REP completes mutual authentication (the acceptor has
- * proved it holds the service key); a KRB-ERROR token fails with its Kerberos error code. */
+ * proved it holds the service key); a KRB-ERROR token fails with its Kerberos error code. A
+ * failed step ends the context (RFC 2743 §2.2.1): every later call on it fails; free it. */
 KERB_API kerb_status kerb_gss_init_step(kerb_gss_ctx* gss, const uint8_t* token, size_t length,
                                         kerb_error* error) KERB_NOEXCEPT;
 /* 1 when established (mutual authentication done if it was asked for), else 0. */
