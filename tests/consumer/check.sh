@@ -8,6 +8,7 @@ cmake --install "$build" --prefix "$work/prefix" >/dev/null
 cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
+"$work/build/consumer_c"
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists --print-errors kerb
 echo "pkg-config: $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --libs kerb)"
 for v in with_camellia with_rc4_hmac; do
