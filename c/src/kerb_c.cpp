@@ -478,16 +478,25 @@ kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t l
                              size_t* inout_len, kerb_error* error) noexcept {
   if (gss == nullptr || inout_len == nullptr || (message == nullptr && length > 0))
     return invalid(error, "gss, message or inout_len is NULL");
-  // Both kinds of context make 16-octet headers plus the enctype's checksum; the established
-  // one knows the size without making a token.
+  // RFC 4121 §4.2.6.1: 16 header octets and the enctype's checksum, known without making a
+  // token, so a size query spends no sequence number.
+  std::size_t needed = 0;
+  if (gss->established) {
+    needed = gss->context.mic_size();
+  } else {
+    auto size = gss->initiator->mic_size();
+    if (!size) return fail(error, size.error());
+    needed = *size;
+  }
+  const std::size_t capacity = *inout_len;
+  *inout_len = needed;
+  if (mic == nullptr || capacity < needed)
+    return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
+                                           "the MIC needs %zu octets", needed));
   auto token = gss->established ? gss->context.get_mic(view(message, length))
                                 : gss->initiator->get_mic(view(message, length));
   if (!token) return fail(error, token.error());
-  const std::size_t capacity = *inout_len;
   *inout_len = token->size();
-  if (mic == nullptr || capacity < token->size())
-    return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
-                                           "the MIC needs %zu octets", token->size()));
   std::memcpy(mic, token->data(), token->size());
   clear(error);
   return KERB_OK;

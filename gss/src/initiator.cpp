@@ -299,4 +299,9 @@ Result<std::vector<std::uint8_t>> Initiator::get_mic(Bytes message) {
   return context->get_mic(message);
 }
 
+Result<std::size_t> Initiator::mic_size() {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->mic_size();
+}
+
 }  // namespace kerb::gss

@@ -215,7 +215,8 @@ KERB_API kerb_status kerb_gss_unwrap(kerb_gss_ctx* gss, const uint8_t* token, si
                                      kerb_buffer* message_out, int* conf_out,
                                      uint32_t* supplementary_out, kerb_error* error) KERB_NOEXCEPT;
 /* MIC (RFC 4121 §4.2.6.1). [caller memory]: `mic` of *inout_len octets; the size is fixed for
- * a context, so one size query serves every call. */
+ * a context, so one size query serves every call. A size query makes no token and spends no
+ * sequence number. */
 KERB_API kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t length,
                                       uint8_t* mic, size_t* inout_len,
                                       kerb_error* error) KERB_NOEXCEPT;

@@ -73,6 +73,9 @@ class Initiator {
   // step()); the tokens count in the sequence the taken context continues.
   Result<std::vector<std::uint8_t>> wrap(Bytes message, bool conf);
   Result<std::vector<std::uint8_t>> get_mic(Bytes message);
+  // SecurityContext::mic_size of that context: known without making a token (which would
+  // spend a sequence number).
+  Result<std::size_t> mic_size();
   // The established context (after step(), or right away without kMutual).
   Result<SecurityContext> take_context();
 
