@@ -23,9 +23,10 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/kerbConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/kerbConfig.cmake ${PROJECT_BINARY_DIR}/kerbConfigVersion.cmake
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
 
-# Only the components that are real archives appear on the link line, top layer first.
+# Only the components that are real archives appear on the link line, top layer first (the C
+# API's kerb_c above all).
 set(KERB_PC_LIBS "")
-foreach(t kerb_gss kerb_kerb kerb_internal kerb_crypto kerb_der)
+foreach(t kerb_c kerb_gss kerb_kerb kerb_internal kerb_crypto kerb_der)
   get_target_property(type ${t} TYPE)
   if(NOT type STREQUAL "INTERFACE_LIBRARY")
     string(APPEND KERB_PC_LIBS " -l${t}")

@@ -11,6 +11,14 @@ cmake --build "$work/build" >/dev/null
 "$work/build/consumer_c"
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists --print-errors kerb
 echo "pkg-config: $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --libs kerb)"
+# consumer_c.c again, built by the C compiler alone with pkg-config's flags (no CMake, no C++
+# link driver): kerb_c must come first and the C++ runtime must be named. The .pc file names
+# the configured prefix, not the scratch one.
+cc=${CC:-cc}
+# shellcheck disable=SC2046
+"$cc" -std=c11 -o "$work/consumer_c_pc" "$source/tests/consumer/consumer_c.c" \
+  $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --define-variable=prefix="$work/prefix" --cflags --libs --static kerb)
+"$work/consumer_c_pc"
 for v in with_camellia with_rc4_hmac; do
   echo "pkg-config: $v=$(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --variable=$v kerb)"
 done
