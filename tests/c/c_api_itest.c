@@ -32,7 +32,8 @@ static int name_is(const kerb_creds* creds, int server, const char* expected) {
     return 0;
   }
   len = sizeof name;
-  s = server ? kerb_creds_server(creds, name, &len, &err) : kerb_creds_client(creds, name, &len, &err);
+  s = server ? kerb_creds_server(creds, name, &len, &err)
+             : kerb_creds_client(creds, name, &len, &err);
   if (s != KERB_OK || strcmp(name, expected) != 0) {
     fprintf(stderr, "name: %s, got %s, expected %s\n", kerb_status_name(s), name, expected);
     return 0;

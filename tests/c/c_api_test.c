@@ -12,8 +12,8 @@ static void test_version(void) {
   CHECK(kerb_version() == (uint32_t)KERB_VERSION);
   /* The header's macros and the library's string against the project version CMake gave. */
   CHECK(strcmp(kerb_version_string(), KERB_TEST_PROJECT_VERSION) == 0);
-  CHECK(KERB_VERSION == ((KERB_VERSION_MAJOR << 16) | (KERB_VERSION_MINOR << 8) |
-                         KERB_VERSION_PATCH));
+  CHECK(KERB_VERSION ==
+        ((KERB_VERSION_MAJOR << 16) | (KERB_VERSION_MINOR << 8) | KERB_VERSION_PATCH));
   CHECK(strcmp(kerb_status_name(KERB_OK), "ok") == 0);
   CHECK(strcmp(kerb_status_name(KERB_ERR_KDC), "kdc") == 0);
   CHECK(strcmp(kerb_status_name(KERB_ERR_BUFFER_TOO_SMALL), "buffer too small") == 0);
@@ -47,8 +47,8 @@ static void test_errors(void) {
                kerb_login_keytab(ctx, "alice", "/nonexistent/kerb-c-test.keytab", &creds, &err));
   CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_get_service_ticket(ctx, NULL, "bank", &creds, &err));
 
-  CHECK_STATUS(KERB_ERR_IO, kerb_ccache_load("FILE:/nonexistent/kerb-c-test.ccache", NULL,
-                                             &creds, &err));
+  CHECK_STATUS(KERB_ERR_IO,
+               kerb_ccache_load("FILE:/nonexistent/kerb-c-test.ccache", NULL, &creds, &err));
   CHECK(creds == NULL);
   CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_ccache_save("MEMORY:x", NULL, 1, &err));
 
@@ -58,8 +58,8 @@ static void test_errors(void) {
   CHECK(gss == NULL);
   CHECK(err.status != KERB_OK && err.message[0] != '\0');
   kerb_buffer token = {(uint8_t*)junk, 1};
-  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_gss_init_start(ctx, NULL, KERB_GSS_DEFAULT_FLAGS,
-                                                              &gss, &token, &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT,
+               kerb_gss_init_start(ctx, NULL, KERB_GSS_DEFAULT_FLAGS, &gss, &token, &err));
   CHECK(gss == NULL && token.data == NULL && token.length == 0);
   CHECK(kerb_gss_is_established(NULL) == 0);
   CHECK(kerb_gss_flags(NULL) == 0);

@@ -9,28 +9,28 @@
 
 static int check_failures;
 
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (!(cond)) {                                                          \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (!(cond)) {                                                             \
       fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-      ++check_failures;                                                     \
-    }                                                                       \
+      ++check_failures;                                                        \
+    }                                                                          \
   } while (0)
 
 /* `call` (which takes &err) must return `expected`; otherwise the status and message show. */
-#define CHECK_STATUS(expected, call)                                                     \
-  do {                                                                                   \
-    const kerb_status got_ = (call);                                                     \
-    if (got_ != (expected)) {                                                            \
-      fprintf(stderr, "%s:%d: %s returned %d (%s): %s, expected %d (%s)\n", __FILE__,    \
-              __LINE__, #call, (int)got_, kerb_status_name(got_), err.message,           \
-              (int)(expected), kerb_status_name(expected));                              \
-      ++check_failures;                                                                  \
-    } else if (err.status != got_) {                                                     \
-      fprintf(stderr, "%s:%d: %s: kerb_error.status %d, returned %d\n", __FILE__,        \
-              __LINE__, #call, (int)err.status, (int)got_);                              \
-      ++check_failures;                                                                  \
-    }                                                                                    \
+#define CHECK_STATUS(expected, call)                                                               \
+  do {                                                                                             \
+    const kerb_status got_ = (call);                                                               \
+    if (got_ != (expected)) {                                                                      \
+      fprintf(stderr, "%s:%d: %s returned %d (%s): %s, expected %d (%s)\n", __FILE__, __LINE__,    \
+              #call, (int)got_, kerb_status_name(got_), err.message, (int)(expected),              \
+              kerb_status_name(expected));                                                         \
+      ++check_failures;                                                                            \
+    } else if (err.status != got_) {                                                               \
+      fprintf(stderr, "%s:%d: %s: kerb_error.status %d, returned %d\n", __FILE__, __LINE__, #call, \
+              (int)err.status, (int)got_);                                                         \
+      ++check_failures;                                                                            \
+    }                                                                                              \
   } while (0)
 
 #define CHECK_OK(call) CHECK_STATUS(KERB_OK, call)

@@ -15,6 +15,6 @@ _Static_assert(KERB_VERSION_MAJOR >= 0 && KERB_VERSION_MINOR >= 0 && KERB_VERSIO
 typedef kerb_status (*kerb_login_password_fn)(kerb_ctx*, const char*, const char*, kerb_creds**,
                                               kerb_error*);
 const kerb_login_password_fn header_c_login = kerb_login_password;
-typedef kerb_status (*kerb_gss_unwrap_fn)(kerb_gss_ctx*, const uint8_t*, size_t, kerb_buffer*,
-                                          int*, uint32_t*, kerb_error*);
+typedef kerb_status (*kerb_gss_unwrap_fn)(kerb_gss_ctx*, const uint8_t*, size_t, kerb_buffer*, int*,
+                                          uint32_t*, kerb_error*);
 const kerb_gss_unwrap_fn header_c_unwrap = kerb_gss_unwrap;

@@ -122,9 +122,8 @@ typedef struct kerb_creds kerb_creds;
 /* AS exchange with a password (RFC 4120 §3.1) through the context's KDCs; blocks until done.
  * `principal` without "@REALM" is in the context's realm. The TGT goes to *out (allocates;
  * release with kerb_creds_free). The context's copy of the password is wiped. */
-KERB_API kerb_status kerb_login_password(kerb_ctx* ctx, const char* principal,
-                                         const char* password, kerb_creds** out,
-                                         kerb_error* error) KERB_NOEXCEPT;
+KERB_API kerb_status kerb_login_password(kerb_ctx* ctx, const char* principal, const char* password,
+                                         kerb_creds** out, kerb_error* error) KERB_NOEXCEPT;
 /* The same with the principal's long-term keys from the keytab file at `keytab_path`. */
 KERB_API kerb_status kerb_login_keytab(kerb_ctx* ctx, const char* principal,
                                        const char* keytab_path, kerb_creds** out,
@@ -222,8 +221,8 @@ KERB_API kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message,
                                       kerb_error* error) KERB_NOEXCEPT;
 /* Verifies a MIC; *supplementary_out as for unwrap (may be NULL). Needs an established
  * context. */
-KERB_API kerb_status kerb_gss_verify_mic(kerb_gss_ctx* gss, const uint8_t* message,
-                                         size_t length, const uint8_t* mic, size_t mic_length,
+KERB_API kerb_status kerb_gss_verify_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t length,
+                                         const uint8_t* mic, size_t mic_length,
                                          uint32_t* supplementary_out,
                                          kerb_error* error) KERB_NOEXCEPT;
 
