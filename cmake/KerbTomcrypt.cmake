@@ -11,10 +11,6 @@ set(KERB_TOMCRYPT_SOURCE_DIR "" CACHE PATH
     "Build libtomcrypt from this unpacked source tree instead of using the system's")
 
 if(KERB_TOMCRYPT_SOURCE_DIR STREQUAL "")
-  # A build dir once configured from source keeps the target name in the variable.
-  if(TOMCRYPT_LIBRARY STREQUAL "kerb_tomcrypt")
-    unset(TOMCRYPT_LIBRARY CACHE)
-  endif()
   # Prefer the static archive: the footprint budget counts only the libtomcrypt code we use,
   # and a device build should not need libtomcrypt.so at run time.
   find_path(TOMCRYPT_INCLUDE_DIR tomcrypt.h REQUIRED)
@@ -60,13 +56,17 @@ add_library(kerb_tomcrypt STATIC ${ltc_sources})
 # Not "libtomcrypt.a": this archive holds a few algorithms of it, built for kerb.
 set_target_properties(kerb_tomcrypt PROPERTIES C_STANDARD 99 C_EXTENSIONS ON
                       C_CLANG_TIDY "" C_INCLUDE_WHAT_YOU_USE "")
+# PUBLIC: what includes tomcrypt.h must see the library's structs (ltc_guard_test fails when
+# kerb is compiled without these flags: symmetric_key 4256 bytes against the library's 488).
 target_compile_definitions(kerb_tomcrypt PUBLIC ${ltc_defs} PRIVATE LTC_SOURCE)
 target_include_directories(kerb_tomcrypt SYSTEM PUBLIC $<BUILD_INTERFACE:${ltc}/src/headers>)
-# For size whatever the build type (the last -O wins); sections for --gc-sections.
+# For size whatever the build type (the last -O wins); sections for --gc-sections; -w since
+# libtomcrypt's warnings are not kerb's to fix.
 target_compile_options(kerb_tomcrypt PRIVATE -Os -ffunction-sections -fdata-sections -w)
 # kerb::crypto links it PRIVATE, so a static kerb::crypto exports it as a link dependency.
 install(TARGETS kerb_tomcrypt EXPORT kerbTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 
+# Plain variables: they shadow the cache entries a system configure of this build dir left.
 set(TOMCRYPT_INCLUDE_DIR ${ltc}/src/headers)
 set(TOMCRYPT_LIBRARY kerb_tomcrypt)
 set(KERB_TOMCRYPT_BUNDLED ON)
