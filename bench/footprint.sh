@@ -5,7 +5,9 @@
 #   bench/footprint.sh [BUILD-DIR [CMAKE-ARG...]]     (FOOTPRINT_JOBS=N parallel jobs, default 2)
 #
 # BUILD-DIR defaults to build/footprint. CMAKE-ARGs go to the SDK's configure after the preset,
-# for what-ifs that leave the preset alone, e.g. link-time optimisation:
+# for what-ifs that leave the preset alone: the device flavour's options, libtomcrypt built
+# from source (-DKERB_TOMCRYPT_SOURCE_DIR=DIR, see scripts/fetch-libtomcrypt-source; its
+# libkerb_tomcrypt.a is reported as libtomcrypt), or link-time optimisation:
 #   bench/footprint.sh build/footprint-lto -DCMAKE_AR=gcc-ar -DCMAKE_RANLIB=gcc-ranlib \
 #     "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections -flto" \
 #     "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--gc-sections -flto"
@@ -201,10 +203,20 @@ def parse_map(path):
   return clipped
 
 
+# -DKERB_TOMCRYPT_SOURCE_DIR builds libtomcrypt from source as libkerb_tomcrypt.a: the same
+# rows as the system's libtomcrypt.a.
+TOMCRYPT_ARCHIVES = {"libtomcrypt.a": "libtomcrypt.a",
+                     "libkerb_tomcrypt.a": "libkerb_tomcrypt.a (built from source)"}
+tomcrypt_seen = set()
+
+
 def origin(file):
   """(archive or kind, member) of an input file named in the map."""
   m = re.match(r"^(?:.*/)?([^/()]+\.a)\((.+)\)$", file)
   if m:
+    if m.group(1) in TOMCRYPT_ARCHIVES:
+      tomcrypt_seen.add(TOMCRYPT_ARCHIVES[m.group(1)])
+      return "libtomcrypt.a", m.group(2)
     return m.group(1), m.group(2)
   base = os.path.basename(file)
   if "/probe_obj.dir/" in file or "/baseline_obj.dir/" in file:
@@ -434,7 +446,7 @@ print(f"  compiler      {version}")
 print(f"  compile flags {cxx_flags.strip()}")
 print(f"  link flags    {ld_flags.strip()}  (+ -Wl,-Map)")
 print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a (minsize preset), "
-      f"libtomcrypt.a ({len(tomcrypt)} members linked)")
+      f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)")
 print(f"  default link  {'PIE' if elf_type == 'DYN' else elf_type}; libstdc++ and libc shared "
       f"(NEEDED: {', '.join(needed)})")
 if any(origin(e[4])[0] == "lto" for e in probe.entries):
