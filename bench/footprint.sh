@@ -129,8 +129,10 @@ KERB_GROUPS = [  # (group, sources) -- anything else lands in "kerb: other"
   ("messages (src/messages/*)", lambda p: p.startswith("messages/")),
   ("exchanges (as/tgs/ap, client)",
    lambda p: p in ("as_exchange", "tgs_exchange", "ap_exchange", "client")),
-  ("config (krb5.conf)", lambda p: p == "config"),
-  ("credentials, ccache, keytab", lambda p: p in ("credentials", "ccache", "keytab")),
+  ("config (krb5.conf)", lambda p: p == "config" or p.startswith("config_")),
+  ("credentials, ccache, keytab",
+   lambda p: p in ("credentials", "ccache", "keytab", "mit_file_format") or p.startswith("ccache_")),
+  ("replay cache", lambda p: p == "replay_cache"),
   ("transport (POSIX UDP/TCP)", lambda p: p == "transport"),
   ("principal, clock", lambda p: p in ("principal", "clock")),
 ]
