@@ -175,12 +175,7 @@ int main(void) {
   exchange(acc, init, "balance: 100 EUR");
 
   /* Export, free, import: the same keys and sequence numbers go on. */
-  kerb_buffer saved = {NULL, 0};
-  CHECK_OK(kerb_gss_export(init, &saved, &err));
-  kerb_gss_free(init);
-  init = NULL;
-  CHECK_OK(kerb_gss_import(saved.data, saved.length, &init, &err));
-  kerb_buffer_free(&saved);
+  init = reimported(init);
   if (init == NULL) return 1;
   exchange(init, acc, "transfer 10 EUR to bob");
   exchange(acc, init, "done");

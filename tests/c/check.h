@@ -35,4 +35,17 @@ static int check_failures;
 
 #define CHECK_OK(call) CHECK_STATUS(KERB_OK, call)
 
+/* Exports `ctx`, frees it and imports the blob back, as an app does across a restart; NULL
+ * when that failed (the failed check says why). */
+static inline kerb_gss_ctx* reimported(kerb_gss_ctx* ctx) {
+  kerb_error err;
+  kerb_buffer saved = {NULL, 0};
+  kerb_gss_ctx* back = NULL;
+  CHECK_OK(kerb_gss_export(ctx, &saved, &err));
+  kerb_gss_free(ctx);
+  CHECK_OK(kerb_gss_import(saved.data, saved.length, &back, &err));
+  kerb_buffer_free(&saved);
+  return back;
+}
+
 #endif
