@@ -106,7 +106,8 @@ TEST_CASE("wipe empties and frees a buffer", "[internal]") {
   CHECK(key.capacity() == 0);
 }
 
-TEST_CASE("read_file reports the step and errno, and a FIFO neither blocks nor is read", "[internal]") {
+TEST_CASE("read_file reports the step and errno, and a FIFO neither blocks nor is read",
+          "[internal]") {
   TempDir dir;
   ReadOptions options;
   options.max_size = 4;
