@@ -73,8 +73,9 @@ struct AsContext {
   // The exchange's working memory (DESIGN.md's fixed-buffer path). Empty: the heap. Given, the
   // request is encoded into it and the reply decrypted in it, and the calls marked "no heap"
   // below allocate nothing; it must outlive the exchange and request(). Too small is
-  // kBufferTooSmall, with work_needed() the size that step needs (a login against MIT's KDC
-  // needs about 1 KiB; bench/login_alloc.cpp prints it).
+  // kBufferTooSmall and the exchange is spent: work_needed() (or the error's detail) says how
+  // much that step needs; start again with at least that. A login with MIT's KDC needs about
+  // 1.8 KiB, most of it in the TGS step (bench/login_alloc.cpp prints it).
   std::span<std::uint8_t> work_buffer;
 };
 
