@@ -5,6 +5,7 @@
 #include <kerb/messages/ap.hpp>
 #include <kerb/messages/ticket.hpp>
 
+#include "ap_req_sealed.hpp"
 #include "exchange_util.hpp"
 
 namespace kerb {
@@ -26,10 +27,11 @@ Result<crypto::Key> key_from(const EncryptionKey& k, const crypto::Policy& polic
 
 }  // namespace
 
-Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptions& options,
-                                const ApContext& context) {
+Result<void> detail::seal_ap_req(WorkArena& arena, WorkArena::Block& plain,
+                                 WorkArena::Block& cipher, const Credentials& credentials,
+                                 const ApReqOptions& options, const ApContext& context, ApReq& req,
+                                 ApReqBuilt& out) {
   KERB_TRY(crypto::Key session_key, credentials.session_key.to_key(context.policy));
-  ApReqBuilt out;
   out.ctime = context.clock->now();
   out.ctime.seconds += context.clock_offset;
 
@@ -50,18 +52,33 @@ Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptio
     a.seq_number = out.seq_number;
   }
   // Holds the subkey: encoded straight into wiping storage.
-  KERB_TRY(const Plaintext plain, detail::encode_plaintext(a, "the authenticator"));
-  KERB_TRY(std::vector<std::uint8_t> cipher,
-           seal(session_key, options.usage, plain.bytes(), *context.random));
+  KERB_TRY(std::span<const std::uint8_t> plain_bytes, arena.encoded(plain, a, "the authenticator"));
+  KERB_TRY(std::span<const std::uint8_t> sealed,
+           arena.seal(cipher, session_key, options.usage, plain_bytes, *context.random));
 
-  ApReq req;
   req.ap_options = KerberosFlags{options.ap_options};
   req.ticket.raw = credentials.ticket;  // the ticket travels exactly as the KDC issued it
-  req.authenticator = EncryptedData{session_key.enctype(), std::nullopt, cipher};
-  der::Writer w;
+  req.authenticator = EncryptedData{session_key.enctype(), std::nullopt, sealed};
+  return ok();
+}
+
+Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptions& options,
+                                const ApContext& context) {
+  std::size_t needed = 0;
+  detail::WorkArena arena(context.work_buffer, 0, needed);
+  detail::WorkArena::Block plain(arena), cipher(arena);
+  ApReq req;
+  ApReqBuilt out;
+  KERB_TRY_VOID(detail::seal_ap_req(arena, plain, cipher, credentials, options, context, req, out));
+  // Counted first: the one block the caller keeps, of exactly its size.
+  der::Writer counter = der::Writer::counting();
+  encode(counter, req);
+  out.bytes.resize(counter.size());
+  der::Writer w(out.bytes);
   encode(w, req);
-  if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the AP-REQ could not be encoded");
-  out.bytes = w.take();
+  if (!counter.ok() || !w.ok() || w.size() != out.bytes.size()) {
+    return Error(ErrorCategory::kInvalidArgument, "the AP-REQ could not be encoded");
+  }
   return out;
 }
 

@@ -11,6 +11,7 @@
 #include <kerb/messages/padata.hpp>
 
 #include "exchange_util.hpp"
+#include "work_arena.hpp"
 
 namespace kerb {
 
@@ -24,11 +25,22 @@ Error protocol_error(const char* detail) {
 }
 
 // RFC 4120 §4: without a salt from the KDC, the realm followed by the name's components.
-std::string default_salt(const Principal& p) {
-  std::string salt(p.realm());
+Result<std::span<const std::uint8_t>> default_salt(detail::WorkArena::Block& block,
+                                                   const Principal& p) {
+  std::size_t size = p.realm().size();
   for (const std::string& c : p.components())
-    salt += c;
-  return salt;
+    size += c.size();
+  KERB_TRY(std::span<std::uint8_t> out, block.take(size));
+  std::size_t at = 0;
+  auto append = [&](std::string_view text) {
+    for (char ch : text)
+      out[at++] = static_cast<std::uint8_t>(ch);
+  };
+  append(p.realm());
+  for (const std::string& c : p.components())
+    append(c);
+  block.set_used(size);
+  return block.bytes();
 }
 
 ClientHints::EtypeInfo to_hint(const EtypeInfo2Entry& e) {
@@ -135,10 +147,18 @@ Result<crypto::Key> AsExchange::reply_key(crypto::EncType etype,
     return Error::format(ErrorCategory::kPolicy, 0, "no key for enctype %d among the client's keys",
                          static_cast<int>(etype));
   }
-  const std::string salt = info && info->salt ? *info->salt : default_salt(client_);
+  // The salt in the work buffer's back, after the request a reply is checked against.
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena::Block block(arena);
+  std::span<const std::uint8_t> salt;
+  if (info && info->salt) {
+    salt = as_bytes(*info->salt);
+  } else {
+    KERB_TRY(salt, default_salt(block, client_));
+  }
   const std::span<const std::uint8_t> params =
       info ? std::span<const std::uint8_t>(info->s2kparams) : std::span<const std::uint8_t>();
-  return crypto::Key::from_password(etype, as_text(password_.view()), as_bytes(salt), params,
+  return crypto::Key::from_password(etype, as_text(password_.view()), salt, params,
                                     context_.policy);
 }
 
@@ -146,20 +166,25 @@ Result<void> AsExchange::build_request() {
   KERB_TRY(nonce_, detail::random_u32(*context_.random, 0x7FFFFFFF));
   const Timestamp now = kdc_now();
 
+  // The new request replaces the old one at the front; temporaries go to the back.
+  detail::WorkArena arena(context_.work_buffer, 0, work_needed_);
+
   // PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2): the current time under the client key, usage 1.
-  std::vector<std::uint8_t> enc_timestamp;
+  detail::WorkArena::Block ts(arena), cipher(arena), enc_timestamp(arena);
   PaData padata[2];
   std::size_t padata_count = 0;
   if (preauth_key_) {
-    der::Writer ts;
-    encode(ts, PaEncTsEnc{KerberosTime{now.seconds}, Microseconds{now.usec}});
+    KERB_TRY(std::span<const std::uint8_t> ts_bytes,
+             arena.encoded(ts, PaEncTsEnc{KerberosTime{now.seconds}, Microseconds{now.usec}},
+                           "PA-ENC-TS-ENC"));
+    KERB_TRY(std::span<const std::uint8_t> sealed,
+             arena.seal(cipher, *preauth_key_, key_usage::kAsReqPaEncTimestamp, ts_bytes,
+                        *context_.random));
     KERB_TRY(
-        std::vector<std::uint8_t> cipher,
-        detail::seal(*preauth_key_, key_usage::kAsReqPaEncTimestamp, ts.bytes(), *context_.random));
-    der::Writer ed;
-    encode(ed, EncryptedData{preauth_key_->enctype(), std::nullopt, cipher});
-    enc_timestamp = ed.take();
-    padata[padata_count++] = PaData{padata_type::kPaEncTimestamp, enc_timestamp};
+        std::span<const std::uint8_t> pa_value,
+        arena.encoded(enc_timestamp, EncryptedData{preauth_key_->enctype(), std::nullopt, sealed},
+                      "PA-ENC-TIMESTAMP"));
+    padata[padata_count++] = PaData{padata_type::kPaEncTimestamp, pa_value};
     preauth_sent_ = true;
   }
   // RFC 6806 §11: an empty PA-REQ-ENC-PA-REP asks the KDC to return, in the encrypted part, a
@@ -170,14 +195,15 @@ Result<void> AsExchange::build_request() {
   }
 
   // The enctypes we accept, in policy order; with long-term keys only those we hold.
-  std::vector<crypto::EncType> etypes;
+  crypto::EncType etypes[crypto::Policy::kMaxEnctypes];
+  std::size_t etype_count = 0;
   for (crypto::EncType e : context_.policy.enctypes()) {
     bool usable = have_password_;
     for (const KeyBlock& k : keys_)
       usable = usable || k.enctype == e;
-    if (usable) etypes.push_back(e);
+    if (usable && etype_count < crypto::Policy::kMaxEnctypes) etypes[etype_count++] = e;
   }
-  if (etypes.empty()) {
+  if (etype_count == 0) {
     return Error(ErrorCategory::kPolicy, "none of the client's keys has a permitted enctype");
   }
 
@@ -201,12 +227,11 @@ Result<void> AsExchange::build_request() {
   body.till = KerberosTime{now.seconds + options_.lifetime};
   if (options_.renew_lifetime > 0) body.rtime = KerberosTime{now.seconds + options_.renew_lifetime};
   body.nonce = nonce_;
-  body.etype = EtypeList(std::span<const crypto::EncType>(etypes));
+  body.etype = EtypeList(std::span<const crypto::EncType>(etypes, etype_count));
 
-  der::Writer w;
-  encode(w, req);
-  if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the AS-REQ could not be encoded");
-  request_ = w.take();
+  KERB_TRY(std::span<const std::uint8_t> encoded,
+           arena.encode_request(req, request_, "the AS-REQ"));
+  request_size_ = encoded.size();
   till_ = body.till.seconds;
   rtime_ = body.rtime ? body.rtime->seconds : 0;
   ++requests_;
@@ -352,16 +377,21 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
     context_.hints.etype_info = info;
   }
 
-  auto plain = detail::open(key, key_usage::kAsRepEncPart, rep.enc_part, "the AS-REP");
+  // Decrypted behind the request, which PA-REQ-ENC-PA-REP is checked against.
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena::Block plain_block(arena);
+  auto plain = arena.open(plain_block, key, key_usage::kAsRepEncPart, rep.enc_part.etype,
+                          rep.enc_part.cipher, "the AS-REP");
   if (!plain) {
+    if (plain.error().category() == ErrorCategory::kBufferTooSmall) return plain.error();
     return Error(ErrorCategory::kCrypto,
                  "the AS-REP does not decrypt under the client key (wrong password or key?)");
   }
-  KERB_TRY(EncKdcRepPart part, decode_enc_kdc_rep_part(plain->bytes()));
+  KERB_TRY(EncKdcRepPart part, decode_enc_kdc_rep_part(*plain));
 
   // RFC 4120 §3.1.5 and what MIT's verify_as_reply adds.
   if (part.nonce != nonce_) return protocol_error("the AS-REP's nonce is not the request's");
-  KERB_TRY_VOID(verify_enc_pa_rep(part, key, request_, enc_pa_rep_sent_));
+  KERB_TRY_VOID(verify_enc_pa_rep(part, key, request(), enc_pa_rep_sent_));
   // cname and crealm travel outside the encrypted part. A KDC may change them under
   // canonicalize (RFC 6806 §6), but only FAST (RFC 6113, which kerb lacks) authenticates the
   // change; PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). So a

@@ -8,7 +8,9 @@
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/ticket.hpp>
 
+#include "ap_req_sealed.hpp"
 #include "exchange_util.hpp"
+#include "work_arena.hpp"
 
 namespace kerb {
 namespace {
@@ -113,35 +115,44 @@ Result<void> TgsExchange::build_request() {
   body.nonce = nonce_;
   body.etype = EtypeList(etypes);
 
+  // The new request replaces the old one at the front; its parts are made at the back.
+  detail::WorkArena arena(context_.work_buffer, 0, work_needed_);
+
   // The authenticator's checksum covers the req-body bytes exactly as they are sent
   // (RFC 4120 §7.2 / §5.4.1): encode the body once and send those bytes.
-  der::Writer body_writer;
-  encode(body_writer, body);
-  if (!body_writer.ok()) return Error(ErrorCategory::kInvalidArgument, "KDC-REQ-BODY encoding");
-  const std::vector<std::uint8_t> body_bytes = body_writer.take();
+  detail::WorkArena::Block body_block(arena);
+  KERB_TRY(std::span<const std::uint8_t> body_bytes,
+           arena.encoded(body_block, body, "the KDC-REQ-BODY"));
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
   const crypto::EncTypeInfo* info = session_key.info();
-  std::vector<std::uint8_t> cksum(info->checksum_size);
+  std::uint8_t cksum[64];  // the longest checksum (hmac-sha384-192) is 24 bytes
+  if (info->checksum_size > sizeof cksum) {
+    return Error(ErrorCategory::kCrypto, "the session key's checksum is too long");
+  }
+  const std::span<std::uint8_t> cksum_bytes(cksum, info->checksum_size);
   KERB_TRY_VOID(
-      crypto::make_checksum(session_key, key_usage::kTgsReqPaTgsReqCksum, body_bytes, cksum));
+      crypto::make_checksum(session_key, key_usage::kTgsReqPaTgsReqCksum, body_bytes, cksum_bytes));
 
   ApReqOptions ap;
-  ap.checksum = Checksum{static_cast<std::int32_t>(info->checksum_type), cksum};
+  ap.checksum = Checksum{static_cast<std::int32_t>(info->checksum_type), cksum_bytes};
   ap.subkey = options_.subkey;
   ap.usage = key_usage::kTgsReqPaTgsReqAuthenticator;
-  KERB_TRY(ApReqBuilt ap_req, build_ap_req(tgt_, ap, context_));
-  subkey_ = std::move(ap_req.subkey);
+  detail::WorkArena::Block plain(arena), cipher(arena), ap_block(arena);
+  ApReq ap_req;
+  ApReqBuilt ap_built;
+  KERB_TRY_VOID(detail::seal_ap_req(arena, plain, cipher, tgt_, ap, context_, ap_req, ap_built));
+  KERB_TRY(std::span<const std::uint8_t> ap_bytes, arena.encoded(ap_block, ap_req, "the AP-REQ"));
+  subkey_ = std::move(ap_built.subkey);
 
-  const PaData padata[1] = {PaData{padata_type::kPaTgsReq, ap_req.bytes}};
+  const PaData padata[1] = {PaData{padata_type::kPaTgsReq, ap_bytes}};
   KdcReq req;
   req.msg_type = MessageType::kTgsReq;
   req.padata = MethodData(std::span<const PaData>(padata));
   req.req_body = body;
   req.req_body.raw = body_bytes;
-  der::Writer w;
-  encode(w, req);
-  if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "the TGS-REQ could not be encoded");
-  request_ = w.take();
+  KERB_TRY(std::span<const std::uint8_t> encoded,
+           arena.encode_request(req, request_, "the TGS-REQ"));
+  request_size_ = encoded.size();
   return ok();
 }
 
@@ -158,15 +169,28 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
 
   // Under the subkey (usage 9) when we sent one; some KDCs still use the session key (8).
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
-  Result<detail::Plaintext> plain = Error(ErrorCategory::kCrypto, "unset");
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena::Block plain_block(arena);
+  Result<std::span<const std::uint8_t>> plain = Error(ErrorCategory::kCrypto, "unset");
   if (subkey_) {
-    plain = detail::open(*subkey_, key_usage::kTgsRepEncPartSubkey, rep.enc_part, "the TGS-REP");
+    plain = arena.open(plain_block, *subkey_, key_usage::kTgsRepEncPartSubkey, rep.enc_part.etype,
+                       rep.enc_part.cipher, "the TGS-REP");
   }
-  if (!plain) {
-    plain = detail::open(session_key, key_usage::kTgsRepEncPart, rep.enc_part, "the TGS-REP");
+  if (!plain && plain.error().category() != ErrorCategory::kBufferTooSmall) {
+    // The block is taken once: a second try needs its own.
+    detail::WorkArena::Block retry_block(arena);
+    plain = arena.open(retry_block, session_key, key_usage::kTgsRepEncPart, rep.enc_part.etype,
+                       rep.enc_part.cipher, "the TGS-REP");
+    if (!plain) return plain.error();
+    return on_tgs_rep(rep, *plain);
   }
   if (!plain) return plain.error();
-  KERB_TRY(EncKdcRepPart part, decode_enc_kdc_rep_part(plain->bytes()));
+  return on_tgs_rep(rep, *plain);
+}
+
+Result<TgsExchange::Step> TgsExchange::on_tgs_rep(const KdcRep& rep,
+                                                  std::span<const std::uint8_t> plain) {
+  KERB_TRY(EncKdcRepPart part, decode_enc_kdc_rep_part(plain));
 
   // RFC 4120 §3.3.4 (and §3.1.5's checks, which apply to TGS replies too).
   if (part.nonce != nonce_) return protocol_error("the TGS-REP's nonce is not the request's");

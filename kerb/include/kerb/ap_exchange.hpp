@@ -45,8 +45,14 @@ struct ApContext {
   crypto::Random* random = &crypto::os_random();
   std::int64_t clock_offset = 0;  // KDC time minus local time (ClientHints::clock_offset)
   std::int64_t clockskew = 300;
+  // Working memory, as AsContext::work_buffer: the TGS exchange and build_ap_req encode and
+  // encrypt in it instead of the heap. Empty: the heap.
+  std::span<std::uint8_t> work_buffer;
 };
 
+// Allocates one block, ApReqBuilt::bytes (exactly the AP-REQ's size); with
+// context.work_buffer the authenticator is encoded and encrypted there (any bytes in it are
+// overwritten), otherwise in two more heap blocks.
 Result<ApReqBuilt> build_ap_req(const Credentials& credentials, const ApReqOptions& options,
                                 const ApContext& context);
 

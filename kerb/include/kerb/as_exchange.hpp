@@ -70,6 +70,13 @@ struct AsContext {
   // (kKdc, code 37) and the offset stays as given.
   bool kdc_timesync = true;
   ClientHints hints;  // from an earlier login of this principal, if any
+  // The exchange's working memory (DESIGN.md's fixed-buffer path). Empty: the heap. Given, the
+  // request is encoded into it and the reply decrypted in it, and the calls marked "no heap"
+  // below allocate nothing; it must outlive the exchange and request(). Too small is
+  // kBufferTooSmall and the exchange is spent: work_needed() (or the error's detail) says how
+  // much that step needs; start again with at least that. A login with MIT's KDC needs about
+  // 1.8 KiB, most of it in the TGS step (bench/login_alloc.cpp prints it).
+  std::span<std::uint8_t> work_buffer;
 };
 
 class AsExchange {
@@ -79,20 +86,33 @@ class AsExchange {
   // The longest password accepted (it is kept in zeroizing storage until the salt is known).
   static constexpr std::size_t kMaxPasswordSize = 512;
 
+  // With a work buffer: no heap (the arguments are moved in). Without: one block, the request.
   static Result<AsExchange> with_password(Principal client, std::string_view password,
                                           AsOptions options, AsContext context);
-  // With long-term keys, e.g. from a keytab: the KDC is offered their enctypes.
+  // With long-term keys, e.g. from a keytab: the KDC is offered their enctypes. Allocates its
+  // copy of `keys` (one block); otherwise as with_password.
   static Result<AsExchange> with_keys(Principal client, std::span<const KeyBlock> keys,
                                       AsOptions options, AsContext context);
 
   AsExchange(AsExchange&&) noexcept = default;
   AsExchange& operator=(AsExchange&&) noexcept = default;
 
-  // The AS-REQ to send now.
-  std::span<const std::uint8_t> request() const noexcept { return request_; }
+  // The AS-REQ to send now (in the work buffer when there is one). No heap.
+  std::span<const std::uint8_t> request() const noexcept {
+    return context_.work_buffer.empty() ? std::span<const std::uint8_t>(request_)
+                                        : context_.work_buffer.first(request_size_);
+  }
   // Consumes the KDC's reply: kDone with credentials, kSendAgain with a new request(), or an
-  // error -- KRB-ERRORs are kKdc errors carrying the RFC 4120 error code.
+  // error -- KRB-ERRORs are kKdc errors carrying the RFC 4120 error code. The reply is decoded
+  // in place and decrypted into the work buffer. With one, no heap except: kDone fills
+  // credentials() (its principals, ticket and addresses: what copying a Credentials allocates),
+  // and the ETYPE-INFO2 kept in hints() allocates only for a salt longer than std::string's
+  // inline capacity (15 bytes in libstdc++) or for s2kparams. Without, also one block for the
+  // decrypted part and one per new request.
   Result<Step> on_reply(std::span<const std::uint8_t> reply);
+  // The most work buffer any call so far needed (also after kBufferTooSmall: at least what the
+  // failed step needs). No heap.
+  std::size_t work_needed() const noexcept { return work_needed_; }
 
   const Credentials& credentials() const noexcept { return credentials_; }
   Credentials take_credentials() noexcept { return std::move(credentials_); }
@@ -117,7 +137,9 @@ class AsExchange {
   bool have_password_ = false;
   std::vector<KeyBlock> keys_;
   std::optional<crypto::Key> preauth_key_;  // the key PA-ENC-TIMESTAMP was made with
-  std::vector<std::uint8_t> request_;
+  std::vector<std::uint8_t> request_;       // without a work buffer
+  std::size_t request_size_ = 0;            // with one: request() is its first bytes
+  std::size_t work_needed_ = 0;
   std::uint32_t nonce_ = 0;
   std::int64_t till_ = 0;  // what the request asked for, to check the reply against
   std::int64_t rtime_ = 0;

@@ -6,6 +6,12 @@
 //   kerb::Client client(*transport, kerb::ClientOptions::from_config(*config));
 //   auto tgt = client.login_password(alice, password);
 //   auto bank = client.service_ticket(*tgt, bank_service);
+//
+// Memory: every call allocates (its exchange's requests, the transport's buffers, hint
+// storage, the credentials); a cold login with MIT's KDC makes about 40 allocations
+// (bench/login_alloc.cpp). A device with no heap to spare drives AsExchange and TgsExchange
+// itself with a work buffer (AsContext/ApContext::work_buffer): then only what it keeps
+// allocates.
 #pragma once
 
 #include <cstdint>

@@ -32,6 +32,8 @@
 
 namespace kerb {
 
+struct KdcRep;
+
 struct TgsOptions {
   std::uint32_t kdc_options = 0;  // kdc_options::k... (forwardable, ...)
   std::int64_t lifetime = 0;      // seconds; 0: as long as the TGT allows
@@ -51,6 +53,11 @@ class TgsExchange {
  public:
   enum class Step { kDone, kSendAgain };
 
+  // Memory: the exchange works in ApContext::work_buffer when given one. The constructors
+  // allocate their copies of the TGT and the names (what copying a Credentials and two
+  // Principals allocates) and, without a work buffer, the request; their request encoding and
+  // encryption are otherwise heap-free.
+  //
   // A ticket for `service`, with the TGT of the client's realm. kInvalidArgument when the
   // capath repeats a realm or names the TGT's or the service's.
   static Result<TgsExchange> for_service(const Credentials& tgt, Principal service,
@@ -62,8 +69,19 @@ class TgsExchange {
 
   // The realm whose KDC gets request(): changes along the capath and with each referral.
   std::string_view kdc_realm() const noexcept { return kdc_realm_; }
-  std::span<const std::uint8_t> request() const noexcept { return request_; }
+  // In the work buffer when there is one. No heap.
+  std::span<const std::uint8_t> request() const noexcept {
+    return context_.work_buffer.empty() ? std::span<const std::uint8_t>(request_)
+                                        : context_.work_buffer.first(request_size_);
+  }
+  // The reply is decoded in place and decrypted into the work buffer. With one, no heap except
+  // the credentials it yields (kDone, or the TGT of a referral or capath hop: what copying a
+  // Credentials allocates) and, after a hop, the realm names kept to stop loops. Without, also
+  // one block for the decrypted part and the next request's blocks.
   Result<Step> on_reply(std::span<const std::uint8_t> reply);
+  // The most work buffer any call so far needed (after kBufferTooSmall: at least what the
+  // failed step needs). No heap.
+  std::size_t work_needed() const noexcept { return work_needed_; }
 
   const Credentials& credentials() const noexcept { return credentials_; }
   Credentials take_credentials() noexcept { return std::move(credentials_); }
@@ -74,6 +92,7 @@ class TgsExchange {
   static Result<TgsExchange> again(const Credentials& ticket, std::uint32_t extra_kdc_options,
                                    ApContext context);
   Result<void> build_request();
+  Result<Step> on_tgs_rep(const KdcRep& rep, std::span<const std::uint8_t> plain);
 
   Credentials tgt_;    // the ticket proved in PA-TGS-REQ (a cross-realm TGT after a hop)
   Principal asked_;    // the name the credentials carry
@@ -84,7 +103,9 @@ class TgsExchange {
   ApContext context_;
   std::uint32_t extra_kdc_options_ = 0;  // RENEW or VALIDATE
   std::string kdc_realm_;
-  std::vector<std::uint8_t> request_;
+  std::vector<std::uint8_t> request_;  // without a work buffer
+  std::size_t request_size_ = 0;       // with one: request() is its first bytes
+  std::size_t work_needed_ = 0;
   std::optional<crypto::Key> subkey_;
   std::uint32_t nonce_ = 0;
   std::int64_t till_ = 0;
