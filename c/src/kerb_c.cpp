@@ -46,17 +46,58 @@ static_assert(KERB_GSS_INTEG == kerb::gss::context_flags::kInteg);
 static_assert(KERB_GSS_GAP_TOKEN == kerb::gss::supplementary::kGapToken);
 static_assert(kerb::Error::kDetailCapacity <= KERB_ERROR_MESSAGE_SIZE);
 
+namespace {
+
+// The app's clock (kerb_ctx_set_clock), or the system's while it has given none. A handle
+// keeps its own copy, so a GSS context outlives the kerb_ctx it was started with.
+class AppClock final : public kerb::Clock {
+ public:
+  void set(kerb_clock_fn now, void* user) noexcept {
+    now_ = now;
+    user_ = user;
+  }
+  kerb::Timestamp now() const noexcept override {
+    if (now_ == nullptr) return kerb::system_clock().now();
+    const int64_t usec = now_(user_);
+    // Floor division: a time before the epoch still has usec in 0..999999.
+    int64_t seconds = usec / 1000000;
+    int64_t rest = usec % 1000000;
+    if (rest < 0) {
+      rest += 1000000;
+      --seconds;
+    }
+    return {seconds, static_cast<std::int32_t>(rest)};
+  }
+
+ private:
+  kerb_clock_fn now_ = nullptr;
+  void* user_ = nullptr;
+};
+
+}  // namespace
+
 struct kerb_ctx {
+  explicit kerb_ctx(std::string realm_name) : realm(std::move(realm_name)) {
+    options.clock = &clock;
+  }
+  kerb_ctx(const kerb_ctx&) = delete;
+  kerb_ctx& operator=(const kerb_ctx&) = delete;
+
   std::string realm;
   kerb::PosixKdcTransport transport;
+  AppClock clock;
   kerb::ClientOptions options;
 };
 
 struct kerb_creds {
   kerb::Credentials creds;
+  // KDC time minus local time, learnt at login with kdc_timesync (RFC 4120 §5.9.1 stime):
+  // the TGS exchange and the GSS initiator stamp their authenticators with it.
+  std::int64_t clock_offset = 0;
 };
 
 struct kerb_gss_ctx {
+  AppClock clock;                                 // the context's expiry checks read it
   std::optional<kerb::gss::Initiator> initiator;  // until established
   kerb::gss::SecurityContext context;             // once established
   bool established = false;
@@ -123,35 +164,46 @@ std::span<const std::uint8_t> view(const std::uint8_t* data, std::size_t length)
   return data == nullptr ? std::span<const std::uint8_t>{} : std::span(data, length);
 }
 
-kerb_status new_creds(kerb::Credentials creds, kerb_creds** out, kerb_error* error) noexcept {
-  auto* handle = new (std::nothrow) kerb_creds{std::move(creds)};
+kerb_status new_creds(kerb::Credentials creds, std::int64_t clock_offset, kerb_creds** out,
+                      kerb_error* error) noexcept {
+  auto* handle = new (std::nothrow) kerb_creds{std::move(creds), clock_offset};
   if (handle == nullptr) return no_memory(error);
   *out = handle;
   clear(error);
   return KERB_OK;
 }
 
+// Formatted straight into the caller's buffer: no allocation.
 kerb_status name_out(const kerb::Principal& principal, char* out, size_t* inout_len,
                      kerb_error* error) noexcept {
   if (inout_len == nullptr) return invalid(error, "inout_len is NULL");
-  const std::string text = principal.to_string();
   const std::size_t capacity = *inout_len;
-  *inout_len = text.size();
-  if (out == nullptr || capacity < text.size() + 1)
+  const std::size_t length = principal.to_chars({});
+  *inout_len = length;
+  if (out == nullptr || capacity < length + 1)
     return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
-                                           "the name needs %zu octets and a NUL", text.size()));
-  std::memcpy(out, text.c_str(), text.size() + 1);
+                                           "the name needs %zu octets and a NUL", length));
+  (void)principal.to_chars(std::span(out, length));
+  out[length] = '\0';
   clear(error);
   return KERB_OK;
 }
 
-kerb::ApContext ap_context(const kerb_ctx& ctx) {
+// The GSS initiator's exchange context: the GSS handle's own clock, the credentials' offset.
+kerb::ApContext ap_context(const kerb_ctx& ctx, const kerb_creds& creds, kerb_gss_ctx& gss) {
   kerb::ApContext ap;
   ap.policy = ctx.options.policy;
-  ap.clock = ctx.options.clock;
+  ap.clock = &gss.clock;
   ap.random = ctx.options.random;
   ap.clockskew = ctx.options.clockskew;
+  ap.clock_offset = creds.clock_offset;
   return ap;
+}
+
+// The offset the AS exchange learnt for `client` (0 without kdc_timesync).
+std::int64_t learnt_offset(const kerb::Client& client, const kerb::Principal& name) noexcept {
+  const kerb::ClientHints* hints = client.hints(name);
+  return hints != nullptr ? hints->clock_offset : 0;
 }
 
 // Hands the initiator's context over once established, so that wrap/unwrap use one context.
@@ -229,7 +281,7 @@ kerb_status kerb_ctx_new(const char* realm, kerb_ctx** out, kerb_error* error) n
   if (out == nullptr) return invalid(error, "out is NULL");
   *out = nullptr;
   if (realm == nullptr || realm[0] == '\0') return invalid(error, "a realm is needed");
-  auto* ctx = new (std::nothrow) kerb_ctx{std::string(realm), kerb::PosixKdcTransport{}, {}};
+  auto* ctx = new (std::nothrow) kerb_ctx(std::string(realm));
   if (ctx == nullptr) return no_memory(error);
   *out = ctx;
   clear(error);
@@ -275,6 +327,21 @@ kerb_status kerb_ctx_set_clockskew(kerb_ctx* ctx, int64_t seconds, kerb_error* e
   return KERB_OK;
 }
 
+kerb_status kerb_ctx_set_clock(kerb_ctx* ctx, kerb_clock_fn now, void* user,
+                               kerb_error* error) noexcept {
+  if (ctx == nullptr) return invalid(error, "ctx is NULL");
+  ctx->clock.set(now, user);
+  clear(error);
+  return KERB_OK;
+}
+
+kerb_status kerb_ctx_set_kdc_timesync(kerb_ctx* ctx, int on, kerb_error* error) noexcept {
+  if (ctx == nullptr) return invalid(error, "ctx is NULL");
+  ctx->options.kdc_timesync = on != 0;
+  clear(error);
+  return KERB_OK;
+}
+
 void kerb_ctx_free(kerb_ctx* ctx) noexcept {
   delete ctx;
 }
@@ -293,7 +360,7 @@ kerb_status kerb_login_password(kerb_ctx* ctx, const char* principal, const char
   as.lifetime = ctx->options.ticket_lifetime;
   auto tgt = client.login_password(*client_name, password, as);
   if (!tgt) return fail(error, tgt.error());
-  return new_creds(std::move(*tgt), out, error);
+  return new_creds(std::move(*tgt), learnt_offset(client, *client_name), out, error);
 }
 
 kerb_status kerb_login_keytab(kerb_ctx* ctx, const char* principal, const char* keytab_path,
@@ -310,7 +377,7 @@ kerb_status kerb_login_keytab(kerb_ctx* ctx, const char* principal, const char* 
   as.lifetime = ctx->options.ticket_lifetime;
   auto tgt = client.login_keytab(*client_name, *keytab, as);
   if (!tgt) return fail(error, tgt.error());
-  return new_creds(std::move(*tgt), out, error);
+  return new_creds(std::move(*tgt), learnt_offset(client, *client_name), out, error);
 }
 
 kerb_status kerb_get_service_ticket(kerb_ctx* ctx, const kerb_creds* tgt, const char* service,
@@ -321,9 +388,12 @@ kerb_status kerb_get_service_ticket(kerb_ctx* ctx, const kerb_creds* tgt, const 
   auto service_name = kerb::Principal::parse(service, tgt->creds.client.realm());
   if (!service_name) return fail(error, service_name.error());
   kerb::Client client(ctx->transport, ctx->options);
+  kerb::ClientHints hints;
+  hints.clock_offset = tgt->clock_offset;
+  client.set_hints(tgt->creds.client, std::move(hints));
   auto ticket = client.service_ticket(tgt->creds, *service_name);
   if (!ticket) return fail(error, ticket.error());
-  return new_creds(std::move(*ticket), out, error);
+  return new_creds(std::move(*ticket), tgt->clock_offset, out, error);
 }
 
 kerb_status kerb_creds_client(const kerb_creds* creds, char* out, size_t* inout_len,
@@ -383,7 +453,7 @@ kerb_status kerb_ccache_load(const char* name, const char* server, kerb_creds** 
   if (!*found)
     return fail(error, kerb::Error::format(kerb::ErrorCategory::kIo, 0, "no ticket for %s in %s",
                                            text.c_str(), name));
-  return new_creds(std::move(**found), out, error);
+  return new_creds(std::move(**found), 0, out, error);
 }
 
 kerb_status kerb_ccache_destroy(const char* name, kerb_error* error) noexcept {
@@ -404,12 +474,14 @@ kerb_status kerb_gss_init_start(kerb_ctx* ctx, const kerb_creds* service_ticket,
   if (token_out != nullptr) *token_out = {nullptr, 0};
   if (ctx == nullptr || service_ticket == nullptr || ctx_out == nullptr || token_out == nullptr)
     return invalid(error, "ctx, service_ticket, ctx_out or token_out is NULL");
-  kerb::gss::InitiatorOptions options;
-  options.flags = flags;
-  auto initiator = kerb::gss::Initiator::start(service_ticket->creds, options, ap_context(*ctx));
-  if (!initiator) return fail(error, initiator.error());
   std::unique_ptr<kerb_gss_ctx> gss(new (std::nothrow) kerb_gss_ctx);
   if (!gss) return no_memory(error);
+  gss->clock = ctx->clock;
+  kerb::gss::InitiatorOptions options;
+  options.flags = flags;
+  auto initiator = kerb::gss::Initiator::start(service_ticket->creds, options,
+                                               ap_context(*ctx, *service_ticket, *gss));
+  if (!initiator) return fail(error, initiator.error());
   gss->initiator.emplace(std::move(*initiator));
   const auto token = gss->initiator->token();
   std::vector<std::uint8_t> bytes(token.begin(), token.end());
@@ -474,6 +546,60 @@ kerb_status kerb_gss_unwrap(kerb_gss_ctx* gss, const uint8_t* token, size_t leng
   return to_buffer(message, message_out, error);
 }
 
+kerb_status kerb_gss_wrap_into(kerb_gss_ctx* gss, int conf, const uint8_t* message, size_t length,
+                               uint8_t* token, size_t* inout_len, kerb_error* error) noexcept {
+  if (gss == nullptr || inout_len == nullptr || (message == nullptr && length > 0))
+    return invalid(error, "gss, message or inout_len is NULL");
+  // RFC 4121 §4.2.6.2: the token's length follows from the message's, so the size is known
+  // without making a token.
+  std::size_t needed = 0;
+  if (gss->established) {
+    needed = gss->context.wrap_size(length, conf != 0);
+  } else {
+    auto size = gss->initiator->wrap_size(length, conf != 0);
+    if (!size) return fail(error, size.error());
+    needed = *size;
+  }
+  if (needed == 0) return invalid(error, "message too large");
+  const std::size_t capacity = *inout_len;
+  *inout_len = needed;
+  if (token == nullptr || capacity < needed)
+    return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
+                                           "the Wrap token needs %zu octets", needed));
+  const std::span<std::uint8_t> out(token, capacity);
+  auto written = gss->established ? gss->context.wrap(view(message, length), conf != 0, out)
+                                  : gss->initiator->wrap(view(message, length), conf != 0, out);
+  if (!written) return fail(error, written.error());
+  *inout_len = *written;
+  clear(error);
+  return KERB_OK;
+}
+
+kerb_status kerb_gss_unwrap_into(kerb_gss_ctx* gss, const uint8_t* token, size_t length,
+                                 uint8_t* message, size_t* inout_len, int* conf_out,
+                                 uint32_t* supplementary_out, kerb_error* error) noexcept {
+  if (gss == nullptr || inout_len == nullptr || (token == nullptr && length > 0))
+    return invalid(error, "gss, token or inout_len is NULL");
+  if (!gss->established)
+    return fail(error, kerb::Error(kerb::ErrorCategory::kInvalidArgument,
+                                   kerb::gss::major_status::kNoContext,
+                                   "unwrap needs an established context"));
+  // The plaintext is decrypted in place, so the buffer holds the whole token; checked here,
+  // before the context could wipe a buffer the caller only meant to size.
+  const std::size_t capacity = *inout_len;
+  *inout_len = length;
+  if (message == nullptr || capacity < length)
+    return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
+                                           "unwrapping needs %zu octets", length));
+  auto unwrapped = gss->context.unwrap(view(token, length), std::span(message, capacity));
+  if (!unwrapped) return fail(error, unwrapped.error());
+  *inout_len = unwrapped->length;
+  if (conf_out != nullptr) *conf_out = unwrapped->conf ? 1 : 0;
+  if (supplementary_out != nullptr) *supplementary_out = unwrapped->supplementary;
+  clear(error);
+  return KERB_OK;
+}
+
 kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t length, uint8_t* mic,
                              size_t* inout_len, kerb_error* error) noexcept {
   if (gss == nullptr || inout_len == nullptr || (message == nullptr && length > 0))
@@ -493,11 +619,11 @@ kerb_status kerb_gss_get_mic(kerb_gss_ctx* gss, const uint8_t* message, size_t l
   if (mic == nullptr || capacity < needed)
     return fail(error, kerb::Error::format(kerb::ErrorCategory::kBufferTooSmall, 0,
                                            "the MIC needs %zu octets", needed));
-  auto token = gss->established ? gss->context.get_mic(view(message, length))
-                                : gss->initiator->get_mic(view(message, length));
-  if (!token) return fail(error, token.error());
-  *inout_len = token->size();
-  std::memcpy(mic, token->data(), token->size());
+  const std::span<std::uint8_t> out(mic, capacity);
+  auto written = gss->established ? gss->context.get_mic(view(message, length), out)
+                                  : gss->initiator->get_mic(view(message, length), out);
+  if (!written) return fail(error, written.error());
+  *inout_len = *written;
   clear(error);
   return KERB_OK;
 }
@@ -540,8 +666,17 @@ kerb_status kerb_gss_import(const uint8_t* blob, size_t length, kerb_gss_ctx** c
   auto* gss = new (std::nothrow) kerb_gss_ctx;
   if (gss == nullptr) return no_memory(error);
   gss->context = std::move(*context);
+  gss->context.set_clock(gss->clock);
   gss->established = true;
   *ctx_out = gss;
+  clear(error);
+  return KERB_OK;
+}
+
+kerb_status kerb_gss_set_clock(kerb_gss_ctx* gss, kerb_clock_fn now, void* user,
+                               kerb_error* error) noexcept {
+  if (gss == nullptr) return invalid(error, "gss is NULL");
+  gss->clock.set(now, user);
   clear(error);
   return KERB_OK;
 }

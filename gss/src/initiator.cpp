@@ -299,6 +299,21 @@ Result<std::vector<std::uint8_t>> Initiator::get_mic(Bytes message) {
   return context->get_mic(message);
 }
 
+Result<std::size_t> Initiator::wrap(Bytes message, bool conf, std::span<std::uint8_t> token) {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->wrap(message, conf, token);
+}
+
+Result<std::size_t> Initiator::get_mic(Bytes message, std::span<std::uint8_t> token) {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->get_mic(message, token);
+}
+
+Result<std::size_t> Initiator::wrap_size(std::size_t message_size, bool conf) {
+  KERB_TRY(SecurityContext * context, protecting_context());
+  return context->wrap_size(message_size, conf);
+}
+
 Result<std::size_t> Initiator::mic_size() {
   KERB_TRY(SecurityContext * context, protecting_context());
   return context->mic_size();

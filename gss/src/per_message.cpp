@@ -252,27 +252,36 @@ std::size_t SecurityContext::mic_size() const noexcept {
   return state_ ? kHeaderSize + state_->sending.checksum_size : 0;
 }
 
-Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
+Result<std::size_t> SecurityContext::get_mic(Bytes message, std::span<std::uint8_t> token) {
   if (!state_) return no_context();
   State& s = *state_;
   KERB_TRY_VOID(s.check_time());
   if (message.size() > kMaxMessage) {
     return Error(ErrorCategory::kInvalidArgument, major_status::kFailure, "message too large");
   }
+  const std::size_t need = kHeaderSize + s.sending.checksum_size;
+  if (token.size() < need) return buffer_too_small(need, token.size());
   const std::size_t n = message.size();
-  std::vector<std::uint8_t> token(kHeaderSize + s.sending.checksum_size);
-  std::uint8_t* header = token.data();
-  header[0] = 0x04;
-  header[1] = 0x04;
-  header[2] = s.our_flags();
-  std::memset(header + 3, 0xFF, 5);
+  std::uint8_t header[kHeaderSize] = {0x04, 0x04, s.our_flags(), 0xFF, 0xFF, 0xFF, 0xFF, 0xFF};
   store_be64(s.send_seq, header + 8);
   Scratch in(n + kHeaderSize);  // message | header
   if (n > 0) std::memcpy(in.data(), message.data(), n);
   std::memcpy(in.data() + n, header, kHeaderSize);
-  auto made = s.sending.sign.make(in.span(), std::span<std::uint8_t>(token).subspan(kHeaderSize));
-  if (!made) return recode(made.error(), major_status::kFailure);
+  auto made = s.sending.sign.make(in.span(), token.subspan(kHeaderSize, need - kHeaderSize));
+  if (!made) {
+    crypto::secure_wipe(token.first(need));
+    return recode(made.error(), major_status::kFailure);
+  }
+  std::memcpy(token.data(), header, kHeaderSize);
   ++s.send_seq;
+  return need;
+}
+
+Result<std::vector<std::uint8_t>> SecurityContext::get_mic(Bytes message) {
+  if (!state_) return no_context();
+  std::vector<std::uint8_t> token(mic_size());
+  KERB_TRY(std::size_t written, get_mic(message, token));
+  token.resize(written);
   return token;
 }
 

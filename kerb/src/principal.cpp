@@ -113,46 +113,59 @@ Result<Principal> Principal::parse(std::string_view text, std::string_view defau
   return p;
 }
 
-std::string Principal::to_string() const {
-  std::string out;
-  auto append_escaped = [&out](std::string_view s, bool realm) {
+// MIT's escapes (krb5_unparse_name): '/' only inside a component, '@' and '\\' everywhere.
+std::size_t Principal::to_chars(std::span<char> out) const noexcept {
+  std::size_t n = 0;
+  auto put = [&out, &n](char c) {
+    if (n < out.size()) out[n] = c;
+    ++n;
+  };
+  auto escaped = [&put](char c) {
+    put('\\');
+    put(c);
+  };
+  auto put_escaped = [&put, &escaped](std::string_view s, bool realm) {
     for (char c : s) {
       switch (c) {
         case '\n':
-          out += "\\n";
+          escaped('n');
           break;
         case '\t':
-          out += "\\t";
+          escaped('t');
           break;
         case '\b':
-          out += "\\b";
+          escaped('b');
           break;
         case '\0':
-          out += "\\0";
+          escaped('0');
           break;
         case '\\':
-          out += "\\\\";
-          break;
         case '@':
-          out += "\\@";
+          escaped(c);
           break;
         case '/':
           if (!realm) {
-            out += "\\/";
+            escaped('/');
             break;
           }
           [[fallthrough]];
         default:
-          out.push_back(c);
+          put(c);
       }
     }
   };
   for (std::size_t i = 0; i < components_.size(); ++i) {
-    if (i != 0) out.push_back('/');
-    append_escaped(components_[i], false);
+    if (i != 0) put('/');
+    put_escaped(components_[i], false);
   }
-  out.push_back('@');
-  append_escaped(realm_, true);
+  put('@');
+  put_escaped(realm_, true);
+  return n;
+}
+
+std::string Principal::to_string() const {
+  std::string out(to_chars({}), '\0');
+  (void)to_chars(out);
   return out;
 }
 

@@ -1,6 +1,7 @@
 /* kerb.h from C, with no KDC: version, status names, argument and configuration errors, the
- * caller-memory size protocol, and GSS per-message calls between two imported contexts.
- * Run with one area as argument: version, errors, config, gss. */
+ * caller-memory size protocol, GSS per-message calls between two imported contexts (into
+ * allocated and caller memory, and the context's clock), and the calls that promise no heap.
+ * Run with one area as argument: version, errors, config, gss, heap. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,8 @@ static int contains(const kerb_buffer* b, const void* data, size_t length) {
   return 0;
 }
 
+static void test_gss_into(kerb_gss_ctx* init, kerb_gss_ctx* acc);
+
 static void test_gss(void) {
   kerb_error err;
   kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
@@ -194,13 +197,205 @@ static void test_gss(void) {
   kerb_buffer_free(&plain);
   kerb_buffer_free(&token);
 
+  test_gss_into(init, acc);
   kerb_gss_free(init);
   kerb_gss_free(acc);
 }
 
+/* 2101-01-01 (4133980800 s), in microseconds. */
+static int64_t after_2100(void* user) {
+  (void)user;
+  return (int64_t)4133980800 * 1000000;
+}
+
+/* Caller memory for Wrap and Unwrap, and the context's clock. */
+static void test_gss_into(kerb_gss_ctx* init, kerb_gss_ctx* acc) {
+  kerb_error err;
+  static const char hello[] = "transfer 100 EUR to bob";
+  const size_t n = sizeof hello - 1;
+  uint8_t token[256], plain[256];
+  for (int conf = 0; conf <= 1; ++conf) {
+    /* RFC 4121 §4.2.6.2 with aes256-cts-hmac-sha1-96 (RFC 3962): sealed, the 16-octet header and
+     * the encryption of confounder (16) | message | header copy (16) plus a 12-octet HMAC;
+     * integrity only, header | message | 12-octet checksum. */
+    const size_t expected = conf ? 16 + 16 + n + 16 + 12 : 16 + n + 12;
+    size_t len = 0;
+    CHECK_STATUS(KERB_ERR_BUFFER_TOO_SMALL,
+                 kerb_gss_wrap_into(init, conf, (const uint8_t*)hello, n, NULL, &len, &err));
+    CHECK(len == expected);
+    len = expected - 1;
+    CHECK_STATUS(KERB_ERR_BUFFER_TOO_SMALL,
+                 kerb_gss_wrap_into(init, conf, (const uint8_t*)hello, n, token, &len, &err));
+    CHECK(len == expected);
+    CHECK_OK(kerb_gss_wrap_into(init, conf, (const uint8_t*)hello, n, token, &len, &err));
+    CHECK(len == expected && token[0] == 0x05 && token[1] == 0x04);
+    CHECK(((token[2] & 2) != 0) == (conf != 0));
+    const size_t token_len = len;
+
+    /* A flipped bit: GSS_S_BAD_SIG, and what the call wrote is wiped. A refused token does not
+     * move the receiver's sequence window. */
+    uint8_t bad[256];
+    memcpy(bad, token, token_len);
+    bad[token_len - 1] ^= 1;
+    memset(plain, 0xAA, sizeof plain);
+    size_t plain_len = sizeof plain;
+    CHECK_STATUS(KERB_ERR_CRYPTO,
+                 kerb_gss_unwrap_into(acc, bad, token_len, plain, &plain_len, NULL, NULL, &err));
+    CHECK(err.code == (6 << 16));
+    int wiped = 1;
+    for (size_t i = 0; i < token_len; ++i)
+      wiped &= plain[i] == 0;
+    CHECK(wiped);
+
+    /* Unwrap needs room for the whole token; asking leaves the buffer alone. */
+    memset(plain, 0xAA, sizeof plain);
+    len = token_len - 1;
+    CHECK_STATUS(KERB_ERR_BUFFER_TOO_SMALL,
+                 kerb_gss_unwrap_into(acc, token, token_len, plain, &len, NULL, NULL, &err));
+    CHECK(len == token_len && plain[0] == 0xAA);
+    int conf_state = -1;
+    uint32_t bits = 99;
+    len = sizeof plain;
+    /* The size queries spent no sequence number: no gap (bits 0). */
+    CHECK_OK(kerb_gss_unwrap_into(acc, token, token_len, plain, &len, &conf_state, &bits, &err));
+    CHECK(len == n && memcmp(plain, hello, n) == 0 && conf_state == conf && bits == 0);
+  }
+  /* Overlapping buffers are refused. */
+  size_t len = sizeof token;
+  memcpy(token, hello, n);
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_gss_wrap_into(init, 1, token, n, token, &len, &err));
+
+  /* The context's clock: past the endtime (2100-01-01, 4102444800) the context has expired,
+   * GSS_S_CONTEXT_EXPIRED (RFC 2744 §3.9.1: 12 << 16); back on the system clock it works. */
+  CHECK_OK(kerb_gss_set_clock(init, after_2100, NULL, &err));
+  len = sizeof token;
+  CHECK_STATUS(KERB_ERR_PROTOCOL,
+               kerb_gss_wrap_into(init, 1, (const uint8_t*)hello, n, token, &len, &err));
+  CHECK(err.code == (12 << 16));
+  CHECK_OK(kerb_gss_set_clock(init, NULL, NULL, &err));
+  len = sizeof token;
+  CHECK_OK(kerb_gss_wrap_into(init, 1, (const uint8_t*)hello, n, token, &len, &err));
+  CHECK_STATUS(KERB_ERR_INVALID_ARGUMENT, kerb_gss_set_clock(NULL, NULL, NULL, &err));
+}
+
+/* "Heap: none" as kerb.h promises it, counted by heap_count.cpp. */
+static long heap_before;
+#define NO_HEAP(call)                                                                          \
+  do {                                                                                         \
+    heap_before = harness_heap_allocations();                                                  \
+    (void)(call);                                                                              \
+    const long made_ = harness_heap_allocations() - heap_before;                               \
+    if (made_ != 0) {                                                                          \
+      fprintf(stderr, "%s:%d: %s made %ld allocation(s)\n", __FILE__, __LINE__, #call, made_); \
+      ++check_failures;                                                                        \
+    }                                                                                          \
+  } while (0)
+
+static int64_t fixed_now(void* user) {
+  return *(const int64_t*)user;
+}
+
+static void test_heap(void) {
+  kerb_error err;
+  /* The counter sees operator new and malloc, once each. */
+  CHECK(harness_heap_selftest() == 2);
+
+  kerb_ctx* ctx = NULL;
+  kerb_creds* creds = NULL;
+  CHECK_OK(kerb_ctx_new("KERB.TEST", &ctx, &err));
+  /* MIT's kinit and kvno wrote this cache (tests/data/krbdump/README.md). */
+  CHECK_OK(kerb_ccache_load("FILE:" KERB_TEST_DATA_DIR "/krbdump/mit.ccache", "host/bank.test",
+                            &creds, &err));
+  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
+  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
+  kerb_gss_ctx* init = NULL;
+  kerb_gss_ctx* acc = NULL;
+  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, &init, &err));
+  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, &acc, &err));
+  kerb_buffer_free(&blob[0]);
+  kerb_buffer_free(&blob[1]);
+  if (ctx == NULL || creds == NULL || init == NULL || acc == NULL) return;
+
+  NO_HEAP(kerb_version());
+  NO_HEAP(kerb_version_string());
+  NO_HEAP(kerb_status_name(KERB_ERR_KDC));
+  kerb_buffer empty = {NULL, 0};
+  NO_HEAP((kerb_buffer_free(&empty), 0));
+
+  const int32_t aes[] = {18, 17};
+  int64_t now = 1700000000000000;
+  NO_HEAP(kerb_ctx_set_enctypes(ctx, aes, 2, &err));
+  NO_HEAP(kerb_ctx_set_clockskew(ctx, 120, &err));
+  NO_HEAP(kerb_ctx_set_clock(ctx, fixed_now, &now, &err));
+  NO_HEAP(kerb_ctx_set_kdc_timesync(ctx, 0, &err));
+  NO_HEAP(kerb_ctx_set_clockskew(ctx, -1, &err)); /* a failure too */
+
+  /* Names longer than any small-string buffer: host/bank.test@KERB.TEST. */
+  char name[64];
+  size_t len = 0;
+  NO_HEAP(kerb_creds_server(creds, NULL, &len, &err));
+  CHECK(len == strlen("host/bank.test@KERB.TEST"));
+  len = sizeof name;
+  NO_HEAP(kerb_creds_server(creds, name, &len, &err));
+  CHECK(strcmp(name, "host/bank.test@KERB.TEST") == 0);
+  len = sizeof name;
+  NO_HEAP(kerb_creds_client(creds, name, &len, &err));
+  CHECK(strcmp(name, "alice@KERB.TEST") == 0);
+  NO_HEAP(kerb_creds_endtime(creds));
+  NO_HEAP(kerb_creds_enctype(creds));
+  CHECK(kerb_creds_enctype(creds) == 18);
+
+  NO_HEAP(kerb_gss_is_established(init));
+  NO_HEAP(kerb_gss_flags(init));
+  NO_HEAP(kerb_gss_set_clock(init, NULL, NULL, &err));
+
+  /* A payment-sized message: up to 496 octets nothing is staged on the heap. */
+  uint8_t msg[496], token[640], plain[640], mic[64];
+  for (size_t i = 0; i < sizeof msg; ++i)
+    msg[i] = (uint8_t)(i * 7);
+  for (int conf = 0; conf <= 1; ++conf) {
+    size_t token_len = 0, plain_len = sizeof plain;
+    NO_HEAP(kerb_gss_wrap_into(init, conf, msg, sizeof msg, NULL, &token_len, &err));
+    NO_HEAP(kerb_gss_wrap_into(init, conf, msg, sizeof msg, token, &token_len, &err));
+    CHECK(err.status == KERB_OK);
+    NO_HEAP(kerb_gss_unwrap_into(acc, token, token_len, plain, &plain_len, NULL, NULL, &err));
+    CHECK(err.status == KERB_OK && plain_len == sizeof msg && memcmp(plain, msg, sizeof msg) == 0);
+    /* Refused tokens: a replay, and a flipped bit. */
+    plain_len = sizeof plain;
+    NO_HEAP(kerb_gss_unwrap_into(acc, token, token_len, plain, &plain_len, NULL, NULL, &err));
+    CHECK(err.status != KERB_OK);
+    token[token_len - 1] ^= 1;
+    plain_len = sizeof plain;
+    NO_HEAP(kerb_gss_unwrap_into(acc, token, token_len, plain, &plain_len, NULL, NULL, &err));
+    CHECK(err.status == KERB_ERR_CRYPTO);
+  }
+  size_t mic_len = 0;
+  NO_HEAP(kerb_gss_get_mic(init, msg, sizeof msg, NULL, &mic_len, &err));
+  NO_HEAP(kerb_gss_get_mic(init, msg, sizeof msg, mic, &mic_len, &err));
+  CHECK(err.status == KERB_OK);
+  uint32_t bits = 99;
+  NO_HEAP(kerb_gss_verify_mic(acc, msg, sizeof msg, mic, mic_len, &bits, &err));
+  CHECK(err.status == KERB_OK && bits == 0);
+  mic[mic_len - 1] ^= 1;
+  NO_HEAP(kerb_gss_verify_mic(acc, msg, sizeof msg, mic, mic_len, &bits, &err));
+  CHECK(err.status == KERB_ERR_CRYPTO);
+
+  /* The allocating form is seen allocating: the counter is live around these calls. */
+  kerb_buffer wrapped = {NULL, 0};
+  heap_before = harness_heap_allocations();
+  CHECK_OK(kerb_gss_wrap(init, 1, msg, sizeof msg, &wrapped, &err));
+  CHECK(harness_heap_allocations() > heap_before);
+  kerb_buffer_free(&wrapped);
+
+  kerb_gss_free(init);
+  kerb_gss_free(acc);
+  kerb_creds_free(creds);
+  kerb_ctx_free(ctx);
+}
+
 int main(int argc, char** argv) {
   if (argc != 2) {
-    fprintf(stderr, "usage: %s version|errors|config|gss\n", argv[0]);
+    fprintf(stderr, "usage: %s version|errors|config|gss|heap\n", argv[0]);
     return 2;
   }
   if (strcmp(argv[1], "version") == 0)
@@ -211,6 +406,8 @@ int main(int argc, char** argv) {
     test_config();
   else if (strcmp(argv[1], "gss") == 0)
     test_gss();
+  else if (strcmp(argv[1], "heap") == 0)
+    test_heap();
   else {
     fprintf(stderr, "unknown area %s\n", argv[1]);
     return 2;

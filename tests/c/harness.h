@@ -21,6 +21,12 @@ int harness_context_pair(uint32_t flags, kerb_buffer* initiator_blob, kerb_buffe
 int harness_accept(const char* keytab, const uint8_t* token, size_t length, kerb_buffer* reply,
                    kerb_buffer* acceptor_blob);
 
+/* Heap allocations (operator new, malloc, calloc, realloc) made so far by the program; only
+ * kerb_c_api_test links the counter (heap_count.cpp). */
+long harness_heap_allocations(void);
+/* What the counter sees of one operator new and one malloc: 2 when it counts both. */
+long harness_heap_selftest(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,3 +18,8 @@ const kerb_login_password_fn header_c_login = kerb_login_password;
 typedef kerb_status (*kerb_gss_unwrap_fn)(kerb_gss_ctx*, const uint8_t*, size_t, kerb_buffer*, int*,
                                           uint32_t*, kerb_error*);
 const kerb_gss_unwrap_fn header_c_unwrap = kerb_gss_unwrap;
+typedef kerb_status (*kerb_ctx_set_clock_fn)(kerb_ctx*, kerb_clock_fn, void*, kerb_error*);
+const kerb_ctx_set_clock_fn header_c_set_clock = kerb_ctx_set_clock;
+typedef kerb_status (*kerb_gss_unwrap_into_fn)(kerb_gss_ctx*, const uint8_t*, size_t, uint8_t*,
+                                               size_t*, int*, uint32_t*, kerb_error*);
+const kerb_gss_unwrap_into_fn header_c_unwrap_into = kerb_gss_unwrap_into;

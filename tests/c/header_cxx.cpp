@@ -6,6 +6,7 @@
 static_assert(noexcept(kerb_version()));
 static_assert(noexcept(kerb_login_password(nullptr, nullptr, nullptr, nullptr, nullptr)));
 static_assert(noexcept(kerb_buffer_free(nullptr)));
+static_assert(noexcept(kerb_gss_wrap_into(nullptr, 0, nullptr, 0, nullptr, nullptr, nullptr)));
 static_assert(std::is_standard_layout_v<kerb_error> && std::is_trivial_v<kerb_error>);
 static_assert(std::is_standard_layout_v<kerb_buffer> && std::is_trivial_v<kerb_buffer>);
 static_assert(std::is_same_v<kerb_status, int32_t>);

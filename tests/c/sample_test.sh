@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # samples/c's program as a user runs it. With "unit": the version line, the usage error and
 # the error line for a KDC that refuses connections (no fixture needed). With "integration":
-# alice logs in at the fixture KDC and gets a ticket for bank/bank.test.
+# alice logs in at the fixture KDC, gets a ticket for bank/bank.test and seals a first request.
 set -euo pipefail
 sample=$1 mode=$2 version=$3
 out=$(mktemp) err=$(mktemp)
@@ -29,6 +29,10 @@ case $mode in
     [[ $(sed -n 1p "$out") == "$header_line" ]] || fail "version line"
     sed -n 2p "$out" | grep -Eq "^ticket for bank/bank.test@$KERB_TEST_REALM, session key enctype (17|18|19|20), valid until [0-9]{10}$" ||
       fail "ticket line"
+    # RFC 4121 §4.2.6.2: a sealed 8-octet request is 16 + 16 + 8 + 16 octets and a 12- (SHA-1)
+    # or 16/24-octet (SHA-2) checksum.
+    sed -n 3p "$out" | grep -Eq '^AP-REQ of [0-9]+ octets, request sealed in (68|72|80) octets$' ||
+      fail "gss line"
     # A wrong password: the KDC's KDC_ERR_PREAUTH_FAILED (24, RFC 4120 §7.5.9).
     rc=0
     echo wrong | "$sample" "$KERB_TEST_REALM" "$KERB_TEST_KDC_HOST:$KERB_TEST_KDC_PORT" alice \

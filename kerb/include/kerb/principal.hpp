@@ -65,6 +65,9 @@ class Principal {
 
   // "comp/comp@REALM", escaping '/', '@', '\\' and control characters like MIT.
   std::string to_string() const;
+  // The same text into `out` with no allocation: returns its length and writes as much of it
+  // as fits (no NUL).
+  std::size_t to_chars(std::span<char> out) const noexcept;
 
   friend bool operator==(const Principal& a, const Principal& b) noexcept {
     return a.realm_ == b.realm_ && a.components_ == b.components_;

@@ -133,8 +133,11 @@ class SecurityContext {
   // The same; the bits go to *supplementary, which a caller relying on detection must pass.
   Result<std::vector<std::uint8_t>> unwrap(Bytes token, std::uint32_t* supplementary = nullptr);
 
-  // MIC (RFC 4121 §4.2.6.1).
+  // MIC (RFC 4121 §4.2.6.1). The span form writes mic_size() octets into the caller's buffer
+  // and allocates nothing for a message of at most 496 octets (beyond that, one wiped scratch
+  // copy of message | header, as for wrap).
   std::size_t mic_size() const noexcept;
+  Result<std::size_t> get_mic(Bytes message, std::span<std::uint8_t> token);
   Result<std::vector<std::uint8_t>> get_mic(Bytes message);
   // Returns the supplementary bits: as with unwrap, a success may be an old, out-of-sequence
   // or gap token, and the caller MUST check the bits when it relies on replay or sequence

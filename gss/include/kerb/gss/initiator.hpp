@@ -73,6 +73,10 @@ class Initiator {
   // step()); the tokens count in the sequence the taken context continues.
   Result<std::vector<std::uint8_t>> wrap(Bytes message, bool conf);
   Result<std::vector<std::uint8_t>> get_mic(Bytes message);
+  // The caller-memory forms (SecurityContext's), sized by wrap_size() and mic_size().
+  Result<std::size_t> wrap(Bytes message, bool conf, std::span<std::uint8_t> token);
+  Result<std::size_t> get_mic(Bytes message, std::span<std::uint8_t> token);
+  Result<std::size_t> wrap_size(std::size_t message_size, bool conf);
   // SecurityContext::mic_size of that context: known without making a token (which would
   // spend a sequence number).
   Result<std::size_t> mic_size();
