@@ -9,6 +9,7 @@
 //   KERB_TRY(std::vector<std::uint8_t> reply, transport.exchange("KERB.TEST", request));
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,23 @@ class KdcTransport {
   // KRB-ERROR), as bytes: checking them is the exchange's job.
   virtual Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                                      std::span<const std::uint8_t> request) = 0;
+  // The same with the reply received into `reply_buffer` (its first bytes), for callers with no
+  // heap to spare; kBufferTooSmall when the reply is longer. The default calls exchange() and
+  // copies; PosixKdcTransport receives into the buffer and allocates nothing for the reply.
+  // (Inline, as every virtual here: the class has no key function, so code built with RTTI
+  // can derive from it while the library is built without.)
+  virtual Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) {
+    KERB_TRY(std::vector<std::uint8_t> reply, exchange(realm, request));
+    if (reply.size() > reply_buffer.size()) {
+      return Error::format(ErrorCategory::kBufferTooSmall, 0,
+                           "the reply buffer holds %zu bytes; the KDC's reply has %zu",
+                           reply_buffer.size(), reply.size());
+    }
+    std::copy(reply.begin(), reply.end(), reply_buffer.begin());
+    return std::span<const std::uint8_t>(reply_buffer.first(reply.size()));
+  }
 };
 
 // Counts round trips through another transport (every call, answered or not), e.g. to assert
@@ -44,6 +62,15 @@ class CountingTransport final : public KdcTransport {
                                              std::span<const std::uint8_t> request) override {
     ++round_trips_;
     Result<std::vector<std::uint8_t>> reply = inner_.exchange(realm, request);
+    if (!reply) ++failures_;
+    return reply;
+  }
+  Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) override {
+    ++round_trips_;
+    Result<std::span<const std::uint8_t>> reply =
+        inner_.exchange_into(realm, request, reply_buffer);
     if (!reply) ++failures_;
     return reply;
   }
