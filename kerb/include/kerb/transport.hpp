@@ -150,11 +150,37 @@ class PosixKdcTransport final : public KdcTransport {
   //   "no KDC of KERB.TEST answered: 127.0.0.1:88 timed out (udp); ..."
   Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                              std::span<const std::uint8_t> request) override;
+  // The same, received into `reply_buffer`; a reply longer than it ends the call with
+  // kBufferTooSmall. Memory: after the first call of a realm, no heap of kerb's (getaddrinfo
+  // may still use the C library's).
+  Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) override;
+
+  // Not copyable (its resolver storage is its own); one call at a time.
+  ~PosixKdcTransport() override;
+  PosixKdcTransport(PosixKdcTransport&&) noexcept;
+  PosixKdcTransport& operator=(PosixKdcTransport&&) noexcept;
+
+  // Defined in transport.cpp.
+  struct Address;
+  struct ResolvedKdc;
+  class ReplyStore;
 
  private:
+  struct Realm {
+    std::string name;
+    std::vector<KdcAddress> kdcs;
+    std::vector<std::string> kdc_names;  // "host:port", for traces and errors
+  };
+  const Realm* find(std::string_view realm) const noexcept;
+  Result<void> run(std::string_view realm, std::span<const std::uint8_t> request,
+                   ReplyStore& reply);
+
   PosixTransportOptions options_;
   std::size_t udp_preference_limit_;
-  std::vector<std::pair<std::string, std::vector<KdcAddress>>> realms_;
+  std::vector<Realm> realms_;
+  std::vector<ResolvedKdc> resolved_;  // the last call's, reused
 };
 
 }  // namespace kerb
