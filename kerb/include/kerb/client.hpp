@@ -56,7 +56,7 @@ struct ClientOptions {
   // front, the KDC's reply received at its back, the exchange's temporaries between them.
   // Empty: the heap. It must outlive the calls, which use it one at a time. Too small is
   // kBufferTooSmall; Client::work_needed() says how much the calls so far needed (a login
-  // with MIT's KDC: about 2.5 KiB, bench/login_alloc.cpp).
+  // with MIT's KDC: about 1.8 KiB, bench/login_alloc.cpp).
   std::span<std::uint8_t> work_buffer;
 
   // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,
