@@ -7,6 +7,10 @@
 // A second login drives the same exchanges with a caller work buffer (AsContext/ApContext::
 // work_buffer) and counts only the library: the transport's allocations are left out, and
 // what the caller keeps (credentials, the AP-REQ) is reported apart from the rest.
+//
+// A third login goes through Client with ClientOptions::work_buffer, transport included
+// (PosixKdcTransport::exchange_into receives each reply into that buffer; its resolver storage
+// is already made by the logins above).
 #include <cstdio>
 #include <cstdlib>
 #include <new>
@@ -154,5 +158,27 @@ int main() {
       "(%zu bytes) for what the caller keeps (credentials, TGT and name copies, AP-REQ); peak "
       "%zu bytes live\n",
       sizeof work, needed, other, kept, kept_bytes, g_peak);
+
+  // The blocking API with a work buffer: everything counted, transport included.
+  static std::uint8_t client_work[4096];
+  kerb::ClientOptions options;
+  options.work_buffer = client_work;
+  kerb::Client fixed_client(*transport, options);
+  g_count = g_total = g_peak = g_live = 0;
+  g_on = true;
+  auto client_tgt = fixed_client.login_password(*alice, password);
+  if (!client_tgt) return 1;
+  auto client_ticket = fixed_client.service_ticket(*client_tgt, *bank);
+  if (!client_ticket) return 1;
+  kerb::ApContext client_ap;
+  client_ap.work_buffer = client_work;
+  client_ap.clock_offset = fixed_client.hints(*alice)->clock_offset;
+  auto client_ap_req = kerb::build_ap_req(*client_ticket, ap, client_ap);
+  if (!client_ap_req) return 1;
+  g_on = false;
+  std::printf(
+      "Client with a work buffer (%zu bytes, %zu needed), transport included: %zu allocations, "
+      "%zu bytes allocated, peak %zu bytes live\n",
+      sizeof client_work, fixed_client.work_needed(), g_count, g_total, g_peak);
   return 0;
 }

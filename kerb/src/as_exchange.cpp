@@ -148,7 +148,7 @@ Result<crypto::Key> AsExchange::reply_key(crypto::EncType etype,
                          static_cast<int>(etype));
   }
   // The salt in the work buffer's back, after the request a reply is checked against.
-  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block block(arena);
   std::span<const std::uint8_t> salt;
   if (info && info->salt) {
@@ -167,7 +167,7 @@ Result<void> AsExchange::build_request() {
   const Timestamp now = kdc_now();
 
   // The new request replaces the old one at the front; temporaries go to the back.
-  detail::WorkArena arena(context_.work_buffer, 0, work_needed_);
+  detail::WorkArena arena(context_.work_buffer, 0, work_needed_, reply_);
 
   // PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2): the current time under the client key, usage 1.
   detail::WorkArena::Block ts(arena), cipher(arena), enc_timestamp(arena);
@@ -239,6 +239,7 @@ Result<void> AsExchange::build_request() {
 }
 
 Result<AsExchange::Step> AsExchange::on_reply(std::span<const std::uint8_t> reply) {
+  const detail::ReplyInUse in_use(reply_, reply);
   const std::optional<std::int32_t> type = peek_message_type(reply);
   if (type == static_cast<std::int32_t>(MessageType::kError)) return on_error(reply);
   if (type == static_cast<std::int32_t>(MessageType::kAsRep)) return on_as_rep(reply);
@@ -378,7 +379,7 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   }
 
   // Decrypted behind the request, which PA-REQ-ENC-PA-REP is checked against.
-  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block plain_block(arena);
   auto plain = arena.open(plain_block, key, key_usage::kAsRepEncPart, rep.enc_part.etype,
                           rep.enc_part.cipher, "the AS-REP");

@@ -1,5 +1,7 @@
 #include <kerb/client.hpp>
 
+#include <cstring>
+
 #include <kerb/constants.hpp>
 #include <kerb/messages/padata.hpp>
 
@@ -46,6 +48,7 @@ Result<ClientOptions> ClientOptions::from_config(const Config& config) {
 
 const ClientHints* Client::hints(const Principal& client) const noexcept {
   const std::string key = client.to_string();
+  if (first_hints_ && first_hints_->first == key) return &first_hints_->second;
   for (const auto& [name, hints] : hints_) {
     if (name == key) return &hints;
   }
@@ -53,14 +56,27 @@ const ClientHints* Client::hints(const Principal& client) const noexcept {
 }
 
 void Client::set_hints(const Principal& client, ClientHints hints) {
-  const std::string key = client.to_string();
+  remember_hints(client, std::move(hints));
+}
+
+// The first principal's hints are kept inline: an app with one user allocates no entry.
+void Client::remember_hints(const Principal& client, ClientHints hints) {
+  std::string key = client.to_string();
+  if (first_hints_ && first_hints_->first == key) {
+    first_hints_->second = std::move(hints);
+    return;
+  }
   for (auto& [name, h] : hints_) {
     if (name == key) {
       h = std::move(hints);
       return;
     }
   }
-  hints_.emplace_back(key, std::move(hints));
+  if (!first_hints_) {
+    first_hints_.emplace(std::move(key), std::move(hints));
+  } else {
+    hints_.emplace_back(std::move(key), std::move(hints));
+  }
 }
 
 AsContext Client::as_context(const Principal& client) const {
@@ -70,6 +86,7 @@ AsContext Client::as_context(const Principal& client) const {
   c.random = options_.random;
   c.clockskew = options_.clockskew;
   c.kdc_timesync = options_.kdc_timesync;
+  c.work_buffer = options_.work_buffer;
   if (const ClientHints* h = hints(client)) c.hints = *h;
   return c;
 }
@@ -80,6 +97,7 @@ ApContext Client::ap_context(const Principal& client) const {
   c.clock = options_.clock;
   c.random = options_.random;
   c.clockskew = options_.clockskew;
+  c.work_buffer = options_.work_buffer;
   if (const ClientHints* h = hints(client)) c.clock_offset = h->clock_offset;
   return c;
 }
@@ -90,16 +108,42 @@ AsOptions Client::with_defaults(AsOptions as) const {
   return as;
 }
 
+// Without a work buffer the reply is `heap_reply`. With one, the request is at its front (the
+// exchange put it there); the reply is received after it and moved to the buffer's end, where
+// on_reply keeps it while the exchange works in between.
+Result<std::span<const std::uint8_t>> Client::round_trip(std::string_view realm,
+                                                         std::span<const std::uint8_t> request,
+                                                         std::vector<std::uint8_t>& heap_reply) {
+  const std::span<std::uint8_t> work = options_.work_buffer;
+  if (work.empty() || request.data() != work.data()) {
+    KERB_TRY(heap_reply, transport_.exchange(realm, request));
+    return std::span<const std::uint8_t>(heap_reply);
+  }
+  KERB_TRY(std::span<const std::uint8_t> got,
+           transport_.exchange_into(realm, request, work.subspan(request.size())));
+  const std::span<std::uint8_t> reply = work.last(got.size());
+  std::memmove(reply.data(), got.data(), got.size());
+  note_needed(request.size() + reply.size());
+  return std::span<const std::uint8_t>(reply);
+}
+
 Result<Credentials> Client::run_as(const Principal& client, Result<AsExchange> exchange) {
   if (!exchange) return exchange.error();
   AsExchange& as = *exchange;
-  const std::string realm(client.realm());
+  std::vector<std::uint8_t> heap_reply;
   while (true) {
-    KERB_TRY(std::vector<std::uint8_t> reply, transport_.exchange(realm, as.request()));
-    KERB_TRY(AsExchange::Step step, as.on_reply(reply));
-    if (step == AsExchange::Step::kDone) break;
+    Result<std::span<const std::uint8_t>> reply =
+        round_trip(client.realm(), as.request(), heap_reply);
+    if (!reply) {
+      note_needed(as.work_needed());
+      return reply.error();
+    }
+    Result<AsExchange::Step> step = as.on_reply(*reply);
+    note_needed(as.work_needed());
+    if (!step) return step.error();
+    if (*step == AsExchange::Step::kDone) break;
   }
-  set_hints(client, as.hints());
+  remember_hints(client, as.hints());
   return as.take_credentials();
 }
 
@@ -140,23 +184,35 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
   }
   KERB_TRY(TgsExchange exchange,
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));
+  std::vector<std::uint8_t> heap_reply;
   while (true) {
-    KERB_TRY(std::vector<std::uint8_t> reply,
-             transport_.exchange(exchange.kdc_realm(), exchange.request()));
-    KERB_TRY(TgsExchange::Step step, exchange.on_reply(reply));
+    KERB_TRY(TgsExchange::Step step, run_tgs(exchange, heap_reply));
     if (step == TgsExchange::Step::kDone) return exchange.take_credentials();
   }
 }
 
 Result<Credentials> Client::renew(const Credentials& ticket) {
   KERB_TRY(TgsExchange exchange, TgsExchange::renew(ticket, ap_context(ticket.client)));
-  KERB_TRY(std::vector<std::uint8_t> reply,
-           transport_.exchange(exchange.kdc_realm(), exchange.request()));
-  KERB_TRY(TgsExchange::Step step, exchange.on_reply(reply));
+  std::vector<std::uint8_t> heap_reply;
+  KERB_TRY(TgsExchange::Step step, run_tgs(exchange, heap_reply));
   if (step != TgsExchange::Step::kDone) {
     return Error(ErrorCategory::kProtocol, "a renewal was answered with a referral");
   }
   return exchange.take_credentials();
+}
+
+// One round trip of a TGS exchange.
+Result<TgsExchange::Step> Client::run_tgs(TgsExchange& exchange,
+                                          std::vector<std::uint8_t>& heap_reply) {
+  Result<std::span<const std::uint8_t>> reply =
+      round_trip(exchange.kdc_realm(), exchange.request(), heap_reply);
+  if (!reply) {
+    note_needed(exchange.work_needed());
+    return reply.error();
+  }
+  Result<TgsExchange::Step> step = exchange.on_reply(*reply);
+  note_needed(exchange.work_needed());
+  return step;
 }
 
 Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints) {

@@ -116,7 +116,7 @@ Result<void> TgsExchange::build_request() {
   body.etype = EtypeList(etypes);
 
   // The new request replaces the old one at the front; its parts are made at the back.
-  detail::WorkArena arena(context_.work_buffer, 0, work_needed_);
+  detail::WorkArena arena(context_.work_buffer, 0, work_needed_, reply_);
 
   // The authenticator's checksum covers the req-body bytes exactly as they are sent
   // (RFC 4120 §7.2 / §5.4.1): encode the body once and send those bytes.
@@ -157,6 +157,7 @@ Result<void> TgsExchange::build_request() {
 }
 
 Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> reply) {
+  const detail::ReplyInUse in_use(reply_, reply);
   const std::optional<std::int32_t> type = peek_message_type(reply);
   if (type == static_cast<std::int32_t>(MessageType::kError)) {
     KERB_TRY(KrbError error, decode_krb_error(reply));
@@ -169,7 +170,7 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
 
   // Under the subkey (usage 9) when we sent one; some KDCs still use the session key (8).
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
-  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_);
+  detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block plain_block(arena);
   Result<std::span<const std::uint8_t>> plain = Error(ErrorCategory::kCrypto, "unset");
   if (subkey_) {

@@ -2,6 +2,7 @@
 #include <kerb/transport.hpp>
 
 #include <fcntl.h>
+#include <net/if.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -62,22 +63,73 @@ class Socket {
   int fd_;
 };
 
-// One resolved address of a KDC host.
-struct Address {
+}  // namespace
+
+// One resolved address of a KDC host; the text in place, so that no address allocates.
+struct PosixKdcTransport::Address {
   sockaddr_storage storage{};
   socklen_t length = 0;
-  std::string text;  // "127.0.0.1:88", "[::1]:88"
+  // "127.0.0.1:88", "[::1]:88"; empty when getnameinfo failed (the KDC's name is shown).
+  char text[INET6_ADDRSTRLEN + IF_NAMESIZE + 8] = {};  // with a scope: "[fe80::1%eth0]:88"
   bool tcp_tried = false;
 };
 
-struct ResolvedKdc {
+// A KDC's addresses for one exchange() call. Kept by the transport between calls, so that
+// the vectors' storage is reused (each call still resolves anew).
+struct PosixKdcTransport::ResolvedKdc {
   bool done = false;
   int gai_error = 0;
   std::vector<Address> addresses;
 };
 
+// Where an attempt puts the reply: a vector sized to it (exchange), or the caller's buffer
+// (exchange_into), which a reply longer than it does not fit.
+class PosixKdcTransport::ReplyStore {
+ public:
+  explicit ReplyStore(std::vector<std::uint8_t>& heap) noexcept : heap_(&heap) {}
+  explicit ReplyStore(std::span<std::uint8_t> fixed) noexcept : fixed_(fixed) {}
+
+  // Room for `n` bytes; empty (and too_small()) when the caller's buffer is shorter.
+  std::span<std::uint8_t> room(std::size_t n) {
+    size_ = 0;
+    if (heap_ != nullptr) {
+      heap_->resize(n);
+      return *heap_;
+    }
+    if (n > fixed_.size()) {
+      too_small_ = n;
+      return {};
+    }
+    return fixed_.first(n);
+  }
+  void set_size(std::size_t n) {
+    size_ = n;
+    if (heap_ != nullptr) heap_->resize(n);
+  }
+  std::span<const std::uint8_t> bytes() const noexcept {
+    return heap_ != nullptr ? std::span<const std::uint8_t>(*heap_).first(size_)
+                            : std::span<const std::uint8_t>(fixed_).first(size_);
+  }
+  std::size_t capacity() const noexcept { return fixed_.size(); }
+  std::size_t too_small() const noexcept { return too_small_; }  // the reply's size, or 0
+
+ private:
+  std::vector<std::uint8_t>* heap_ = nullptr;
+  std::span<std::uint8_t> fixed_;
+  std::size_t size_ = 0;
+  std::size_t too_small_ = 0;
+};
+
+namespace {
+
+using Address = PosixKdcTransport::Address;
+using ReplyStore = PosixKdcTransport::ReplyStore;
+using ResolvedKdc = PosixKdcTransport::ResolvedKdc;
+
 void resolve(const KdcAddress& kdc, ResolvedKdc& out) {
   out.done = true;
+  out.gai_error = 0;
+  out.addresses.clear();
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_DGRAM;  // one entry per address; TCP reuses it
@@ -97,21 +149,16 @@ void resolve(const KdcAddress& kdc, ResolvedKdc& out) {
           return a.length == ai->ai_addrlen && std::memcmp(&a.storage, ai->ai_addr, a.length) == 0;
         });
     if (duplicate) continue;
-    Address a;
+    Address& a = out.addresses.emplace_back();
     std::memcpy(&a.storage, ai->ai_addr, ai->ai_addrlen);
     a.length = ai->ai_addrlen;
     char host[NI_MAXHOST];
     char service[NI_MAXSERV];
     if (::getnameinfo(ai->ai_addr, ai->ai_addrlen, host, sizeof host, service, sizeof service,
                       NI_NUMERICHOST | NI_NUMERICSERV) == 0) {
-      char text[NI_MAXHOST + NI_MAXSERV + 4];
-      std::snprintf(text, sizeof text, ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host,
+      std::snprintf(a.text, sizeof a.text, ai->ai_family == AF_INET6 ? "[%s]:%s" : "%s:%s", host,
                     service);
-      a.text = text;
-    } else {
-      a.text = kdc.to_string();
     }
-    out.addresses.push_back(std::move(a));
   }
   ::freeaddrinfo(list);
   if (out.addresses.empty()) out.gai_error = EAI_NONAME;
@@ -180,8 +227,7 @@ ssize_t next_datagram_size(int fd) {
 // RFC 4120 §7.2.1: one datagram out, one back, from the KDC's own address and port (the socket
 // is connected, so the kernel drops datagrams from anywhere else and reports ICMP refusals).
 Step udp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
-                 std::chrono::milliseconds timeout, std::size_t max_reply,
-                 std::vector<std::uint8_t>& reply) {
+                 std::chrono::milliseconds timeout, std::size_t max_reply, ReplyStore& reply) {
   const Clock::time_point deadline = Clock::now() + timeout;
   Socket s = open_socket(kdc.storage.ss_family, SOCK_DGRAM);
   if (!s.valid()) return from_errno(errno, "socket");
@@ -209,14 +255,18 @@ Step udp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
       (void)::recv(s.fd(), &discard, 1, MSG_DONTWAIT);
       return bad_reply("datagram larger than the reply limit");
     }
-    reply.resize(static_cast<std::size_t>(size));
-    const ssize_t got = ::recv(s.fd(), reply.data(), reply.size(), MSG_DONTWAIT);
+    const std::span<std::uint8_t> room = reply.room(static_cast<std::size_t>(size));
+    if (room.empty()) {
+      (void)::recv(s.fd(), &discard, 1, MSG_DONTWAIT);
+      return bad_reply("datagram larger than the reply buffer");
+    }
+    const ssize_t got = ::recv(s.fd(), room.data(), room.size(), MSG_DONTWAIT);
     if (got < 0) {
       if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
       return from_errno(errno, "recv");
     }
     if (got == 0) continue;
-    reply.resize(static_cast<std::size_t>(got));
+    reply.set_size(static_cast<std::size_t>(got));
     return {};
   }
 }
@@ -257,8 +307,7 @@ Step recv_exact(int fd, std::span<std::uint8_t> out, Clock::time_point deadline)
 // RFC 4120 §7.2.2: each message preceded by its length in 4 octets, network byte order, high
 // bit zero. The whole attempt (connect, send, reply) shares one deadline.
 Step tcp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
-                 std::chrono::milliseconds timeout, std::size_t max_reply,
-                 std::vector<std::uint8_t>& reply) {
+                 std::chrono::milliseconds timeout, std::size_t max_reply, ReplyStore& reply) {
   const Clock::time_point deadline = Clock::now() + timeout;
   Socket s = open_socket(kdc.storage.ss_family, SOCK_STREAM);
   if (!s.valid()) return from_errno(errno, "socket");
@@ -293,40 +342,51 @@ Step tcp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
   if ((length & kTcpLengthReservedBit) != 0) return bad_reply("reserved high bit set in length");
   if (length == 0) return bad_reply("empty reply");
   if (length > max_reply) return bad_reply("length prefix above the reply limit");
-  reply.resize(length);
-  return recv_exact(s.fd(), reply, deadline);
+  const std::span<std::uint8_t> room = reply.room(length);
+  if (room.empty()) return bad_reply("length prefix above the reply buffer");
+  step = recv_exact(s.fd(), room, deadline);
+  if (step.outcome == KdcAttemptOutcome::kAnswered) reply.set_size(length);
+  return step;
 }
 
 // One exchange: attempts, the trace, and the summary for the error if nothing answers.
 class ExchangeRun {
  public:
   ExchangeRun(const PosixTransportOptions& options, std::string_view realm,
-              std::span<const std::uint8_t> request)
-      : options_(options), realm_(realm), request_(request) {}
+              std::span<const std::uint8_t> request, ReplyStore& reply)
+      : options_(options), realm_(realm), request_(request), reply_(reply) {}
 
   // One attempt at one address; a UDP KRB_ERR_RESPONSE_TOO_BIG is retried there over TCP.
-  std::optional<std::vector<std::uint8_t>> try_address(TransportProtocol protocol,
-                                                       std::string_view kdc, Address& address) {
-    std::vector<std::uint8_t> reply;
+  // True when answered: the reply is in the store.
+  bool try_address(TransportProtocol protocol, std::string_view kdc, Address& address) {
     const bool udp = protocol == TransportProtocol::kUdp;
     Step step =
-        udp ? udp_attempt(address, request_, options_.udp_timeout, options_.max_reply_size, reply)
-            : tcp_attempt(address, request_, options_.tcp_timeout, options_.max_reply_size, reply);
+        udp ? udp_attempt(address, request_, options_.udp_timeout, options_.max_reply_size, reply_)
+            : tcp_attempt(address, request_, options_.tcp_timeout, options_.max_reply_size, reply_);
     if (!udp) address.tcp_tried = true;
     if (step.outcome == KdcAttemptOutcome::kAnswered) {
-      const std::optional<std::int32_t> code = krb_error_code(reply);
+      const std::optional<std::int32_t> code = krb_error_code(reply_.bytes());
       if (udp && code == error_code::kKrbErrResponseTooBig) {
         step.outcome = KdcAttemptOutcome::kResponseTooBig;
       } else if (code == error_code::kKdcErrSvcUnavailable) {
         step.outcome = KdcAttemptOutcome::kUnavailable;
       }
     }
-    report(protocol, kdc, address.text, step, reply.size());
-    if (step.outcome == KdcAttemptOutcome::kAnswered) return reply;
+    report(protocol, kdc, address.text[0] != '\0' ? address.text : kdc, step,
+           reply_.bytes().size());
+    if (step.outcome == KdcAttemptOutcome::kAnswered) return true;
     if (step.outcome == KdcAttemptOutcome::kResponseTooBig && !address.tcp_tried) {
       return try_address(TransportProtocol::kTcp, kdc, address);
     }
-    return std::nullopt;
+    return false;
+  }
+
+  // A reply did not fit the caller's buffer: every KDC would send the same, so stop there.
+  std::optional<Error> too_small() const {
+    if (reply_.too_small() == 0) return std::nullopt;
+    return Error::format(ErrorCategory::kBufferTooSmall, 0,
+                         "the reply buffer holds %zu bytes; the KDC's reply has %zu",
+                         reply_.capacity(), reply_.too_small());
   }
 
   void not_resolved(TransportProtocol protocol, std::string_view kdc, int gai_error) {
@@ -385,6 +445,7 @@ class ExchangeRun {
   const PosixTransportOptions& options_;
   std::string_view realm_;
   std::span<const std::uint8_t> request_;
+  ReplyStore& reply_;
   std::vector<std::string> items_;
 };
 
@@ -420,6 +481,9 @@ PosixKdcTransport::PosixKdcTransport(PosixTransportOptions options)
     : options_(std::move(options)),
       udp_preference_limit_(
           options_.udp_preference_limit.value_or(Config::kDefaultUdpPreferenceLimit)) {}
+PosixKdcTransport::~PosixKdcTransport() = default;
+PosixKdcTransport::PosixKdcTransport(PosixKdcTransport&&) noexcept = default;
+PosixKdcTransport& PosixKdcTransport::operator=(PosixKdcTransport&&) noexcept = default;
 
 Result<PosixKdcTransport> PosixKdcTransport::from_config(const Config& config,
                                                          PosixTransportOptions options) {
@@ -435,33 +499,61 @@ Result<PosixKdcTransport> PosixKdcTransport::from_config(const Config& config,
 }
 
 void PosixKdcTransport::set_kdcs(std::string_view realm, std::vector<KdcAddress> kdcs) {
-  for (auto& [name, list] : realms_) {
-    if (name == realm) {
-      list = std::move(kdcs);
+  // The names for traces and errors, made once here rather than in every exchange.
+  std::vector<std::string> names;
+  names.reserve(kdcs.size());
+  for (const KdcAddress& kdc : kdcs)
+    names.push_back(kdc.to_string());
+  for (Realm& r : realms_) {
+    if (r.name == realm) {
+      r.kdcs = std::move(kdcs);
+      r.kdc_names = std::move(names);
       return;
     }
   }
-  realms_.emplace_back(std::string(realm), std::move(kdcs));
+  realms_.push_back(Realm{std::string(realm), std::move(kdcs), std::move(names)});
+}
+
+const PosixKdcTransport::Realm* PosixKdcTransport::find(std::string_view realm) const noexcept {
+  for (const Realm& r : realms_) {
+    if (r.name == realm) return &r;
+  }
+  return nullptr;
 }
 
 std::span<const KdcAddress> PosixKdcTransport::kdcs(std::string_view realm) const noexcept {
-  for (const auto& [name, list] : realms_) {
-    if (name == realm) return list;
-  }
-  return {};
+  const Realm* r = find(realm);
+  return r != nullptr ? std::span<const KdcAddress>(r->kdcs) : std::span<const KdcAddress>();
 }
 
 Result<std::vector<std::uint8_t>> PosixKdcTransport::exchange(
     std::string_view realm, std::span<const std::uint8_t> request) {
+  std::vector<std::uint8_t> reply;
+  ReplyStore store(reply);
+  KERB_TRY_VOID(run(realm, request, store));
+  return reply;
+}
+
+Result<std::span<const std::uint8_t>> PosixKdcTransport::exchange_into(
+    std::string_view realm, std::span<const std::uint8_t> request,
+    std::span<std::uint8_t> reply_buffer) {
+  ReplyStore store(reply_buffer);
+  KERB_TRY_VOID(run(realm, request, store));
+  return store.bytes();
+}
+
+Result<void> PosixKdcTransport::run(std::string_view realm, std::span<const std::uint8_t> request,
+                                    ReplyStore& reply) {
   if (request.empty()) return Error(ErrorCategory::kInvalidArgument, "empty KDC request");
   if (request.size() > kMaxTcpLength) {
     return Error(ErrorCategory::kInvalidArgument, "KDC request too large");
   }
-  const std::span<const KdcAddress> kdcs = this->kdcs(realm);
-  if (kdcs.empty()) {
+  const Realm* r = find(realm);
+  if (r == nullptr || r->kdcs.empty()) {
     return Error::format(ErrorCategory::kConfig, 0, "no KDC configured for realm %.*s",
                          static_cast<int>(realm.size()), realm.data());
   }
+  const std::span<const KdcAddress> kdcs = r->kdcs;
 
   // RFC 4120 §7.2.1 leaves the choice to the client; MIT's rule: UDP first below the limit.
   const bool udp_first = request.size() < udp_preference_limit_;
@@ -469,22 +561,25 @@ Result<std::vector<std::uint8_t>> PosixKdcTransport::exchange(
                                      udp_first ? TransportProtocol::kTcp : TransportProtocol::kUdp};
   const std::size_t passes = options_.try_other_protocol ? 2 : 1;
 
-  ExchangeRun run(options_, realm, request);
-  std::vector<ResolvedKdc> resolved(kdcs.size());
-  std::vector<std::string> names(kdcs.size());
+  ExchangeRun run(options_, realm, request, reply);
+  // Resolved lazily, once per call; the storage stays for the next call.
+  if (resolved_.size() < kdcs.size()) resolved_.resize(kdcs.size());
+  for (std::size_t i = 0; i < kdcs.size(); ++i)
+    resolved_[i].done = false;
   for (std::size_t pass = 0; pass < passes; ++pass) {
     const TransportProtocol protocol = order[pass];
     if (protocol == TransportProtocol::kUdp && request.size() > kMaxUdpPayload) continue;
     for (std::size_t i = 0; i < kdcs.size(); ++i) {
-      if (names[i].empty()) names[i] = kdcs[i].to_string();
-      ResolvedKdc& kdc = resolved[i];
+      const std::string_view name = r->kdc_names[i];
+      ResolvedKdc& kdc = resolved_[i];
       if (!kdc.done) {
         resolve(kdcs[i], kdc);
-        if (kdc.gai_error != 0) run.not_resolved(protocol, names[i], kdc.gai_error);
+        if (kdc.gai_error != 0) run.not_resolved(protocol, name, kdc.gai_error);
       }
       for (Address& address : kdc.addresses) {
         if (protocol == TransportProtocol::kTcp && address.tcp_tried) continue;
-        if (auto reply = run.try_address(protocol, names[i], address)) return std::move(*reply);
+        if (run.try_address(protocol, name, address)) return ok();
+        if (std::optional<Error> e = run.too_small()) return *e;
       }
     }
   }

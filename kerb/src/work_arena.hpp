@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -25,10 +26,18 @@ namespace kerb::detail {
 class WorkArena {
  public:
   // `keep_front`: bytes at the front still in use (the request sent, which a reply is checked
-  // against). `needed`: the exchange's record of the most memory any call needed.
-  WorkArena(std::span<std::uint8_t> buffer, std::size_t keep_front, std::size_t& needed) noexcept
+  // against). `needed`: the exchange's record of the most memory any call needed. `reply`: the
+  // reply being consumed; when the caller received it into the buffer (Client does, at the
+  // back), everything from its start on is kept too.
+  WorkArena(std::span<std::uint8_t> buffer, std::size_t keep_front, std::size_t& needed,
+            std::span<const std::uint8_t> reply = {}) noexcept
       : buffer_(buffer), front_(keep_front), needed_(needed) {
-    note(front_);
+    const std::less<const std::uint8_t*> before;
+    const std::uint8_t* end = buffer_.data() + buffer_.size();
+    if (!reply.empty() && !before(reply.data(), buffer_.data()) && before(reply.data(), end)) {
+      back_ = static_cast<std::size_t>(end - reply.data());
+    }
+    note(front_ + back_);
   }
   WorkArena(const WorkArena&) = delete;
   WorkArena& operator=(const WorkArena&) = delete;
@@ -173,6 +182,21 @@ class WorkArena {
   std::size_t front_ = 0;
   std::size_t back_ = 0;
   std::size_t& needed_;
+};
+
+// An exchange's record of the reply its on_reply call is consuming, for that call only.
+class ReplyInUse {
+ public:
+  ReplyInUse(std::span<const std::uint8_t>& slot, std::span<const std::uint8_t> reply) noexcept
+      : slot_(slot) {
+    slot_ = reply;
+  }
+  ReplyInUse(const ReplyInUse&) = delete;
+  ReplyInUse& operator=(const ReplyInUse&) = delete;
+  ~ReplyInUse() { slot_ = {}; }
+
+ private:
+  std::span<const std::uint8_t>& slot_;
 };
 
 }  // namespace kerb::detail

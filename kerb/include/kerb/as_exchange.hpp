@@ -140,6 +140,7 @@ class AsExchange {
   std::vector<std::uint8_t> request_;       // without a work buffer
   std::size_t request_size_ = 0;            // with one: request() is its first bytes
   std::size_t work_needed_ = 0;
+  std::span<const std::uint8_t> reply_;  // during on_reply: kept if it is in the work buffer
   std::uint32_t nonce_ = 0;
   std::int64_t till_ = 0;  // what the request asked for, to check the reply against
   std::int64_t rtime_ = 0;

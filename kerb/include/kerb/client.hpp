@@ -7,14 +7,17 @@
 //   auto tgt = client.login_password(alice, password);
 //   auto bank = client.service_ticket(*tgt, bank_service);
 //
-// Memory: every call allocates (its exchange's requests, the transport's buffers, hint
-// storage, the credentials); a cold login with MIT's KDC makes about 40 allocations
-// (bench/login_alloc.cpp). A device with no heap to spare drives AsExchange and TgsExchange
-// itself with a work buffer (AsContext/ApContext::work_buffer): then only what it keeps
-// allocates.
+// Memory: without a work buffer every call allocates (its exchange's requests and temporaries,
+// the transport's reply, the credentials). With ClientOptions::work_buffer the requests, the
+// replies (KdcTransport::exchange_into) and the exchanges' temporaries live in it, and what
+// allocates is what the caller keeps: the credentials and the exchanges' copies of the
+// principals and TGT (bench/login_alloc.cpp counts both ways).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -49,6 +52,12 @@ struct ClientOptions {
     std::vector<std::string> path;  // intermediate realms in order; empty: direct
   };
   std::vector<Capath> capaths;
+  // The working memory of every call (AsContext/ApContext::work_buffer): the request at its
+  // front, the KDC's reply received at its back, the exchange's temporaries between them.
+  // Empty: the heap. It must outlive the calls, which use it one at a time. Too small is
+  // kBufferTooSmall; Client::work_needed() says how much the calls so far needed (a login
+  // with MIT's KDC: about 1.8 KiB, bench/login_alloc.cpp).
+  std::span<std::uint8_t> work_buffer;
 
   // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,
   // permitted_enctypes / default_tkt_enctypes and allow_weak_crypto; [capaths].
@@ -76,16 +85,29 @@ class Client {
   void set_hints(const Principal& client, ClientHints hints);
 
   const ClientOptions& options() const noexcept { return options_; }
+  // The most of ClientOptions::work_buffer any call so far needed, reply included.
+  std::size_t work_needed() const noexcept { return work_needed_; }
 
  private:
   AsContext as_context(const Principal& client) const;
   ApContext ap_context(const Principal& client) const;
   AsOptions with_defaults(AsOptions as) const;
   Result<Credentials> run_as(const Principal& client, Result<AsExchange> exchange);
+  Result<std::span<const std::uint8_t>> round_trip(std::string_view realm,
+                                                   std::span<const std::uint8_t> request,
+                                                   std::vector<std::uint8_t>& heap_reply);
+  void remember_hints(const Principal& client, ClientHints hints);
+  Result<TgsExchange::Step> run_tgs(TgsExchange& exchange, std::vector<std::uint8_t>& heap_reply);
+  void note_needed(std::size_t n) noexcept {
+    if (n > work_needed_) work_needed_ = n;
+  }
 
   KdcTransport& transport_;
   ClientOptions options_;
-  std::vector<std::pair<std::string, ClientHints>> hints_;  // keyed by principal text
+  std::size_t work_needed_ = 0;
+  // Keyed by principal text; the first principal's inline, as most apps have only one.
+  std::optional<std::pair<std::string, ClientHints>> first_hints_;
+  std::vector<std::pair<std::string, ClientHints>> hints_;
 };
 
 // Hints travel with the credentials (issue: "saved with the credentials"): the clock offset in

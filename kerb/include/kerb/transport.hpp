@@ -9,6 +9,7 @@
 //   KERB_TRY(std::vector<std::uint8_t> reply, transport.exchange("KERB.TEST", request));
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -33,6 +34,23 @@ class KdcTransport {
   // KRB-ERROR), as bytes: checking them is the exchange's job.
   virtual Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                                      std::span<const std::uint8_t> request) = 0;
+  // The same with the reply received into `reply_buffer` (its first bytes), for callers with no
+  // heap to spare; kBufferTooSmall when the reply is longer. The default calls exchange() and
+  // copies; PosixKdcTransport receives into the buffer and allocates nothing for the reply.
+  // (Inline, as every virtual here: the class has no key function, so code built with RTTI
+  // can derive from it while the library is built without.)
+  virtual Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) {
+    KERB_TRY(std::vector<std::uint8_t> reply, exchange(realm, request));
+    if (reply.size() > reply_buffer.size()) {
+      return Error::format(ErrorCategory::kBufferTooSmall, 0,
+                           "the reply buffer holds %zu bytes; the KDC's reply has %zu",
+                           reply_buffer.size(), reply.size());
+    }
+    std::copy(reply.begin(), reply.end(), reply_buffer.begin());
+    return std::span<const std::uint8_t>(reply_buffer.first(reply.size()));
+  }
 };
 
 // Counts round trips through another transport (every call, answered or not), e.g. to assert
@@ -44,6 +62,15 @@ class CountingTransport final : public KdcTransport {
                                              std::span<const std::uint8_t> request) override {
     ++round_trips_;
     Result<std::vector<std::uint8_t>> reply = inner_.exchange(realm, request);
+    if (!reply) ++failures_;
+    return reply;
+  }
+  Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) override {
+    ++round_trips_;
+    Result<std::span<const std::uint8_t>> reply =
+        inner_.exchange_into(realm, request, reply_buffer);
     if (!reply) ++failures_;
     return reply;
   }
@@ -123,11 +150,37 @@ class PosixKdcTransport final : public KdcTransport {
   //   "no KDC of KERB.TEST answered: 127.0.0.1:88 timed out (udp); ..."
   Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                              std::span<const std::uint8_t> request) override;
+  // The same, received into `reply_buffer`; a reply longer than it ends the call with
+  // kBufferTooSmall. Memory: after the first call of a realm, no heap of kerb's (getaddrinfo
+  // may still use the C library's).
+  Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) override;
+
+  // Not copyable (its resolver storage is its own); one call at a time.
+  ~PosixKdcTransport() override;
+  PosixKdcTransport(PosixKdcTransport&&) noexcept;
+  PosixKdcTransport& operator=(PosixKdcTransport&&) noexcept;
+
+  // Defined in transport.cpp.
+  struct Address;
+  struct ResolvedKdc;
+  class ReplyStore;
 
  private:
+  struct Realm {
+    std::string name;
+    std::vector<KdcAddress> kdcs;
+    std::vector<std::string> kdc_names;  // "host:port", for traces and errors
+  };
+  const Realm* find(std::string_view realm) const noexcept;
+  Result<void> run(std::string_view realm, std::span<const std::uint8_t> request,
+                   ReplyStore& reply);
+
   PosixTransportOptions options_;
   std::size_t udp_preference_limit_;
-  std::vector<std::pair<std::string, std::vector<KdcAddress>>> realms_;
+  std::vector<Realm> realms_;
+  std::vector<ResolvedKdc> resolved_;  // the last call's, reused
 };
 
 }  // namespace kerb

@@ -10,9 +10,11 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <kerb/ap_exchange.hpp>
 #include <kerb/as_exchange.hpp>
+#include <kerb/client.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/messages/ap.hpp>
 #include <kerb/tgs_exchange.hpp>
@@ -59,6 +61,45 @@ std::map<std::string, std::string> recording() {
   }
   return fields;
 }
+
+// MIT's recorded replies for the recorded requests, through exchange_into only: the heap path
+// (exchange()) is an error, so a Client that took it would fail the login.
+class RecordedKdc final : public KdcTransport {
+ public:
+  struct Trip {
+    test::Bytes request;
+    test::Bytes reply;
+  };
+  explicit RecordedKdc(std::vector<Trip> trips) : trips_(std::move(trips)) {}
+  Result<std::vector<std::uint8_t>> exchange(std::string_view,
+                                             std::span<const std::uint8_t>) override {
+    return Error(ErrorCategory::kInvalidArgument, "the heap path was taken");
+  }
+  Result<std::span<const std::uint8_t>> exchange_into(
+      std::string_view realm, std::span<const std::uint8_t> request,
+      std::span<std::uint8_t> reply_buffer) override {
+    if (next_ >= trips_.size() || realm != "KERB.TEST") {
+      return Error(ErrorCategory::kIo, "unexpected request");
+    }
+    const Trip& trip = trips_[next_++];
+    requests_matched_ +=
+        std::equal(request.begin(), request.end(), trip.request.begin(), trip.request.end());
+    if (trip.reply.size() > reply_buffer.size()) {
+      return Error(ErrorCategory::kBufferTooSmall, "reply buffer");
+    }
+    last_reply_buffer_ = reply_buffer;
+    std::copy(trip.reply.begin(), trip.reply.end(), reply_buffer.begin());
+    return std::span<const std::uint8_t>(reply_buffer.first(trip.reply.size()));
+  }
+  std::size_t requests_matched() const { return requests_matched_; }
+  std::span<std::uint8_t> last_reply_buffer() const { return last_reply_buffer_; }
+
+ private:
+  std::vector<Trip> trips_;
+  std::size_t next_ = 0;
+  std::size_t requests_matched_ = 0;
+  std::span<std::uint8_t> last_reply_buffer_;
+};
 
 }  // namespace
 
@@ -216,4 +257,61 @@ TEST_CASE("a work buffer too small is kBufferTooSmall with the size the step nee
   REQUIRE_FALSE(step.ok());
   CHECK(step.error().category() == ErrorCategory::kBufferTooSmall);
   CHECK(as->work_needed() > needed);
+}
+
+TEST_CASE(
+    "a Client login in a work buffer sends MIT's recorded requests, allocating what it keeps") {
+  const auto rec = recording();
+  FixedClock clock{Timestamp{std::stoll(rec.at("time")), 0}};
+  TestRandom random{std::stoull(rec.at("seed"))};
+  const Principal alice = principal(rec.at("client"));
+  const Principal bank = principal(rec.at("service"));
+  RecordedKdc kdc({{hex(rec.at("as_req_1")), hex(rec.at("krb_error_preauth_required"))},
+                   {hex(rec.at("as_req_2")), hex(rec.at("as_rep"))},
+                   {hex(rec.at("tgs_req")), hex(rec.at("tgs_rep"))}});
+  static std::uint8_t work[4096];
+  ClientOptions options;
+  options.clock = &clock;
+  options.random = &random;
+  options.policy = recording_policy();
+  options.work_buffer = work;
+  Client client(kdc, options);
+
+  Result<Credentials> tgt = Error(ErrorCategory::kInvalidArgument, "unset");
+  const Counted login = count([&] { tgt = client.login_password(alice, rec.at("password")); });
+  REQUIRE(tgt.ok());
+  CHECK(kdc.requests_matched() == 2);
+  CHECK(kdc.last_reply_buffer().data() > work);  // received in the buffer, after the request
+  CHECK(kdc.last_reply_buffer().data() + kdc.last_reply_buffer().size() == work + sizeof work);
+  // The exchange's copy of the client's name and the credentials: nothing else.
+  Principal name_copy;
+  Credentials tgt_copy;
+  const Counted login_cost = count([&] {
+    name_copy = alice;
+    tgt_copy = *tgt;
+  });
+  CHECK(login.allocations == login_cost.allocations);
+  CHECK(login.bytes == login_cost.bytes);
+  CHECK(tgt->ticket == copy_of(must(decode_as_rep(hex(rec.at("as_rep")))).ticket.raw));
+
+  Result<Credentials> ticket = Error(ErrorCategory::kInvalidArgument, "unset");
+  const Counted tgs = count([&] { ticket = client.service_ticket(*tgt, bank); });
+  REQUIRE(ticket.ok());
+  CHECK(kdc.requests_matched() == 3);
+  // The by-value service name, the exchange's TGT and two names, and the ticket.
+  Principal service_copy, service_copy2, service_copy3;
+  Credentials tgt_copy2, ticket_copy;
+  const Counted tgs_cost = count([&] {
+    service_copy = bank;
+    service_copy2 = bank;
+    service_copy3 = bank;
+    tgt_copy2 = *tgt;
+    ticket_copy = *ticket;
+  });
+  CHECK(tgs.allocations == tgs_cost.allocations);
+  CHECK(tgs.bytes == tgs_cost.bytes);
+  CHECK(ticket->server == bank);
+  CHECK(ticket->ticket == copy_of(must(decode_tgs_rep(hex(rec.at("tgs_rep")))).ticket.raw));
+  CHECK(client.work_needed() <= sizeof work);
+  CHECK(client.work_needed() > hex(rec.at("tgs_req")).size() + hex(rec.at("tgs_rep")).size());
 }
