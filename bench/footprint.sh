@@ -479,9 +479,9 @@ print(f"  compiler      {version}")
 print(f"  compile flags {cxx_flags.strip()}")
 print(f"  link flags    {ld_flags.strip()}  (+ -Wl,-Map)")
 print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a (minsize preset), "
-      f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
-      if tomcrypt_seen or not tomcrypt_src else
-      "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)")
+      (f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
+       if tomcrypt_seen or not tomcrypt_src else
+       "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)"))
 print(f"  default link  {'PIE' if elf_type == 'DYN' else elf_type}; libstdc++ and libc shared "
       f"(NEEDED: {', '.join(needed)})")
 if any(origin(e[4])[0] == "lto" for e in probe.entries):
