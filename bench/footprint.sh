@@ -103,6 +103,10 @@ EOF
 config=$(cache CMAKE_BUILD_TYPE)
 config_upper=$(tr '[:lower:]' '[:upper:]' <<<"$config")
 cxx=$(cache CMAKE_CXX_COMPILER)
+if [ -z "$cxx" ]; then  # a toolchain file sets it as a plain variable
+  cxx=$(sed -n 's/^set(CMAKE_CXX_COMPILER "\(.*\)")$/\1/p' "$sdk"/CMakeFiles/*/CMakeCXXCompiler.cmake |
+    head -n 1)
+fi
 readelf=$(cache CMAKE_READELF) nm=$(cache CMAKE_NM)  # the target's (a cross build's prefix)
 toolchain=()
 if [ -n "$(cache CMAKE_TOOLCHAIN_FILE)" ]; then
@@ -479,9 +483,9 @@ print(f"  compiler      {version}")
 print(f"  compile flags {cxx_flags.strip()}")
 print(f"  link flags    {ld_flags.strip()}  (+ -Wl,-Map)")
 print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a (minsize preset), "
-      (f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
-       if tomcrypt_seen or not tomcrypt_src else
-       "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)"))
+      + (f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
+         if tomcrypt_seen or not tomcrypt_src else
+         "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)"))
 print(f"  default link  {'PIE' if elf_type == 'DYN' else elf_type}; libstdc++ and libc shared "
       f"(NEEDED: {', '.join(needed)})")
 if any(origin(e[4])[0] == "lto" for e in probe.entries):
