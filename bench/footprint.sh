@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Footprint budget (DESIGN.md "Budgets"): the whole client -- der+crypto+kerb+gss and the
-# libtomcrypt parts it uses -- static, -Os, gc-sections, at most 128 KiB of .text on x86-64.
+# libtomcrypt parts it uses -- static, -Os, gc-sections, at most 128 KiB of .text on x86-64
+# (and, for devices, on 32-bit ARM in Thumb-2).
 #
-#   bench/footprint.sh [BUILD-DIR [CMAKE-ARG...]]     (FOOTPRINT_JOBS=N parallel jobs, default 2)
+#   bench/footprint.sh [--device] [BUILD-DIR [CMAKE-ARG...]]   (FOOTPRINT_JOBS=N, default 2)
+#
+# --device: what a device team ships, the `device` preset (minsize plus the device options: no
+# Camellia or RC4, 2^18 PBKDF2 iterations, LTO, no krb5.conf reading, no unwind tables) with
+# libtomcrypt built from source (scripts/fetch-libtomcrypt-source, unless a
+# -DKERB_TOMCRYPT_SOURCE_DIR is given); BUILD-DIR defaults to build/footprint-device. A cross
+# build: add -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armhf.cmake; the probe is built with the
+# same toolchain file and weighed with the target's readelf and nm.
 #
 # BUILD-DIR defaults to build/footprint. CMAKE-ARGs go to the SDK's configure after the preset,
 # for what-ifs that leave the preset alone: the device flavour's options, libtomcrypt built
 # from source (-DKERB_TOMCRYPT_SOURCE_DIR=DIR, see scripts/fetch-libtomcrypt-source; its
 # libkerb_tomcrypt.a is reported as libtomcrypt), or link-time optimisation:
-#   bench/footprint.sh build/footprint-lto -DCMAKE_AR=gcc-ar -DCMAKE_RANLIB=gcc-ranlib \
-#     "-DCMAKE_CXX_FLAGS=-ffunction-sections -fdata-sections -flto" \
-#     "-DCMAKE_EXE_LINKER_FLAGS=-Wl,--gc-sections -flto"
-# (the probe is built with the SDK build's compiler and flags, so a what-if reaches both).
+#   bench/footprint.sh build/footprint-lto -DKERB_DEVICE_LTO=ON
+# (the probe is built with the SDK build's compiler, flags and toolchain file, and with LTO
+# when the SDK is, so a what-if reaches both).
 #
 # 1. Builds the SDK's static libraries exactly as the `minsize` preset does (tests and tools
 #    off: only the libraries are weighed) and installs them into <build>/prefix.
@@ -28,10 +35,19 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-build=${1:-build/footprint}
+preset=minsize
+if [ "${1:-}" = --device ]; then
+  preset=device
+  shift
+fi
+build=${1:-build/footprint$([ "$preset" = device ] && echo -device)}
 shift || true
+device_args=()
+if [ "$preset" = device ] && ! printf '%s\n' "$@" | grep -q '^-DKERB_TOMCRYPT_SOURCE_DIR='; then
+  device_args+=("-DKERB_TOMCRYPT_SOURCE_DIR=$(scripts/fetch-libtomcrypt-source)")
+fi
 jobs=${FOOTPRINT_JOBS:-2}
-for tool in cmake ninja python3 nm c++filt readelf; do
+for tool in cmake ninja python3 c++filt; do
   command -v "$tool" >/dev/null || { echo "footprint.sh: needs $tool"; exit 1; }
 done
 mkdir -p "$build"
@@ -44,8 +60,8 @@ run() {
 }
 
 # --- 1. the SDK, minsize preset --------------------------------------------------------------
-run cmake --preset minsize -B "$sdk" -DKERB_BUILD_TESTS=OFF -DKERB_BUILD_TOOLS=OFF \
-  -DKERB_INTEGRATION=OFF "$@"
+run cmake --preset "$preset" -B "$sdk" -DKERB_BUILD_TESTS=OFF -DKERB_BUILD_TOOLS=OFF \
+  -DKERB_INTEGRATION=OFF ${device_args[@]+"${device_args[@]}"} "$@"
 run cmake --build "$sdk" -j "$jobs"
 rm -rf "$prefix"
 run cmake --install "$sdk" --prefix "$prefix"
@@ -87,12 +103,25 @@ EOF
 config=$(cache CMAKE_BUILD_TYPE)
 config_upper=$(tr '[:lower:]' '[:upper:]' <<<"$config")
 cxx=$(cache CMAKE_CXX_COMPILER)
+if [ -z "$cxx" ]; then  # a toolchain file sets it as a plain variable
+  cxx=$(sed -n 's/^set(CMAKE_CXX_COMPILER "\(.*\)")$/\1/p' "$sdk"/CMakeFiles/*/CMakeCXXCompiler.cmake |
+    head -n 1)
+fi
+readelf=$(cache CMAKE_READELF) nm=$(cache CMAKE_NM)  # the target's (a cross build's prefix)
+toolchain=()
+if [ -n "$(cache CMAKE_TOOLCHAIN_FILE)" ]; then
+  toolchain+=("-DCMAKE_TOOLCHAIN_FILE=$(cache CMAKE_TOOLCHAIN_FILE)")
+fi
+# kerb_DIR, not CMAKE_PREFIX_PATH: a cross toolchain file confines package searches to the
+# target's root, and a path in kerb_DIR is taken as it is.
+kerb_dir=$(dirname "$(find "$prefix" -name kerbConfig.cmake | head -n 1)")
 cxx_flags=$(cache CMAKE_CXX_FLAGS)
 cxx_config_flags=$(cache "CMAKE_CXX_FLAGS_$config_upper")
 ld_flags=$(cache CMAKE_EXE_LINKER_FLAGS)
 run cmake -S "$src" -B "$out" -G Ninja "-DCMAKE_CXX_COMPILER=$cxx" "-DCMAKE_BUILD_TYPE=$config" \
   "-DCMAKE_CXX_FLAGS=$cxx_flags" "-DCMAKE_CXX_FLAGS_$config_upper=$cxx_config_flags" \
-  "-DCMAKE_EXE_LINKER_FLAGS=$ld_flags" "-DCMAKE_PREFIX_PATH=$prefix" \
+  "-DCMAKE_EXE_LINKER_FLAGS=$ld_flags" "-Dkerb_DIR=$kerb_dir" ${toolchain[@]+"${toolchain[@]}"} \
+  "-DCMAKE_INTERPROCEDURAL_OPTIMIZATION=$(cache KERB_DEVICE_LTO)" \
   "-DKERB_FOOTPRINT_SOURCE=$root/bench/footprint_probe.cpp"
 run cmake --build "$out" -j "$jobs" --target probe-default baseline-default
 modes=default
@@ -107,10 +136,10 @@ export FOOTPRINT_MODES=$modes
 
 # --- 3. the numbers ---------------------------------------------------------------------------
 exec python3 - "$out" "$sdk" "$cxx" "$cxx_flags $cxx_config_flags -fno-exceptions -fno-rtti" \
-  "$ld_flags" <<'PY'
+  "$ld_flags" "${readelf:-readelf}" "${nm:-nm}" "$(cache KERB_TOMCRYPT_SOURCE_DIR)" <<'PY'
 import bisect, collections, os, re, subprocess, sys
 
-out_dir, sdk_dir, cxx, cxx_flags, ld_flags = sys.argv[1:6]
+out_dir, sdk_dir, cxx, cxx_flags, ld_flags, READELF, NM, tomcrypt_src = sys.argv[1:9]
 BUDGET = 128 * 1024
 MODES = os.environ["FOOTPRINT_MODES"].split()
 SDK_ARCHIVES = {"libkerb_der.a": "der", "libkerb_crypto.a": "crypto", "libkerb_kerb.a": "kerb",
@@ -306,7 +335,7 @@ LTO_KERB_ROW = "kerb (LTO: by namespace, not split by source)"
 INTERNAL_ROW = "kerb: internal (bytes, files, sealed plaintext)"
 SDK_ROWS = ["kerb::der", "kerb::crypto"] + ["kerb: " + g for g, _ in KERB_GROUPS] + \
   [INTERNAL_ROW, "kerb: other", "kerb: inline code kept from the app's TU", LTO_KERB_ROW, "kerb::gss",
-   "libtomcrypt", STD_ROW]
+   "libtomcrypt", "libtomcrypt (LTO: C functions)", STD_ROW]
 
 
 def row_of(archive, member, sym):
@@ -320,6 +349,9 @@ def row_of(archive, member, sym):
       return ns
     if ns == "kerb":
       return LTO_KERB_ROW
+    if (not ns and sym and sym != "main" and not sym.startswith("main.") and
+        not re.match(r"^(str1\.\d+|cst\d+)$", sym)):  # merged literals: anyone's
+      return "libtomcrypt (LTO: C functions)"
     return "LTO: main (and SDK code inlined into it), other"
   if archive == "libkerb_der.a":
     return "kerb::der"
@@ -354,7 +386,7 @@ class Link:
     self.entries = parse_map(path + ".map")
     demangle_all(section_symbol(e[1]) for e in self.entries)
     self.sections = {}
-    for line in subprocess.run(["readelf", "-SW", path], capture_output=True, text=True,
+    for line in subprocess.run([READELF, "-SW", path], capture_output=True, text=True,
                                check=True).stdout.splitlines():
       m = re.match(r"^\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+([0-9a-f]+)\s+[0-9a-f]+\s+([0-9a-f]+)", line)
       if m:
@@ -436,19 +468,24 @@ probe, base = links["default"]
 
 # --- how it was linked ------------------------------------------------------------------------
 needed = re.findall(r"\(NEEDED\)\s+Shared library: \[(.+?)\]",
-                    subprocess.run(["readelf", "-d", probe.path], capture_output=True,
+                    subprocess.run([READELF, "-d", probe.path], capture_output=True,
                                    text=True).stdout)
-elf_type = re.search(r"Type:\s+(\S+)", subprocess.run(["readelf", "-h", probe.path],
+elf_type = re.search(r"Type:\s+(\S+)", subprocess.run([READELF, "-h", probe.path],
                      capture_output=True, text=True).stdout).group(1)
 version = subprocess.run([cxx, "--version"], capture_output=True, text=True).stdout.split("\n")[0]
 tomcrypt = sorted({origin(e[4])[1] for e in probe.entries if origin(e[4])[0] == "libtomcrypt.a"})
+machine = re.search(r"Machine:\s+(.+)", subprocess.run([READELF, "-h", probe.path],
+                    capture_output=True, text=True).stdout).group(1).strip()
 print("kerb footprint (DESIGN.md budget: whole client, static, -Os, gc-sections, "
-      f"<= 128 KiB of .text on x86-64)")
+      f"<= 128 KiB of .text)")
+print(f"  target        {machine}")
 print(f"  compiler      {version}")
 print(f"  compile flags {cxx_flags.strip()}")
 print(f"  link flags    {ld_flags.strip()}  (+ -Wl,-Map)")
 print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a (minsize preset), "
-      f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)")
+      + (f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
+         if tomcrypt_seen or not tomcrypt_src else
+         "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)"))
 print(f"  default link  {'PIE' if elf_type == 'DYN' else elf_type}; libstdc++ and libc shared "
       f"(NEEDED: {', '.join(needed)})")
 if any(origin(e[4])[0] == "lto" for e in probe.entries):
@@ -473,7 +510,7 @@ print(f"  => default link: {net} bytes ({kib(net).strip()}) of .text, {net / BUD
 print("\nOther sections, default link")
 print(f"  {'section':<20} {'probe':>9} {'baseline':>9} {'net':>9}")
 for s in (".text", ".rodata", ".data.rel.ro", ".data", ".bss", ".eh_frame", ".eh_frame_hdr",
-          ".gcc_except_table", ".plt"):
+          ".ARM.exidx", ".ARM.extab", ".gcc_except_table", ".plt"):
   if probe.size(s) or base.size(s):
     print(f"  {s:<20} {probe.size(s):>9} {base.size(s):>9} {probe.size(s) - base.size(s):>9}")
 
@@ -534,7 +571,7 @@ text = sorted((e for e in probe.entries if e[0] == ".text" and e[1] != "*fill*")
               key=lambda e: e[2])
 starts = [e[2] for e in text]
 syms = []
-for line in subprocess.run(["nm", "--size-sort", "-C", "-S", probe.path], capture_output=True,
+for line in subprocess.run([NM, "--size-sort", "-C", "-S", probe.path], capture_output=True,
                            text=True, check=True).stdout.splitlines():
   parts = line.split(" ", 3)
   if len(parts) == 4 and parts[2] in "tTW":

@@ -4,7 +4,9 @@
 //
 //   footprint_probe USER PASSWORD SERVICE MESSAGE CCACHE-PATH [ACCEPTOR-TOKEN]
 //
-// The path: krb5.conf from the environment, a password login (AS with pre-authentication) and a
+// The path: krb5.conf from the environment (in a build without krb5.conf reading,
+// KERB_WITH_KRB5_CONF=OFF, the realm and its KDC come from KERB_REALM and KERB_KDC, as a
+// device configures kerb in code), a password login (AS with pre-authentication) and a
 // TGS exchange over the POSIX transport, the credentials saved in a FILE ccache with the hints
 // that make the next login one round trip (and read back, as the next run would), then a krb5
 // GSS context for the service (InitialContextToken, AP-REP, context), per-message protection
@@ -18,6 +20,7 @@
 // that footprint.sh can subtract what every C++ program carries.
 #include <cstddef>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #ifdef KERB_FOOTPRINT_BASELINE
@@ -45,6 +48,7 @@ int main(int argc, char** argv) {
 #include <kerb/ccache.hpp>
 #include <kerb/client.hpp>
 #include <kerb/config.hpp>
+#include <kerb/features.hpp>
 #include <kerb/gss/context.hpp>
 #include <kerb/gss/initiator.hpp>
 #include <kerb/transport.hpp>
@@ -74,15 +78,26 @@ int main(int argc, char** argv) {
   }
   const std::span<const std::uint8_t> message = bytes(argv[4]);
 
-  // --- krb5.conf, transport, client --------------------------------------------------------
+  // --- krb5.conf or settings made in code, transport, client --------------------------------
+#if KERB_WITH_KRB5_CONF
   auto config = kerb::Config::load_from_env();
   if (!config) return fail("krb5.conf", config.error());
   auto options = kerb::ClientOptions::from_config(*config);
   if (!options) return fail("krb5.conf", options.error());
   auto transport = kerb::PosixKdcTransport::from_config(*config);
   if (!transport) return fail("krb5.conf", transport.error());
-  kerb::Client client(*transport, *options);
   const std::string realm(config->default_realm().value_or(""));
+#else
+  const char* realm_env = std::getenv("KERB_REALM");
+  const char* kdc_env = std::getenv("KERB_KDC");
+  const std::string realm(realm_env != nullptr ? realm_env : "");
+  auto kdc = kerb::KdcAddress::parse(kdc_env != nullptr ? kdc_env : "");
+  if (!kdc) return fail("KERB_KDC", kdc.error());
+  const kerb::Result<kerb::ClientOptions> options = kerb::ClientOptions{};
+  kerb::Result<kerb::PosixKdcTransport> transport = kerb::PosixKdcTransport{};
+  transport->set_kdcs(realm, {*kdc});
+#endif
+  kerb::Client client(*transport, *options);
   auto user = kerb::Principal::parse(argv[1], realm);
   if (!user) return fail("user", user.error());
   auto service = kerb::Principal::parse(argv[3], realm);

@@ -13,6 +13,8 @@ foreach(dir base der crypto kerb gss c)
 endforeach()
 # Generated: kerb/crypto/features.hpp (which optional enctypes this build has).
 install(DIRECTORY ${PROJECT_BINARY_DIR}/crypto/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# Generated: kerb/features.hpp (whether krb5.conf reading is built).
+install(DIRECTORY ${PROJECT_BINARY_DIR}/kerb/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 
 install(EXPORT kerbTargets NAMESPACE kerb:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/kerb)
 configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/kerbConfig.cmake.in
@@ -32,5 +34,10 @@ foreach(t kerb_c kerb_gss kerb_kerb kerb_internal kerb_crypto kerb_der)
     string(APPEND KERB_PC_LIBS " -l${t}")
   endif()
 endforeach()
+# An LTO build's archives hold compiler IR: the app's link must be an LTO link too.
+set(KERB_PC_LTO "")
+if(KERB_DEVICE_LTO)
+  set(KERB_PC_LTO " ${KERB_LTO_LINK_OPTION}")
+endif()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/kerb.pc.in ${PROJECT_BINARY_DIR}/kerb.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/kerb.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

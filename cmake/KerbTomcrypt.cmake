@@ -63,6 +63,7 @@ target_include_directories(kerb_tomcrypt SYSTEM PUBLIC $<BUILD_INTERFACE:${ltc}/
 # For size whatever the build type (the last -O wins); sections for --gc-sections; -w since
 # libtomcrypt's warnings are not kerb's to fix.
 target_compile_options(kerb_tomcrypt PRIVATE -Os -ffunction-sections -fdata-sections -w)
+kerb_device_flags(kerb_tomcrypt)
 # kerb::crypto links it PRIVATE, so a static kerb::crypto exports it as a link dependency.
 install(TARGETS kerb_tomcrypt EXPORT kerbTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 

@@ -20,4 +20,17 @@ function(kerb_library target)
   target_compile_options(${target} PRIVATE ${KERB_WARNINGS} -Wconversion -Wsign-conversion
                                            -fno-exceptions -fno-rtti)
   set_target_properties(${target} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  kerb_device_flags(${target})
+endfunction()
+
+# The device options of the root CMakeLists.txt, for the libraries (libtomcrypt's source build
+# too): LTO, carried to whatever links the target; no unwind tables.
+function(kerb_device_flags target)
+  if(KERB_DEVICE_LTO)
+    set_target_properties(${target} PROPERTIES INTERPROCEDURAL_OPTIMIZATION ON)
+    target_link_options(${target} INTERFACE ${KERB_LTO_LINK_OPTION})
+  endif()
+  if(NOT KERB_UNWIND_TABLES)
+    target_compile_options(${target} PRIVATE -fno-asynchronous-unwind-tables -fno-unwind-tables)
+  endif()
 endfunction()

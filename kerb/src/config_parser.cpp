@@ -135,7 +135,7 @@ class ConfigParser {
     for (char c : name)
       h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3;
     for (h ^= h >> 32;; ++h) {
-      // Below index_size_, a size_t: the cast is exact on 32-bit targets too.
+      // Masked below index_size_, so the slot fits size_t where that is 32 bits.
       std::uint32_t& e = index_[static_cast<std::size_t>(h & (index_size_ - 1))];
       if (e == 0 || (nodes_[e].parent == parent && table_.name_of(nodes_[e]) == name)) return e;
     }

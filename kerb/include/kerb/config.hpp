@@ -22,6 +22,10 @@
 //
 // Text is untrusted: every load is bounded by ConfigLimits and never crashes on bad input.
 // Errors are kConfig and name the file and line: "krb5.conf:12: missing '=' after tag".
+//
+// A build with KERB_WITH_KRB5_CONF=OFF (<kerb/features.hpp>) reads no krb5.conf: the loads
+// below fail with kConfig, and a default Config, which every getter answers with its default,
+// is the only one there is.
 #pragma once
 
 #include <cstddef>
@@ -35,6 +39,7 @@
 #include <vector>
 
 #include <kerb/crypto/enctype.hpp>
+#include <kerb/features.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb {

@@ -17,9 +17,11 @@ extern "C" int __lsan_is_turned_off() {
 int main() {
   std::printf("ccache=%s\n", kerb::default_ccache_name().c_str());
   std::printf("keytab=%s\n", kerb::default_keytab_name().c_str());
+#if KERB_WITH_KRB5_CONF
   kerb::Result<kerb::Config> config = kerb::Config::load_from_env();
   std::string realm = "(error)";
   if (config.ok()) realm = std::string(config->default_realm().value_or("(none)"));
   std::printf("realm=%s\n", realm.c_str());
+#endif
   return 0;
 }
