@@ -1,8 +1,9 @@
-/* kerb.h's thread rule for an established GSS context: one thread sending (wrap, get_mic)
- * while another receives (unwrap, verify_mic) on the same context. Two contexts sharing a key
- * (the C++ harness), and two threads, each the sender of one context and the receiver of the
- * other: at every moment each context has one sender and one receiver at work. Every token is
- * checked by the peer, in order (no supplementary bits). Built under ThreadSanitizer too. */
+/* kerb.h's thread rules. A work buffer refuses a second call while one runs. For an established GSS
+ * context: one thread sending (wrap, get_mic) while another receives (unwrap, verify_mic) on the
+ * same context. Two contexts sharing a key (the C++ harness), and two threads, each the sender of
+ * one context and the receiver of the other: at every moment each context has one sender and one
+ * receiver at work. Every token is checked by the peer, in order (no supplementary bits). Built
+ * under ThreadSanitizer too. */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -67,7 +68,54 @@ static void* run(void* arg) {
   return NULL;
 }
 
+/* A work buffer serves one call at a time. The login below builds its AS-REQ in the buffer
+ * and reads the clock meanwhile: from there a second thread tries a login on the same context,
+ * and must be refused rather than let into the buffer. Nothing listens at port 1, so no KDC is
+ * needed. */
+static kerb_ctx* shared_ctx;
+static kerb_status second_status = KERB_OK;
+static char second_message[KERB_ERROR_MESSAGE_SIZE];
+static int clock_calls;
+
+static void* second_login(void* arg) {
+  (void)arg;
+  kerb_error err;
+  kerb_creds* creds = NULL;
+  second_status = kerb_login_password(shared_ctx, "bob", "pw", &creds, &err);
+  memcpy(second_message, err.message, sizeof second_message);
+  kerb_creds_free(creds);
+  return NULL;
+}
+
+static int64_t clock_with_rival(void* user) {
+  (void)user;
+  if (clock_calls++ == 0) {
+    pthread_t rival;
+    if (pthread_create(&rival, NULL, second_login, NULL) == 0) pthread_join(rival, NULL);
+  }
+  return (int64_t)1700000000 * 1000000;
+}
+
+static void test_work_buffer_busy(void) {
+  kerb_error err;
+  static uint8_t work[4096];
+  CHECK_OK(kerb_ctx_new("KERB.TEST", &shared_ctx, &err));
+  if (shared_ctx == NULL) return;
+  CHECK_OK(kerb_ctx_add_kdc(shared_ctx, NULL, "127.0.0.1:1", &err));
+  CHECK_OK(kerb_ctx_set_work_buffer(shared_ctx, work, sizeof work, &err));
+  CHECK_OK(kerb_ctx_set_clock(shared_ctx, clock_with_rival, NULL, &err));
+  kerb_creds* creds = NULL;
+  CHECK_STATUS(KERB_ERR_IO, kerb_login_password(shared_ctx, "alice", "pw", &creds, &err));
+  CHECK(clock_calls > 0);
+  CHECK(second_status == KERB_ERR_INVALID_ARGUMENT);
+  CHECK(strstr(second_message, "work buffer") != NULL);
+  /* Released when the first login returned. */
+  CHECK_STATUS(KERB_ERR_IO, kerb_login_password(shared_ctx, "alice", "pw", &creds, &err));
+  kerb_ctx_free(shared_ctx);
+}
+
 int main(void) {
+  test_work_buffer_busy();
   kerb_error err;
   kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
   CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
