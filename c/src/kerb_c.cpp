@@ -4,6 +4,7 @@
 // would in the C++ API; only the handles here are allocated with nothrow new).
 #include <kerb/kerb.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -86,7 +87,11 @@ struct kerb_ctx {
   std::string realm;
   kerb::PosixKdcTransport transport;
   AppClock clock;
-  kerb::ClientOptions options;
+  kerb::ClientOptions options;  // options.work_buffer: kerb_ctx_set_work_buffer's memory
+  // The work buffer serves one call at a time: a second caller is refused, not let in to
+  // overwrite the first one's keys and replies.
+  std::atomic<bool> work_busy{false};
+  std::atomic<std::size_t> work_needed{0};  // the most any call with the buffer needed
 };
 
 struct kerb_creds {
@@ -204,6 +209,41 @@ kerb::ApContext ap_context(const kerb_ctx& ctx, const kerb_creds& creds, kerb_gs
 std::int64_t learnt_offset(const kerb::Client& client, const kerb::Principal& name) noexcept {
   const kerb::ClientHints* hints = client.hints(name);
   return hints != nullptr ? hints->clock_offset : 0;
+}
+
+// A login's or TGS exchange's hold on the context's work buffer, if it has one.
+class WorkLease {
+ public:
+  explicit WorkLease(kerb_ctx& ctx) noexcept
+      : ctx_(ctx),
+        uses_(!ctx.options.work_buffer.empty()),
+        held_(uses_ && !ctx.work_busy.exchange(true, std::memory_order_acquire)) {}
+  WorkLease(const WorkLease&) = delete;
+  WorkLease& operator=(const WorkLease&) = delete;
+  ~WorkLease() {
+    if (held_) ctx_.work_busy.store(false, std::memory_order_release);
+  }
+  // False when another call holds the buffer.
+  bool ok() const noexcept { return !uses_ || held_; }
+  // What `client` needed, kept for kerb_ctx_work_needed when the call succeeded (a failed
+  // step's need is in its error's message: kerb::Client does not see a failed constructor's).
+  void note(const kerb::Client& client) noexcept {
+    if (!held_) return;
+    const std::size_t n = client.work_needed();
+    std::size_t seen = ctx_.work_needed.load(std::memory_order_relaxed);
+    while (n > seen &&
+           !ctx_.work_needed.compare_exchange_weak(seen, n, std::memory_order_relaxed)) {
+    }
+  }
+
+ private:
+  kerb_ctx& ctx_;
+  bool uses_;
+  bool held_;
+};
+
+kerb_status work_busy(kerb_error* error) noexcept {
+  return invalid(error, "the context's work buffer is in use by another call");
 }
 
 // Hands the initiator's context over once established, so that wrap/unwrap use one context.
@@ -342,6 +382,22 @@ kerb_status kerb_ctx_set_kdc_timesync(kerb_ctx* ctx, int on, kerb_error* error) 
   return KERB_OK;
 }
 
+kerb_status kerb_ctx_set_work_buffer(kerb_ctx* ctx, void* memory, size_t size,
+                                     kerb_error* error) noexcept {
+  if (ctx == nullptr || (memory == nullptr && size > 0))
+    return invalid(error, "ctx or memory is NULL");
+  ctx->options.work_buffer =
+      memory == nullptr ? std::span<std::uint8_t>{}
+                        : std::span<std::uint8_t>(static_cast<std::uint8_t*>(memory), size);
+  ctx->work_needed.store(0, std::memory_order_relaxed);
+  clear(error);
+  return KERB_OK;
+}
+
+size_t kerb_ctx_work_needed(const kerb_ctx* ctx) noexcept {
+  return ctx == nullptr ? 0 : ctx->work_needed.load(std::memory_order_relaxed);
+}
+
 void kerb_ctx_free(kerb_ctx* ctx) noexcept {
   delete ctx;
 }
@@ -355,11 +411,14 @@ kerb_status kerb_login_password(kerb_ctx* ctx, const char* principal, const char
     return invalid(error, "ctx, principal, password or out is NULL");
   auto client_name = kerb::Principal::parse(principal, ctx->realm);
   if (!client_name) return fail(error, client_name.error());
+  WorkLease lease(*ctx);
+  if (!lease.ok()) return work_busy(error);
   kerb::Client client(ctx->transport, ctx->options);
   kerb::AsOptions as;
   as.lifetime = ctx->options.ticket_lifetime;
   auto tgt = client.login_password(*client_name, password, as);
   if (!tgt) return fail(error, tgt.error());
+  lease.note(client);
   return new_creds(std::move(*tgt), learnt_offset(client, *client_name), out, error);
 }
 
@@ -372,11 +431,14 @@ kerb_status kerb_login_keytab(kerb_ctx* ctx, const char* principal, const char* 
   if (!client_name) return fail(error, client_name.error());
   auto keytab = kerb::Keytab::open(keytab_path);
   if (!keytab) return fail(error, keytab.error());
+  WorkLease lease(*ctx);
+  if (!lease.ok()) return work_busy(error);
   kerb::Client client(ctx->transport, ctx->options);
   kerb::AsOptions as;
   as.lifetime = ctx->options.ticket_lifetime;
   auto tgt = client.login_keytab(*client_name, *keytab, as);
   if (!tgt) return fail(error, tgt.error());
+  lease.note(client);
   return new_creds(std::move(*tgt), learnt_offset(client, *client_name), out, error);
 }
 
@@ -387,12 +449,15 @@ kerb_status kerb_get_service_ticket(kerb_ctx* ctx, const kerb_creds* tgt, const 
     return invalid(error, "ctx, tgt, service or out is NULL");
   auto service_name = kerb::Principal::parse(service, tgt->creds.client.realm());
   if (!service_name) return fail(error, service_name.error());
+  WorkLease lease(*ctx);
+  if (!lease.ok()) return work_busy(error);
   kerb::Client client(ctx->transport, ctx->options);
   kerb::ClientHints hints;
   hints.clock_offset = tgt->clock_offset;
   client.set_hints(tgt->creds.client, std::move(hints));
   auto ticket = client.service_ticket(tgt->creds, *service_name);
   if (!ticket) return fail(error, ticket.error());
+  lease.note(client);
   return new_creds(std::move(*ticket), tgt->clock_offset, out, error);
 }
 

@@ -33,6 +33,9 @@ case $mode in
     # or 16/24-octet (SHA-2) checksum.
     sed -n 3p "$out" | grep -Eq '^AP-REQ of [0-9]+ octets, request sealed in (68|72|80) octets$' ||
       fail "gss line"
+    # The login and the TGS exchange worked in the sample's 4096-octet buffer.
+    sed -n 4p "$out" | grep -Eq '^work buffer: [1-9][0-9]{2,3} of 4096 octets used$' ||
+      fail "work buffer line"
     # A wrong password: the KDC's KDC_ERR_PREAUTH_FAILED (24, RFC 4120 §7.5.9).
     rc=0
     echo wrong | "$sample" "$KERB_TEST_REALM" "$KERB_TEST_KDC_HOST:$KERB_TEST_KDC_PORT" alice \
