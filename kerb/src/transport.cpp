@@ -212,13 +212,17 @@ Socket open_socket(int family, int type) {
   return s;
 }
 
-// The size of the next queued datagram, so that only what arrived is allocated.
+// The size of the next queued datagram, so that only what arrived is allocated. Linux gives
+// that datagram's own size (MSG_PEEK | MSG_TRUNC), however many are queued behind it.
 ssize_t next_datagram_size(int fd) {
 #if defined(__linux__)
   std::uint8_t probe = 0;
   return ::recv(fd, &probe, 1, MSG_PEEK | MSG_TRUNC);
 #else
-  int pending = 0;  // BSDs: everything queued, an upper bound for the first datagram
+  // BSDs: every queued byte, an upper bound for the first datagram. A reply with another
+  // datagram queued behind it (a KDC's duplicate) may then be refused as over the limit or
+  // the buffer.
+  int pending = 0;
   if (::ioctl(fd, FIONREAD, &pending) != 0) return -1;
   return pending;
 #endif
@@ -248,7 +252,12 @@ Step udp_attempt(const Address& kdc, std::span<const std::uint8_t> request,
     }
     std::uint8_t discard = 0;
     if (size == 0) {  // an empty datagram is no reply; keep waiting
-      (void)::recv(s.fd(), &discard, 1, MSG_DONTWAIT);
+      // FIONREAD also says 0 when poll woke for a pending error (an ICMP refusal): this recv
+      // is then what reports it.
+      if (::recv(s.fd(), &discard, 1, MSG_DONTWAIT) < 0 && errno != EINTR && errno != EAGAIN &&
+          errno != EWOULDBLOCK) {
+        return from_errno(errno, "recv");
+      }
       continue;
     }
     if (static_cast<std::size_t>(size) > max_reply) {
