@@ -50,7 +50,7 @@ Result<void> CredentialCache::store(const Credentials& creds) {
 Result<std::optional<Credentials>> CredentialCache::retrieve(const Principal& server) const {
   std::optional<Credentials> found;
   KERB_TRY_VOID(read_contents([&](const CcacheContents& c) -> Result<void> {
-    if (const Credentials* match = c.find(server)) found = *match;
+    if (const Credentials* match = c.find(server)) found.emplace(*match);
     return ok();
   }));
   return found;

@@ -55,12 +55,11 @@ Result<TgsExchange> TgsExchange::for_service(const Credentials& tgt, Principal s
   } else if (!options.capath.empty()) {
     return Error(ErrorCategory::kInvalidArgument, "a capath for a service in the TGT's realm");
   }
-  TgsExchange tgs;
+  TgsExchange tgs(tgt);
   tgs.asked_ = service;
   tgs.service_ = Principal(realm, service.name());
   tgs.path_ = std::move(path);
   tgs.kdc_realm_ = start;
-  tgs.tgt_ = tgt;
   tgs.options_ = std::move(options);
   tgs.context_ = std::move(context);
   KERB_TRY_VOID(tgs.build_request());
@@ -81,11 +80,10 @@ Result<TgsExchange> TgsExchange::validate(const Credentials& ticket, ApContext c
 Result<TgsExchange> TgsExchange::again(const Credentials& ticket, std::uint32_t extra_kdc_options,
                                        ApContext context) {
   KERB_TRY(Ticket t, decode_der<Ticket>(ticket.ticket, "Ticket"));
-  TgsExchange tgs;
+  TgsExchange tgs(ticket);
   tgs.asked_ = ticket.server;
   tgs.service_ = Principal(t.realm, t.sname);
   tgs.kdc_realm_ = std::string(t.realm);
-  tgs.tgt_ = ticket;
   tgs.options_.canonicalize = false;
   tgs.extra_kdc_options_ = extra_kdc_options;
   tgs.context_ = std::move(context);

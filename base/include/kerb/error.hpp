@@ -31,7 +31,10 @@ class Error {
   static constexpr std::size_t kDetailCapacity = 192;
 
   constexpr Error() noexcept = default;
-  Error(ErrorCategory category, std::int32_t code, std::string_view detail) noexcept
+  // Out of line: error paths are many and cold, and an inlined copy loop and clear of the
+  // detail buffer at each of them costs more code than the call.
+  [[gnu::noinline]] Error(ErrorCategory category, std::int32_t code,
+                          std::string_view detail) noexcept
       : category_(category), code_(code) {
     set_detail(detail);
   }

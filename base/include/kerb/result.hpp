@@ -70,7 +70,8 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
+  // The error exists only on failure: a success writes one flag, not a cleared Error.
+  Result() noexcept {}
   Result(Error error) : ok_(false), error_(error) {}
 
   bool ok() const noexcept { return ok_; }
@@ -82,7 +83,9 @@ class [[nodiscard]] Result<void> {
 
  private:
   bool ok_ = true;
-  Error error_;
+  union {
+    Error error_;
+  };
 };
 
 // Result<void>'s success value, for symmetry: `return kerb::ok();`.

@@ -88,7 +88,8 @@ class TgsExchange {
   int referrals_followed() const noexcept { return referrals_; }
 
  private:
-  TgsExchange() = default;
+  // The TGT copied in construction: a copy-assignment of Credentials is code of its own.
+  explicit TgsExchange(const Credentials& tgt) : tgt_(tgt) {}
   static Result<TgsExchange> again(const Credentials& ticket, std::uint32_t extra_kdc_options,
                                    ApContext context);
   Result<void> build_request();
