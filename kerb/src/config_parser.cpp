@@ -135,7 +135,8 @@ class ConfigParser {
     for (char c : name)
       h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3;
     for (h ^= h >> 32;; ++h) {
-      std::uint32_t& e = index_[h & (index_size_ - 1)];
+      // Masked below index_size_, so it fits a 32-bit size_t too.
+      std::uint32_t& e = index_[static_cast<std::size_t>(h & (index_size_ - 1))];
       if (e == 0 || (nodes_[e].parent == parent && table_.name_of(nodes_[e]) == name)) return e;
     }
   }
