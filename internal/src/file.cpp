@@ -12,6 +12,12 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/error.hpp>
 
+#if defined(__GLIBC__)
+// 32-bit glibc's default 32-bit off_t and ino_t make stat() and readdir() (krb5.conf's
+// includedir) fail with EOVERFLOW; the root CMakeLists.txt defines _FILE_OFFSET_BITS=64.
+static_assert(sizeof(off_t) == 8 && sizeof(ino_t) == 8, "build with -D_FILE_OFFSET_BITS=64");
+#endif
+
 namespace kerb::detail {
 
 namespace {

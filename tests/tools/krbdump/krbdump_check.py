@@ -63,8 +63,14 @@ _sanitized = {}
 
 def asan_build(krbdump):
     """True for an AddressSanitizer build, whose shadow memory alone needs terabytes of
-    address space: such a run gets no address-space limit (peak RSS is still measured)."""
+    address space: such a run gets no address-space limit (peak RSS is still measured).
+    So is a cross build's wrapper script, which starts krbdump under qemu-user: qemu reserves
+    a 32-bit guest's whole address space up front."""
     if krbdump not in _sanitized:
+        with open(krbdump, "rb") as f:
+            if f.read(2) == b"#!":
+                _sanitized[krbdump] = True
+                return True
         p = subprocess.run(["ldd", krbdump], capture_output=True, text=True)
         _sanitized[krbdump] = "libasan" in p.stdout
     return _sanitized[krbdump]
