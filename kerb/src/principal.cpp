@@ -24,11 +24,6 @@ bool operator==(const PrincipalName& a, const PrincipalName& b) noexcept {
   return true;
 }
 
-Principal& Principal::operator=(const Principal& other) {
-  if (this != &other) *this = Principal(other);
-  return *this;
-}
-
 Principal::Principal(std::string_view realm, const PrincipalName& name)
     : name_type_(name.raw_name_type()), realm_(realm) {
   components_.reserve(name.size());

@@ -51,11 +51,6 @@ class Principal {
  public:
   Principal() = default;
   Principal(std::string_view realm, const PrincipalName& name);
-  Principal(const Principal&) = default;
-  Principal(Principal&&) noexcept = default;
-  // A copy then a move: no element-wise std::vector<std::string> assignment to instantiate.
-  Principal& operator=(const Principal& other);
-  Principal& operator=(Principal&&) noexcept = default;
 
   // Parses "comp/comp@REALM" with MIT's escapes (\/ \@ \\ \n \t \b \0). Without a realm the
   // default_realm is used; if that is empty too, it is an error. The name type is
