@@ -138,8 +138,9 @@ void iterate_generic(const Hmac& prf, std::uint32_t iterations, std::uint8_t* t)
 
 }  // namespace
 
-void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt, std::uint32_t iterations,
-            MutBytes out) noexcept {
+// Not inlined: its two callers (the AES-SHA1 and AES-SHA2 string-to-key) would each keep a copy.
+[[gnu::noinline]] void pbkdf2(HashKind kind, Bytes password, Bytes salt_prefix, Bytes salt,
+                              std::uint32_t iterations, MutBytes out) noexcept {
   Hmac prf;
   prf.setup(kind, password);
   const std::size_t hlen = prf.digest_size();

@@ -7,6 +7,7 @@
 // outer element and nothing may follow it.
 #include <kerb/gss/token.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 
@@ -68,9 +69,12 @@ Result<std::vector<std::uint8_t>> frame(Bytes mech_oid, Bytes inner_head, Bytes 
   put_der_length(content, out);
   out.push_back(kOidTag);
   put_der_length(mech_oid.size(), out);
-  out.insert(out.end(), mech_oid.begin(), mech_oid.end());
-  out.insert(out.end(), inner_head.begin(), inner_head.end());
-  out.insert(out.end(), inner_tail.begin(), inner_tail.end());
+  // Appended by resize and copy, the growth every caller already has (no vector::insert).
+  for (Bytes part : {mech_oid, inner_head, inner_tail}) {
+    const std::size_t at = out.size();
+    out.resize(at + part.size());
+    std::copy(part.begin(), part.end(), out.begin() + static_cast<std::ptrdiff_t>(at));
+  }
   return out;
 }
 

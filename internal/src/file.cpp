@@ -1,6 +1,7 @@
 // POSIX file I/O of <kerb/internal/file.hpp>.
 #include <kerb/internal/file.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -110,7 +111,9 @@ bool read_file(const std::string& path, const ReadOptions& options, std::vector<
       wipe(out);
       out.swap(bigger);
     }
-    out.insert(out.end(), chunk, chunk + got);
+    const std::size_t at = out.size();
+    out.resize(at + got);  // within the capacity made above
+    std::copy(chunk, chunk + got, out.begin() + static_cast<std::ptrdiff_t>(at));
   }
   crypto::secure_wipe(chunk, sizeof(chunk));
   return true;  // closing the descriptor releases the lock

@@ -28,14 +28,12 @@ constexpr std::size_t kMinElementSize = 2 + 4;
 // count (32), then count times { type (16), data }: a credential's addresses or authdata.
 // An element takes some 32 bytes of memory for its 6 bytes of file, so the counts are capped
 // (per credential, and `elements` counts down the whole file's allowance) rather than only
-// checked against the bytes left.
-template <class T>
-bool read_elements(BinaryReader& r, const char* what, std::size_t max, std::size_t& elements,
-                   std::vector<T>& out, std::int32_t T::*type, std::vector<std::uint8_t> T::*data) {
-  char field[24];
+// checked against the bytes left. The count's checks are shared by both element types; `field`
+// is then the type field's name.
+bool read_element_count(BinaryReader& r, const char* what, std::size_t max, std::size_t& elements,
+                        std::uint32_t& count, char (&field)[24]) {
   std::snprintf(field, sizeof(field), "%s count", what);
   const std::size_t at = r.offset();
-  std::uint32_t count = 0;
   if (!r.read_u32(count, field)) return false;
   if (count > max) return r.fail_at(at, "%s %u exceeds the limit of %zu", field, count, max);
   if (count > elements) {
@@ -48,6 +46,15 @@ bool read_elements(BinaryReader& r, const char* what, std::size_t max, std::size
   }
   elements -= count;
   std::snprintf(field, sizeof(field), "%s type", what);
+  return true;
+}
+
+template <class T>
+bool read_elements(BinaryReader& r, const char* what, std::size_t max, std::size_t& elements,
+                   std::vector<T>& out, std::int32_t T::*type, std::vector<std::uint8_t> T::*data) {
+  char field[24];
+  std::uint32_t count = 0;
+  if (!read_element_count(r, what, max, elements, count, field)) return false;
   out.reserve(count);
   for (std::uint32_t i = 0; i < count; ++i) {
     T element;

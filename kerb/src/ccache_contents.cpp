@@ -41,8 +41,8 @@ void CcacheContents::set_config(std::string_view key, std::string_view principal
     }
   }
   ConfigEntry e;
-  e.key = key;
-  e.principal = principal;
+  e.key = std::string(key);  // constructed: no string assignment from a view to link
+  e.principal = std::string(principal);
   e.value.assign(value.begin(), value.end());
   config.push_back(std::move(e));
 }

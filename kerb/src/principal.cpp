@@ -99,7 +99,7 @@ Result<Principal> Principal::parse(std::string_view text, std::string_view defau
       return Error(ErrorCategory::kInvalidArgument,
                    "principal has no realm and none is configured");
     }
-    p.realm_ = default_realm;
+    p.realm_ = std::string(default_realm);  // constructed: no string assignment from a view to link
   }
   if (p.components_.size() > PrincipalName::kMaxComponents) return too_many_components();
   for (const std::string& c : p.components_) {

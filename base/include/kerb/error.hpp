@@ -39,6 +39,10 @@ class Error {
     set_detail(detail);
   }
   Error(ErrorCategory category, std::string_view detail) noexcept : Error(category, 0, detail) {}
+  // For a literal detail: its strlen happens once here, not in a string_view at every caller.
+  [[gnu::noinline]] Error(ErrorCategory category, std::int32_t code, const char* detail) noexcept
+      : Error(category, code, std::string_view(detail)) {}
+  Error(ErrorCategory category, const char* detail) noexcept : Error(category, 0, detail) {}
 
   // printf-style detail, e.g. Error::format(ErrorCategory::kDer, 0, "%s at offset %zu", ...).
   [[gnu::format(printf, 3, 4)]] static Error format(ErrorCategory category, std::int32_t code,

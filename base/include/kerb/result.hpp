@@ -42,6 +42,7 @@ class [[nodiscard]] Result {
   explicit operator bool() const noexcept { return ok_; }
 
   // Accessing the wrong alternative is a programming error: abort rather than read garbage.
+  // The checks are inlined: after the usual `if (!r) return r.error();` the compiler drops them.
   T& value() & { return check_value(), value_; }
   const T& value() const& { return check_value(), value_; }
   T&& value() && { return check_value(), std::move(value_); }
@@ -50,13 +51,13 @@ class [[nodiscard]] Result {
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
-  const Error& error() const {
+  [[gnu::always_inline]] const Error& error() const {
     if (ok_) std::abort();
     return error_;
   }
 
  private:
-  void check_value() const {
+  [[gnu::always_inline]] void check_value() const {
     if (!ok_) std::abort();
   }
 
@@ -76,7 +77,7 @@ class [[nodiscard]] Result<void> {
 
   bool ok() const noexcept { return ok_; }
   explicit operator bool() const noexcept { return ok_; }
-  const Error& error() const {
+  [[gnu::always_inline]] const Error& error() const {
     if (ok_) std::abort();
     return error_;
   }

@@ -190,7 +190,10 @@ class ByteWriter {
   void i32(std::int32_t v) { put(static_cast<std::uint32_t>(v), 4); }
   void bytes(std::span<const std::uint8_t> b) {
     if (out_ != nullptr) {
-      out_->insert(out_->end(), b.begin(), b.end());
+      // resize and copy rather than vector::insert: one fewer std:: instantiation to link.
+      const std::size_t at = out_->size();
+      out_->resize(at + b.size());
+      std::copy(b.begin(), b.end(), out_->begin() + static_cast<std::ptrdiff_t>(at));
     } else if (is_fixed_ && fits(b.size())) {
       std::copy(b.begin(), b.end(), fixed_.begin() + static_cast<std::ptrdiff_t>(size_));
     }
