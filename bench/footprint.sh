@@ -3,12 +3,14 @@
 # libtomcrypt parts it uses -- static, -Os, gc-sections, at most 128 KiB of .text on x86-64
 # (and, for devices, on 32-bit ARM in Thumb-2).
 #
-#   bench/footprint.sh [--device] [BUILD-DIR [CMAKE-ARG...]]   (FOOTPRINT_JOBS=N, default 2)
+#   bench/footprint.sh [--device|--minsize] [BUILD-DIR [CMAKE-ARG...]]   (FOOTPRINT_JOBS=N, default 2)
 #
 # --device: what a device team ships, the `device` preset (minsize plus the device options: no
 # Camellia or RC4, 2^18 PBKDF2 iterations, LTO, no krb5.conf reading, no unwind tables) with
 # libtomcrypt built from source (scripts/fetch-libtomcrypt-source, unless a
-# -DKERB_TOMCRYPT_SOURCE_DIR is given); BUILD-DIR defaults to build/footprint-device. A cross
+# -DKERB_TOMCRYPT_SOURCE_DIR is given); BUILD-DIR defaults to build/footprint-device. CMAKE-ARGs
+# holding the device flavour's -DKERB_WITH_CAMELLIA=OFF and -DKERB_WITH_RC4_HMAC=OFF imply
+# --device; --minsize weighs them on the minsize preset instead. A cross
 # build: add -DCMAKE_TOOLCHAIN_FILE=cmake/toolchains/armhf.cmake; the probe is built with the
 # same toolchain file and weighed with the target's readelf and nm.
 #
@@ -35,13 +37,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-preset=minsize
-if [ "${1:-}" = --device ]; then
-  preset=device
-  shift
-fi
-build=${1:-build/footprint$([ "$preset" = device ] && echo -device)}
+preset=
+case "${1:-}" in
+  --device) preset=device; shift ;;
+  --minsize) preset=minsize; shift ;;
+esac
+build=${1:-}
 shift || true
+# The device flavour's options alone weigh what a device ships, as --device does.
+if [ -z "$preset" ]; then
+  preset=minsize
+  if printf '%s\n' "$@" | grep -qx -- -DKERB_WITH_CAMELLIA=OFF &&
+    printf '%s\n' "$@" | grep -qx -- -DKERB_WITH_RC4_HMAC=OFF; then
+    preset=device
+    echo "footprint.sh: the device flavour's options: the device preset (--minsize for the" \
+      "minsize preset with them)"
+  fi
+fi
+build=${build:-build/footprint$([ "$preset" = device ] && echo -device)}
 device_args=()
 if [ "$preset" = device ] && ! printf '%s\n' "$@" | grep -q '^-DKERB_TOMCRYPT_SOURCE_DIR='; then
   device_args+=("-DKERB_TOMCRYPT_SOURCE_DIR=$(scripts/fetch-libtomcrypt-source)")
@@ -59,7 +72,7 @@ run() {
   "$@" >>"$log" 2>&1 || { echo "footprint.sh: failed: $*"; tail -n 30 "$log"; exit 1; }
 }
 
-# --- 1. the SDK, minsize preset --------------------------------------------------------------
+# --- 1. the SDK, minsize or device preset ---------------------------------------------------
 run cmake --preset "$preset" -B "$sdk" -DKERB_BUILD_TESTS=OFF -DKERB_BUILD_TOOLS=OFF \
   -DKERB_INTEGRATION=OFF ${device_args[@]+"${device_args[@]}"} "$@"
 run cmake --build "$sdk" -j "$jobs"
@@ -136,10 +149,10 @@ export FOOTPRINT_MODES=$modes
 
 # --- 3. the numbers ---------------------------------------------------------------------------
 exec python3 - "$out" "$sdk" "$cxx" "$cxx_flags $cxx_config_flags -fno-exceptions -fno-rtti" \
-  "$ld_flags" "${readelf:-readelf}" "${nm:-nm}" "$(cache KERB_TOMCRYPT_SOURCE_DIR)" <<'PY'
+  "$ld_flags" "${readelf:-readelf}" "${nm:-nm}" "$(cache KERB_TOMCRYPT_SOURCE_DIR)" "$preset" <<'PY'
 import bisect, collections, os, re, subprocess, sys
 
-out_dir, sdk_dir, cxx, cxx_flags, ld_flags, READELF, NM, tomcrypt_src = sys.argv[1:9]
+out_dir, sdk_dir, cxx, cxx_flags, ld_flags, READELF, NM, tomcrypt_src, preset = sys.argv[1:10]
 BUDGET = 128 * 1024
 MODES = os.environ["FOOTPRINT_MODES"].split()
 SDK_ARCHIVES = {"libkerb_der.a": "der", "libkerb_crypto.a": "crypto", "libkerb_kerb.a": "kerb",
@@ -482,7 +495,7 @@ print(f"  target        {machine}")
 print(f"  compiler      {version}")
 print(f"  compile flags {cxx_flags.strip()}")
 print(f"  link flags    {ld_flags.strip()}  (+ -Wl,-Map)")
-print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a (minsize preset), "
+print(f"  SDK           libkerb_{{gss,kerb,crypto,der}}.a ({preset} preset), "
       + (f"{' + '.join(sorted(tomcrypt_seen)) or 'libtomcrypt.a'} ({len(tomcrypt)} members linked)"
          if tomcrypt_seen or not tomcrypt_src else
          "libkerb_tomcrypt.a (built from source; LTO: its C functions are one row)"))
