@@ -15,23 +15,35 @@ Result<std::vector<std::uint8_t>> seal(const crypto::Key& key, std::uint32_t usa
   return cipher;
 }
 
-Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, crypto::EncType etype,
-                       std::span<const std::uint8_t> cipher, std::string_view what,
-                       std::int32_t integrity_code) {
+Result<crypto::UsageKey> opening_key(const crypto::Key& key, std::uint32_t usage,
+                                     crypto::EncType etype, std::string_view what) {
   if (etype != key.enctype()) {
     return Error::format(ErrorCategory::kProtocol, 0, "%.*s is encrypted with enctype %d, not %d",
                          static_cast<int>(what.size()), what.data(), static_cast<int>(etype),
                          static_cast<int>(key.enctype()));
   }
-  KERB_TRY(crypto::UsageKey k, crypto::UsageKey::derive(key, usage));
-  KERB_TRY(std::size_t size, k.plaintext_size(cipher.size()));
-  crypto::SecretBuffer plain(size);
-  auto n = k.decrypt(cipher, plain.mutable_view());
+  return crypto::UsageKey::derive(key, usage);
+}
+
+Result<std::size_t> decrypt_into(const crypto::UsageKey& k, std::span<const std::uint8_t> cipher,
+                                 std::span<std::uint8_t> out, std::string_view what,
+                                 std::int32_t integrity_code) {
+  auto n = k.decrypt(cipher, out);
   if (!n) {
     return Error::format(ErrorCategory::kCrypto, integrity_code, "%.*s failed its integrity check",
                          static_cast<int>(what.size()), what.data());
   }
-  plain.resize(*n);
+  return *n;
+}
+
+Result<Plaintext> open(const crypto::Key& key, std::uint32_t usage, crypto::EncType etype,
+                       std::span<const std::uint8_t> cipher, std::string_view what,
+                       std::int32_t integrity_code) {
+  KERB_TRY(crypto::UsageKey k, opening_key(key, usage, etype, what));
+  KERB_TRY(std::size_t size, k.plaintext_size(cipher.size()));
+  crypto::SecretBuffer plain(size);
+  KERB_TRY(std::size_t n, decrypt_into(k, cipher, plain.mutable_view(), what, integrity_code));
+  plain.resize(n);
   return Plaintext(std::move(plain));
 }
 

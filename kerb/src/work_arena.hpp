@@ -19,6 +19,7 @@
 #include <kerb/crypto/secret.hpp>
 #include <kerb/der/writer.hpp>
 #include <kerb/error.hpp>
+#include <kerb/internal/sealed.hpp>
 #include <kerb/result.hpp>
 
 namespace kerb::detail {
@@ -136,20 +137,11 @@ class WorkArena {
                                              std::uint32_t usage, crypto::EncType etype,
                                              std::span<const std::uint8_t> cipher,
                                              std::string_view what) {
-    if (etype != key.enctype()) {
-      return Error::format(ErrorCategory::kProtocol, 0, "%.*s is encrypted with enctype %d, not %d",
-                           static_cast<int>(what.size()), what.data(), static_cast<int>(etype),
-                           static_cast<int>(key.enctype()));
-    }
-    KERB_TRY(crypto::UsageKey k, crypto::UsageKey::derive(key, usage));
+    KERB_TRY(crypto::UsageKey k, opening_key(key, usage, etype, what));
     KERB_TRY(std::size_t size, k.plaintext_size(cipher.size()));
     KERB_TRY(std::span<std::uint8_t> out, block.take(size));
-    auto n = k.decrypt(cipher, out);
-    if (!n) {
-      return Error::format(ErrorCategory::kCrypto, 0, "%.*s failed its integrity check",
-                           static_cast<int>(what.size()), what.data());
-    }
-    block.set_used(*n);
+    KERB_TRY(std::size_t n, decrypt_into(k, cipher, out, what, 0));
+    block.set_used(n);
     return block.bytes();
   }
 

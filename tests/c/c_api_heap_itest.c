@@ -10,15 +10,6 @@
 #include "check.h"
 #include "harness.h"
 
-static const char* env(const char* name) {
-  const char* v = getenv(name);
-  if (v == NULL) {
-    fprintf(stderr, "%s is not set: run through the kdc fixture\n", name);
-    exit(2);
-  }
-  return v;
-}
-
 /* libstdc++ keeps a string of up to 15 octets inside the std::string itself. */
 #define INLINE_STRING 15
 

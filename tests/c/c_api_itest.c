@@ -11,15 +11,6 @@
 #include "check.h"
 #include "harness.h"
 
-static const char* env(const char* name) {
-  const char* v = getenv(name);
-  if (v == NULL) {
-    fprintf(stderr, "%s is not set: run through the kdc fixture\n", name);
-    exit(2);
-  }
-  return v;
-}
-
 static int name_is(const kerb_creds* creds, int server, const char* expected) {
   kerb_error err;
   char name[256];

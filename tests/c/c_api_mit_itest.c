@@ -21,15 +21,6 @@
 
 #include "check.h"
 
-static const char* env(const char* name) {
-  const char* v = getenv(name);
-  if (v == NULL) {
-    fprintf(stderr, "%s is not set: run through the kdc fixture\n", name);
-    exit(2);
-  }
-  return v;
-}
-
 static void mit_fail(const char* what, OM_uint32 major, OM_uint32 minor) {
   OM_uint32 m = 0, context = 0;
   gss_buffer_desc text = GSS_C_EMPTY_BUFFER;

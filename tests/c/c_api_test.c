@@ -119,16 +119,9 @@ static void test_gss_into(kerb_gss_ctx* init, kerb_gss_ctx* acc);
 
 static void test_gss(void) {
   kerb_error err;
-  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
-  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
   kerb_gss_ctx* init = NULL;
   kerb_gss_ctx* acc = NULL;
-  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, &init, &err));
-  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, &acc, &err));
-  kerb_buffer_free(&blob[0]);
-  CHECK(blob[0].data == NULL && blob[0].length == 0);
-  kerb_buffer_free(&blob[1]);
-  if (init == NULL || acc == NULL) return;
+  if (!imported_pair(&init, &acc)) return;
   CHECK(kerb_gss_is_established(init) == 1);
   CHECK(kerb_gss_flags(init) == KERB_GSS_DEFAULT_FLAGS);
 
@@ -306,15 +299,10 @@ static void test_heap(void) {
   /* MIT's kinit and kvno wrote this cache (tests/data/krbdump/README.md). */
   CHECK_OK(kerb_ccache_load("FILE:" KERB_TEST_DATA_DIR "/krbdump/mit.ccache", "host/bank.test",
                             &creds, &err));
-  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
-  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
   kerb_gss_ctx* init = NULL;
   kerb_gss_ctx* acc = NULL;
-  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, &init, &err));
-  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, &acc, &err));
-  kerb_buffer_free(&blob[0]);
-  kerb_buffer_free(&blob[1]);
-  if (ctx == NULL || creds == NULL || init == NULL || acc == NULL) return;
+  const int pair = imported_pair(&init, &acc);
+  if (ctx == NULL || creds == NULL || !pair) return;
 
   NO_HEAP(kerb_version());
   NO_HEAP(kerb_version_string());

@@ -116,16 +116,9 @@ static void test_work_buffer_busy(void) {
 
 int main(void) {
   test_work_buffer_busy();
-  kerb_error err;
-  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
-  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
   kerb_gss_ctx* init = NULL;
   kerb_gss_ctx* acc = NULL;
-  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, &init, &err));
-  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, &acc, &err));
-  kerb_buffer_free(&blob[0]);
-  kerb_buffer_free(&blob[1]);
-  if (init == NULL || acc == NULL) return 1;
+  if (!imported_pair(&init, &acc)) return 1;
 
   struct direction d[2] = {{init, acc, 1, 0}, {acc, init, 101, 0}};
   pthread_t threads[2];

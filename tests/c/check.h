@@ -4,8 +4,11 @@
 #define KERB_TESTS_C_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <kerb/kerb.h>
+
+#include "harness.h"
 
 static int check_failures;
 
@@ -34,6 +37,35 @@ static int check_failures;
   } while (0)
 
 #define CHECK_OK(call) CHECK_STATUS(KERB_OK, call)
+
+/* The environment variable `name`, which the kdc fixture's env file sets; without it the
+ * program stops with 2. */
+static inline const char* env(const char* name) {
+  const char* v = getenv(name);
+  if (v == NULL) {
+    fprintf(stderr, "%s is not set: run through the kdc fixture\n", name);
+    exit(2);
+  }
+  return v;
+}
+
+/* An initiator and an acceptor context sharing a key (harness_context_pair, default flags),
+ * imported from their blobs as an app does; 1 when both came back (a failed check says why
+ * otherwise). The blobs are freed, and kerb_buffer_free empties them. */
+static inline int imported_pair(kerb_gss_ctx** init, kerb_gss_ctx** acc) {
+  kerb_error err;
+  kerb_buffer blob[2] = {{NULL, 0}, {NULL, 0}};
+  *init = NULL;
+  *acc = NULL;
+  CHECK(harness_context_pair(KERB_GSS_DEFAULT_FLAGS, &blob[0], &blob[1]) == 0);
+  CHECK_OK(kerb_gss_import(blob[0].data, blob[0].length, init, &err));
+  CHECK_OK(kerb_gss_import(blob[1].data, blob[1].length, acc, &err));
+  for (int i = 0; i < 2; ++i) {
+    kerb_buffer_free(&blob[i]);
+    CHECK(blob[i].data == NULL && blob[i].length == 0);
+  }
+  return *init != NULL && *acc != NULL;
+}
 
 /* Exports `ctx`, frees it and imports the blob back, as an app does across a restart; NULL
  * when that failed (the failed check says why). */

@@ -24,12 +24,11 @@
 #include <catch2/catch.hpp>
 
 #include <kerb/constants.hpp>
-#include <kerb/der/writer.hpp>
-#include <kerb/messages/krb_error.hpp>
 #include <kerb/transport.hpp>
 
 #include "../../heap_hooks.hpp"
 #include "fake_kdc.hpp"
+#include "stand_ins.hpp"
 
 using kerb::ErrorCategory;
 using kerb::KdcAttempt;
@@ -39,6 +38,9 @@ using kerb::PosixTransportOptions;
 using kerb::TransportProtocol;
 using kerb::test::Bytes;
 using kerb::test::FakeKdc;
+using kerb::test::krb_error;
+using kerb::test::kRealm;
+using kerb::test::kRequest;
 
 namespace {
 
@@ -58,9 +60,6 @@ void heap_hook_freeing(void*) noexcept {}
 
 namespace {
 
-constexpr std::string_view kRealm = "KERB.TEST";
-const Bytes kRequest = {0x6A, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 10] "AS-REQ"
-
 // A stand-in "AS-REP" of exactly `size` bytes: [APPLICATION 11] and a pattern the transport
 // cannot produce by accident (it never looks past a reply's first octet unless it is a KRB-ERROR).
 Bytes reply_of(std::size_t size, std::uint8_t seed) {
@@ -69,18 +68,6 @@ Bytes reply_of(std::size_t size, std::uint8_t seed) {
     out[i] = static_cast<std::uint8_t>(seed + i * 7);
   out[0] = 0x6B;
   return out;
-}
-
-Bytes krb_error(std::int32_t code) {
-  kerb::KrbError e;
-  e.stime.seconds = 1700000000;
-  e.error_code = code;
-  e.realm = kRealm;
-  e.sname = kerb::PrincipalName(kerb::NameType::kSrvInst, {"krbtgt", kRealm});
-  kerb::der::Writer w;
-  kerb::encode(w, e);
-  REQUIRE(w.ok());
-  return w.take();
 }
 
 Bytes be32(std::uint32_t n) {

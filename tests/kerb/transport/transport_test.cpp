@@ -10,11 +10,10 @@
 
 #include <kerb/config.hpp>
 #include <kerb/constants.hpp>
-#include <kerb/der/writer.hpp>
-#include <kerb/messages/krb_error.hpp>
 #include <kerb/transport.hpp>
 
 #include "fake_kdc.hpp"
+#include "stand_ins.hpp"
 
 using kerb::Config;
 using kerb::CountingTransport;
@@ -28,27 +27,14 @@ using kerb::TransportProtocol;
 using kerb::test::Bytes;
 using kerb::test::FakeKdc;
 using kerb::test::FakeKdcOptions;
+using kerb::test::krb_error;
+using kerb::test::kRealm;
+using kerb::test::kRequest;
 
 namespace {
 
-constexpr std::string_view kRealm = "KERB.TEST";
-
-// Stand-ins for messages: the transport never looks inside a request, and inside a reply only
-// for a KRB-ERROR's code.
-const Bytes kRequest = {0x6A, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 10] "AS-REQ"
-const Bytes kReply = {0x6B, 0x03, 0x02, 0x01, 0x05};    // [APPLICATION 11] "AS-REP"
-
-Bytes krb_error(std::int32_t code) {
-  kerb::KrbError e;
-  e.stime.seconds = 1700000000;
-  e.error_code = code;
-  e.realm = kRealm;
-  e.sname = kerb::PrincipalName(kerb::NameType::kSrvInst, {"krbtgt", kRealm});
-  kerb::der::Writer w;
-  kerb::encode(w, e);
-  REQUIRE(w.ok());
-  return w.take();
-}
+// A stand-in reply, beside kRequest.
+const Bytes kReply = {0x6B, 0x03, 0x02, 0x01, 0x05};  // [APPLICATION 11] "AS-REP"
 
 struct Seen {
   std::string address;

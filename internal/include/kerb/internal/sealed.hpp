@@ -62,6 +62,17 @@ Result<Plaintext> encode_plaintext(const T& value, std::string_view what, std::i
 Result<std::vector<std::uint8_t>> seal(const crypto::Key& key, std::uint32_t usage,
                                        std::span<const std::uint8_t> plain, crypto::Random& random);
 
+// The usage key that opens an EncryptedData of `etype` under (key, usage). An etype other than
+// the key's is kProtocol, named after `what`.
+Result<crypto::UsageKey> opening_key(const crypto::Key& key, std::uint32_t usage,
+                                     crypto::EncType etype, std::string_view what);
+
+// `cipher` decrypted with `k` into `out` (k.plaintext_size long): the plaintext's length. A
+// failed integrity check is kCrypto with `integrity_code`, named after `what`.
+Result<std::size_t> decrypt_into(const crypto::UsageKey& k, std::span<const std::uint8_t> cipher,
+                                 std::span<std::uint8_t> out, std::string_view what,
+                                 std::int32_t integrity_code);
+
 // `cipher` decrypted under (key, usage). An etype other than the key's is kProtocol; a failed
 // integrity check is kCrypto with `integrity_code` (KRB_AP_ERR_BAD_INTEGRITY where RFC 4120
 // §3.2.3, §3.4.2, §3.5.2, §3.6.2 name it; 0 for a client reading a KDC reply).
