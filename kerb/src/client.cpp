@@ -55,12 +55,8 @@ const ClientHints* Client::hints(const Principal& client) const noexcept {
   return nullptr;
 }
 
-void Client::set_hints(const Principal& client, ClientHints hints) {
-  remember_hints(client, std::move(hints));
-}
-
 // The first principal's hints are kept inline: an app with one user allocates no entry.
-void Client::remember_hints(const Principal& client, ClientHints hints) {
+void Client::set_hints(const Principal& client, ClientHints hints) {
   std::string key = client.to_string();
   if (first_hints_ && first_hints_->first == key) {
     first_hints_->second = std::move(hints);
@@ -127,23 +123,25 @@ Result<std::span<const std::uint8_t>> Client::round_trip(std::string_view realm,
   return std::span<const std::uint8_t>(reply);
 }
 
+template <class Exchange>
+Result<typename Exchange::Step> Client::step(Exchange& exchange, std::string_view realm,
+                                             std::vector<std::uint8_t>& heap_reply) {
+  Result<std::span<const std::uint8_t>> reply = round_trip(realm, exchange.request(), heap_reply);
+  Result<typename Exchange::Step> next =
+      reply ? exchange.on_reply(*reply) : Result<typename Exchange::Step>(reply.error());
+  note_needed(exchange.work_needed());
+  return next;
+}
+
 Result<Credentials> Client::run_as(const Principal& client, Result<AsExchange> exchange) {
   if (!exchange) return exchange.error();
   AsExchange& as = *exchange;
   std::vector<std::uint8_t> heap_reply;
   while (true) {
-    Result<std::span<const std::uint8_t>> reply =
-        round_trip(client.realm(), as.request(), heap_reply);
-    if (!reply) {
-      note_needed(as.work_needed());
-      return reply.error();
-    }
-    Result<AsExchange::Step> step = as.on_reply(*reply);
-    note_needed(as.work_needed());
-    if (!step) return step.error();
-    if (*step == AsExchange::Step::kDone) break;
+    KERB_TRY(AsExchange::Step done, step(as, client.realm(), heap_reply));
+    if (done == AsExchange::Step::kDone) break;
   }
-  remember_hints(client, as.hints());
+  set_hints(client, as.hints());
   return as.take_credentials();
 }
 
@@ -186,33 +184,19 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));
   std::vector<std::uint8_t> heap_reply;
   while (true) {
-    KERB_TRY(TgsExchange::Step step, run_tgs(exchange, heap_reply));
-    if (step == TgsExchange::Step::kDone) return exchange.take_credentials();
+    KERB_TRY(TgsExchange::Step done, step(exchange, exchange.kdc_realm(), heap_reply));
+    if (done == TgsExchange::Step::kDone) return exchange.take_credentials();
   }
 }
 
 Result<Credentials> Client::renew(const Credentials& ticket) {
   KERB_TRY(TgsExchange exchange, TgsExchange::renew(ticket, ap_context(ticket.client)));
   std::vector<std::uint8_t> heap_reply;
-  KERB_TRY(TgsExchange::Step step, run_tgs(exchange, heap_reply));
-  if (step != TgsExchange::Step::kDone) {
+  KERB_TRY(TgsExchange::Step done, step(exchange, exchange.kdc_realm(), heap_reply));
+  if (done != TgsExchange::Step::kDone) {
     return Error(ErrorCategory::kProtocol, "a renewal was answered with a referral");
   }
   return exchange.take_credentials();
-}
-
-// One round trip of a TGS exchange.
-Result<TgsExchange::Step> Client::run_tgs(TgsExchange& exchange,
-                                          std::vector<std::uint8_t>& heap_reply) {
-  Result<std::span<const std::uint8_t>> reply =
-      round_trip(exchange.kdc_realm(), exchange.request(), heap_reply);
-  if (!reply) {
-    note_needed(exchange.work_needed());
-    return reply.error();
-  }
-  Result<TgsExchange::Step> step = exchange.on_reply(*reply);
-  note_needed(exchange.work_needed());
-  return step;
 }
 
 Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints) {

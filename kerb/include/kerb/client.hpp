@@ -96,8 +96,10 @@ class Client {
   Result<std::span<const std::uint8_t>> round_trip(std::string_view realm,
                                                    std::span<const std::uint8_t> request,
                                                    std::vector<std::uint8_t>& heap_reply);
-  void remember_hints(const Principal& client, ClientHints hints);
-  Result<TgsExchange::Step> run_tgs(TgsExchange& exchange, std::vector<std::uint8_t>& heap_reply);
+  // One round trip of an AS or TGS exchange, recording the work memory it needed.
+  template <class Exchange>
+  Result<typename Exchange::Step> step(Exchange& exchange, std::string_view realm,
+                                       std::vector<std::uint8_t>& heap_reply);
   void note_needed(std::size_t n) noexcept {
     if (n > work_needed_) work_needed_ = n;
   }
@@ -110,7 +112,7 @@ class Client {
   std::vector<std::pair<std::string, ClientHints>> hints_;
 };
 
-// Hints travel with the credentials (issue: "saved with the credentials"): the clock offset in
+// Hints travel with the credentials: the clock offset in
 // the ccache header (MIT's header tag 1, which MIT's tools honour too) and the ETYPE-INFO2
 // entry as an X-CACHECONF entry named kEtypeInfoConfigKey for the client principal.
 inline constexpr std::string_view kEtypeInfoConfigKey = "kerb_etype_info2";
