@@ -30,7 +30,9 @@ enum class KpasswdVersion : std::uint16_t {
 
 // ChangePasswdData ::= SEQUENCE {
 //   newpasswd [0] OCTET STRING, targname [1] PrincipalName OPTIONAL, targrealm [2] Realm OPTIONAL }
-// Without targname the password of the ticket's client changes.
+// Without targname the password of the ticket's client changes. MIT's kadmind decodes the
+// fields as required, and refuses a ChangePasswdData without both targname and targrealm: to
+// change one's own password there, use KpasswdVersion::kChangePassword (as MIT's client does).
 struct ChangePasswdData {
   Bytes newpasswd;
   std::optional<PrincipalName> targname;
