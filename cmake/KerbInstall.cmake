@@ -11,6 +11,15 @@ install(TARGETS kerb_base kerb_der kerb_crypto kerb_internal kerb_kerb kerb_gss 
 foreach(dir base der crypto kerb gss c)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${dir}/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
+# The optional KDC proxy transport (kerb::https, libcurl), when built.
+if(TARGET kerb_https)
+  install(TARGETS kerb_https
+          EXPORT kerbTargets
+          ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+          INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/https/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endif()
 # Generated: kerb/crypto/features.hpp (which optional enctypes this build has).
 install(DIRECTORY ${PROJECT_BINARY_DIR}/crypto/include/ DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 # Generated: kerb/features.hpp (whether krb5.conf reading is built).

@@ -170,10 +170,30 @@ Result<std::vector<KdcAddress>> get_addresses(const ConfigTable& t, std::string_
   for (std::uint32_t i = at; at != kNone && (i = t.next(at, i, Kind::kRelation, &tag)) != kNone;) {
     const Node& n = t.nodes[i];
     const std::string_view value = trim(t.value_of(n));
-    if (value.substr(0, 8) == "https://"sv) continue;  // MS-KKDCP proxy: not supported
+    if (value.substr(0, 8) == "https://"sv) continue;  // a KDC proxy: get_proxies()
     Result<KdcAddress> address = KdcAddress::parse(value, default_port);
     if (!address) return error_at(t, n, tag, address.error().detail());
     out.push_back(std::move(*address));
+  }
+  return out;
+}
+
+// The `tag` relations of "[realms] realm = { ... }" that are MS-KKDCP proxy URLs. The scheme
+// compares exactly, as MIT's does; the URL must name a host.
+Result<std::vector<std::string_view>> get_proxies(const ConfigTable& t, std::string_view realm,
+                                                  std::string_view tag) {
+  std::vector<std::string_view> out;
+  const std::string_view path[] = {"realms"sv, realm};
+  const std::uint32_t at = t.subsection(path);
+  for (std::uint32_t i = at; at != kNone && (i = t.next(at, i, Kind::kRelation, &tag)) != kNone;) {
+    const Node& n = t.nodes[i];
+    const std::string_view value = trim(t.value_of(n));
+    if (value.substr(0, 8) != "https://"sv) continue;
+    const std::string_view rest = value.substr(8);
+    if (rest.empty() || rest.front() == '/' || rest.front() == ':') {
+      return error_at(t, n, tag, "a KDC proxy URL names no host");
+    }
+    out.push_back(value);
   }
   return out;
 }
@@ -299,6 +319,21 @@ Result<std::vector<KdcAddress>> Config::kpasswd_servers(std::string_view realm) 
   for (KdcAddress& a : servers)
     a.port = KdcAddress::kKpasswdPort;
   return servers;
+}
+
+Result<std::vector<std::string_view>> Config::kdc_proxies(std::string_view realm) const {
+  return get_proxies(table(), realm, "kdc"sv);
+}
+
+Result<std::vector<std::string_view>> Config::kpasswd_proxies(std::string_view realm) const {
+  return get_proxies(table(), realm, "kpasswd_server"sv);
+}
+
+std::vector<std::string_view> Config::http_anchors(std::string_view realm) const {
+  std::vector<std::string_view> out = get_all({"realms"sv, realm, "http_anchors"sv});
+  for (std::string_view& v : out)
+    v = trim(v);
+  return out;
 }
 
 std::optional<std::string_view> Config::realm_for_host(std::string_view host) const {

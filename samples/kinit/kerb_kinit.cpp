@@ -22,6 +22,9 @@
 #include <kerb/constants.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/transport.hpp>
+#ifdef KERB_KINIT_HTTPS
+#include <kerb/https/kdc_proxy_transport.hpp>
+#endif
 
 namespace {
 
@@ -147,9 +150,16 @@ int main(int argc, char** argv) {
   auto client_name = kerb::Principal::parse(args.principal, realm);
   if (!client_name) return fail("principal", client_name.error());
 
+#ifdef KERB_KINIT_HTTPS
+  // As MIT's kinit: a realm whose kdc entries are https:// URLs goes through its KDC proxy.
+  auto routed = kerb::https::transport_from_config(*config);
+  if (!routed) return fail("transport", routed.error());
+  kerb::CountingTransport transport(**routed);
+#else
   auto posix = kerb::PosixKdcTransport::from_config(*config);
   if (!posix) return fail("transport", posix.error());
   kerb::CountingTransport transport(*posix);
+#endif
   kerb::Client client(transport, *options);
 
   auto cache = args.ccache.empty() ? kerb::default_ccache() : kerb::resolve_ccache(args.ccache);

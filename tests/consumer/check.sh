@@ -9,6 +9,7 @@ cmake -S "$source/tests/consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH=
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer"
 "$work/build/consumer_c"
+if [[ -x $work/build/consumer_https ]]; then "$work/build/consumer_https"; fi
 PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --exists --print-errors kerb
 echo "pkg-config: $(PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig" pkg-config --libs kerb)"
 # consumer_c.c again, built by the C compiler alone with pkg-config's flags (no CMake, no C++

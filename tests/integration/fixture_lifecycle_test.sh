@@ -94,10 +94,17 @@ for d in "$a" "$b"; do
 done
 
 # --- stop: process gone, directory gone, port free, idempotent --------------------------------
+# The KDC proxy (MS-KKDCP), when the fixture runs one: alive, then gone with its fixture.
+proxy_alive() { tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -q kdc-proxy-server; }
+proxy_gone() { ! proxy_alive "$1"; }
+proxy_a=$(env_of "$a" KERB_TEST_KKDCP_PID)
+if [[ -n $proxy_a ]]; then check "the KDC proxy $proxy_a is running" proxy_alive "$proxy_a"; fi
+
 check "kdc-fixture stop $a" "$script" stop "$a"
 check "krb5kdc $pid_a is gone" gone "$pid_a"
 for pid in "${xpids_a[@]}"; do check "krb5kdc $pid (cross-realm) is gone" gone "$pid"; done
 check "$a is removed" test ! -e "$a"
+if [[ -n $proxy_a ]]; then check "the KDC proxy $proxy_a is gone" proxy_gone "$proxy_a"; fi
 check "the other fixture still runs" alive "$pid_b"
 if command -v ss >/dev/null 2>&1; then
   for port in "$port_a" "${xports_a[@]}"; do check "port $port is released" port_free "$port"; done

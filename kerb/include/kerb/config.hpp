@@ -158,12 +158,21 @@ class Config {
 
   // --- [realms] and [domain_realm].
   std::vector<std::string_view> realms() const { return subsection_names({"realms"}); }
-  // "kdc" entries in order, default port 88. MS-KKDCP entries ("https://...") are skipped:
-  // kerb does not speak the KDC proxy protocol.
+  // "kdc" entries in order, default port 88. KDC proxy entries ("https://...") are not
+  // addresses: kdc_proxies() returns them.
   Result<std::vector<KdcAddress>> kdcs(std::string_view realm) const;
   Result<std::vector<KdcAddress>> admin_servers(std::string_view realm) const;  // port 749
   // "kpasswd_server" (port 464), else port 464 on each admin_server host (MIT's fallback).
   Result<std::vector<KdcAddress>> kpasswd_servers(std::string_view realm) const;
+  // MS-KKDCP: the "kdc" (or "kpasswd_server") entries that are HTTPS KDC proxy URLs,
+  // "https://host[:port][/path]", in order, as written. A URL without a host is an error
+  // naming file:line. The kerb::https component carries messages to them.
+  Result<std::vector<std::string_view>> kdc_proxies(std::string_view realm) const;
+  Result<std::vector<std::string_view>> kpasswd_proxies(std::string_view realm) const;
+  // "http_anchors" of the realm, in order: the CAs trusted for its proxies' certificates
+  // ("FILE:/path", "DIR:/path", "ENV:NAME"; none = the system's store). MIT reads this tag in
+  // [realms] only, so [libdefaults] is not consulted.
+  std::vector<std::string_view> http_anchors(std::string_view realm) const;
   // [domain_realm]: the exact host, then the longest ".suffix" entry; host names compare
   // case-insensitively and a trailing '.' is ignored. nullopt when nothing matches (the caller
   // decides: referrals, default_realm).

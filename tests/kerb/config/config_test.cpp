@@ -1235,3 +1235,51 @@ TEST_CASE("ClientOptions::from_config takes every [capaths] path", "[config][cap
   REQUIRE_FALSE(bad);
   CHECK(bad.error().category() == ErrorCategory::kConfig);
 }
+
+// MIT krb5.conf(5) [realms]: "kdc" and "kpasswd_server" may name an MS-KKDCP proxy as
+// "https://host[:port][/path]"; http_anchors takes FILE:, DIR: and ENV: values.
+TEST_CASE("config: KDC proxy URLs and http_anchors", "[config][kkdcp]") {
+  const Config c = parse_ok(R"([libdefaults]
+    http_anchors = FILE:/not/here.pem
+[realms]
+    KERB.TEST = {
+        kdc = https://proxy1.bank.test/KdcProxy
+        kdc = kdc.bank.test:750
+        kdc =   https://[::1]:8443/kkdcp  
+        kpasswd_server = https://proxy1.bank.test/KdcProxy
+        kpasswd_server = kpasswd.bank.test
+        http_anchors = FILE:/etc/kerb/ca.pem
+        http_anchors = DIR:/etc/kerb/certs
+    }
+    PLAIN.TEST = {
+        kdc = kdc.plain.test
+    }
+)");
+  CHECK(strings(c.kdc_proxies("KERB.TEST").value()) ==
+        std::vector<std::string>{"https://proxy1.bank.test/KdcProxy", "https://[::1]:8443/kkdcp"});
+  CHECK(c.kdcs("KERB.TEST").value() == std::vector<KdcAddress>{{"kdc.bank.test", 750}});
+  CHECK(strings(c.kpasswd_proxies("KERB.TEST").value()) ==
+        std::vector<std::string>{"https://proxy1.bank.test/KdcProxy"});
+  CHECK(c.kpasswd_servers("KERB.TEST").value() ==
+        std::vector<KdcAddress>{{"kpasswd.bank.test", 464}});
+  CHECK(strings(c.http_anchors("KERB.TEST")) ==
+        std::vector<std::string>{"FILE:/etc/kerb/ca.pem", "DIR:/etc/kerb/certs"});
+
+  // A realm without proxies, an unknown realm: nothing, and [libdefaults] is not a fallback.
+  CHECK(c.kdc_proxies("PLAIN.TEST").value().empty());
+  CHECK(c.kdc_proxies("NONE.TEST").value().empty());
+  CHECK(c.http_anchors("PLAIN.TEST").empty());
+
+  // "HTTPS://" is not the scheme MIT matches: it stays a (bad) host name for kdcs().
+  const Config upper = parse_ok("[realms]\n R = {\n  kdc = HTTPS://proxy.test/\n }\n");
+  CHECK(upper.kdc_proxies("R").value().empty());
+
+  for (std::string_view url : {"https://", "https:///KdcProxy", "https://:443/"}) {
+    INFO(url);
+    const Config bad = parse_ok("[realms]\n R = {\n  kdc = " + std::string(url) + "\n }\n");
+    auto proxies = bad.kdc_proxies("R");
+    REQUIRE_FALSE(proxies);
+    CHECK(proxies.error().category() == ErrorCategory::kConfig);
+    CHECK(proxies.error().detail() == "krb5.conf:3: kdc: a KDC proxy URL names no host");
+  }
+}
