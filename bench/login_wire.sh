@@ -22,9 +22,10 @@ source "$dir/env"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# A krb5.conf whose KERB.TEST kdc line is $1 (the relay), with extra [libdefaults] lines $2.
+# A krb5.conf whose kdc lines are $1 (the relay), with extra [libdefaults] lines $2, made from
+# krb5.conf $3 (default: the fixture's).
 conf_for() {
-  sed -E "/^\[realms\]/,/^\[/ s#^( *kdc *= *).*#\1$1#" "$KRB5_CONFIG" |
+  sed -E "/^\[realms\]/,/^\[/ s#^( *kdc *= *).*#\1$1#" "${3:-$KRB5_CONFIG}" |
     awk -v extra="$2" '{print} /^\[libdefaults\]/ && extra != "" {print extra}' >"$dir/wire.conf"
 }
 
@@ -52,10 +53,10 @@ EOF
 }
 
 printf '%-34s %6s %5s %9s %9s %9s\n' "cold password login" trips conns "bytes out" "bytes in" total
-login() {  # label relay-kdc-line extra-libdefaults target-host target-port
+login() {  # label relay-kdc-line extra-libdefaults target-host target-port [base krb5.conf]
   local label=$1 kdc=$2 extra=$3 host=$4 port=$5 listen
   listen=${kdc##*:}; listen=${listen%%/*}
-  conf_for "$kdc" "$extra"
+  conf_for "$kdc" "$extra" "${6:-}"
   rm -f "$dir/ccache"
   row "$label: kerb-kinit" "$(echo "$KERB_TEST_PASSWORD_ALICE" |
     through_relay "$host" "$port" "$listen" "$kinit_kerb" alice)"
@@ -68,3 +69,9 @@ p=$(free_port)
 login udp "127.0.0.1:$p" "" 127.0.0.1 "$KERB_TEST_KDC_PORT"
 p=$(free_port)
 login tcp "127.0.0.1:$p" "    udp_preference_limit = 1" 127.0.0.1 "$KERB_TEST_KDC_PORT"
+if [ -n "${KERB_TEST_KKDCP_PORT:-}" ]; then
+  # MS-KKDCP: TLS to the fixture's KDC proxy (bytes are TLS records, handshakes included).
+  p=$(free_port)
+  login kkdcp "https://127.0.0.1:$p/KdcProxy" "" 127.0.0.1 "$KERB_TEST_KKDCP_PORT" \
+    "$KERB_TEST_KKDCP_KRB5_CONFIG"
+fi
