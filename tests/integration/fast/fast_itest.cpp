@@ -31,6 +31,7 @@ constexpr std::int32_t kPaFxFast = 136;
 constexpr std::int32_t kPaEncryptedChallenge = 138;
 constexpr std::int32_t kKdcErrPreauthFailed = 24;
 constexpr std::int32_t kKdcErrSPrincipalUnknown = 7;
+constexpr std::int32_t kKrbErrGeneric = 60;
 
 // Records every request and reply; `rewrite` may change a reply before kerb sees it.
 class RecordingTransport final : public KdcTransport {
@@ -167,6 +168,21 @@ TEST_CASE("a wrong password is the KDC's PREAUTH_FAILED from inside the FAST rep
   const KrbError outer = must(decode_krb_error(f.transport.replies.back()), "decode_krb_error");
   REQUIRE(outer.e_data);
   CHECK(find_padata(must(decode_method_data(*outer.e_data), "e-data"), kPaFxFast));
+
+  SECTION("the outer error code is ignored (RFC 6113 §5.4.4)") {
+    // The outer KRB-ERROR's code rewritten to KRB_ERR_GENERIC: the inner one still rules.
+    f.transport.rewrite = [](const std::vector<std::uint8_t>& reply) {
+      auto error = decode_krb_error(reply);
+      if (!error) return reply;
+      KrbError changed = *error;
+      changed.error_code = kKrbErrGeneric;
+      return to_der(changed);
+    };
+    auto again = client.login_password(principal("alice"), "not alice's password");
+    REQUIRE_FALSE(again.ok());
+    INFO(describe(again.error()));
+    CHECK(again.error().code() == kKdcErrPreauthFailed);
+  }
 }
 
 TEST_CASE("an AS-REP with its FAST part stripped is refused", "[integration][fast]") {
