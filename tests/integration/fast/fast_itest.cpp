@@ -248,3 +248,23 @@ TEST_CASE("an armor ccache written by MIT's kinit -k armors kerb's login", "[int
   CHECK(has_padata(req.padata, kPaFxFast));
   ::unlink(armor.c_str());
 }
+
+TEST_CASE("an armored login and TGS request in a caller's work buffer", "[integration][fast]") {
+  Fixture f;
+  ClientOptions o = f.options();
+  o.fast_armor = f.device_tgt();
+  std::vector<std::uint8_t> work(8192);
+  o.work_buffer = work;
+  Client client(f.transport, std::move(o));
+  auto tgt = client.login_password(principal("alice"), password("alice"));
+  if (!tgt) FAIL(describe(tgt.error()));
+  auto bank = client.service_ticket(*tgt, principal("bank/bank.test"));
+  if (!bank) FAIL(describe(bank.error()));
+  // The requests were armored and encoded in the work buffer.
+  for (const auto& bytes : f.transport.requests) {
+    const KdcReq req = must(bytes[0] == 0x6A ? decode_as_req(bytes) : decode_tgs_req(bytes), "req");
+    CHECK(has_padata(req.padata, kPaFxFast));
+  }
+  CHECK(client.work_needed() > 0);
+  CHECK(client.work_needed() <= work.size());
+}
