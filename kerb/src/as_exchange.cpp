@@ -521,9 +521,9 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   if (part.nonce != nonce_) return protocol_error("the AS-REP's nonce is not the request's");
   KERB_TRY_VOID(verify_enc_pa_rep(part, key, request(), enc_pa_rep_sent_));
   // cname and crealm travel outside the encrypted part. A KDC may change them under
-  // canonicalize (RFC 6806 §6), but only FAST (RFC 6113, which kerb lacks) authenticates the
-  // change; PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). So a
-  // changed client is refused rather than believed.
+  // canonicalize (RFC 6806 §6), but only FAST's KrbFastFinished authenticates the change;
+  // PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). kerb follows no
+  // client name change, armored or not, so a changed client is refused rather than believed.
   if (rep.crealm != client_.realm() || !(rep.cname == client_.name())) {
     const std::string got = Principal(rep.crealm, rep.cname).to_string();
     return Error::format(ErrorCategory::kProtocol, 0,
