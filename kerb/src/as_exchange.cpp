@@ -3,6 +3,7 @@
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/fast.hpp>
 #include <kerb/internal/bytes.hpp>
 #include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
@@ -108,7 +109,7 @@ Result<AsExchange> AsExchange::with_password(Principal client, std::string_view 
     as.preauth_key_ = std::move(key);
     as.optimistic_preauth_ = true;
   }
-  KERB_TRY_VOID(as.build_request());
+  KERB_TRY_VOID(as.start());
   return as;
 }
 
@@ -126,8 +127,36 @@ Result<AsExchange> AsExchange::with_keys(Principal client, std::span<const KeyBl
       as.optimistic_preauth_ = true;
     }
   }
-  KERB_TRY_VOID(as.build_request());
+  KERB_TRY_VOID(as.start());
   return as;
+}
+
+// The armor, when there is one (RFC 6113 §5.4.1.1), then the first request.
+Result<void> AsExchange::start() {
+  if (!context_.fast_armor) {
+    if (context_.require_fast) {
+      return Error(ErrorCategory::kPolicy,
+                   "FAST is required but no armor TGT was given: refusing an unarmored login");
+    }
+    return build_request();
+  }
+  const Credentials& armor = *context_.fast_armor;
+  const std::span<const std::string> name = armor.server.components();
+  if (name.size() != 2 || name[0] != kTgsName || name[1] != client_.realm() ||
+      armor.server.realm() != client_.realm()) {
+    return Error(ErrorCategory::kInvalidArgument,
+                 "the FAST armor must be a TGT of the client's realm (krbtgt/REALM@REALM)");
+  }
+  ApContext ap;
+  ap.policy = context_.policy;
+  ap.clock = context_.clock;
+  ap.random = context_.random;
+  ap.clock_offset = context_.hints.clock_offset;
+  ap.clockskew = context_.clockskew;
+  KERB_TRY(fast::AsArmor made, fast::make_as_armor(armor, ap));
+  armor_key_ = std::move(made.armor_key);
+  armor_ap_req_ = std::move(made.ap_req);
+  return build_request();
 }
 
 Timestamp AsExchange::kdc_now() const noexcept {
@@ -171,9 +200,16 @@ Result<void> AsExchange::build_request() {
 
   // PA-ENC-TIMESTAMP (RFC 4120 §5.2.7.2): the current time under the client key, usage 1.
   detail::WorkArena::Block ts(arena), cipher(arena), enc_timestamp(arena);
-  PaData padata[2];
+  PaData padata[3];
   std::size_t padata_count = 0;
-  if (preauth_key_) {
+  std::vector<std::uint8_t> challenge;  // FAST: PA-ENCRYPTED-CHALLENGE, not PA-ENC-TIMESTAMP
+  if (preauth_key_ && armor_key_) {
+    // RFC 6113 §5.4.6: the time under KRB-FX-CF2(armor key, long-term key, ...), usage 54.
+    KERB_TRY(challenge,
+             fast::make_encrypted_challenge(*armor_key_, *preauth_key_, now, *context_.random));
+    padata[padata_count++] = PaData{padata_type::kPaEncryptedChallenge, challenge};
+    preauth_sent_ = true;
+  } else if (preauth_key_) {
     KERB_TRY(std::span<const std::uint8_t> ts_bytes,
              arena.encoded(ts, PaEncTsEnc{KerberosTime{now.seconds}, Microseconds{now.usec}},
                            "PA-ENC-TS-ENC"));
@@ -192,6 +228,10 @@ Result<void> AsExchange::build_request() {
   if (options_.canonicalize) {
     padata[padata_count++] = PaData{padata_type::kPaReqEncPaRep, {}};
     enc_pa_rep_sent_ = true;
+  }
+  // RFC 6113 §5.2: the KDC's cookie goes back as it came.
+  if (armor_key_ && !cookie_.empty()) {
+    padata[padata_count++] = PaData{padata_type::kPaFxCookie, cookie_};
   }
 
   // The enctypes we accept, in policy order; with long-term keys only those we hold.
@@ -220,6 +260,7 @@ Result<void> AsExchange::build_request() {
   req.msg_type = MessageType::kAsReq;
   if (padata_count != 0) req.padata = MethodData(std::span<const PaData>(padata, padata_count));
   KdcReqBody& body = req.req_body;
+  ++requests_;
   body.kdc_options = KerberosFlags{kdc_flags};
   body.cname = client_.name();
   body.realm = client_.realm();
@@ -228,13 +269,33 @@ Result<void> AsExchange::build_request() {
   if (options_.renew_lifetime > 0) body.rtime = KerberosTime{now.seconds + options_.renew_lifetime};
   body.nonce = nonce_;
   body.etype = EtypeList(std::span<const crypto::EncType>(etypes, etype_count));
+  till_ = body.till.seconds;
+  rtime_ = body.rtime ? body.rtime->seconds : 0;
+
+  // FAST (RFC 6113 §5.4.2): the padata travel inside KrbFastReq; outside, only PA-FX-FAST,
+  // whose req-checksum covers the outer req-body as sent.
+  std::vector<std::uint8_t> body_bytes, fx_fast;
+  PaData outer[1];
+  if (armor_key_) {
+    der::Writer counter = der::Writer::counting();
+    encode(counter, body);
+    body_bytes.resize(counter.size());
+    der::Writer w(body_bytes);
+    encode(w, body);
+    if (!counter.ok() || !w.ok() || w.size() != body_bytes.size()) {
+      return Error(ErrorCategory::kInvalidArgument, "the KDC-REQ-BODY could not be encoded");
+    }
+    body.raw = body_bytes;
+    const MethodData inner(std::span<const PaData>(padata, padata_count));
+    KERB_TRY(fx_fast, fast::make_fast_request(*armor_key_, armor_ap_req_, body_bytes, inner, body,
+                                              0, *context_.random));
+    outer[0] = PaData{padata_type::kPaFxFast, fx_fast};
+    req.padata = MethodData(std::span<const PaData>(outer));
+  }
 
   KERB_TRY(std::span<const std::uint8_t> encoded,
            arena.encode_request(req, request_, "the AS-REQ"));
   request_size_ = encoded.size();
-  till_ = body.till.seconds;
-  rtime_ = body.rtime ? body.rtime->seconds : 0;
-  ++requests_;
   return ok();
 }
 
@@ -308,12 +369,39 @@ Result<void> AsExchange::adopt_etype_info(const ClientHints::EtypeInfo& info) {
 
 Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> reply) {
   KERB_TRY(KrbError error, decode_krb_error(reply));
+  if (armor_key_) {
+    // RFC 6113 §5.4.4: the real error is the PA-FX-ERROR inside the FAST reply, and its
+    // padata (ETYPE-INFO2, the cookie) come from there too; the outer ones are not protected.
+    const std::optional<PaData> fx = fast::find_fast_padata(error.e_data);
+    if (!fx) {
+      if (fast::unarmored_error_allowed(error.error_code)) return to_error(error);
+      return Error::format(
+          ErrorCategory::kProtocol, 0,
+          "the KDC answered the armored request with an unarmored %s: refused as a FAST "
+          "downgrade (RFC 6113 §5.4.4)",
+          error_code_name(error.error_code).data());
+    }
+    KERB_TRY(fast::FastReply fast_reply,
+             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
+    KERB_TRY(KrbError inner, fast::inner_error(fast_reply));
+    if (auto cookie = find_padata(fast_reply.response.padata, padata_type::kPaFxCookie)) {
+      cookie_.assign(cookie->padata_value.begin(), cookie->padata_value.end());
+    } else {
+      cookie_.clear();
+    }
+    return on_error_data(inner, fast_reply.response.padata);
+  }
   // e-data that is not METHOD-DATA (some KDCs send TYPED-DATA) counts as absent, so the
   // KDC's own error is what the caller sees.
   std::optional<MethodData> method_data;
   if (error.e_data) {
     if (auto md = decode_method_data(*error.e_data)) method_data = *md;
   }
+  return on_error_data(error, method_data);
+}
+
+Result<AsExchange::Step> AsExchange::on_error_data(const KrbError& error,
+                                                   const std::optional<MethodData>& method_data) {
   switch (error.error_code) {
     case error_code::kKdcErrPreauthRequired: {
       // Asked again after we pre-authenticated: the KDC wants something we cannot give --
@@ -354,6 +442,27 @@ Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> repl
 Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> reply) {
   KERB_TRY(KdcRep rep, decode_as_rep(reply));
 
+  // FAST (RFC 6113 §5.4.3): the reply's padata are inside its PA-FX-FAST; a reply without it
+  // answers a request the KDC never saw armored.
+  std::optional<fast::FastReply> fast_reply;
+  std::optional<MethodData> padata = rep.padata;
+  if (armor_key_) {
+    const std::optional<PaData> fx =
+        rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
+    if (!fx) {
+      return protocol_error(
+          "the AS-REP to an armored request carries no PA-FX-FAST: refused as a FAST downgrade "
+          "(RFC 6113 §5.4.3)");
+    }
+    KERB_TRY(fast_reply, fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
+    padata = fast_reply->response.padata;
+    if (!fast_reply->response.finished) {
+      return protocol_error("the FAST reply to an AS-REQ has no KrbFastFinished (RFC 6113 §5.4.3)");
+    }
+    KERB_TRY_VOID(fast::verify_finished(*fast_reply->response.finished, *armor_key_, rep.ticket.raw,
+                                        client_));
+  }
+
   // The reply key: the one we pre-authenticated with, or one made with the ETYPE-INFO2 the
   // reply carries (RFC 4120 §3.1.3), the saved hint, or the default salt.
   crypto::Key key;
@@ -362,8 +471,8 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
     key = *preauth_key_;
   } else {
     std::optional<ClientHints::EtypeInfo> info;
-    if (rep.padata) {
-      if (auto pa = find_padata(*rep.padata, padata_type::kPaEtypeInfo2)) {
+    if (padata) {
+      if (auto pa = find_padata(*padata, padata_type::kPaEtypeInfo2)) {
         KERB_TRY(EtypeInfo2 entries, decode_etype_info2(pa->padata_value));
         for (const EtypeInfo2Entry& e : entries) {
           if (e.etype == etype) info = to_hint(e);
@@ -376,6 +485,24 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
     if (!info) info = ClientHints::EtypeInfo{etype, std::nullopt, {}};
     KERB_TRY(key, reply_key(etype, &*info));
     context_.hints.etype_info = info;
+  }
+  if (fast_reply) {
+    const KrbFastResponse& response = fast_reply->response;
+    // §5.4.6: a KDC that accepted our encrypted challenge proves it knows the long-term key
+    // with its own, and must strengthen the reply key.
+    if (preauth_sent_) {
+      const std::optional<PaData> challenge =
+          find_padata(response.padata, padata_type::kPaEncryptedChallenge);
+      if (!challenge) {
+        return protocol_error(
+            "the FAST reply lacks the KDC's PA-ENCRYPTED-CHALLENGE (RFC 6113 §5.4.6)");
+      }
+      KERB_TRY_VOID(fast::open_kdc_challenge(*armor_key_, key, challenge->padata_value));
+      if (!response.strengthen_key) {
+        return protocol_error("the FAST reply does not strengthen the reply key (RFC 6113 §5.4.6)");
+      }
+    }
+    KERB_TRY(key, fast::strengthen_reply_key(response, key, context_.policy));
   }
 
   // Decrypted behind the request, which PA-REQ-ENC-PA-REP is checked against.
@@ -394,9 +521,9 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
   if (part.nonce != nonce_) return protocol_error("the AS-REP's nonce is not the request's");
   KERB_TRY_VOID(verify_enc_pa_rep(part, key, request(), enc_pa_rep_sent_));
   // cname and crealm travel outside the encrypted part. A KDC may change them under
-  // canonicalize (RFC 6806 §6), but only FAST (RFC 6113, which kerb lacks) authenticates the
-  // change; PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). So a
-  // changed client is refused rather than believed.
+  // canonicalize (RFC 6806 §6), but only FAST's KrbFastFinished authenticates the change;
+  // PA-REQ-ENC-PA-REP covers the request, not these fields (RFC 6806 §13). kerb follows no
+  // client name change, armored or not, so a changed client is refused rather than believed.
   if (rep.crealm != client_.realm() || !(rep.cname == client_.name())) {
     const std::string got = Principal(rep.crealm, rep.cname).to_string();
     return Error::format(ErrorCategory::kProtocol, 0,

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include <kerb/ccache.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/messages/padata.hpp>
 
@@ -87,6 +88,29 @@ AsContext Client::as_context(const Principal& client) const {
   return c;
 }
 
+// as_context() with ClientOptions' FAST armor: the TGT given, or the client realm's TGT from
+// the armor ccache.
+Result<AsContext> Client::armored_as_context(const Principal& client) const {
+  AsContext c = as_context(client);
+  c.require_fast = options_.require_fast;
+  if (options_.fast_armor) {
+    c.fast_armor = options_.fast_armor;
+  } else if (!options_.fast_armor_ccache.empty()) {
+    KERB_TRY(CcacheContents cc, CcacheContents::open(options_.fast_armor_ccache));
+    const Principal tgs(client.realm(),
+                        PrincipalName(NameType::kSrvInst, {kTgsName, client.realm()}));
+    const Credentials* tgt = cc.find(tgs);
+    if (tgt == nullptr) {
+      return Error::format(ErrorCategory::kInvalidArgument, 0,
+                           "the armor ccache %s holds no TGT of realm %.*s",
+                           options_.fast_armor_ccache.c_str(),
+                           static_cast<int>(client.realm().size()), client.realm().data());
+    }
+    c.fast_armor = *tgt;
+  }
+  return c;
+}
+
 ApContext Client::ap_context(const Principal& client) const {
   ApContext c;
   c.policy = options_.policy;
@@ -147,8 +171,9 @@ Result<Credentials> Client::run_as(const Principal& client, Result<AsExchange> e
 
 Result<Credentials> Client::login_password(const Principal& client, std::string_view password,
                                            AsOptions as) {
+  KERB_TRY(AsContext context, armored_as_context(client));
   return run_as(client,
-                AsExchange::with_password(client, password, with_defaults(as), as_context(client)));
+                AsExchange::with_password(client, password, with_defaults(as), std::move(context)));
 }
 
 Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& keytab,
@@ -163,7 +188,8 @@ Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& 
     return Error::format(ErrorCategory::kPolicy, 0, "the keytab holds no usable key for %s",
                          client.to_string().c_str());
   }
-  return run_as(client, AsExchange::with_keys(client, keys, with_defaults(as), as_context(client)));
+  KERB_TRY(AsContext context, armored_as_context(client));
+  return run_as(client, AsExchange::with_keys(client, keys, with_defaults(as), std::move(context)));
 }
 
 Result<Credentials> Client::service_ticket(const Credentials& tgt, const Principal& service,
@@ -179,6 +205,10 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
         break;
       }
     }
+  }
+  // Armored as the login was (RFC 6113 §5.4.1.1: the TGT itself is the armor).
+  if (options_.fast_armor || !options_.fast_armor_ccache.empty() || options_.require_fast) {
+    tgs.fast = true;
   }
   KERB_TRY(TgsExchange exchange,
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));

@@ -2,10 +2,12 @@
 
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
+#include <kerb/fast.hpp>
 #include <kerb/internal/sealed.hpp>
 #include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
 #include <kerb/messages/krb_error.hpp>
+#include <kerb/messages/padata.hpp>
 #include <kerb/messages/ticket.hpp>
 
 #include "ap_req_sealed.hpp"
@@ -133,7 +135,7 @@ Result<void> TgsExchange::build_request() {
 
   ApReqOptions ap;
   ap.checksum = Checksum{static_cast<std::int32_t>(info->checksum_type), cksum_bytes};
-  ap.subkey = options_.subkey;
+  ap.subkey = options_.subkey || options_.fast;
   ap.usage = key_usage::kTgsReqPaTgsReqAuthenticator;
   detail::WorkArena::Block plain(arena), cipher(arena), ap_block(arena);
   ApReq ap_req;
@@ -142,10 +144,23 @@ Result<void> TgsExchange::build_request() {
   KERB_TRY(std::span<const std::uint8_t> ap_bytes, arena.encoded(ap_block, ap_req, "the AP-REQ"));
   subkey_ = std::move(ap_built.subkey);
 
-  const PaData padata[1] = {PaData{padata_type::kPaTgsReq, ap_bytes}};
+  PaData padata[2] = {PaData{padata_type::kPaTgsReq, ap_bytes}, PaData{}};
+  std::size_t padata_count = 1;
+  std::vector<std::uint8_t> fx_fast;  // FAST uses the heap, work buffer or not
+  armor_key_.reset();
+  if (options_.fast) {
+    // RFC 6113 §5.4.1.1, §5.4.2: implicit armor; req-checksum over the PA-TGS-REQ's AP-REQ.
+    if (!subkey_)
+      return Error(ErrorCategory::kCrypto, "the PA-TGS-REQ has no subkey to armor with");
+    KERB_TRY(armor_key_, fast::armor_key(*subkey_, session_key));
+    body.raw = body_bytes;
+    KERB_TRY(fx_fast, fast::make_fast_request(*armor_key_, {}, ap_bytes, MethodData(), body, 0,
+                                              *context_.random));
+    padata[padata_count++] = PaData{padata_type::kPaFxFast, fx_fast};
+  }
   KdcReq req;
   req.msg_type = MessageType::kTgsReq;
-  req.padata = MethodData(std::span<const PaData>(padata));
+  req.padata = MethodData(std::span<const PaData>(padata, padata_count));
   req.req_body = body;
   req.req_body.raw = body_bytes;
   KERB_TRY(std::span<const std::uint8_t> encoded,
@@ -159,7 +174,20 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   const std::optional<std::int32_t> type = peek_message_type(reply);
   if (type == static_cast<std::int32_t>(MessageType::kError)) {
     KERB_TRY(KrbError error, decode_krb_error(reply));
-    return to_error(error);
+    if (!armor_key_) return to_error(error);
+    // RFC 6113 §5.4.4: the real error is inside the FAST reply.
+    const std::optional<PaData> fx = fast::find_fast_padata(error.e_data);
+    if (!fx) {
+      if (fast::unarmored_error_allowed(error.error_code)) return to_error(error);
+      return Error::format(ErrorCategory::kProtocol, 0,
+                           "the KDC answered the armored TGS-REQ with an unarmored %s: refused "
+                           "as a FAST downgrade (RFC 6113 §5.4.4)",
+                           error_code_name(error.error_code).data());
+    }
+    KERB_TRY(fast::FastReply fast_reply,
+             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
+    KERB_TRY(KrbError inner, fast::inner_error(fast_reply));
+    return to_error(inner);
   }
   if (type != static_cast<std::int32_t>(MessageType::kTgsRep)) {
     return protocol_error("the KDC's reply is neither a TGS-REP nor a KRB-ERROR");
@@ -168,12 +196,36 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
 
   // Under the subkey (usage 9) when we sent one; some KDCs still use the session key (8).
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
+  std::optional<crypto::Key> reply_subkey = subkey_;
+  if (armor_key_) {
+    // RFC 6113 §5.4.3: the FAST reply, its finished over the ticket, the strengthened key.
+    const std::optional<PaData> fx =
+        rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
+    if (!fx) {
+      return protocol_error(
+          "the TGS-REP to an armored request carries no PA-FX-FAST: refused as a FAST "
+          "downgrade (RFC 6113 §5.4.3)");
+    }
+    KERB_TRY(fast::FastReply fast_reply,
+             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
+    if (!fast_reply.response.finished) {
+      return protocol_error("the FAST reply to a TGS-REQ has no KrbFastFinished (RFC 6113 §5.4.3)");
+    }
+    KERB_TRY_VOID(fast::verify_finished(*fast_reply.response.finished, *armor_key_, rep.ticket.raw,
+                                        tgt_.client));
+    KERB_TRY(session_key,
+             fast::strengthen_reply_key(fast_reply.response, session_key, context_.policy));
+    if (reply_subkey) {
+      KERB_TRY(reply_subkey,
+               fast::strengthen_reply_key(fast_reply.response, *reply_subkey, context_.policy));
+    }
+  }
   detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block plain_block(arena);
   Result<std::span<const std::uint8_t>> plain = Error(ErrorCategory::kCrypto, "unset");
-  if (subkey_) {
-    plain = arena.open(plain_block, *subkey_, key_usage::kTgsRepEncPartSubkey, rep.enc_part.etype,
-                       rep.enc_part.cipher, "the TGS-REP");
+  if (reply_subkey) {
+    plain = arena.open(plain_block, *reply_subkey, key_usage::kTgsRepEncPartSubkey,
+                       rep.enc_part.etype, rep.enc_part.cipher, "the TGS-REP");
   }
   if (!plain && plain.error().category() != ErrorCategory::kBufferTooSmall) {
     // The block is taken once: a second try needs its own.

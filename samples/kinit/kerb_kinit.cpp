@@ -4,6 +4,7 @@
 //   kerb-kinit alice                         password from the terminal (or one line of stdin)
 //   kerb-kinit -k -t bank.keytab bank/bank.test
 //   kerb-kinit -S bank/bank.test -c FILE:/tmp/cc alice
+//   kerb-kinit -T FILE:/tmp/armor alice      FAST (RFC 6113), armored with that cache's TGT
 //
 // What the KDC taught us (its ETYPE-INFO2 and clock offset) is saved in the cache, so the next
 // login of the same principal takes one round trip instead of two.
@@ -38,17 +39,19 @@ struct Args {
   std::string lifetime;
   std::string renew;
   std::vector<std::string> services;
+  std::string armor_ccache;  // -T, as MIT's kinit
 };
 
 int usage() {
   std::fputs(
       "usage: kerb-kinit [-c CCACHE] [-k [-t KEYTAB]] [-l LIFETIME] [-r RENEW] [-f] [-w]\n"
-      "                  [-S SERVICE]... PRINCIPAL\n"
+      "                  [-S SERVICE]... [-T ARMOR_CCACHE] PRINCIPAL\n"
       "  -c  credentials cache (default: $KRB5CCNAME or FILE:/tmp/krb5cc_<uid>)\n"
       "  -k  use a keytab (-t KEYTAB, default $KRB5_KTNAME) instead of a password\n"
       "  -l  ticket lifetime, -r renewable lifetime (\"10h\", \"7d\", seconds)\n"
       "  -f  forwardable   -w  allow weak crypto (rc4-hmac)\n"
-      "  -S  also fetch a ticket for SERVICE (repeatable)\n",
+      "  -S  also fetch a ticket for SERVICE (repeatable)\n"
+      "  -T  armor the requests (FAST) with the TGT in the credentials cache ARMOR_CCACHE\n",
       stderr);
   return 2;
 }
@@ -72,6 +75,8 @@ bool parse_args(int argc, char** argv, Args& a) {
     } else if (arg == "-S") {
       a.services.emplace_back();
       if (!value(a.services.back())) return false;
+    } else if (arg == "-T") {
+      if (!value(a.armor_ccache)) return false;
     } else if (arg == "-k") {
       a.use_keytab = true;
     } else if (arg == "-f") {
@@ -133,6 +138,10 @@ int main(int argc, char** argv) {
   if (!options) return fail("krb5.conf", options.error());
   if (args.allow_weak) options->policy.allow_rc4_hmac();
   if (args.forwardable) options->forwardable = true;
+  if (!args.armor_ccache.empty()) {
+    options->fast_armor_ccache = args.armor_ccache;
+    options->require_fast = true;
+  }
   kerb::AsOptions as;
   as.lifetime = options->ticket_lifetime;
   if (!args.lifetime.empty()) {

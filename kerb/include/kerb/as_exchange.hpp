@@ -12,6 +12,12 @@
 // A first login costs two round trips (the KDC answers the bare request with
 // PREAUTH_REQUIRED and its ETYPE-INFO2); a returning client passes the hints it saved and
 // sends PA-ENC-TIMESTAMP in its first request, so one round trip suffices.
+//
+// FAST (RFC 6113): with AsContext::fast_armor (a TGT of the client's realm, e.g. a device's
+// from its keytab) every request is armored: the pre-authentication travels inside PA-FX-FAST
+// as PA-ENCRYPTED-CHALLENGE (never PA-ENC-TIMESTAMP), the KDC's errors are read from inside its
+// FAST reply, and the reply key is the strengthened one. A reply without the FAST part, or an
+// unarmored KRB-ERROR other than those §5.4.4 allows, is refused (kProtocol): no downgrade.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +37,8 @@
 #include <kerb/result.hpp>
 
 namespace kerb {
+
+struct KrbError;
 
 // What the client learnt from a KDC about one principal, worth keeping for the next login:
 // the ETYPE-INFO2 entry it used (RFC 4120 §5.2.7.5) and the KDC's clock offset.
@@ -70,12 +78,19 @@ struct AsContext {
   // (kKdc, code 37) and the offset stays as given.
   bool kdc_timesync = true;
   ClientHints hints;  // from an earlier login of this principal, if any
+  // FAST armor (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's realm. Given,
+  // every request is armored (an AP-REQ for it with a fresh subkey).
+  std::optional<Credentials> fast_armor;
+  // Refuse to log in without armor (kPolicy at construction), so a password never travels
+  // in an unarmored request.
+  bool require_fast = false;
   // The exchange's working memory (DESIGN.md's fixed-buffer path). Empty: the heap. Given, the
   // request is encoded into it and the reply decrypted in it, and the calls marked "no heap"
   // below allocate nothing; it must outlive the exchange and request(). Too small is
   // kBufferTooSmall and the exchange is spent: work_needed() (or the error's detail) says how
   // much that step needs; start again with at least that. A login with MIT's KDC needs about
-  // 1.8 KiB, most of it in the TGS step (bench/login_alloc.cpp prints it).
+  // 1.8 KiB, most of it in the TGS step (bench/login_alloc.cpp prints it). With FAST the
+  // request is still encoded here, but the armor and the FAST layers use the heap.
   std::span<std::uint8_t> work_buffer;
 };
 
@@ -123,6 +138,8 @@ class AsExchange {
  private:
   AsExchange() = default;
   Result<void> build_request();
+  Result<void> start();
+  Result<Step> on_error_data(const KrbError& error, const std::optional<MethodData>& method_data);
   Result<Step> on_error(std::span<const std::uint8_t> reply);
   Result<Step> on_as_rep(std::span<const std::uint8_t> reply);
   Result<crypto::Key> reply_key(crypto::EncType etype, const ClientHints::EtypeInfo* info);
@@ -151,6 +168,11 @@ class AsExchange {
       false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
   bool skew_retried_ = false;  // KRB_AP_ERR_SKEW is retried once
+  // FAST: the armor key and armor AP-REQ of this login (one armor for the conversation, as
+  // MIT's client), and the last PA-FX-COOKIE the KDC sent, echoed in the next request.
+  std::optional<crypto::Key> armor_key_;
+  std::vector<std::uint8_t> armor_ap_req_;
+  std::vector<std::uint8_t> cookie_;
   Credentials credentials_;
 };
 

@@ -59,6 +59,15 @@ struct ClientOptions {
   // with MIT's KDC: about 1.8 KiB, bench/login_alloc.cpp).
   std::span<std::uint8_t> work_buffer;
 
+  // --- FAST (RFC 6113) ---
+  // Armor for AS requests (AsContext::fast_armor): this TGT, or else the TGT of the client's
+  // realm read from the ccache named fast_armor_ccache (MIT's kinit -T). With armor, TGS
+  // requests are armored too (TgsOptions::fast).
+  std::optional<Credentials> fast_armor;
+  std::string fast_armor_ccache;
+  // Refuse a login without armor (AsContext::require_fast).
+  bool require_fast = false;
+
   // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,
   // permitted_enctypes / default_tkt_enctypes and allow_weak_crypto; [capaths].
   static Result<ClientOptions> from_config(const Config& config);
@@ -90,6 +99,7 @@ class Client {
 
  private:
   AsContext as_context(const Principal& client) const;
+  Result<AsContext> armored_as_context(const Principal& client) const;
   ApContext ap_context(const Principal& client) const;
   AsOptions with_defaults(AsOptions as) const;
   Result<Credentials> run_as(const Principal& client, Result<AsExchange> exchange);

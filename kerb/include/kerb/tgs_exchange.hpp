@@ -43,6 +43,10 @@ struct TgsOptions {
   // is the name whose key the peer must prove.
   bool allow_name_change = false;
   bool subkey = true;  // authenticator subkey; the reply comes under it (usage 9)
+  // FAST (RFC 6113 §5.4.1.1): armor the request with the TGT itself -- armor key
+  // KRB-FX-CF2(authenticator subkey, TGT session key, "subkeyarmor", "ticketarmor") -- and
+  // accept only an armored reply (kProtocol otherwise). Implies subkey.
+  bool fast = false;
   int max_referrals = 5;
   // For a service outside the TGT's realm: the realms between the two, in order, as krb5.conf
   // [capaths] lists them. Empty: the TGT's realm shares a cross-realm key with the service's.
@@ -109,6 +113,7 @@ class TgsExchange {
   std::size_t work_needed_ = 0;
   std::span<const std::uint8_t> reply_;  // during on_reply: kept if it is in the work buffer
   std::optional<crypto::Key> subkey_;
+  std::optional<crypto::Key> armor_key_;  // FAST: this request's armor key
   std::uint32_t nonce_ = 0;
   std::int64_t till_ = 0;
   int referrals_ = 0;

@@ -1,0 +1,214 @@
+#include <kerb/fast.hpp>
+
+#include <string_view>
+
+#include <kerb/constants.hpp>
+#include <kerb/crypto/checksum.hpp>
+#include <kerb/messages/kdc_req.hpp>
+#include <kerb/messages/padata.hpp>
+
+namespace kerb::fast {
+namespace {
+
+Error protocol_error(const char* detail) {
+  return Error(ErrorCategory::kProtocol, detail);
+}
+
+std::span<const std::uint8_t> pepper(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+// value's DER encoding, in `out` (a std::vector or a SecretBuffer).
+template <class T, class Out>
+Result<void> encode_into(const T& value, Out& out, const char* what) {
+  der::Writer counter = der::Writer::counting();
+  encode(counter, value);
+  if (!counter.ok()) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0, "%s could not be encoded", what);
+  }
+  out.resize(counter.size());
+  der::Writer w(std::span<std::uint8_t>(out.data(), out.size()));
+  encode(w, value);
+  if (!w.ok() || w.size() != out.size()) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0, "%s could not be encoded", what);
+  }
+  return ok();
+}
+
+}  // namespace
+
+Result<crypto::Key> armor_key(const crypto::Key& subkey, const crypto::Key& ticket_session_key) {
+  return crypto::krb_fx_cf2(subkey, ticket_session_key, pepper("subkeyarmor"),
+                            pepper("ticketarmor"));
+}
+
+Result<AsArmor> make_as_armor(const Credentials& armor_tgt, const ApContext& context) {
+  const std::span<const std::string> name = armor_tgt.server.components();
+  if (name.size() != 2 || name[0] != kTgsName) {
+    return Error(ErrorCategory::kInvalidArgument, "the FAST armor must be a TGT (krbtgt/REALM)");
+  }
+  ApReqOptions options;
+  options.subkey = true;  // the armor key's first half (§5.4.1.1)
+  options.usage = key_usage::kApReqAuthenticator;
+  KERB_TRY(ApReqBuilt built, build_ap_req(armor_tgt, options, context));
+  if (!built.subkey) return Error(ErrorCategory::kCrypto, "the armor AP-REQ has no subkey");
+  KERB_TRY(crypto::Key session_key, armor_tgt.session_key.to_key(context.policy));
+  AsArmor armor;
+  KERB_TRY(armor.armor_key, armor_key(*built.subkey, session_key));
+  armor.ap_req = std::move(built.bytes);
+  return armor;
+}
+
+Result<std::vector<std::uint8_t>> make_fast_request(
+    const crypto::Key& armor_key, std::span<const std::uint8_t> armor_ap_req,
+    std::span<const std::uint8_t> checksummed, const MethodData& inner_padata,
+    const KdcReqBody& body, std::uint32_t fast_options, crypto::Random& random) {
+  // KrbFastReq under the armor key, usage 51 (§5.4.2).
+  crypto::SecretBuffer plain;
+  KERB_TRY_VOID(encode_into(KrbFastReq{KerberosFlags{fast_options}, inner_padata, body}, plain,
+                            "KrbFastReq"));
+  KERB_TRY(crypto::UsageKey enc, crypto::UsageKey::derive(armor_key, key_usage::kFastEnc));
+  std::vector<std::uint8_t> cipher(enc.ciphertext_size(plain.size()));
+  KERB_TRY(std::size_t n, enc.encrypt(plain.view(), cipher, random));
+  cipher.resize(n);
+
+  // req-checksum binds the FAST padata to the outer request (§5.4.2).
+  const crypto::EncTypeInfo* info = armor_key.info();
+  std::uint8_t cksum[64];
+  if (info == nullptr || info->checksum_size > sizeof cksum) {
+    return Error(ErrorCategory::kCrypto, "the armor key has no usable checksum");
+  }
+  const std::span<std::uint8_t> cksum_bytes(cksum, info->checksum_size);
+  KERB_TRY_VOID(
+      crypto::make_checksum(armor_key, key_usage::kFastReqChksum, checksummed, cksum_bytes));
+
+  PaFxFastRequest request;
+  if (!armor_ap_req.empty())
+    request.armored_data.armor = KrbFastArmor{kFxFastArmorApRequest, armor_ap_req};
+  request.armored_data.req_checksum =
+      Checksum{static_cast<std::int32_t>(info->checksum_type), cksum_bytes};
+  request.armored_data.enc_fast_req = EncryptedData{armor_key.enctype(), std::nullopt, cipher};
+  std::vector<std::uint8_t> out;
+  KERB_TRY_VOID(encode_into(request, out, "PA-FX-FAST-REQUEST"));
+  return out;
+}
+
+Result<FastReply> open_fast_reply(const crypto::Key& armor_key,
+                                  std::span<const std::uint8_t> pa_fx_fast, std::uint32_t nonce) {
+  KERB_TRY(PaFxFastReply reply, decode_pa_fx_fast_reply(pa_fx_fast));
+  const EncryptedData& enc = reply.armored_data.enc_fast_rep;
+  if (enc.etype != armor_key.enctype()) {
+    return protocol_error("the FAST reply is not encrypted in the armor key's enctype");
+  }
+  KERB_TRY(crypto::UsageKey key, crypto::UsageKey::derive(armor_key, key_usage::kFastRep));
+  KERB_TRY(std::size_t size, key.plaintext_size(enc.cipher.size()));
+  FastReply out;
+  out.plain.resize(size);
+  auto n = key.decrypt(enc.cipher, std::span<std::uint8_t>(out.plain.data(), size));
+  if (!n) return Error(ErrorCategory::kCrypto, "the FAST reply does not open under the armor key");
+  out.plain.resize(*n);
+  KERB_TRY(out.response, decode_krb_fast_response(out.plain.view()));
+  if (out.response.nonce != nonce) {
+    return protocol_error("the FAST reply's nonce is not the request's (RFC 6113 §5.4.3)");
+  }
+  return out;
+}
+
+std::optional<PaData> find_fast_padata(std::optional<Bytes> method_data_bytes) {
+  if (!method_data_bytes) return std::nullopt;
+  auto md = decode_method_data(*method_data_bytes);
+  if (!md) return std::nullopt;
+  return find_padata(*md, padata_type::kPaFxFast);
+}
+
+Result<crypto::Key> strengthen_reply_key(const KrbFastResponse& response,
+                                         const crypto::Key& reply_key,
+                                         const crypto::Policy& policy) {
+  if (!response.strengthen_key) return reply_key;
+  KERB_TRY(crypto::Key strengthen,
+           crypto::Key::from_bytes(response.strengthen_key->keytype,
+                                   response.strengthen_key->keyvalue, policy));
+  return crypto::krb_fx_cf2(strengthen, reply_key, pepper("strengthenkey"), pepper("replykey"));
+}
+
+Result<void> verify_finished(const KrbFastFinished& finished, const crypto::Key& armor_key,
+                             std::span<const std::uint8_t> ticket, const Principal& client) {
+  const auto type = static_cast<crypto::CksumType>(finished.ticket_checksum.cksumtype);
+  if (!crypto::verify_keyed(armor_key, key_usage::kFastFinished, type, ticket,
+                            finished.ticket_checksum.checksum)) {
+    return protocol_error(
+        "the FAST reply's ticket checksum does not match the ticket: the reply was modified "
+        "(RFC 6113 §5.4.3)");
+  }
+  if (finished.crealm != client.realm() || !(finished.cname == client.name())) {
+    return protocol_error("the FAST reply's finished names another client than the request");
+  }
+  return ok();
+}
+
+Result<crypto::Key> client_challenge_key(const crypto::Key& armor_key,
+                                         const crypto::Key& long_term_key) {
+  return crypto::krb_fx_cf2(armor_key, long_term_key, pepper("clientchallengearmor"),
+                            pepper("challengelongterm"));
+}
+
+Result<crypto::Key> kdc_challenge_key(const crypto::Key& armor_key,
+                                      const crypto::Key& long_term_key) {
+  return crypto::krb_fx_cf2(armor_key, long_term_key, pepper("kdcchallengearmor"),
+                            pepper("challengelongterm"));
+}
+
+Result<std::vector<std::uint8_t>> make_encrypted_challenge(const crypto::Key& armor_key,
+                                                           const crypto::Key& long_term_key,
+                                                           Timestamp now, crypto::Random& random) {
+  KERB_TRY(crypto::Key key, client_challenge_key(armor_key, long_term_key));
+  crypto::SecretBuffer ts;
+  KERB_TRY_VOID(encode_into(PaEncTsEnc{KerberosTime{now.seconds}, Microseconds{now.usec}}, ts,
+                            "PA-ENC-TS-ENC"));
+  KERB_TRY(crypto::UsageKey enc, crypto::UsageKey::derive(key, key_usage::kEncChallengeClient));
+  std::vector<std::uint8_t> cipher(enc.ciphertext_size(ts.size()));
+  KERB_TRY(std::size_t n, enc.encrypt(ts.view(), cipher, random));
+  cipher.resize(n);
+  std::vector<std::uint8_t> out;
+  KERB_TRY_VOID(encode_into(EncryptedData{key.enctype(), std::nullopt, cipher}, out,
+                            "PA-ENCRYPTED-CHALLENGE"));
+  return out;
+}
+
+Result<KerberosTime> open_kdc_challenge(const crypto::Key& armor_key,
+                                        const crypto::Key& long_term_key,
+                                        std::span<const std::uint8_t> padata_value) {
+  KERB_TRY(EncryptedData enc, decode_der<EncryptedData>(padata_value, "PA-ENCRYPTED-CHALLENGE"));
+  KERB_TRY(crypto::Key key, kdc_challenge_key(armor_key, long_term_key));
+  KERB_TRY(crypto::UsageKey dec, crypto::UsageKey::derive(key, key_usage::kEncChallengeKdc));
+  auto size = dec.plaintext_size(enc.cipher.size());
+  if (!size || enc.etype != key.enctype()) {
+    return protocol_error("the KDC's encrypted challenge is not in the challenge key's enctype");
+  }
+  crypto::SecretBuffer plain(*size);
+  auto n = dec.decrypt(enc.cipher, std::span<std::uint8_t>(plain.data(), plain.size()));
+  if (!n) {
+    return protocol_error(
+        "the KDC's encrypted challenge does not open under the KDC challenge key: the reply "
+        "is not from a KDC that knows the client's key (RFC 6113 §5.4.6)");
+  }
+  plain.resize(*n);
+  KERB_TRY(PaEncTsEnc ts, decode_pa_enc_ts_enc(plain.view()));
+  return ts.patimestamp;
+}
+
+Result<KrbError> inner_error(const FastReply& reply) {
+  const std::optional<PaData> pa = find_padata(reply.response.padata, padata_type::kPaFxError);
+  if (!pa) return protocol_error("the FAST error reply carries no PA-FX-ERROR (RFC 6113 §5.4.4)");
+  return decode_krb_error(pa->padata_value);
+}
+
+bool unarmored_error_allowed(std::int32_t error_code) noexcept {
+  // The armor AP-REQ's own failures (RFC 4120 §3.2.3 errors, 31..51), the KDC not knowing a
+  // critical FAST option (§5.4.2, no e-data), and the transport's response-too-big.
+  return (error_code >= error_code::kKrbApErrBadIntegrity &&
+          error_code <= error_code::kKrbErrResponseTooBig) ||
+         error_code == error_code::kKdcErrUnknownCriticalFastOptions;
+}
+
+}  // namespace kerb::fast
