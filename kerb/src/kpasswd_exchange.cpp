@@ -143,10 +143,10 @@ Result<KpasswdOutcome> KpasswdExchange::on_reply(std::span<const std::uint8_t> b
   }
 
   // The AP-REP under the ticket's session key, echoing our authenticator (RFC 4120 §3.2.5).
-  KERB_TRY(ApRepVerified ap_rep, verify_ap_rep(reply.ap_rep, session_key_, ap_req_, policy_));
-  // The KRB-PRIV is sealed under the subkey in effect: the server's if its AP-REP chose one,
-  // else ours (RFC 3244 §2; MIT's kadmind keeps ours).
-  const crypto::Key& key = ap_rep.subkey ? *ap_rep.subkey : *ap_req_.subkey;
+  KERB_TRY(const ApRepVerified ap_rep, verify_ap_rep(reply.ap_rep, session_key_, ap_req_, policy_));
+  // RFC 3244 §2: the KRB-PRIV is sealed under the subkey of our authenticator, whatever the
+  // AP-REP says (MIT's kadmind echoes it there). Opening it binds the reply to this request.
+  const crypto::Key& key = *ap_req_.subkey;
   KERB_TRY(Plaintext plain,
            open(key, key_usage::kKrbPrivEncPart, reply.krb_priv->enc_part, "the kpasswd KRB-PRIV"));
   KERB_TRY(EncKrbPrivPart part, decode_enc_krb_priv_part(plain.bytes()));

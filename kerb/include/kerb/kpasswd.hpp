@@ -137,8 +137,8 @@ struct KpasswdContext {
   // address. MIT's kadmind does not compare it with where the request came from, so the
   // default, the IPv4 loopback address, serves any path (UDP, TCP, a KDC proxy).
   Credentials::Address s_address{2, {127, 0, 0, 1}};
-  // When set, the reply's KRB-PRIV must name this s-address (the server's address, as MIT's
-  // client checks it). Left unset where a proxy stands between, or the address is unknown.
+  // When set, the reply's KRB-PRIV must name this s-address (the server's address, for servers
+  // that send theirs). MIT's kadmind 1.20 names none (type -1, empty): leave it unset there.
   std::optional<Credentials::Address> server_address;
 };
 
@@ -159,9 +159,9 @@ struct KpasswdOutcome {
 // A password change (RFC 3244 §2) as a state machine: start() builds the request -- an AP-REQ
 // for kadmin/changepw with a fresh subkey and sequence number, and a KRB-PRIV sealed under
 // that subkey (key usage 13) carrying the new password -- and on_reply() checks the answer:
-// the AP-REP (key usage 12, echoing the authenticator), then the KRB-PRIV (the AP-REP's subkey
-// or ours, key usage 13, the AP-REP's sequence number), or a KRB-ERROR with a result in its
-// e-data. One request, one reply; send the same request again after a timeout.
+// the AP-REP (key usage 12, echoing the authenticator), then the KRB-PRIV (our subkey, key
+// usage 13, the AP-REP's sequence number), or a KRB-ERROR with a result in its e-data. One request,
+// one reply; send the same request again after a timeout.
 class KpasswdExchange {
  public:
   // `changepw`: a ticket for kadmin/changepw@REALM of the user (MIT's kadmind wants one from
