@@ -179,10 +179,10 @@ Result<PosixKdcTransport> kpasswd_transport_from_config(const Config& config,
 
 Result<void> kpasswd_outcome_error(const KpasswdOutcome& outcome) {
   if (outcome.success()) return ok();
-  const bool soft = outcome.code == static_cast<std::uint16_t>(KpasswdResultCode::kSoftError);
-  return Error::format(soft ? ErrorCategory::kPolicy : ErrorCategory::kKdc,
-                       soft ? static_cast<std::int32_t>(outcome.code) : 0,
-                       "Password change rejected: %s (kpasswd result code %u)",
+  if (outcome.code == static_cast<std::uint16_t>(KpasswdResultCode::kSoftError))
+    return Error::format(ErrorCategory::kPolicy, outcome.code, "Password change rejected: %s",
+                         outcome.message.c_str());
+  return Error::format(ErrorCategory::kKdc, 0, "Password change rejected: %s (kpasswd result %u)",
                        outcome.message.c_str(), static_cast<unsigned>(outcome.code));
 }
 

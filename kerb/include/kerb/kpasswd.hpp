@@ -194,7 +194,7 @@ class KpasswdExchange {
 // ok for success. A soft error (the password policy refused the new password) is kPolicy with
 // code() 4, KpasswdResultCode::kSoftError (local policy errors have code() 0); any other result
 // code is kKdc with code() 0 (result codes are not KRB-ERROR codes). The detail reads
-// "Password change rejected: <message>" (MIT's words) and names the result code.
+// "Password change rejected: <message>" (MIT's words); for kKdc it names the result code too.
 Result<void> kpasswd_outcome_error(const KpasswdOutcome& outcome);
 
 // True for an error of an AS exchange whose KDC answered KDC_ERR_KEY_EXPIRED (code() 23): the
