@@ -125,3 +125,39 @@ TEST_CASE("change_password without a kpasswd transport is a configuration error"
   REQUIRE_FALSE(r.ok());
   CHECK(r.error().category() == ErrorCategory::kConfig);
 }
+
+TEST_CASE("a cold password change takes three round trips: two to the KDC, one to kadmind",
+          "[integration][kpasswd][rtt]") {
+  reset_expired("pwbench");
+  Config config = load_config();
+  struct Wire {
+    std::size_t round_trips = 0, sent = 0, received = 0;
+  } kdc_wire, kpasswd_wire;
+  auto tracing = [](Wire& w) {
+    PosixTransportOptions options;
+    options.trace = [&w](const KdcAttempt& a) {
+      ++w.round_trips;
+      w.sent += a.request_size;
+      w.received += a.reply_size;
+    };
+    return options;
+  };
+  PosixKdcTransport kdc =
+      must(PosixKdcTransport::from_config(config, tracing(kdc_wire)), "PosixKdcTransport");
+  PosixKdcTransport kpasswd =
+      must(kpasswd_transport_from_config(config, tracing(kpasswd_wire)), "kpasswd transport");
+  Client client(kdc);
+  client.set_kpasswd_transport(kpasswd);
+  const Principal who = principal("pwbench");
+  const std::string new_password = "Kerb-pwbench-rtt-" + std::to_string(::getpid());
+  auto changed = client.change_password(who, password("pwbench"), new_password);
+  INFO((changed ? "" : describe(changed.error())));
+  REQUIRE(changed.ok());
+  // AS-REQ, KDC_ERR_PREAUTH_REQUIRED, AS-REQ with PA-ENC-TIMESTAMP: as MIT's kpasswd does.
+  CHECK(kdc_wire.round_trips == 2);
+  CHECK(kpasswd_wire.round_trips == 1);
+  WARN("KDC: " << kdc_wire.round_trips << " round trips, " << kdc_wire.sent << " octets sent, "
+               << kdc_wire.received << " received; kpasswd: " << kpasswd_wire.round_trips
+               << " round trip, " << kpasswd_wire.sent << " sent, " << kpasswd_wire.received
+               << " received");
+}
