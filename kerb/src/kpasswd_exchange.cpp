@@ -49,14 +49,15 @@ std::uint64_t days(std::uint64_t ticks) noexcept {
   return ticks / (10'000'000ull * 86400);
 }
 
+// Short enough that Error's detail holds it whole after "Password change rejected: ".
 std::string policy_message(const AdPolicyInfo& p) {
-  std::string out = "The password does not meet the password policy:";
-  if (p.min_length > 0) out += " at least " + std::to_string(p.min_length) + " characters;";
-  if (p.properties & AdPolicyInfo::kComplex)
-    out += " a mix of upper case, lower case, digits and symbols, not the account name;";
-  if (p.history > 0) out += " none of the last " + std::to_string(p.history) + " passwords;";
+  std::string out = "the password policy asks for";
+  if (p.min_length > 0) out += " at least " + std::to_string(p.min_length) + " characters,";
+  if (p.properties & AdPolicyInfo::kComplex) out += " mixed character classes,";
+  if (p.history > 0) out += " none of the last " + std::to_string(p.history) + " passwords,";
   if (p.min_age > 0)
-    out += " changed at most once every " + std::to_string(days(p.min_age)) + " days;";
+    out += " at most one change every " + std::to_string(days(p.min_age)) + " days,";
+  if (out.back() != ',') return "the password does not meet the password policy";
   out.back() = '.';
   return out;
 }
