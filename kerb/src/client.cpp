@@ -229,6 +229,41 @@ Result<Credentials> Client::renew(const Credentials& ticket) {
   return exchange.take_credentials();
 }
 
+// --- password change (RFC 3244) ---
+
+Result<Credentials> Client::changepw_ticket(const Principal& client, std::string_view password) {
+  // As MIT's kinit and kpasswd ask for it: kadmin/changepw directly from the AS (its ticket is
+  // not issued from a TGT), short-lived, neither forwardable nor renewable.
+  AsOptions as;
+  as.lifetime = 300;
+  as.service =
+      Principal(client.realm(), PrincipalName(NameType::kPrincipal, {"kadmin", "changepw"}));
+  return run_as(client, AsExchange::with_password(client, password, as, as_context(client)));
+}
+
+Result<void> Client::change_password(const Credentials& changepw, std::string_view new_password) {
+  if (kpasswd_transport_ == nullptr)
+    return Error(ErrorCategory::kConfig,
+                 "no kpasswd transport: Client::set_kpasswd_transport "
+                 "(kpasswd_transport_from_config)");
+  KpasswdContext context;
+  context.policy = options_.policy;
+  context.clock = options_.clock;
+  context.random = options_.random;
+  if (const ClientHints* h = hints(changepw.client)) context.clock_offset = h->clock_offset;
+  KERB_TRY(KpasswdExchange exchange, KpasswdExchange::start(changepw, new_password, context));
+  KERB_TRY(std::vector<std::uint8_t> reply,
+           kpasswd_transport_->exchange(changepw.server.realm(), exchange.request()));
+  KERB_TRY(KpasswdOutcome outcome, exchange.on_reply(reply));
+  return kpasswd_outcome_error(outcome);
+}
+
+Result<void> Client::change_password(const Principal& client, std::string_view old_password,
+                                     std::string_view new_password) {
+  KERB_TRY(Credentials changepw, changepw_ticket(client, old_password));
+  return change_password(changepw, new_password);
+}
+
 Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints) {
   KERB_TRY_VOID(cache.set_kdc_offset(KdcOffset{static_cast<std::int32_t>(hints.clock_offset), 0}));
   if (!hints.etype_info) return ok();

@@ -6,14 +6,18 @@
 //   kerb-kinit -S bank/bank.test -c FILE:/tmp/cc alice
 //   kerb-kinit -T FILE:/tmp/armor alice      FAST (RFC 6113), armored with that cache's TGT
 //
+// An expired password is changed on the spot, as MIT's kinit does (RFC 3244 kpasswd).
+//
 // What the KDC taught us (its ETYPE-INFO2 and clock offset) is saved in the cache, so the next
 // login of the same principal takes one round trip instead of two.
 #include <termios.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +26,7 @@
 #include <kerb/config.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/kpasswd.hpp>
 #include <kerb/transport.hpp>
 #ifdef KERB_KINIT_HTTPS
 #include <kerb/https/kdc_proxy_transport.hpp>
@@ -113,6 +118,82 @@ std::string read_password(const std::string& prompt_for) {
   return password;
 }
 
+// --- an expired password (MIT kinit's dialogue, its words) ---
+
+// One line after `prompt` on stdout, without echo on a terminal; nullopt at the end of input.
+// Like MIT's prompter, the line break the user typed unseen is printed after it.
+std::optional<std::string> prompt_line(const char* prompt) {
+  std::fputs(prompt, stdout);
+  std::fflush(stdout);
+  const bool tty = isatty(STDIN_FILENO) != 0;
+  termios saved{};
+  if (tty) {
+    tcgetattr(STDIN_FILENO, &saved);
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  }
+  std::string line;
+  int c = 0;
+  while ((c = std::getchar()) != EOF && c != '\n')
+    line.push_back(static_cast<char>(c));
+  if (tty) tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+  std::fputc('\n', stdout);
+  if (c == EOF && line.empty()) return std::nullopt;
+  return line;
+}
+
+void wipe(std::string& s) {
+  std::fill(s.begin(), s.end(), '\0');
+  s.clear();
+}
+
+// The password of `who` has expired: ask for a new one (twice), change it with a kadmin/changepw
+// ticket got with the old one, and log in with the new one. Three tries, as MIT's kinit.
+kerb::Result<kerb::Credentials> change_expired(kerb::Client& client, const kerb::Config& config,
+                                               const kerb::Principal& who,
+                                               std::string_view old_password,
+                                               const kerb::AsOptions& as) {
+  KERB_TRY(kerb::PosixKdcTransport kpasswd, kerb::kpasswd_transport_from_config(config));
+  client.set_kpasswd_transport(kpasswd);
+  KERB_TRY(kerb::Credentials changepw, client.changepw_ticket(who, old_password));
+  std::string banner = "Password expired.  You must change it now.";
+  kerb::Error last(kerb::ErrorCategory::kInvalidArgument, "Password change failed");
+  for (int tries = 3; tries > 0; --tries) {
+    std::puts(banner.c_str());
+    std::optional<std::string> first = prompt_line("Enter new password: ");
+    std::optional<std::string> again = first ? prompt_line("Enter it again: ") : std::nullopt;
+    if (!first || !again) {
+      if (first) wipe(*first);
+      return kerb::Error(kerb::ErrorCategory::kIo, "Cannot read password");
+    }
+    const bool same = *first == *again;
+    wipe(*again);
+    if (!same) {
+      banner = "Password mismatch.  Please try again.";
+      last = kerb::Error(kerb::ErrorCategory::kInvalidArgument, "Password mismatch");
+    } else if (first->empty()) {
+      banner = "New password cannot be zero length.  Please try again.";
+      last =
+          kerb::Error(kerb::ErrorCategory::kInvalidArgument, "New password cannot be zero length");
+    } else if (kerb::Result<void> changed = client.change_password(changepw, *first); changed) {
+      kerb::Result<kerb::Credentials> tgt = client.login_password(who, *first, as);
+      wipe(*first);
+      return tgt;
+    } else if (changed.error().category() == kerb::ErrorCategory::kPolicy ||
+               changed.error().category() == kerb::ErrorCategory::kKdc) {
+      // The server's answer: MIT's words, then the server's message, then "try again".
+      banner = std::string(changed.error().detail()) + ".  Please try again.\n";
+      last = kerb::Error(changed.error().category(), "Password change failed");
+    } else {
+      wipe(*first);
+      return changed.error();
+    }
+    wipe(*first);
+  }
+  return last;
+}
+
 std::string when(std::int64_t t) {
   char buf[32];
   const std::time_t tt = static_cast<std::time_t>(t);
@@ -189,7 +270,16 @@ int main(int argc, char** argv) {
   } else {
     std::string password = read_password(client_name->to_string());
     tgt = client.login_password(*client_name, password, as);
-    std::fill(password.begin(), password.end(), '\0');
+    if (!tgt && kerb::password_expired(tgt.error())) {
+      tgt = change_expired(client, *config, *client_name, password, as);
+      if (!tgt) {
+        wipe(password);
+        std::fprintf(stderr, "kerb-kinit: %.*s while getting initial credentials\n",
+                     static_cast<int>(tgt.error().detail().size()), tgt.error().detail().data());
+        return 1;
+      }
+    }
+    wipe(password);
   }
   if (!tgt) return fail("login", tgt.error());
 

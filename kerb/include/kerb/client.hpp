@@ -28,6 +28,7 @@
 #include <kerb/config.hpp>
 #include <kerb/credentials.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/kpasswd.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
 #include <kerb/tgs_exchange.hpp>
@@ -93,6 +94,21 @@ class Client {
   const ClientHints* hints(const Principal& client) const noexcept;
   void set_hints(const Principal& client, ClientHints hints);
 
+  // --- password change (RFC 3244) ---
+  // The transport to the realms' kpasswd servers (kpasswd_transport_from_config: UDP and TCP,
+  // port 464 by default), or any other, e.g. a KDC proxy's. It must outlive the calls.
+  void set_kpasswd_transport(KdcTransport& transport) noexcept { kpasswd_transport_ = &transport; }
+  // A short-lived ticket for kadmin/changepw@REALM from an AS exchange with the current
+  // password (it works when that password has expired): what change_password needs.
+  Result<Credentials> changepw_ticket(const Principal& client, std::string_view password);
+  // One kpasswd exchange with that ticket. A refused new password is kpasswd_outcome_error's
+  // error (password_rejected() for the policy's refusal, with the server's message); without
+  // set_kpasswd_transport, kConfig. The same ticket may serve another attempt.
+  Result<void> change_password(const Credentials& changepw, std::string_view new_password);
+  // Both: changepw_ticket with `old_password`, then change_password.
+  Result<void> change_password(const Principal& client, std::string_view old_password,
+                               std::string_view new_password);
+
   const ClientOptions& options() const noexcept { return options_; }
   // The most of ClientOptions::work_buffer any call so far needed, reply included.
   std::size_t work_needed() const noexcept { return work_needed_; }
@@ -120,6 +136,7 @@ class Client {
   // Keyed by principal text; the first principal's inline, as most apps have only one.
   std::optional<std::pair<std::string, ClientHints>> first_hints_;
   std::vector<std::pair<std::string, ClientHints>> hints_;
+  KdcTransport* kpasswd_transport_ = nullptr;  // password change
 };
 
 // Hints travel with the credentials: the clock offset in

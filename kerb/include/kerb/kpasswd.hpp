@@ -9,13 +9,22 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
+#include <kerb/ap_exchange.hpp>
+#include <kerb/clock.hpp>
+#include <kerb/credentials.hpp>
+#include <kerb/crypto/key.hpp>
+#include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/error.hpp>
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/krb_priv.hpp>
 #include <kerb/messages/types.hpp>
+#include <kerb/transport.hpp>
 
 namespace kerb {
 
@@ -115,5 +124,98 @@ struct AdPolicyInfo {
 
 // nullopt when the result string is not in that form (a UTF-8 message, or nothing).
 std::optional<AdPolicyInfo> decode_ad_policy_info(Bytes result_string) noexcept;
+
+// --- the exchange -------------------------------------------------------------------------
+
+// What the exchange is given rather than reaching for itself (DESIGN.md: sans-I/O).
+struct KpasswdContext {
+  crypto::Policy policy = crypto::Policy::defaults();
+  Clock* clock = &system_clock();
+  crypto::Random* random = &crypto::os_random();
+  std::int64_t clock_offset = 0;  // KDC time minus local time (ClientHints::clock_offset)
+  // The request's KRB-PRIV s-address (RFC 4120 §5.7.1 makes it mandatory): the sender's
+  // address. MIT's kadmind does not compare it with where the request came from, so the
+  // default, the IPv4 loopback address, serves any path (UDP, TCP, a KDC proxy).
+  Credentials::Address s_address{2, {127, 0, 0, 1}};
+  // When set, the reply's KRB-PRIV must name this s-address (the server's address, for servers
+  // that send theirs). MIT's kadmind 1.20 names none (type -1, empty): leave it unset there.
+  std::optional<Credentials::Address> server_address;
+};
+
+// The server's answer to a request it authenticated or refused with a result code.
+struct KpasswdOutcome {
+  std::uint16_t code = 0;                   // KpasswdResultCode, or another value
+  std::vector<std::uint8_t> result_string;  // as the server sent it
+  // For the user: the result string as text, or the password policy it describes
+  // (decode_ad_policy_info), or describe_kpasswd_result(code) when it says nothing.
+  std::string message;
+  // True when the answer came in an unauthenticated KRB-ERROR (RFC 3244 §2 allows one when the
+  // server could not read the request); its code is a failure even so.
+  bool from_krb_error = false;
+
+  bool success() const noexcept { return code == 0; }
+};
+
+// A password change (RFC 3244 §2) as a state machine: start() builds the request -- an AP-REQ
+// for kadmin/changepw with a fresh subkey and sequence number, and a KRB-PRIV sealed under
+// that subkey (key usage 13) carrying the new password -- and on_reply() checks the answer:
+// the AP-REP (key usage 12, echoing the authenticator), then the KRB-PRIV (our subkey, key
+// usage 13, the AP-REP's sequence number), or a KRB-ERROR with a result in its e-data. One request,
+// one reply; send the same request again after a timeout.
+class KpasswdExchange {
+ public:
+  // `changepw`: a ticket for kadmin/changepw@REALM of the user (MIT's kadmind wants one from
+  // an initial AS exchange). kSetPassword sends a ChangePasswdData naming `target` (both
+  // targname and targrealm, as MIT requires); kChangePassword changes the ticket client's own.
+  static Result<KpasswdExchange> start(const Credentials& changepw, std::string_view new_password,
+                                       const KpasswdContext& context = {},
+                                       KpasswdVersion version = KpasswdVersion::kChangePassword,
+                                       const std::optional<Principal>& target = std::nullopt);
+
+  // The framed request (no TCP length prefix: a transport adds its own).
+  std::span<const std::uint8_t> request() const noexcept { return request_; }
+
+  // The server's result, success or not; every failed check of the reply is an error:
+  // kProtocol (a malformed or mismatched reply, a wrong sequence number or address), kCrypto
+  // (a reply that does not decrypt), kDer, or kKdc (a KRB-ERROR without a result code).
+  Result<KpasswdOutcome> on_reply(std::span<const std::uint8_t> reply) const;
+
+ private:
+  KpasswdExchange() = default;
+
+  std::vector<std::uint8_t> request_;
+  ApReqBuilt ap_req_;
+  crypto::Key session_key_;
+  crypto::Policy policy_ = crypto::Policy::defaults();
+  std::optional<Credentials::Address> server_address_;
+};
+
+// A failed outcome as an error, for apps that only need to know whether the change happened:
+// ok for success. A soft error (the password policy refused the new password) is kPolicy with
+// code() 4, KpasswdResultCode::kSoftError (local policy errors have code() 0); any other result
+// code is kKdc with code() 0 (result codes are not KRB-ERROR codes). The detail reads
+// "Password change rejected: <message>" (MIT's words); for kKdc it names the result code too.
+Result<void> kpasswd_outcome_error(const KpasswdOutcome& outcome);
+
+// True for an error of an AS exchange whose KDC answered KDC_ERR_KEY_EXPIRED (code() 23): the
+// password has expired and must be changed (Client::change_password) before a login.
+inline bool password_expired(const Error& error) noexcept {
+  return error.category() == ErrorCategory::kKdc && error.code() == 23;
+}
+
+// True for kpasswd_outcome_error's soft error: ask the user for another password.
+inline bool password_rejected(const Error& error) noexcept {
+  return error.category() == ErrorCategory::kPolicy &&
+         error.code() == static_cast<std::int32_t>(KpasswdResultCode::kSoftError);
+}
+
+// A transport to every realm's kpasswd servers (Config::kpasswd_servers: kpasswd_server, else
+// port 464 of each admin_server host), UDP and TCP as PosixKdcTransport does for KDCs; RFC 3244
+// §2 frames TCP messages with the same 4-octet length.
+Result<PosixKdcTransport> kpasswd_transport_from_config(const Config& config,
+                                                        PosixTransportOptions options = {});
+
+// Renders a result string for the user (KpasswdOutcome::message).
+std::string kpasswd_result_message(std::uint16_t code, Bytes result_string);
 
 }  // namespace kerb

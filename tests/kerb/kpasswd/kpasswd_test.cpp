@@ -389,3 +389,65 @@ TEST_CASE("kpasswd result: Active Directory policy blob", "[kpasswd]") {
   longer.push_back(0);
   CHECK_FALSE(kerb::decode_ad_policy_info(longer));
 }
+
+TEST_CASE("kpasswd outcome: result codes as errors, with the server's words", "[kpasswd]") {
+  auto outcome = [](std::uint16_t code, const TestBytes& result_string) {
+    kerb::KpasswdOutcome o;
+    o.code = code;
+    o.result_string = result_string;
+    o.message = kerb::kpasswd_result_message(code, result_string);
+    return o;
+  };
+  CHECK(kerb::kpasswd_outcome_error(outcome(0, {})).ok());
+
+  // A soft error with a UTF-8 message (MIT kadmind's words for its minlength policy).
+  const std::string text =
+      "New password is too short.\nPlease choose a password which is at "
+      "least 12 characters long.";
+  auto soft = kerb::kpasswd_outcome_error(outcome(4, TestBytes(text.begin(), text.end())));
+  REQUIRE_FALSE(soft);
+  CHECK(soft.error().category() == ErrorCategory::kPolicy);
+  CHECK(soft.error().code() == 4);
+  CHECK(kerb::password_rejected(soft.error()));
+  CHECK(std::string(soft.error().detail()) == "Password change rejected: " + text);
+
+  // A soft error with Active Directory's policy blob (the layout of the test above): min length
+  // 8, history 24, complexity, minimum age 1 day, all said in the detail.
+  const TestBytes blob =
+      hex("0000"
+          "00000008"
+          "00000018"
+          "00000001"
+          "00002100F5598000"
+          "000000C92A69C000");
+  auto policy = kerb::kpasswd_outcome_error(outcome(4, blob));
+  REQUIRE_FALSE(policy);
+  const std::string detail(policy.error().detail());
+  INFO(detail);
+  CHECK(kerb::password_rejected(policy.error()));
+  CHECK(detail.find("at least 8 characters") != std::string::npos);
+  CHECK(detail.find("last 24 passwords") != std::string::npos);
+  CHECK(detail.find("one change every 1 days") != std::string::npos);
+  CHECK(detail.find("mixed character classes") != std::string::npos);
+
+  // Access denied, a hard error, and a code no RFC defines: kKdc, not a policy refusal, with
+  // the code's sentence when the server said nothing and the code named in the detail.
+  for (std::uint16_t code : {std::uint16_t{5}, std::uint16_t{2}, std::uint16_t{0xffff}}) {
+    auto e = kerb::kpasswd_outcome_error(outcome(code, {}));
+    REQUIRE_FALSE(e);
+    CHECK(e.error().category() == ErrorCategory::kKdc);
+    CHECK(e.error().code() == 0);
+    CHECK_FALSE(kerb::password_rejected(e.error()));
+    const std::string d(e.error().detail());
+    CHECK(d.find(std::string(kerb::describe_kpasswd_result(code))) != std::string::npos);
+    CHECK(d.find("kpasswd result " + std::to_string(code)) != std::string::npos);
+  }
+  // A binary result string that is not the policy blob is not shown as text.
+  CHECK(kerb::kpasswd_result_message(4, hex("01FF00")) == kerb::describe_kpasswd_result(4));
+}
+
+TEST_CASE("password_expired: KDC_ERR_KEY_EXPIRED (RFC 4120 §7.5.9: 23) from the KDC", "[kpasswd]") {
+  CHECK(kerb::password_expired(kerb::Error(ErrorCategory::kKdc, 23, "expired")));
+  CHECK_FALSE(kerb::password_expired(kerb::Error(ErrorCategory::kKdc, 24, "preauth failed")));
+  CHECK_FALSE(kerb::password_expired(kerb::Error(ErrorCategory::kProtocol, 23, "other layer")));
+}
