@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Round trips and bytes on the wire of a password login (AS exchange with pre-authentication),
 # kerb-kinit next to MIT's kinit, each path through bench/wire_relay.py in front of a throwaway
-# MIT KDC: UDP, TCP (udp_preference_limit = 1), and the paths the build and fixture offer.
+# MIT KDC: UDP, TCP (udp_preference_limit = 1) and the fixture's KDC proxy, each without and with FAST
+# (an armor ccache of the fixture's device principal), a cold login and a returning one.
 #   bench/login_wire.sh [build dir, default build/default]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -52,26 +53,36 @@ print(f"{label:<34} {trips:>6} {c['tcp_connections']:>5} {out:>9} {inn:>9} {out 
 EOF
 }
 
-printf '%-34s %6s %5s %9s %9s %9s\n' "cold password login" trips conns "bytes out" "bytes in" total
+# FAST: an armor ccache with the fixture's device principal, got with MIT's kinit -k.
+armor=FILE:$dir/armor
+kinit -k -t "$KERB_TEST_DEVICE_KEYTAB" -c "$armor" "$KERB_TEST_DEVICE_PRINCIPAL"
+
+printf '%-34s %6s %5s %9s %9s %9s\n' "password login (alice)" trips conns "bytes out" "bytes in" total
+# One path: kerb-kinit cold and returning (it keeps the KDC's hints in the ccache), then MIT's
+# kinit the same way; with FAST when $fast is set.
 login() {  # label relay-kdc-line extra-libdefaults target-host target-port [base krb5.conf]
-  local label=$1 kdc=$2 extra=$3 host=$4 port=$5 listen
+  local label=$1 kdc=$2 extra=$3 host=$4 port=$5 listen fast_args=() run
   listen=${kdc##*:}; listen=${listen%%/*}
   conf_for "$kdc" "$extra" "${6:-}"
-  rm -f "$dir/ccache"
-  row "$label: kerb-kinit" "$(echo "$KERB_TEST_PASSWORD_ALICE" |
-    through_relay "$host" "$port" "$listen" "$kinit_kerb" alice)"
-  rm -f "$dir/ccache"
-  row "$label: MIT kinit" "$(echo "$KERB_TEST_PASSWORD_ALICE" |
-    through_relay "$host" "$port" "$listen" kinit alice)"
+  if [ -n "${fast:-}" ]; then fast_args=(-T "$armor"); label+="+FAST"; fi
+  for prog in "$kinit_kerb" kinit; do
+    rm -f "$dir/ccache"
+    for run in cold returning; do
+      row "$label: ${prog##*/} $run" "$(echo "$KERB_TEST_PASSWORD_ALICE" |
+        through_relay "$host" "$port" "$listen" "$prog" "${fast_args[@]}" alice)"
+    done
+  done
 }
 
-p=$(free_port)
-login udp "127.0.0.1:$p" "" 127.0.0.1 "$KERB_TEST_KDC_PORT"
-p=$(free_port)
-login tcp "127.0.0.1:$p" "    udp_preference_limit = 1" 127.0.0.1 "$KERB_TEST_KDC_PORT"
-if [ -n "${KERB_TEST_KKDCP_PORT:-}" ]; then
-  # MS-KKDCP: TLS to the fixture's KDC proxy (bytes are TLS records, handshakes included).
+for fast in "" 1; do
   p=$(free_port)
-  login kkdcp "https://127.0.0.1:$p/KdcProxy" "" 127.0.0.1 "$KERB_TEST_KKDCP_PORT" \
-    "$KERB_TEST_KKDCP_KRB5_CONFIG"
-fi
+  login udp "127.0.0.1:$p" "" 127.0.0.1 "$KERB_TEST_KDC_PORT"
+  p=$(free_port)
+  login tcp "127.0.0.1:$p" "    udp_preference_limit = 1" 127.0.0.1 "$KERB_TEST_KDC_PORT"
+  if [ -n "${KERB_TEST_KKDCP_PORT:-}" ]; then
+    # MS-KKDCP: TLS to the fixture's KDC proxy (bytes are TLS records, handshakes included).
+    p=$(free_port)
+    login kkdcp "https://127.0.0.1:$p/KdcProxy" "" 127.0.0.1 "$KERB_TEST_KKDCP_PORT" \
+      "$KERB_TEST_KKDCP_KRB5_CONFIG"
+  fi
+done
