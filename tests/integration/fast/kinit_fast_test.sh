@@ -16,11 +16,21 @@ check() {  # description, command...
 rm -f "$d/kinit-fast-armor.ccache" "$d/kinit-fast.ccache"
 kinit -k -t "$KERB_TEST_DEVICE_KEYTAB" -c "$armor" "$KERB_TEST_DEVICE_PRINCIPAL"
 
+# MIT's KDC traces each armor AP-REQ it decrypts, naming the armor ticket's client; this test
+# runs alone (RUN_SERIAL), so the trace's new lines are this test's requests.
+armored() { grep -c "AP-REQ ticket: $KERB_TEST_DEVICE_PRINCIPAL -> krbtgt/" "$KERB_TEST_KDC_TRACE" || true; }
+before=$(armored)
+echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -c "$cc" alice >/dev/null
+check "an unarmored login puts no armor in the KDC's trace" test "$(armored)" -eq "$before"
+rm -f "$d/kinit-fast.ccache"
+
+before=$(armored)
 first=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -T "$armor" -c "$cc" alice)
 echo "$first"
 check "an armored first login takes two round trips" grep -q "; 2 KDC round trips" <<<"$first"
 listing=$(klist -c "$cc")
 echo "$listing"
+check "MIT's KDC decrypted the armor of both AS requests" test "$(armored)" -eq $((before + 2))
 check "MIT's klist reads the cache" grep -q "Default principal: alice@KERB.TEST" <<<"$listing"
 check "the cache holds alice's TGT" grep -q "krbtgt/KERB.TEST@KERB.TEST" <<<"$listing"
 
