@@ -7,8 +7,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <fstream>
-#include <map>
 #include <stdexcept>
 #include <string>
 
@@ -23,6 +21,7 @@
 
 #include "../messages/raw_clear.hpp"
 #include "fake_kdc.hpp"
+#include "recording.hpp"
 
 using namespace kerb;
 using namespace kerb::test;
@@ -35,51 +34,13 @@ constexpr std::int32_t kKdcErrPreauthRequired = 25;
 constexpr std::int32_t kPaTgsReq = 1;
 constexpr std::int32_t kPaEtypeInfo2 = 19;
 
-// The recording's "name: value" lines. The bytes live as long as the program, so decoded views
-// into them never dangle.
-class Recording {
- public:
-  static const Recording& get() {
-    static const Recording r(KERB_MIT_EXCHANGE_RECORDING);
-    return r;
-  }
-  const std::string& text(const std::string& name) const {
-    const auto found = fields_.find(name);
-    if (found == fields_.end()) throw std::runtime_error("recording has no " + name);
-    return found->second;
-  }
-  const test::Bytes& bytes(const std::string& name) const {
-    const auto found = bytes_.find(name);
-    if (found == bytes_.end()) throw std::runtime_error("recording has no " + name);
-    return found->second;
-  }
-
- private:
-  explicit Recording(const char* path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error(std::string("cannot open ") + path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      const std::size_t colon = line.find(": ");
-      if (colon == std::string::npos) throw std::runtime_error("malformed line: " + line);
-      const std::string name = line.substr(0, colon);
-      fields_[name] = line.substr(colon + 2);
-    }
-    for (const char* name : {"as_req_1", "krb_error_preauth_required", "as_req_2", "as_rep",
-                             "tgs_req", "tgs_rep", "tgs_req_unknown", "krb_error_unknown"}) {
-      bytes_[name] = hex(text(name));
-    }
-    for (const auto& [name, value] : fields_) {
-      if (name.rfind("service_key_", 0) == 0) bytes_[name] = hex(value);
-    }
-  }
-  std::map<std::string, std::string> fields_;
-  std::map<std::string, test::Bytes> bytes_;
-};
+const test::Recording& recording() {
+  static const test::Recording r(KERB_MIT_EXCHANGE_RECORDING);
+  return r;
+}
 
 const test::Bytes& recorded(const char* name) {
-  return Recording::get().bytes(name);
+  return recording().bytes(name);
 }
 
 // The encoding of `decoded` rebuilt from its fields alone.
@@ -101,10 +62,10 @@ crypto::Key key_of(const EncryptionKey& k) {
 }
 
 struct Replay {
-  FixedClock clock{Timestamp{std::stoll(Recording::get().text("time")), 0}};
-  TestRandom random{std::stoull(Recording::get().text("seed"))};
-  Principal client = principal(Recording::get().text("client"));
-  Principal service = principal(Recording::get().text("service"));
+  FixedClock clock{Timestamp{std::stoll(recording().text("time")), 0}};
+  TestRandom random{std::stoull(recording().text("seed"))};
+  Principal client = principal(recording().text("client"));
+  Principal service = principal(recording().text("service"));
 };
 
 }  // namespace
@@ -150,7 +111,7 @@ TEST_CASE(
 TEST_CASE(
     "AS and TGS exchanges accept MIT KDC replies that RFC 4120 key usages open to the same keys") {
   Replay r;
-  const std::string password = Recording::get().text("password");
+  const std::string password = recording().text("password");
 
   // --- AS: PREAUTH_REQUIRED, then the AS-REP --------------------------------------------
   AsContext as_context;
@@ -225,7 +186,7 @@ TEST_CASE(
 
   const std::string key_name =
       "service_key_" + std::to_string(number_of(tgs_rep.ticket.enc_part.etype));
-  const test::Bytes& service_key = Recording::get().bytes(key_name);
+  const test::Bytes& service_key = recording().bytes(key_name);
   const crypto::Key bank =
       must(crypto::Key::from_bytes(tgs_rep.ticket.enc_part.etype, service_key, kdc_policy()));
   const auto ticket_plain = unseal(bank, usage::kTicket, tgs_rep.ticket.enc_part);

@@ -8,8 +8,6 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
-#include <fstream>
-#include <map>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -19,6 +17,7 @@
 #include <kerb/messages/krb_priv.hpp>
 
 #include "../exchange/fake_kdc.hpp"
+#include "../exchange/recording.hpp"
 
 using namespace kerb;
 using namespace kerb::test;
@@ -32,36 +31,13 @@ constexpr std::int32_t kKrbApErrBadorder = 42;
 constexpr std::int32_t kKrbApErrMutFail = 46;
 constexpr std::int32_t kKrbErrGeneric = 60;
 
-class Recording {
- public:
-  static const Recording& get() {
-    static const Recording r(KERB_MIT_KPASSWD_RECORDING);
-    return r;
-  }
-  const std::string& text(const std::string& name) const {
-    const auto found = fields_.find(name);
-    if (found == fields_.end()) throw std::runtime_error("recording has no " + name);
-    return found->second;
-  }
-  Buf bytes(const std::string& name) const { return hex(text(name)); }
-
- private:
-  explicit Recording(const char* path) {
-    std::ifstream in(path);
-    if (!in) throw std::runtime_error(std::string("cannot open ") + path);
-    std::string line;
-    while (std::getline(in, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      const std::size_t colon = line.find(": ");
-      if (colon == std::string::npos) throw std::runtime_error("malformed line: " + line);
-      fields_[line.substr(0, colon)] = line.substr(colon + 2);
-    }
-  }
-  std::map<std::string, std::string> fields_;
-};
+const test::Recording& recording() {
+  static const test::Recording r(KERB_MIT_KPASSWD_RECORDING);
+  return r;
+}
 
 Credentials changepw_credentials() {
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   Credentials c;
   c.client = principal(r.text("client"));
   c.server = principal(r.text("server"));
@@ -75,8 +51,8 @@ Credentials changepw_credentials() {
 // The recorder's three exchanges, started in its order with its clock and seed.
 struct Replay {
   Credentials changepw = changepw_credentials();
-  FixedClock clock{Timestamp{std::stoll(Recording::get().text("time")), 0}};
-  TestRandom random{std::stoull(Recording::get().text("seed"))};
+  FixedClock clock{Timestamp{std::stoll(recording().text("time")), 0}};
+  TestRandom random{std::stoull(recording().text("seed"))};
   std::vector<KpasswdExchange> exchanges;  // short, krb_error, ok
 
   explicit Replay(std::optional<Credentials::Address> server_address = std::nullopt) {
@@ -87,7 +63,7 @@ struct Replay {
     context.server_address = std::move(server_address);
     for (const char* name : {"short", "krb_error", "ok"}) {
       exchanges.push_back(must(KpasswdExchange::start(
-          changepw, Recording::get().text(std::string("new_password_") + name), context)));
+          changepw, recording().text(std::string("new_password_") + name), context)));
     }
   }
   const KpasswdExchange& ok() const { return exchanges[2]; }
@@ -165,7 +141,7 @@ Buf seal_priv(const EncKrbPrivPart& part, const crypto::Key& key, std::uint32_t 
 
 TEST_CASE("replayed, KpasswdExchange rebuilds the requests MIT kadmind answered",
           "[kpasswd][mit]") {
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   Replay replay;
   CHECK(copy_of(replay.refused().request()) == r.bytes("request_short"));
   CHECK(copy_of(replay.ok().request()) == r.bytes("request_ok"));
@@ -188,7 +164,7 @@ TEST_CASE("replayed, KpasswdExchange rebuilds the requests MIT kadmind answered"
 
 TEST_CASE("MIT kadmind's success reply is accepted", "[kpasswd][mit]") {
   Replay replay;
-  KpasswdOutcome outcome = must(replay.ok().on_reply(Recording::get().bytes("reply_ok")));
+  KpasswdOutcome outcome = must(replay.ok().on_reply(recording().bytes("reply_ok")));
   CHECK(outcome.code == 0);
   CHECK(outcome.success());
   CHECK_FALSE(outcome.from_krb_error);
@@ -197,7 +173,7 @@ TEST_CASE("MIT kadmind's success reply is accepted", "[kpasswd][mit]") {
 
 TEST_CASE("MIT kadmind's policy refusal is a soft error with its message", "[kpasswd][mit]") {
   Replay replay;
-  KpasswdOutcome outcome = must(replay.refused().on_reply(Recording::get().bytes("reply_short")));
+  KpasswdOutcome outcome = must(replay.refused().on_reply(recording().bytes("reply_short")));
   CHECK(outcome.code == 4);  // KRB5_KPASSWD_SOFTERROR
   CHECK_FALSE(outcome.from_krb_error);
   INFO(outcome.message);
@@ -211,7 +187,7 @@ TEST_CASE("MIT kadmind's policy refusal is a soft error with its message", "[kpa
 
 TEST_CASE("MIT kadmind's KRB-ERROR answer carries a result code", "[kpasswd][mit]") {
   Replay replay;
-  const Buf reply = Recording::get().bytes("reply_krb_error");
+  const Buf reply = recording().bytes("reply_krb_error");
   // kadmind frames it: version 1, AP-REP length 0, then the KRB-ERROR (KRB_ERR_GENERIC).
   CHECK(be16(reply, 2) == 0x0001);
   CHECK(be16(reply, 4) == 0);
@@ -230,7 +206,7 @@ TEST_CASE("MIT kadmind's KRB-ERROR answer carries a result code", "[kpasswd][mit
 TEST_CASE("every flipped byte and every truncation of kadmind's reply is refused",
           "[kpasswd][mit]") {
   Replay replay;
-  const Buf reply = Recording::get().bytes("reply_ok");
+  const Buf reply = recording().bytes("reply_ok");
   for (std::size_t i = 0; i < reply.size(); ++i) {
     Buf changed = reply;
     changed[i] ^= 0x01;
@@ -246,7 +222,7 @@ TEST_CASE("every flipped byte and every truncation of kadmind's reply is refused
 
 TEST_CASE("a KRB-PRIV with another sequence number, or none, is refused", "[kpasswd][mit]") {
   Replay replay;
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   const Buf reply = r.bytes("reply_ok");
   const crypto::Key subkey = subkey_of(r.bytes("request_ok"));
   Buf ap_storage, priv_storage;
@@ -280,7 +256,7 @@ TEST_CASE("a KRB-PRIV with another sequence number, or none, is refused", "[kpas
 TEST_CASE("a KRB-PRIV that does not open under the subkey and usage 13 is refused",
           "[kpasswd][mit]") {
   Replay replay;
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   const Buf reply = r.bytes("reply_ok");
   const crypto::Key subkey = subkey_of(r.bytes("request_ok"));
   Buf storage;
@@ -295,7 +271,7 @@ TEST_CASE("a KRB-PRIV that does not open under the subkey and usage 13 is refuse
 
 TEST_CASE("an AP-REP that does not echo the authenticator is refused", "[kpasswd][mit]") {
   Replay replay;
-  const Buf reply = Recording::get().bytes("reply_ok");
+  const Buf reply = recording().bytes("reply_ok");
   Buf storage;
   EncApRepPart part = ap_rep_part(reply, storage);
   part.cusec.value += 1;
@@ -319,7 +295,7 @@ TEST_CASE("an AP-REP that does not echo the authenticator is refused", "[kpasswd
 
 TEST_CASE("replies of two exchanges are not mixed up", "[kpasswd][mit]") {
   Replay replay;
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   const Buf ok = r.bytes("reply_ok");
   const Buf refused = r.bytes("reply_short");
   // The other exchange's whole reply: its KRB-PRIV is under the other subkey.
@@ -334,7 +310,7 @@ TEST_CASE("replies of two exchanges are not mixed up", "[kpasswd][mit]") {
 }
 
 TEST_CASE("the KRB-PRIV's sender address is checked when the server's is known", "[kpasswd][mit]") {
-  const Recording& r = Recording::get();
+  const test::Recording& r = recording();
   const Buf reply = r.bytes("reply_ok");
   Buf storage;
   const EncKrbPrivPart part = priv_part(reply, subkey_of(r.bytes("request_ok")), storage);
