@@ -394,9 +394,8 @@ int main(int argc, char** argv) {
   bank::TcpBankTransport bank_transport(*endpoint);
 
   // Password changes go to krb5.conf's kpasswd servers (UDP/TCP). Without any, an expired
-  // password is only reported.
+  // password is only reported. HTTPS: kerb::https's kpasswd transport replaces the next line.
   auto kpasswd = kerb::kpasswd_transport_from_config(*config);
-  // A kpasswd_server given as an https:// URL would go through the KDC proxy here instead.
   kerb::KdcTransport* kpasswd_transport = kpasswd ? &*kpasswd : nullptr;
 
   bank::SessionOptions options;

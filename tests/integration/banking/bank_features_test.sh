@@ -49,7 +49,8 @@ kkdcp)
   # That krb5.conf names no plain KDC for the realm: only the proxy can answer.
   grep -q "kdc = https://" "$KRB5_CONFIG" || fail "krb5-kkdcp.conf has no proxy URL"
   before=$(proxy_requests)
-  out=$(echo "$KERB_TEST_PASSWORD_ALICE" | as alice --verbose login alice 2>&1)
+  out=$(echo "$KERB_TEST_PASSWORD_ALICE" | as alice --verbose login alice 2>&1) \
+    || fail "login through the proxy: $out"
   expect_out "login" "Balance of DE0001: 1000.00 EUR" "$out"
   expect_out "route" "KDC KERB.TEST via KDC proxy https://127.0.0.1:$KERB_TEST_KKDCP_PORT/KdcProxy: AS-REQ -> AS-REP" "$out"
   # A first login: PREAUTH_REQUIRED, then the AS-REQ with pre-authentication.
@@ -65,7 +66,7 @@ kkdcp)
 armor)
   echo "== an armored login with the device keytab"
   out=$(echo "$KERB_TEST_PASSWORD_ALICE" | as alice --verbose --device-keytab "$KERB_TEST_DEVICE_KEYTAB" \
-    login alice 2>&1)
+    login alice 2>&1) || fail "armored login: $out"
   expect_out "armored login" "Balance of DE0001: 1000.00 EUR" "$out"
   expect_out "a device TGT" "armor: a new TGT for the device $KERB_TEST_DEVICE_PRINCIPAL" "$out"
   # MIT's klist reads the device TGT the app keeps for the next logins.
@@ -73,7 +74,8 @@ armor)
     || fail "no device TGT in the state directory"
   echo "== the returning login reuses it (environment variables, as for BANK_SERVER)"
   out=$(echo "$KERB_TEST_PASSWORD_ALICE" | BANK_DEVICE_KEYTAB=$KERB_TEST_DEVICE_KEYTAB \
-    BANK_DEVICE=$KERB_TEST_DEVICE_PRINCIPAL as alice --verbose login alice 2>&1)
+    BANK_DEVICE=$KERB_TEST_DEVICE_PRINCIPAL as alice --verbose login alice 2>&1) \
+    || fail "returning armored login: $out"
   expect_out "returning armored login" "(KDC 1, bank 1)" "$out"
   grep -q "armor: a new TGT" <<<"$out" && fail "the kept device TGT was not reused: $out"
   echo "== an armor ccache (as kinit -T)"
