@@ -23,6 +23,7 @@ trap cleanup EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
+: >"$work/bankd.out"  # before bankd's shell opens it: sed may look first
 "$bankd_bin" -p 0 --db "$work/bank.db" --accounts >"$work/bankd.out" 2>>"$work/bankd.err" &
 bankd_pid=$!
 port=
