@@ -8,8 +8,10 @@
 //   bank logout
 //
 // Options: --server HOST:PORT (or $BANK_SERVER), --state DIR (default ~/.bank), --verbose
-// (each round trip with its time, and the Kerberos detail of errors). krb5.conf comes from
-// $KRB5_CONFIG as usual.
+// (each round trip with its time, and the Kerberos detail of errors); FAST armor for the login
+// with --armor-ccache CCACHE (or $BANK_ARMOR_CCACHE), or --device-keytab KEYTAB and --device
+// PRINCIPAL (or $BANK_DEVICE_KEYTAB, $BANK_DEVICE). krb5.conf comes from $KRB5_CONFIG as usual:
+// its https:// kdc entries send the logins through a KDC proxy (MS-KKDCP).
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -26,7 +28,11 @@
 #include <kerb/client.hpp>
 #include <kerb/config.hpp>
 #include <kerb/constants.hpp>
+#include <kerb/kpasswd.hpp>
 #include <kerb/transport.hpp>
+#ifdef BANK_HTTPS
+#include <kerb/https/kdc_proxy_transport.hpp>
+#endif
 
 #include "bank_client.hpp"
 #include "client_state.hpp"
@@ -40,13 +46,16 @@ struct Args {
   std::vector<std::string> operands;
   std::string server;
   std::string state;
+  std::string armor_ccache;
+  std::string device_keytab;
+  std::string device;
   bool verbose = false;
   bool verify = false;
 };
 
 int usage() {
   std::fputs(
-      "usage: bank [--server HOST:PORT] [--state DIR] [--verbose] COMMAND\n"
+      "usage: bank [--server HOST:PORT] [--state DIR] [--verbose] [ARMOR] COMMAND\n"
       "  login USER            log in (asks for the password)\n"
       "  balance               your account's balance\n"
       "  pay PAYEE AMOUNT      pay an account (DE0002) or a phone number (+49...), e.g. 25.00\n"
@@ -55,7 +64,10 @@ int usage() {
       "  logout                end the session and forget tickets and keys\n"
       "  --server   bankd's address (default $BANK_SERVER)\n"
       "  --state    where the session is kept (default ~/.bank)\n"
-      "  --verbose  show each round trip and the technical detail of errors\n",
+      "  --verbose  show each round trip and the technical detail of errors\n"
+      "  --armor-ccache CCACHE   armor the login (FAST) with the TGT in CCACHE\n"
+      "  --device-keytab KEYTAB  armor the login with this device's keytab\n"
+      "  --device PRINCIPAL      the device's principal (default: the keytab's first)\n",
       stderr);
   return 2;
 }
@@ -67,6 +79,12 @@ bool parse_args(int argc, char** argv, Args& a) {
       a.server = argv[++i];
     } else if (arg == "--state" && i + 1 < argc) {
       a.state = argv[++i];
+    } else if (arg == "--armor-ccache" && i + 1 < argc) {
+      a.armor_ccache = argv[++i];
+    } else if (arg == "--device-keytab" && i + 1 < argc) {
+      a.device_keytab = argv[++i];
+    } else if (arg == "--device" && i + 1 < argc) {
+      a.device = argv[++i];
     } else if (arg == "--verbose" || arg == "-v") {
       a.verbose = true;
     } else if (arg == "--verify") {
@@ -83,12 +101,12 @@ bool parse_args(int argc, char** argv, Args& a) {
   return !a.command.empty();
 }
 
-// The password from the terminal without echo, or the first line of a non-terminal stdin.
-kerb::Result<std::string> read_password(const kerb::Principal& user) {
+// A secret from the terminal without echo, or the next line of a non-terminal stdin.
+kerb::Result<std::string> read_secret(const std::string& prompt) {
   const bool tty = isatty(STDIN_FILENO) != 0;
   termios saved{};
   if (tty) {
-    std::fprintf(stderr, "Password for %s: ", user.to_string().c_str());
+    std::fputs(prompt.c_str(), stderr);
     tcgetattr(STDIN_FILENO, &saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -105,6 +123,36 @@ kerb::Result<std::string> read_password(const kerb::Principal& user) {
   if (password.empty() && c == EOF)
     return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "no password given");
   return password;
+}
+
+kerb::Result<std::string> read_password(const kerb::Principal& user) {
+  return read_secret("Password for " + user.to_string() + ": ");
+}
+
+// The new password for an expired one, typed twice (the next two lines of stdin when it is not
+// a terminal); three tries to type the same twice.
+kerb::Result<std::string> read_new_password(const kerb::Principal& user, std::string_view why) {
+  std::fprintf(stderr, "bank: %.*s\n", static_cast<int>(why.size()), why.data());
+  for (int tries = 3; tries > 0; --tries) {
+    auto first = read_secret("New password for " + user.to_string() + ": ");
+    if (!first) return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "no new password given");
+    auto again = read_secret("The new password again: ");
+    if (!again) return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "no new password given");
+    const bool same = *first == *again;
+    kerb::crypto::secure_wipe(again->data(), again->size());
+    if (same && !first->empty()) return first;
+    kerb::crypto::secure_wipe(first->data(), first->size());
+    std::fputs(same ? "bank: The new password cannot be empty.\n"
+                    : "bank: The two passwords differ. Please try again.\n",
+               stderr);
+  }
+  return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "no new password given");
+}
+
+// An environment variable's value, or "" when unset.
+std::string env_or_empty(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? std::string() : std::string(v);
 }
 
 std::string money(std::int64_t minor, const std::string& currency) {
@@ -175,6 +223,11 @@ std::string sentence(const kerb::Error& e, bank::FailedAt at) {
         break;
     }
   }
+  if (kerb::password_rejected(e))
+    return "The new password was not accepted: " + std::string(e.detail());
+  if (e.category() == kerb::ErrorCategory::kInvalidArgument &&
+      e.detail() == "no new password given")
+    return "Your password has expired and no new password was given. It is unchanged.";
   if (at == bank::FailedAt::kKdc && e.category() == kerb::ErrorCategory::kCrypto)
     return "Wrong password. Please try again.";
   if (e.category() == kerb::ErrorCategory::kIo && at == bank::FailedAt::kKdc)
@@ -317,17 +370,56 @@ int main(int argc, char** argv) {
   auto endpoint = bank::net::Endpoint::parse(args.server);
   if (!endpoint) return report("--server", endpoint.error(), none);
 
+  // The route to the realm's KDC, as krb5.conf gives it: its KDC proxies (https:// kdc entries)
+  // when it names any, else its KDCs over UDP/TCP.
+  std::string route;
+  if (auto proxies = config->kdc_proxies(realm); proxies && !proxies->empty())
+    route = "KDC proxy " + std::string(proxies->front());
+#ifdef BANK_HTTPS
+  auto routed = kerb::https::transport_from_config(*config);
+  if (!routed) return report("krb5.conf", routed.error(), none);
+  kerb::KdcTransport& kdc_transport = **routed;
+#else
+  if (!route.empty()) {
+    std::fputs("bank: krb5.conf names a KDC proxy, and this bank was built without HTTPS\n",
+               stderr);
+    return 2;
+  }
   auto posix = kerb::PosixKdcTransport::from_config(*config);
   if (!posix) return report("krb5.conf", posix.error(), none);
-  bank::TimedKdcTransport kdc(*posix, trace);
+  kerb::KdcTransport& kdc_transport = *posix;
+#endif
+  if (route.empty()) route = "UDP/TCP";
+  bank::TimedKdcTransport kdc(kdc_transport, trace, route);
   bank::TcpBankTransport bank_transport(*endpoint);
+
+  // Password changes go to krb5.conf's kpasswd servers (UDP/TCP). Without any, an expired
+  // password is only reported. HTTPS: kerb::https's kpasswd transport replaces the next line.
+  auto kpasswd = kerb::kpasswd_transport_from_config(*config);
+  kerb::KdcTransport* kpasswd_transport = kpasswd ? &*kpasswd : nullptr;
 
   bank::SessionOptions options;
   auto service = kerb::Principal::parse("bank/bank.test", realm);
   if (!service) return report("service", service.error(), none);
   options.service = *service;
   options.password = read_password;
+  options.new_password = read_new_password;
+  options.kpasswd = kpasswd_transport;
   options.trace = trace;
+  // FAST armor: the options, else $BANK_ARMOR_CCACHE, else $BANK_DEVICE_KEYTAB (and $BANK_DEVICE).
+  if (args.armor_ccache.empty() && args.device_keytab.empty()) {
+    args.armor_ccache = env_or_empty("BANK_ARMOR_CCACHE");
+    if (args.armor_ccache.empty()) args.device_keytab = env_or_empty("BANK_DEVICE_KEYTAB");
+  }
+  if (args.device.empty()) args.device = env_or_empty("BANK_DEVICE");
+  options.armor.ccache = args.armor_ccache;
+  options.armor.device_keytab = args.device_keytab;
+  if (!args.device.empty()) {
+    auto device = kerb::Principal::parse(args.device, realm);
+    if (!device) return report("--device", device.error(), none);
+    options.armor.device = *device;
+  }
+  if (options.armor.enabled()) trace("login armored (FAST), required");
   bank::BankSession session(*state, *client_options, kdc, bank_transport, options);
 
   kerb::Result<bank::Reply> reply = kerb::Error(kerb::ErrorCategory::kNone, "");

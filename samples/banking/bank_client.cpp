@@ -8,6 +8,8 @@
 #include <kerb/constants.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/keytab.hpp>
+#include <kerb/kpasswd.hpp>
 
 #include "receipt.hpp"
 
@@ -127,9 +129,10 @@ kerb::Result<std::vector<std::uint8_t>> TimedKdcTransport::exchange(
   const auto start = Steady::now();
   auto reply = inner_.exchange(realm, request);
   if (report_) {
-    char line[160];
-    std::snprintf(line, sizeof line, "round trip %zu: KDC %.*s: %s -> %s, %.1f ms", round_trips_,
-                  static_cast<int>(realm.size()), realm.data(), kdc_message_name(request),
+    char line[320];
+    std::snprintf(line, sizeof line, "round trip %zu: KDC %.*s%s%s: %s -> %s, %.1f ms",
+                  round_trips_, static_cast<int>(realm.size()), realm.data(),
+                  route_.empty() ? "" : " via ", route_.c_str(), kdc_message_name(request),
                   reply ? kdc_message_name(*reply) : "no answer", ms_since(start));
     report_(line);
   }
@@ -185,13 +188,92 @@ kerb::ApContext BankSession::ap_context(const kerb::Principal& user) const {
   return ap;
 }
 
+// The device's TGT for armor: from the armor ccache, or the one kept in the state directory
+// while it lasts, else a new one from the device keytab (an AS exchange of its own).
+kerb::Result<kerb::Credentials> BankSession::armor_tgt(const kerb::Principal& user) {
+  const ArmorOptions& a = options_.armor;
+  const kerb::Principal tgs = krbtgt(user.realm());
+  failed_at_ = FailedAt::kState;
+  if (!a.ccache.empty()) {
+    KERB_TRY(kerb::CcacheContents cc, kerb::CcacheContents::open(a.ccache));
+    const kerb::Credentials* tgt = cc.find(tgs);
+    if (tgt == nullptr)
+      return kerb::Error::format(kerb::ErrorCategory::kInvalidArgument, 0,
+                                 "the armor ccache %s holds no TGT of realm %s", a.ccache.c_str(),
+                                 std::string(user.realm()).c_str());
+    return *tgt;
+  }
+  KERB_TRY(const kerb::Keytab keytab, kerb::Keytab::open(a.device_keytab));
+  if (!a.device && keytab.entries.empty())
+    return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "the device keytab is empty");
+  const kerb::Principal device = a.device ? *a.device : keytab.entries.front().principal;
+  kerb::FileCredentialCache cache(state_.file("armor"));
+  if (auto owner = cache.default_principal(); owner && *owner == device) {
+    if (auto t = cache.retrieve(tgs); t && *t && (*t)->endtime > now_seconds() + 60)
+      return std::move(**t);
+  }
+  if (options_.trace) options_.trace("armor: a new TGT for the device " + device.to_string());
+  failed_at_ = FailedAt::kKdc;
+  kerb::Client client(kdc_, client_options_);
+  KERB_TRY(kerb::Credentials tgt, client.login_keytab(device, keytab));
+  failed_at_ = FailedAt::kState;
+  KERB_TRY_VOID(cache.initialize(device));
+  KERB_TRY_VOID(cache.store(tgt));
+  return tgt;
+}
+
+// RFC 3244, as MIT's kinit does it: a kadmin/changepw ticket with the old password, up to three
+// new passwords until the server takes one, then the login with it.
+kerb::Result<kerb::Credentials> BankSession::change_expired(kerb::Client& client,
+                                                            const kerb::Principal& user,
+                                                            std::string_view old_password,
+                                                            const kerb::AsOptions& as) {
+  client.set_kpasswd_transport(*options_.kpasswd);
+  // Armored like the login when armor is configured (changepw_ticket is not).
+  kerb::AsOptions changepw_as;
+  changepw_as.lifetime = 300;
+  changepw_as.service = kerb::Principal(
+      user.realm(), kerb::PrincipalName(kerb::NameType::kPrincipal, {"kadmin", "changepw"}));
+  KERB_TRY(const kerb::Credentials changepw,
+           options_.armor.enabled() ? client.login_password(user, old_password, changepw_as)
+                                    : client.changepw_ticket(user, old_password));
+  std::string why = "Your password has expired. Please choose a new one.";
+  kerb::Error last(kerb::ErrorCategory::kInvalidArgument, "no new password");
+  for (int tries = 3; tries > 0; --tries) {
+    failed_at_ = FailedAt::kState;
+    KERB_TRY(std::string fresh, options_.new_password(user, why));
+    failed_at_ = FailedAt::kKdc;
+    auto changed = client.change_password(changepw, fresh);
+    if (changed) {
+      if (options_.trace) options_.trace("password changed (kpasswd)");
+      auto ticket = client.login_password(user, fresh, as);
+      kerb::crypto::secure_wipe(fresh.data(), fresh.size());
+      return ticket;
+    }
+    kerb::crypto::secure_wipe(fresh.data(), fresh.size());
+    if (!kerb::password_rejected(changed.error())) return changed.error();
+    // The server's own words (its policy), then another try.
+    last = changed.error();
+    why = "The new password was not accepted: " + std::string(last.detail());
+  }
+  return last;
+}
+
 kerb::Result<kerb::Credentials> BankSession::password_login(const kerb::Principal& user) {
   failed_at_ = FailedAt::kState;
   if (!options_.password)
     return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "a password is needed");
+  kerb::ClientOptions client_options = client_options_;
+  if (options_.armor.enabled()) {
+    // The password goes only into an armored request: no silent fallback to an unarmored one.
+    KERB_TRY(kerb::Credentials armor, armor_tgt(user));
+    client_options.fast_armor = std::move(armor);
+    client_options.require_fast = true;
+  }
+  failed_at_ = FailedAt::kState;
   KERB_TRY(std::string password, options_.password(user));
   failed_at_ = FailedAt::kKdc;
-  kerb::Client client(kdc_, client_options_);
+  kerb::Client client(kdc_, std::move(client_options));
   kerb::FileCredentialCache cache(state_.ccache_path());
   // A returning user: the salt and clock offset learnt last time save a round trip.
   if (auto previous = cache.default_principal(); previous && *previous == user) {
@@ -204,6 +286,9 @@ kerb::Result<kerb::Credentials> BankSession::password_login(const kerb::Principa
   // it, unless renewable).
   as.service = options_.service;
   auto ticket = client.login_password(user, password, as);
+  if (!ticket && kerb::password_expired(ticket.error()) && options_.kpasswd != nullptr &&
+      options_.new_password)
+    ticket = change_expired(client, user, password, as);
   kerb::crypto::secure_wipe(password.data(), password.size());
   if (!ticket) return ticket.error();
   failed_at_ = FailedAt::kState;

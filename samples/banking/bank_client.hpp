@@ -69,12 +69,13 @@ class TcpBankTransport final : public BankTransport {
   net::Socket socket_;
 };
 
-// Reports every KDC round trip with its time (the --verbose lines), and counts them.
+// Reports every KDC round trip with its time and route (the --verbose lines), and counts them.
 class TimedKdcTransport final : public kerb::KdcTransport {
  public:
   using Report = std::function<void(std::string_view line)>;
-  TimedKdcTransport(kerb::KdcTransport& inner, Report report)
-      : inner_(inner), report_(std::move(report)) {}
+  // `route` names the way to the KDC in the lines, e.g. "KDC proxy https://...".
+  TimedKdcTransport(kerb::KdcTransport& inner, Report report, std::string route = {})
+      : inner_(inner), report_(std::move(report)), route_(std::move(route)) {}
   kerb::Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                                    std::span<const std::uint8_t> request) override;
   std::size_t round_trips() const noexcept { return round_trips_; }
@@ -82,7 +83,18 @@ class TimedKdcTransport final : public kerb::KdcTransport {
  private:
   kerb::KdcTransport& inner_;
   Report report_;
+  std::string route_;
   std::size_t round_trips_ = 0;
+};
+
+// FAST armor for password logins (RFC 6113): the TGT in an armor ccache (as kinit -T), or one
+// the app gets itself with the device's keytab and keeps in the state directory ("armor"),
+// getting a new one when it has expired. Either way the login then requires FAST.
+struct ArmorOptions {
+  std::string ccache;                     // a ccache holding a TGT of the user's realm
+  std::string device_keytab;              // or the device's keytab ...
+  std::optional<kerb::Principal> device;  // ... and its principal (default: its first entry)
+  bool enabled() const noexcept { return !ccache.empty() || !device_keytab.empty(); }
 };
 
 using RequestBody = decltype(Request::body);
@@ -96,6 +108,14 @@ struct SessionOptions {
   // The GSS flags asked for; bankd refuses contexts without mutual, conf, integ, replay and
   // sequence (tests take some away to see that).
   std::uint32_t context_flags = kerb::gss::InitiatorOptions{}.flags;
+  ArmorOptions armor;
+  // An expired password (RFC 3244): with both set, the login asks for a new one, changes it
+  // over `kpasswd` and logs in with it. `new_password` is told why it is asked (the expiry, or
+  // the server's refusal of the last one) and returns the new password, confirmed; an error
+  // stops the change.
+  kerb::KdcTransport* kpasswd = nullptr;
+  std::function<kerb::Result<std::string>(const kerb::Principal& user, std::string_view why)>
+      new_password;
 };
 
 // Where a failed call failed, so the app can word it for its user.
@@ -136,6 +156,10 @@ class BankSession {
                              std::span<const std::uint8_t> response, std::uint32_t request_id);
   kerb::Result<kerb::Credentials> service_ticket(const kerb::Principal& user, bool fresh);
   kerb::Result<kerb::Credentials> password_login(const kerb::Principal& user);
+  kerb::Result<kerb::Credentials> change_expired(kerb::Client& client, const kerb::Principal& user,
+                                                 std::string_view old_password,
+                                                 const kerb::AsOptions& as);
+  kerb::Result<kerb::Credentials> armor_tgt(const kerb::Principal& user);
   kerb::Result<ServerFrame> round_trip(const ClientFrame& frame, std::string_view what);
   kerb::ApContext ap_context(const kerb::Principal& user) const;
 

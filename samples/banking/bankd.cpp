@@ -449,6 +449,7 @@ kerb::Result<void> seed_accounts(const std::string& db, std::string_view realm) 
       {"bob", "DE0002", "+4915100000002", 50000},
       {"sha2user", "DE0003", "+4915100000003", 50000},
       {"camuser", "DE0004", "+4915100000004", 50000},
+      {"pwbank", "DE0005", "+4915100000005", 50000},  // its password expired: bank login changes it
   };
   KERB_TRY(bank::Ledger ledger, bank::Ledger::open(db));
   for (const Seed& s : kSeeds) {

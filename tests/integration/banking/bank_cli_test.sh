@@ -21,6 +21,7 @@ trap cleanup EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 start_bankd() {  # [port]
+  : >"$work/bankd.out"  # before bankd's shell opens it: sed may look first
   "$bankd_bin" -p "${1:-0}" --db "$work/bank.db" --accounts >"$work/bankd.out" 2>>"$work/bankd.err" &
   bankd_pid=$!
   for _ in $(seq 50); do

@@ -23,6 +23,9 @@
 #include <kerb/ccache.hpp>
 #include <kerb/constants.hpp>
 #include <kerb/gss/initiator.hpp>
+#include <kerb/keytab.hpp>
+#include <kerb/messages/kdc_req.hpp>
+#include <kerb/messages/padata.hpp>
 
 #include "bank_client.hpp"
 #include "client_state.hpp"
@@ -607,4 +610,115 @@ TEST_CASE("a context that offers delegated credentials is refused", "[policy]") 
                             bank::Establish{bank::Bytes(token.begin(), token.end()), request}}));
   require_refused(f, bank::FrameRefusal::kPolicy);
   CHECK(std::get<bank::Refused>(f.body).text.find("delegated") != std::string::npos);
+}
+
+// --- FAST armor (RFC 6113) ------------------------------------------------------------------
+
+namespace {
+
+// RFC 4120 §7.5.2 / RFC 6113 §7.2 padata types, typed in.
+constexpr std::int32_t kPaEncTimestamp = 2;
+constexpr std::int32_t kPaFxFast = 136;
+
+// Keeps every request sent to the KDC.
+class RecordingKdc final : public kerb::KdcTransport {
+ public:
+  explicit RecordingKdc(kerb::KdcTransport& inner) : inner_(inner) {}
+  kerb::Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
+                                                   std::span<const std::uint8_t> request) override {
+    requests.emplace_back(request.begin(), request.end());
+    return inner_.exchange(realm, request);
+  }
+  // The padata types of each AS-REQ whose client's name is `user` ("alice", "device/phone.test").
+  std::vector<std::vector<std::int32_t>> as_padata_of(const std::string& user) const {
+    std::vector<std::vector<std::int32_t>> out;
+    for (const auto& bytes : requests) {
+      const kerb::KdcReq req = must(kerb::decode_as_req(bytes), "decode_as_req");
+      REQUIRE(req.req_body.cname);
+      std::string name;
+      for (std::string_view c : req.req_body.cname->components())
+        name += (name.empty() ? "" : "/") + std::string(c);
+      if (name != user) continue;
+      std::vector<std::int32_t> types;
+      if (req.padata)
+        for (const kerb::PaData& pa : *req.padata)
+          types.push_back(pa.padata_type);
+      out.push_back(std::move(types));
+    }
+    return out;
+  }
+  std::vector<std::vector<std::uint8_t>> requests;
+
+ private:
+  kerb::KdcTransport& inner_;
+};
+
+bool contains(const std::vector<std::int32_t>& v, std::int32_t x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
+
+kerb::Result<bank::Reply> armored_login(const Bankd& bankd, kerb::KdcTransport& kdc,
+                                        const std::string& state, const std::string& keytab) {
+  bank::TcpBankTransport tcp(bankd.endpoint());
+  bank::SessionOptions o;
+  o.service = principal("bank/bank.test");
+  o.password = [](const kerb::Principal&) -> kerb::Result<std::string> {
+    return password("alice");
+  };
+  o.armor.device_keytab = keytab;
+  bank::BankSession session(must(bank::StateDir::open(state), "StateDir::open"), client_options(),
+                            kdc, tcp, o);
+  return session.login(principal("alice"), bank::BalanceQuery{});
+}
+
+}  // namespace
+
+TEST_CASE("armored login: the device keytab's TGT armors the password, never sent without it",
+          "[fast]") {
+  TempDir tmp;
+  Bankd bankd(tmp / "bank.db");
+  kerb::PosixKdcTransport posix = make_transport(load_config());
+  RecordingKdc kdc(posix);
+  const std::string device_keytab = env("KERB_TEST_DEVICE_KEYTAB");
+
+  expect<bank::Balance>(armored_login(bankd, kdc, tmp / "alice", device_keytab));
+  auto alice = kdc.as_padata_of("alice");
+  REQUIRE(alice.size() == 2);  // PREAUTH_REQUIRED (inside FAST), then the encrypted challenge
+  for (const auto& types : alice) {
+    CHECK(contains(types, kPaFxFast));
+    CHECK_FALSE(contains(types, kPaEncTimestamp));
+  }
+  // The device's own AS exchange got the armor TGT, kept in the state directory.
+  const std::string device = env("KERB_TEST_DEVICE_PRINCIPAL");
+  CHECK(kdc.as_padata_of(device.substr(0, device.find('@'))).size() == 1);
+  CHECK(fs::exists(tmp.path / "alice" / "armor"));
+
+  SECTION("a returning user: one armored round trip, the kept armor TGT reused") {
+    kdc.requests.clear();
+    expect<bank::Balance>(armored_login(bankd, kdc, tmp / "alice", device_keytab));
+    REQUIRE(kdc.requests.size() == 1);
+    alice = kdc.as_padata_of("alice");
+    REQUIRE(alice.size() == 1);
+    CHECK(contains(alice[0], kPaFxFast));
+    CHECK_FALSE(contains(alice[0], kPaEncTimestamp));
+  }
+  SECTION("no device keytab: no login, and the password never leaves the device") {
+    kdc.requests.clear();
+    auto reply = armored_login(bankd, kdc, tmp / "fresh", tmp / "no-such.keytab");
+    CHECK_FALSE(reply);
+    CHECK(kdc.as_padata_of("alice").empty());
+  }
+  SECTION("a device keytab with a wrong key: the KDC gives no armor, so no login") {
+    kerb::Keytab wrong = must(kerb::Keytab::open(device_keytab), "Keytab::open");
+    for (kerb::KeytabEntry& e : wrong.entries) {
+      std::vector<std::uint8_t> k(e.key.contents.view().begin(), e.key.contents.view().end());
+      k[0] ^= 0x01;
+      REQUIRE(e.key.contents.assign(k));
+    }
+    REQUIRE(wrong.write(tmp / "wrong.keytab"));
+    kdc.requests.clear();
+    auto reply = armored_login(bankd, kdc, tmp / "fresh", tmp / "wrong.keytab");
+    CHECK_FALSE(reply);
+    CHECK(kdc.as_padata_of("alice").empty());
+  }
 }
