@@ -238,7 +238,9 @@ Result<Credentials> Client::changepw_ticket(const Principal& client, std::string
   as.lifetime = 300;
   as.service =
       Principal(client.realm(), PrincipalName(NameType::kPrincipal, {"kadmin", "changepw"}));
-  return run_as(client, AsExchange::with_password(client, password, as, as_context(client)));
+  // Armored as a login is: the old password goes out only as FAST's encrypted challenge.
+  KERB_TRY(AsContext context, armored_as_context(client));
+  return run_as(client, AsExchange::with_password(client, password, as, std::move(context)));
 }
 
 Result<void> Client::change_password(const Credentials& changepw, std::string_view new_password) {

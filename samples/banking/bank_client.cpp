@@ -229,14 +229,8 @@ kerb::Result<kerb::Credentials> BankSession::change_expired(kerb::Client& client
                                                             std::string_view old_password,
                                                             const kerb::AsOptions& as) {
   client.set_kpasswd_transport(*options_.kpasswd);
-  // Armored like the login when armor is configured (changepw_ticket is not).
-  kerb::AsOptions changepw_as;
-  changepw_as.lifetime = 300;
-  changepw_as.service = kerb::Principal(
-      user.realm(), kerb::PrincipalName(kerb::NameType::kPrincipal, {"kadmin", "changepw"}));
-  KERB_TRY(const kerb::Credentials changepw,
-           options_.armor.enabled() ? client.login_password(user, old_password, changepw_as)
-                                    : client.changepw_ticket(user, old_password));
+  // Armored like the login when armor is configured (the client options carry it).
+  KERB_TRY(const kerb::Credentials changepw, client.changepw_ticket(user, old_password));
   std::string why = "Your password has expired. Please choose a new one.";
   kerb::Error last(kerb::ErrorCategory::kInvalidArgument, "no new password");
   for (int tries = 3; tries > 0; --tries) {

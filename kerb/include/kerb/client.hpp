@@ -99,7 +99,8 @@ class Client {
   // port 464 by default), or any other, e.g. a KDC proxy's. It must outlive the calls.
   void set_kpasswd_transport(KdcTransport& transport) noexcept { kpasswd_transport_ = &transport; }
   // A short-lived ticket for kadmin/changepw@REALM from an AS exchange with the current
-  // password (it works when that password has expired): what change_password needs.
+  // password (it works when that password has expired), armored as logins are: what
+  // change_password needs.
   Result<Credentials> changepw_ticket(const Principal& client, std::string_view password);
   // One kpasswd exchange with that ticket. A refused new password is kpasswd_outcome_error's
   // error (password_rejected() for the policy's refusal, with the server's message); without

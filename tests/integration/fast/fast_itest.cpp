@@ -92,6 +92,21 @@ bool has_padata(const std::optional<MethodData>& md, std::int32_t type) {
 
 }  // namespace
 
+TEST_CASE("a password change's kadmin/changepw ticket is armored like a login",
+          "[integration][fast]") {
+  Fixture f;
+  Client client = f.armored_client();
+  auto changepw = client.changepw_ticket(principal("alice"), password("alice"));
+  if (!changepw) FAIL(describe(changepw.error()));
+  CHECK(changepw->server.to_string() == "kadmin/changepw@KERB.TEST");
+  REQUIRE_FALSE(f.transport.requests.empty());
+  for (const auto& bytes : f.transport.requests) {
+    const KdcReq req = must(decode_as_req(bytes), "decode_as_req");
+    CHECK(has_padata(req.padata, kPaFxFast));
+    CHECK_FALSE(has_padata(req.padata, kPaEncTimestamp));
+  }
+}
+
 TEST_CASE("an armored password login uses the encrypted challenge, never PA-ENC-TIMESTAMP",
           "[integration][fast]") {
   Fixture f;
