@@ -161,6 +161,31 @@ TEST_CASE("a password change over the proxy: round trips, connection and bytes",
       c.header_bytes_received);
 }
 
+TEST_CASE("kpasswd_server names the proxy, kdc does not: only the password change goes there",
+          "[kkdcp][kpasswd]") {
+  reset_expired("pwkkdcp");
+  // krb5-kkdcp.conf with KERB.TEST's kdc back at the KDC itself.
+  std::string text = run("cat \"$KERB_TEST_KKDCP_KRB5_CONFIG\"");
+  const std::string proxied = "kdc = " + env("KERB_TEST_KKDCP_URL") + "\n";
+  const std::size_t at = text.find(proxied);
+  REQUIRE(at != std::string::npos);
+  text.replace(at, proxied.size(), "kdc = 127.0.0.1:" + env("KERB_TEST_KDC_PORT") + "\n");
+  const Config config = must(Config::parse(text), "Config::parse");
+  REQUIRE(config.kdc_proxies("KERB.TEST").value().empty());
+
+  auto kdc = https::transport_from_config(config);
+  REQUIRE(kdc.ok());
+  std::unique_ptr<KdcTransport> kpasswd =
+      must(https::kpasswd_transport_from_config(config), "kpasswd_transport_from_config");
+  Client client(**kdc);
+  client.set_kpasswd_transport(*kpasswd);
+  const std::size_t before = proxy_log().size();
+  change_and_login(client, "pwkkdcp", new_password("pwkkdcp", 3));
+  const std::vector<std::string> lines = proxy_log();
+  CHECK(lines_with(lines, before, "request ").size() == 1);
+  CHECK(lines_with(lines, before, "request ", "kind=KPASSWD-REQ").size() == 1);
+}
+
 TEST_CASE("kpasswd_transport_from_config: KERB.TEST's kpasswd through the proxy only as configured",
           "[kkdcp][kpasswd]") {
   // krb5.conf (no proxy): the same function goes straight to kadmind; the proxy sees nothing.
@@ -172,6 +197,6 @@ TEST_CASE("kpasswd_transport_from_config: KERB.TEST's kpasswd through the proxy 
   Client client(kdc);
   client.set_kpasswd_transport(*kpasswd);
   const std::size_t before = proxy_log().size();
-  change_and_login(client, "pwkkdcp", new_password("pwkkdcp", 3));
+  change_and_login(client, "pwkkdcp", new_password("pwkkdcp", 4));
   CHECK(lines_with(proxy_log(), before, "request ").empty());
 }
