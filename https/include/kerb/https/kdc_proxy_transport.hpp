@@ -122,8 +122,10 @@ Result<std::unique_ptr<KdcTransport>> transport_from_config(
 
 // The same for password changes (Client::set_kpasswd_transport): a realm whose kpasswd_server
 // entries include https:// URLs changes passwords through those proxies (then its plain
-// kpasswd servers, if every proxy failed); every other realm over kerb::kpasswd_transport_from_
-// config's UDP/TCP. The request goes in the KDC-PROXY-MESSAGE as it would over TCP.
+// kpasswd servers, if every proxy failed); every other realm over UDP/TCP, as
+// kerb::kpasswd_transport_from_config routes it. The KDC-PROXY-MESSAGE carries the kpasswd
+// request as TCP would (RFC 3244 §2 framing after a 4-octet length); a proxy tells it from a
+// KDC-REQ by its version field and sends it to the realm's kpasswd servers.
 Result<std::unique_ptr<KdcTransport>> kpasswd_transport_from_config(
     const Config& config, HttpsTransportOptions https_options = {},
     PosixTransportOptions posix_options = {});
