@@ -142,10 +142,13 @@ Result<HttpsKdcTransport> HttpsKdcTransport::create(HttpsTransportOptions option
 }
 
 Result<HttpsKdcTransport> HttpsKdcTransport::from_config(const Config& config,
-                                                         HttpsTransportOptions options) {
+                                                         HttpsTransportOptions options,
+                                                         ProxyService service) {
   KERB_TRY(HttpsKdcTransport transport, create(options));
   for (std::string_view realm : config.realms()) {
-    KERB_TRY(std::vector<std::string_view> urls, config.kdc_proxies(realm));
+    KERB_TRY(std::vector<std::string_view> urls, service == ProxyService::kKpasswd
+                                                     ? config.kpasswd_proxies(realm)
+                                                     : config.kdc_proxies(realm));
     if (urls.empty()) continue;
     const std::vector<std::string_view> anchor_values = config.http_anchors(realm);
     KERB_TRY(HttpsAnchors anchors, HttpsAnchors::parse(anchor_values));

@@ -2,12 +2,15 @@
 
 #include <utility>
 
+#include <kerb/kpasswd.hpp>
+
 namespace kerb::https {
 
 namespace {
 
-// Routes each realm as krb5.conf says: through its KDC proxies when it has any (its plain KDCs
-// after them, as MIT tries every kdc entry in order), else straight to its KDCs.
+// Routes each realm as krb5.conf says: through its proxies when it has any (its plain servers
+// after them, as MIT tries every kdc or kpasswd_server entry in order), else straight to its
+// servers. The same for KDC and kpasswd messages: only the lists differ.
 class ConfiguredTransport final : public KdcTransport {
  public:
   ConfiguredTransport(HttpsKdcTransport https, PosixKdcTransport posix) noexcept
@@ -46,8 +49,20 @@ class ConfiguredTransport final : public KdcTransport {
 Result<std::unique_ptr<KdcTransport>> transport_from_config(const Config& config,
                                                             HttpsTransportOptions https_options,
                                                             PosixTransportOptions posix_options) {
-  KERB_TRY(HttpsKdcTransport https, HttpsKdcTransport::from_config(config, https_options));
+  KERB_TRY(HttpsKdcTransport https,
+           HttpsKdcTransport::from_config(config, https_options, ProxyService::kKdc));
   KERB_TRY(PosixKdcTransport posix, PosixKdcTransport::from_config(config, posix_options));
+  return std::unique_ptr<KdcTransport>(
+      std::make_unique<ConfiguredTransport>(std::move(https), std::move(posix)));
+}
+
+Result<std::unique_ptr<KdcTransport>> kpasswd_transport_from_config(
+    const Config& config, HttpsTransportOptions https_options,
+    PosixTransportOptions posix_options) {
+  KERB_TRY(HttpsKdcTransport https,
+           HttpsKdcTransport::from_config(config, https_options, ProxyService::kKpasswd));
+  KERB_TRY(PosixKdcTransport posix,
+           kerb::kpasswd_transport_from_config(config, std::move(posix_options)));
   return std::unique_ptr<KdcTransport>(
       std::make_unique<ConfiguredTransport>(std::move(https), std::move(posix)));
 }

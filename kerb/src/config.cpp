@@ -315,6 +315,9 @@ Result<std::vector<KdcAddress>> Config::kpasswd_servers(std::string_view realm) 
   KERB_TRY(std::vector<KdcAddress> servers,
            get_addresses(table(), realm, "kpasswd_server"sv, KdcAddress::kKpasswdPort));
   if (!servers.empty()) return servers;
+  // Proxy URLs are kpasswd servers too: MIT tries admin_server only when there is none at all.
+  KERB_TRY(const std::vector<std::string_view> proxies, kpasswd_proxies(realm));
+  if (!proxies.empty()) return servers;
   KERB_TRY(servers, admin_servers(realm));
   for (KdcAddress& a : servers)
     a.port = KdcAddress::kKpasswdPort;

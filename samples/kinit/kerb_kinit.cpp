@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -154,8 +155,15 @@ kerb::Result<kerb::Credentials> change_expired(kerb::Client& client, const kerb:
                                                const kerb::Principal& who,
                                                std::string_view old_password,
                                                const kerb::AsOptions& as) {
+#ifdef KERB_KINIT_HTTPS
+  // As MIT's kinit: kpasswd_server = https://... changes the password through the KDC proxy.
+  KERB_TRY(std::unique_ptr<kerb::KdcTransport> kpasswd,
+           kerb::https::kpasswd_transport_from_config(config));
+  client.set_kpasswd_transport(*kpasswd);
+#else
   KERB_TRY(kerb::PosixKdcTransport kpasswd, kerb::kpasswd_transport_from_config(config));
   client.set_kpasswd_transport(kpasswd);
+#endif
   KERB_TRY(kerb::Credentials changepw, client.changepw_ticket(who, old_password));
   std::string banner = "Password expired.  You must change it now.";
   kerb::Error last(kerb::ErrorCategory::kInvalidArgument, "Password change failed");

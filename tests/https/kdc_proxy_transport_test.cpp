@@ -150,3 +150,35 @@ TEST_CASE("from_config: the https kdc entries and http_anchors of each realm", "
   REQUIRE_FALSE(r.ok());
   CHECK(std::string(r.error().detail()).rfind("https://127.0.0.1:1/KdcProxy: ", 0) == 0);
 }
+
+// krb5.conf(5): kpasswd_server, like kdc, may be an MS-KKDCP URL; the two lists are separate.
+TEST_CASE("from_config for kpasswd: the https kpasswd_server entries, not the kdc ones",
+          "[https]") {
+  auto config = Config::parse(R"([realms]
+    KERB.TEST = {
+        kdc = https://127.0.0.1:1/KdcProxy
+        kpasswd_server = https://127.0.0.1:2/KpasswdProxy
+        admin_server = 127.0.0.1:749
+    }
+    KDCONLY.TEST = {
+        kdc = https://127.0.0.1:1/KdcProxy
+    }
+)");
+  REQUIRE(config.ok());
+  auto t = HttpsKdcTransport::from_config(*config, {}, kerb::https::ProxyService::kKpasswd);
+  REQUIRE(t.ok());
+  CHECK(t->has_proxies("KERB.TEST"));
+  CHECK_FALSE(t->has_proxies("KDCONLY.TEST"));
+  auto r = t->exchange("KERB.TEST", kRequest);
+  REQUIRE_FALSE(r.ok());
+  CHECK(std::string(r.error().detail()).rfind("https://127.0.0.1:2/KpasswdProxy: ", 0) == 0);
+
+  // The routed transport: the proxy failed, and with every kpasswd_server entry a URL there is
+  // no admin_server fallback (MIT's) to try after it.
+  auto routed = kerb::https::kpasswd_transport_from_config(*config);
+  REQUIRE(routed.ok());
+  auto reply = (*routed)->exchange("KERB.TEST", kRequest);
+  REQUIRE_FALSE(reply.ok());
+  CHECK(reply.error().category() == ErrorCategory::kIo);
+  CHECK(std::string(reply.error().detail()).rfind("https://127.0.0.1:2/KpasswdProxy: ", 0) == 0);
+}

@@ -162,7 +162,8 @@ class Config {
   // addresses: kdc_proxies() returns them.
   Result<std::vector<KdcAddress>> kdcs(std::string_view realm) const;
   Result<std::vector<KdcAddress>> admin_servers(std::string_view realm) const;  // port 749
-  // "kpasswd_server" (port 464), else port 464 on each admin_server host (MIT's fallback).
+  // "kpasswd_server" (port 464), else port 464 on each admin_server host (MIT's fallback,
+  // which a realm whose kpasswd_server entries are all proxy URLs does not take: none then).
   Result<std::vector<KdcAddress>> kpasswd_servers(std::string_view realm) const;
   // MS-KKDCP: the "kdc" (or "kpasswd_server") entries that are HTTPS KDC proxy URLs,
   // "https://host[:port][/path]", in order, as written. A URL without a host is an error

@@ -1105,6 +1105,20 @@ TEST_CASE("config: kpasswd servers fall back to admin_server hosts", "[config]")
   CHECK(c.kpasswd_servers("C.TEST").value().empty());
 }
 
+// MIT's locate_server takes admin_server hosts only when the profile names no kpasswd server;
+// an https:// entry is one (sent through the proxy), so there is no UDP/TCP server left.
+TEST_CASE("config: kpasswd_server proxy URLs alone keep admin_server out", "[config][kkdcp]") {
+  const Config c = parse_ok(R"([realms]
+    A.TEST = {
+        admin_server = kadmin.a.test
+        kpasswd_server = https://proxy.a.test/KdcProxy
+    }
+)");
+  CHECK(strings(c.kpasswd_proxies("A.TEST").value()) ==
+        std::vector<std::string>{"https://proxy.a.test/KdcProxy"});
+  CHECK(c.kpasswd_servers("A.TEST").value().empty());
+}
+
 TEST_CASE("config: domain_realm lookups", "[config]") {
   const Config c = parse_ok(R"([domain_realm]
     .bank.test = KERB.TEST

@@ -28,6 +28,11 @@
 
 namespace kerb::https {
 
+// Which of a realm's krb5.conf entries name its proxies: "kdc" for KDC messages, or
+// "kpasswd_server" for password changes (RFC 3244; a proxy tells them apart by the message,
+// MS-KKDCP §3.2.5.1, and sends the latter to the realm's kpasswd servers).
+enum class ProxyService { kKdc, kKpasswd };
+
 struct HttpsTransportOptions {
   // Per attempt (one URL): TCP and TLS connection setup, and the whole request and reply.
   std::chrono::milliseconds connect_timeout{5000};
@@ -62,9 +67,10 @@ class HttpsKdcTransport final : public KdcTransport {
  public:
   // kIo if libcurl cannot make a handle.
   static Result<HttpsKdcTransport> create(HttpsTransportOptions options = {});
-  // The https:// kdc entries and http_anchors of every realm in [realms].
+  // The https:// kdc (or kpasswd_server) entries and http_anchors of every realm in [realms].
   static Result<HttpsKdcTransport> from_config(const Config& config,
-                                               HttpsTransportOptions options = {});
+                                               HttpsTransportOptions options = {},
+                                               ProxyService service = ProxyService::kKdc);
 
   // Replaces a realm's proxy URLs (tried in order) and trust anchors (realm names compare
   // exactly). kInvalidArgument for a URL that is not https://host....
@@ -111,6 +117,16 @@ class HttpsKdcTransport final : public KdcTransport {
 // through its proxies (then its plain KDCs, if every proxy failed); every other realm over
 // PosixKdcTransport (UDP/TCP).
 Result<std::unique_ptr<KdcTransport>> transport_from_config(
+    const Config& config, HttpsTransportOptions https_options = {},
+    PosixTransportOptions posix_options = {});
+
+// The same for password changes (Client::set_kpasswd_transport): a realm whose kpasswd_server
+// entries include https:// URLs changes passwords through those proxies (then its plain
+// kpasswd servers, if every proxy failed); every other realm over UDP/TCP, as
+// kerb::kpasswd_transport_from_config routes it. The KDC-PROXY-MESSAGE carries the kpasswd
+// request as TCP would (RFC 3244 §2 framing after a 4-octet length); a proxy tells it from a
+// KDC-REQ by its version field and sends it to the realm's kpasswd servers.
+Result<std::unique_ptr<KdcTransport>> kpasswd_transport_from_config(
     const Config& config, HttpsTransportOptions https_options = {},
     PosixTransportOptions posix_options = {});
 
