@@ -393,10 +393,16 @@ int main(int argc, char** argv) {
   bank::TimedKdcTransport kdc(kdc_transport, trace, route);
   bank::TcpBankTransport bank_transport(*endpoint);
 
-  // Password changes go to krb5.conf's kpasswd servers (UDP/TCP). Without any, an expired
-  // password is only reported. HTTPS: kerb::https's kpasswd transport replaces the next line.
+  // Password changes go to krb5.conf's kpasswd servers: its KDC proxies (https://
+  // kpasswd_server entries) when it names any, else UDP/TCP. Without any, an expired password is
+  // only reported.
+#ifdef BANK_HTTPS
+  auto kpasswd = kerb::https::kpasswd_transport_from_config(*config);
+  kerb::KdcTransport* kpasswd_transport = kpasswd ? kpasswd->get() : nullptr;
+#else
   auto kpasswd = kerb::kpasswd_transport_from_config(*config);
   kerb::KdcTransport* kpasswd_transport = kpasswd ? &*kpasswd : nullptr;
+#endif
 
   bank::SessionOptions options;
   auto service = kerb::Principal::parse("bank/bank.test", realm);

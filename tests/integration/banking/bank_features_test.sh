@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The bank command with the SDK's login features, against a real bankd and the KDC fixture (run
 # through with-kdc-env), one feature per run:
-#   kkdcp    the login goes through the fixture's KDC proxy (its own log counts the requests)
+#   kkdcp    the login goes through the fixture's KDC proxy (its own log counts the requests),
+#            and so does an expired password's change
 #   armor    the login armored (FAST) with the device keytab; without a usable one, no login
 #   kpasswd  an expired password changed during the login (a too-short one refused first, in
 #            the server's words), then the new one logs in again
@@ -42,6 +43,16 @@ expect_out() {  # WHAT PATTERN OUTPUT
 # Requests the KDC proxy forwarded so far (its log: one "request" line each).
 proxy_requests() { grep -c '^request .*status=200' "$KERB_TEST_KKDCP_LOG" || true; }
 
+kadmin() { PATH=$PATH:/usr/sbin kadmin.local -r "$KERB_TEST_REALM" -q "$1" >/dev/null; }
+# pwbank back to the fixture's password, expired, so that a test can run again.
+reset_pwbank() {
+  kadmin "cpw -randkey pwbank"
+  kadmin "cpw -pw $KERB_TEST_PASSWORD_PWBANK pwbank"
+  kadmin "modprinc -pwexpire 2000-01-01 pwbank"
+}
+# Password-change requests the KDC proxy forwarded so far.
+proxy_kpasswd() { grep -c '^request .*status=200.*kind=KPASSWD-REQ' "$KERB_TEST_KKDCP_LOG" || true; }
+
 case $feature in
 kkdcp)
   echo "== bank login and balance through the KDC proxy"
@@ -63,6 +74,17 @@ kkdcp)
   out=$(echo "$KERB_TEST_PASSWORD_ALICE" | as alice login alice 2>&1)
   expect_out "returning login" "Balance of DE0001" "$out"
   (($(proxy_requests) - before == 1)) || fail "a returning login: $(($(proxy_requests) - before)) proxied requests, not 1"
+  echo "== an expired password changed through the KDC proxy (krb5-kkdcp.conf's kpasswd_server)"
+  grep -q "kpasswd_server = https://" "$KRB5_CONFIG" || fail "krb5-kkdcp.conf has no kpasswd proxy"
+  reset_pwbank
+  new="Kerb-pwbank-proxy-$$"
+  before=$(proxy_kpasswd)
+  out=$(printf '%s\n' "$KERB_TEST_PASSWORD_PWBANK" "$new" "$new" | as pwbank login pwbank 2>&1) \
+    || fail "expired login through the proxy: $out"
+  expect_out "expired" "Your password has expired" "$out"
+  expect_out "logged in" "Balance of DE0005" "$out"
+  (($(proxy_kpasswd) - before == 1)) || fail "the proxy forwarded $(($(proxy_kpasswd) - before)) password changes, not 1"
+  kinit -c "FILE:$work/check.cc" pwbank <<<"$new" >/dev/null || fail "MIT's kinit refuses the new password"
   ;;
 armor)
   echo "== an armored login with the device keytab"
@@ -92,11 +114,7 @@ armor)
   [[ ! -e $work/alice3/session ]] || fail "a session with the wrong keytab"
   ;;
 kpasswd)
-  kadmin() { PATH=$PATH:/usr/sbin kadmin.local -r "$KERB_TEST_REALM" -q "$1" >/dev/null; }
-  # pwbank back to the fixture's password, expired, so that the test can run again.
-  kadmin "cpw -randkey pwbank"
-  kadmin "cpw -pw $KERB_TEST_PASSWORD_PWBANK pwbank"
-  kadmin "modprinc -pwexpire 2000-01-01 pwbank"
+  reset_pwbank
   new="Kerb-pwbank-new-$$"
   echo "== an expired password: a short one refused in the server's words, then a good one"
   out=$(printf '%s\n' "$KERB_TEST_PASSWORD_PWBANK" Short-1 Short-1 "$new" "$new" |
