@@ -85,29 +85,8 @@ AsContext Client::as_context(const Principal& client) const {
   c.kdc_timesync = options_.kdc_timesync;
   c.work_buffer = options_.work_buffer;
   if (const ClientHints* h = hints(client)) c.hints = *h;
-  return c;
-}
-
-// as_context() with ClientOptions' FAST armor: the TGT given, or the client realm's TGT from
-// the armor ccache.
-Result<AsContext> Client::armored_as_context(const Principal& client) const {
-  AsContext c = as_context(client);
+  c.fast_armor = options_.fast_armor;
   c.require_fast = options_.require_fast;
-  if (options_.fast_armor) {
-    c.fast_armor = options_.fast_armor;
-  } else if (!options_.fast_armor_ccache.empty()) {
-    KERB_TRY(CcacheContents cc, CcacheContents::open(options_.fast_armor_ccache));
-    const Principal tgs(client.realm(),
-                        PrincipalName(NameType::kSrvInst, {kTgsName, client.realm()}));
-    const Credentials* tgt = cc.find(tgs);
-    if (tgt == nullptr) {
-      return Error::format(ErrorCategory::kInvalidArgument, 0,
-                           "the armor ccache %s holds no TGT of realm %.*s",
-                           options_.fast_armor_ccache.c_str(),
-                           static_cast<int>(client.realm().size()), client.realm().data());
-    }
-    c.fast_armor = *tgt;
-  }
   return c;
 }
 
@@ -171,9 +150,8 @@ Result<Credentials> Client::run_as(const Principal& client, Result<AsExchange> e
 
 Result<Credentials> Client::login_password(const Principal& client, std::string_view password,
                                            AsOptions as) {
-  KERB_TRY(AsContext context, armored_as_context(client));
   return run_as(client,
-                AsExchange::with_password(client, password, with_defaults(as), std::move(context)));
+                AsExchange::with_password(client, password, with_defaults(as), as_context(client)));
 }
 
 Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& keytab,
@@ -188,8 +166,7 @@ Result<Credentials> Client::login_keytab(const Principal& client, const Keytab& 
     return Error::format(ErrorCategory::kPolicy, 0, "the keytab holds no usable key for %s",
                          client.to_string().c_str());
   }
-  KERB_TRY(AsContext context, armored_as_context(client));
-  return run_as(client, AsExchange::with_keys(client, keys, with_defaults(as), std::move(context)));
+  return run_as(client, AsExchange::with_keys(client, keys, with_defaults(as), as_context(client)));
 }
 
 Result<Credentials> Client::service_ticket(const Credentials& tgt, const Principal& service,
@@ -207,9 +184,7 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
     }
   }
   // Armored as the login was (RFC 6113 §5.4.1.1: the TGT itself is the armor).
-  if (options_.fast_armor || !options_.fast_armor_ccache.empty() || options_.require_fast) {
-    tgs.fast = true;
-  }
+  if (options_.fast_armor || options_.require_fast) tgs.fast = true;
   KERB_TRY(TgsExchange exchange,
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));
   std::vector<std::uint8_t> heap_reply;
@@ -238,9 +213,9 @@ Result<Credentials> Client::changepw_ticket(const Principal& client, std::string
   as.lifetime = 300;
   as.service =
       Principal(client.realm(), PrincipalName(NameType::kPrincipal, {"kadmin", "changepw"}));
-  // Armored as a login is: the old password goes out only as FAST's encrypted challenge.
-  KERB_TRY(AsContext context, armored_as_context(client));
-  return run_as(client, AsExchange::with_password(client, password, as, std::move(context)));
+  // Armored as a login is (as_context): the old password goes out only as FAST's encrypted
+  // challenge.
+  return run_as(client, AsExchange::with_password(client, password, as, as_context(client)));
 }
 
 Result<void> Client::change_password(const Credentials& changepw, std::string_view new_password) {
@@ -278,6 +253,19 @@ Result<void> save_hints(CredentialCache& cache, const Principal& client, const C
   encode(w, entry);
   if (!w.ok()) return Error(ErrorCategory::kInvalidArgument, "ETYPE-INFO2 hint encoding");
   return cache.set_config(kEtypeInfoConfigKey, client.to_string(), w.bytes());
+}
+
+Result<Credentials> armor_from_ccache(std::string_view ccache_name, std::string_view realm) {
+  KERB_TRY(CcacheContents cc, CcacheContents::open(ccache_name));
+  const Principal tgs(realm, PrincipalName(NameType::kSrvInst, {kTgsName, realm}));
+  const Credentials* tgt = cc.find(tgs);
+  if (tgt == nullptr) {
+    return Error::format(ErrorCategory::kInvalidArgument, 0,
+                         "the armor ccache %.*s holds no TGT of realm %.*s",
+                         static_cast<int>(ccache_name.size()), ccache_name.data(),
+                         static_cast<int>(realm.size()), realm.data());
+  }
+  return *tgt;
 }
 
 Result<ClientHints> load_hints(const CredentialCache& cache, const Principal& client) {

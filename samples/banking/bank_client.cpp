@@ -195,13 +195,7 @@ kerb::Result<kerb::Credentials> BankSession::armor_tgt(const kerb::Principal& us
   const kerb::Principal tgs = krbtgt(user.realm());
   failed_at_ = FailedAt::kState;
   if (!a.ccache.empty()) {
-    KERB_TRY(kerb::CcacheContents cc, kerb::CcacheContents::open(a.ccache));
-    const kerb::Credentials* tgt = cc.find(tgs);
-    if (tgt == nullptr)
-      return kerb::Error::format(kerb::ErrorCategory::kInvalidArgument, 0,
-                                 "the armor ccache %s holds no TGT of realm %s", a.ccache.c_str(),
-                                 std::string(user.realm()).c_str());
-    return *tgt;
+    return kerb::armor_from_ccache(a.ccache, user.realm());
   }
   KERB_TRY(const kerb::Keytab keytab, kerb::Keytab::open(a.device_keytab));
   if (!a.device && keytab.entries.empty())

@@ -227,10 +227,6 @@ int main(int argc, char** argv) {
   if (!options) return fail("krb5.conf", options.error());
   if (args.allow_weak) options->policy.allow_rc4_hmac();
   if (args.forwardable) options->forwardable = true;
-  if (!args.armor_ccache.empty()) {
-    options->fast_armor_ccache = args.armor_ccache;
-    options->require_fast = true;
-  }
   kerb::AsOptions as;
   as.lifetime = options->ticket_lifetime;
   if (!args.lifetime.empty()) {
@@ -247,6 +243,13 @@ int main(int argc, char** argv) {
   const std::string realm(config->default_realm().value_or(""));
   auto client_name = kerb::Principal::parse(args.principal, realm);
   if (!client_name) return fail("principal", client_name.error());
+  if (!args.armor_ccache.empty()) {
+    // As MIT's kinit -T: the armor ccache's TGT of the client's realm, and no unarmored login.
+    auto armor = kerb::armor_from_ccache(args.armor_ccache, client_name->realm());
+    if (!armor) return fail("login", armor.error());
+    options->fast_armor = std::move(*armor);
+    options->require_fast = true;
+  }
 
 #ifdef KERB_KINIT_HTTPS
   // As MIT's kinit: a realm whose kdc entries are https:// URLs goes through its KDC proxy.

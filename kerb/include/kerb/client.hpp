@@ -61,11 +61,10 @@ struct ClientOptions {
   std::span<std::uint8_t> work_buffer;
 
   // --- FAST (RFC 6113) ---
-  // Armor for AS requests (AsContext::fast_armor): this TGT, or else the TGT of the client's
-  // realm read from the ccache named fast_armor_ccache (MIT's kinit -T). With armor, TGS
-  // requests are armored too (TgsOptions::fast).
+  // Armor for AS requests (AsContext::fast_armor): a TGT of the client's realm, e.g. the
+  // device's from its keytab, or one in an armor ccache (armor_from_ccache, MIT's kinit -T).
+  // With armor, TGS requests are armored too (TgsOptions::fast).
   std::optional<Credentials> fast_armor;
-  std::string fast_armor_ccache;
   // Refuse a login without armor (AsContext::require_fast).
   bool require_fast = false;
 
@@ -116,7 +115,6 @@ class Client {
 
  private:
   AsContext as_context(const Principal& client) const;
-  Result<AsContext> armored_as_context(const Principal& client) const;
   ApContext ap_context(const Principal& client) const;
   AsOptions with_defaults(AsOptions as) const;
   Result<Credentials> run_as(const Principal& client, Result<AsExchange> exchange);
@@ -147,5 +145,9 @@ inline constexpr std::string_view kEtypeInfoConfigKey = "kerb_etype_info2";
 Result<void> save_hints(CredentialCache& cache, const Principal& client, const ClientHints& hints);
 // Empty hints when the cache holds none; an unreadable entry is ignored, never fatal.
 Result<ClientHints> load_hints(const CredentialCache& cache, const Principal& client);
+
+// FAST armor as MIT's kinit -T takes it: the TGT of `realm` in the ccache named `ccache_name`
+// (for ClientOptions::fast_armor). kInvalidArgument naming the ccache when it holds none.
+Result<Credentials> armor_from_ccache(std::string_view ccache_name, std::string_view realm);
 
 }  // namespace kerb

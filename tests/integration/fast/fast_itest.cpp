@@ -255,7 +255,7 @@ TEST_CASE("an armor ccache written by MIT's kinit -k armors kerb's login", "[int
       env("KERB_TEST_DEVICE_PRINCIPAL"));
   Fixture f;
   ClientOptions o = f.options();
-  o.fast_armor_ccache = "FILE:" + armor;
+  o.fast_armor = must(armor_from_ccache("FILE:" + armor, "KERB.TEST"), "armor_from_ccache");
   Client client(f.transport, std::move(o));
   auto tgt = client.login_password(principal("bob"), password("bob"));
   if (!tgt) FAIL(describe(tgt.error()));
