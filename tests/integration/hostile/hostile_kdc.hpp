@@ -48,10 +48,10 @@ struct Send {
   explicit Send(Bytes b) : bytes(std::move(b)) {}
 
   Bytes bytes;
-  bool raw = false;                    // TCP: written as is, no length prefix added
-  std::chrono::milliseconds delay{0};  // slept before sending (the server thread waits)
-  bool from_other_port = false;        // UDP: from another socket of 127.0.0.1
-  bool from_other_address = false;     // UDP: from 127.0.0.2
+  bool raw = false;                       // TCP: written as is, no length prefix added
+  std::chrono::milliseconds delay{0};     // slept before sending (the server thread waits)
+  bool from_other_port = false;           // UDP: from another socket of 127.0.0.1
+  bool from_other_address = false;        // UDP: from 127.0.0.2
   std::optional<std::size_t> to_request;  // UDP: to that earlier request's source instead
 };
 
