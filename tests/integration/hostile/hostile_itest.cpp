@@ -1,9 +1,11 @@
 // kerb's client and PosixKdcTransport on real sockets against a hostile KDC (hostile_kdc.hpp)
 // that forwards to the fixture's MIT KDC, rewrites its replies or answers by itself.
 // Scenarios (RFC 4120 §7.2 for the transport, §3.1.3-§3.1.5 and §3.3.3 for the replies):
-//   - no answer: the next KDC of the list answers; the last KDC the only live one
+//   - no answer: the next KDC of the list answers; the last KDC the only live one;
+//     KDC_ERR_SVC_UNAVAILABLE: the next KDC; every reply duplicated
 //   - a late answer (after the client moved on) is not taken for a later exchange's reply
-//   - garbage over UDP and TCP, a TCP record cut short, a 4 GiB TCP length (no allocation)
+//   - garbage over UDP and TCP, a TCP record cut short, a 4 GiB TCP length (no allocation),
+//     a TCP reply dripped a byte at a time (the attempt's deadline ends it)
 //   - KRB_ERR_RESPONSE_TOO_BIG over UDP: the same KDC over TCP
 //   - KRB_AP_ERR_SKEW with stime: one clock-corrected retry; a second SKEW is final
 //   - forged AS-REPs that decrypt fine: wrong nonce, another cname, an encrypted sname other
@@ -61,10 +63,12 @@ constexpr std::int32_t kCPrincipalUnknown = 6;
 constexpr std::int32_t kClientRevoked = 18;
 constexpr std::int32_t kPreauthFailed = 24;
 constexpr std::int32_t kPreauthRequired = 25;
+constexpr std::int32_t kSvcUnavailable = 29;
 constexpr std::int32_t kSkew = 37;
 constexpr std::int32_t kResponseTooBig = 52;
 
 constexpr std::chrono::milliseconds kUdpTimeout{300};
+constexpr std::chrono::milliseconds kTcpTimeout{1500};
 
 std::string realm() {
   return env("KERB_TEST_REALM");
@@ -93,7 +97,7 @@ struct Net {
   PosixTransportOptions options(bool tcp_first) {
     PosixTransportOptions o;
     o.udp_timeout = kUdpTimeout;
-    o.tcp_timeout = std::chrono::milliseconds(3000);
+    o.tcp_timeout = kTcpTimeout;
     if (tcp_first) o.udp_preference_limit = 1;
     o.trace = [this](const KdcAttempt& a) {
       attempts.push_back(Attempt{std::string(a.kdc), a.protocol, a.outcome});
@@ -162,6 +166,30 @@ TEST_CASE("hostile: a KDC that never answers is passed over for the next one",
     CHECK(net.outcomes(silent.address(), kUdp) == Outcomes{O::kTimedOut, O::kTimedOut});
     CHECK(net.outcomes(real_kdc(), kUdp) == Outcomes{O::kAnswered, O::kAnswered});
   }
+}
+
+TEST_CASE("hostile: KDC_ERR_SVC_UNAVAILABLE passes to the next KDC", "[hostile][failover]") {
+  const hostile::Bytes unavailable = hostile::krb_error(realm(), kSvcUnavailable);
+  HostileKdc kdc([&](HostileKdc&, const Request&) { return Sends{Send{unavailable}}; });
+  Net net({kdc.address(), real_kdc()});
+  auto tgt = login(net);
+  INFO((tgt ? "" : describe(tgt.error())));
+  REQUIRE(tgt.ok());
+  CHECK(net.outcomes(kdc.address(), kUdp) == Outcomes{O::kUnavailable, O::kUnavailable});
+  CHECK(net.outcomes(real_kdc(), kUdp) == Outcomes{O::kAnswered, O::kAnswered});
+}
+
+TEST_CASE("hostile: every reply sent twice, the first copy is the reply", "[hostile][failover]") {
+  const bool tcp = GENERATE(false, true);
+  HostileKdc kdc([](HostileKdc&, const Request& r) {
+    const hostile::Bytes reply = HostileKdc::forward(r.bytes);
+    return Sends{Send{reply}, Send{reply}};
+  });
+  Net net({kdc.address()}, tcp);
+  auto tgt = login(net);
+  INFO((tgt ? "" : describe(tgt.error())));
+  REQUIRE(tgt.ok());
+  CHECK(net.outcomes(kdc.address(), tcp ? kTcp : kUdp) == Outcomes{O::kAnswered, O::kAnswered});
 }
 
 TEST_CASE("hostile: a late answer is not taken for a later exchange's reply",
@@ -249,6 +277,36 @@ TEST_CASE("hostile: a TCP record cut short or 4 GiB long is refused, the next KD
       CHECK(g_largest.load() < 64 * 1024);
     }
   }
+}
+
+TEST_CASE("hostile: a TCP reply dripped a byte at a time ends at the attempt's deadline",
+          "[hostile][tcp]") {
+  // Each byte comes before a per-read timeout would fire; only a deadline for the whole
+  // attempt stops it (RFC 4120 §7.2.2 says nothing of time; an endless reply must not hold
+  // the client).
+  HostileKdc kdc([](HostileKdc&, const Request& r) {
+    const hostile::Bytes reply = HostileKdc::forward(r.bytes);
+    hostile::Bytes stream{0x00, 0x00, static_cast<std::uint8_t>(reply.size() >> 8),
+                          static_cast<std::uint8_t>(reply.size())};
+    stream.insert(stream.end(), reply.begin(), reply.end());
+    // Twelve bytes a sixth of the timeout apart (twice the timeout in all), then the rest.
+    constexpr std::size_t kDripped = 12;
+    Sends sends;
+    for (std::size_t i = 0; i <= kDripped; ++i) {
+      Send s{i < kDripped ? hostile::Bytes{stream[i]}
+                          : hostile::Bytes(stream.begin() + kDripped, stream.end())};
+      s.raw = true;
+      s.delay = kTcpTimeout / 6;
+      sends.push_back(s);
+    }
+    return sends;
+  });
+  Net net({kdc.address(), real_kdc()}, /*tcp_first=*/true);
+  auto tgt = login(net);
+  INFO((tgt ? "" : describe(tgt.error())));
+  REQUIRE(tgt.ok());
+  CHECK(net.outcomes(kdc.address(), kTcp) == Outcomes{O::kTimedOut, O::kTimedOut});
+  CHECK(net.outcomes(real_kdc(), kTcp) == Outcomes{O::kAnswered, O::kAnswered});
 }
 
 TEST_CASE("hostile: KRB_ERR_RESPONSE_TOO_BIG over UDP sends the request to the same KDC over TCP",
