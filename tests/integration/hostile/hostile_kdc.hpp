@@ -8,12 +8,10 @@
 // what happened (requests(), the forgery helpers' results) after the client's call returns.
 #pragma once
 
-#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -74,7 +72,7 @@ class HostileKdc {
 
   // Every request received so far (copies).
   std::vector<Request> requests() const;
-  std::size_t count(bool tcp) const;
+  std::size_t count(bool tcp) const;  // requests received over TCP (true) or UDP
 
  private:
   void serve();
