@@ -302,10 +302,11 @@ extern "C" std::size_t LLVMFuzzerCustomMutator(std::uint8_t* data, std::size_t s
   auto roots = parse(data + kPrefix, size - kPrefix);
   if (!roots) return byte_mutate(data, size, max_size);
   const std::vector<std::uint8_t> prefix(data, data + kPrefix);
+  // mutate_tree changes nothing when it says no, so the tree is tried again as it is.
   for (int attempt = 0; attempt < 4; ++attempt) {
-    std::vector<Node> copy = *roots;
-    if (!mutate_tree(copy, rng)) continue;
-    if (const std::size_t n = emit(prefix, copy, data, max_size); n > 0) return n;
+    if (!mutate_tree(*roots, rng)) continue;
+    if (const std::size_t n = emit(prefix, *roots, data, max_size); n > 0) return n;
+    break;  // too large: the tree has changed, so leave it to the byte mutator
   }
   return byte_mutate(data, size, max_size);
 }
