@@ -1,27 +1,37 @@
 // exchange_reply_fuzz: arbitrary bytes as the KDC's (or kadmind's) reply to a started exchange,
 // the way a client meets them on the wire: AsExchange::on_reply, TgsExchange::on_reply and
-// KpasswdExchange::on_reply, each set up from the MIT recordings (tests/data/mit_exchange,
-// tests/data/mit_fast, tests/kerb/kpasswd/mit_kadmind.txt) with their clock and seed, so that
+// KpasswdExchange::on_reply, each set up from recordings of MIT's servers
+// (tests/data/mit_exchange, tests/fuzz/data/kerb_fast.txt, tests/kerb/kpasswd/mit_kadmind.txt)
+// with their clock and seed, so that
 // the recorded replies -- the seeds -- decrypt and complete the exchange and their mutations
 // reach the checks after decryption. Nothing may crash or read out of bounds; a refusal is an
 // error with a detail; a completed exchange holds credentials for the client it asked for.
 //
 // Input layout:
-//   byte 0   mode, b % 5:
+//   byte 0   mode, b % 6:
 //            0  AS: the reply to the first request (no pre-authentication yet)
 //            1  AS: the reply to the second request, after MIT's PREAUTH_REQUIRED
-//            2  AS armored with FAST (MIT kinit -T's armor TGT): the reply to the first request
+//            2  AS armored with FAST: the reply to the first request
 //            3  TGS: the reply to the request for bank/bank.test, with the recorded TGT
 //            4  kpasswd: the reply to the recorded "ok" password change request
+//            5  AS armored with FAST: the reply to the second request, after the KDC's armored
+//               PREAUTH_REQUIRED
 //   rest     the reply
+//
+// tests/fuzz/data/kerb_fast.txt is kerb's own armored login against MIT's KDC, recorded by
+// tests/fuzz/record_kerb_fast.sh through this program's record mode (KERB_EXCHANGE_FUZZ_RECORD).
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <ctime>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -33,6 +43,11 @@
 #include <kerb/kpasswd.hpp>
 #include <kerb/messages/kdc_req.hpp>
 #include <kerb/tgs_exchange.hpp>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "fuzz_check.hpp"
 #include "hex_bytes.hpp"
@@ -125,12 +140,23 @@ struct Setup {
   kerb::ClientHints hints;
   std::optional<SplitMixRandom> tgs_random;  // after the AS exchange
 
-  kerb::Credentials armor;  // MIT kinit -T's armor TGT
-  kerb::FixedClock fast_clock{kerb::Timestamp{0, 0}};
+  std::map<std::string, std::string> fast =
+      read_recording(std::string(EXCHANGE_FUZZ_DATA_DIR) + "/fuzz/data/kerb_fast.txt");
+  kerb::Credentials armor;  // MIT kinit's TGT of bank/bank.test
+  kerb::FixedClock fast_clock{kerb::Timestamp{std::stoll(fast.at("time")), 0}};
+  std::optional<SplitMixRandom> fast_random;  // at the start of the armored login
+  Bytes fast_reply_1;
 
   kerb::FixedClock kpw_clock{kerb::Timestamp{std::stoll(kpw.at("time")), 0}};
   std::optional<SplitMixRandom> kpw_random;
   std::vector<kerb::KpasswdExchange> kpasswd;  // short, krb_error, ok: recorded order
+
+  kerb::AsExchange fast_exchange(SplitMixRandom& random) {
+    kerb::AsContext context = as_context(random);
+    context.clock = &fast_clock;
+    context.fast_armor = armor;
+    return must(kerb::AsExchange::with_keys(client, keys, {}, std::move(context)), "FAST AS");
+  }
 
   kerb::AsContext as_context(SplitMixRandom& random) {
     kerb::AsContext c;
@@ -166,12 +192,20 @@ struct Setup {
     hints = login.hints();
     tgs_random = random;
 
-    auto cc = must(kerb::CcacheContents::open(std::string(EXCHANGE_FUZZ_DATA_DIR) +
-                                              "/data/mit_fast/armor.ccache"),
-                   "armor.ccache");
-    if (cc.credentials.empty()) setup_failed("armor.ccache holds no ticket");
+    auto cc = must(kerb::CcacheContents::read(kerb::test::hex(fast.at("armor"))), "armor");
+    if (cc.credentials.empty()) setup_failed("the armor ccache holds no ticket");
     armor = cc.credentials.front();
-    fast_clock.set(kerb::Timestamp{armor.authtime + 60, 0});
+    fast_random.emplace(std::stoull(fast.at("seed")));
+    fast_reply_1 = kerb::test::hex(fast.at("reply_1"));
+    {
+      SplitMixRandom r = *fast_random;
+      auto armored = fast_exchange(r);
+      if (must(armored.on_reply(fast_reply_1), "FAST reply 1") !=
+              kerb::AsExchange::Step::kSendAgain ||
+          must(armored.on_reply(kerb::test::hex(fast.at("reply_2"))), "FAST reply 2") !=
+              kerb::AsExchange::Step::kDone)
+        setup_failed("the recorded armored login did not complete");
+    }
 
     kerb::Credentials changepw;
     changepw.client = must(kerb::Principal::parse(kpw.at("client")), "kpasswd client");
@@ -231,12 +265,10 @@ void as_second(std::span<const std::uint8_t> reply, Setup& s) {
   check_as(as, reply, s);
 }
 
-void as_fast(std::span<const std::uint8_t> reply, Setup& s) {
-  SplitMixRandom random = *s.as_random;
-  kerb::AsContext context = s.as_context(random);
-  context.clock = &s.fast_clock;
-  context.fast_armor = s.armor;
-  auto as = must(kerb::AsExchange::with_keys(s.client, s.keys, {}, std::move(context)), "FAST AS");
+void as_fast(std::span<const std::uint8_t> reply, Setup& s, bool second) {
+  SplitMixRandom random = *s.fast_random;
+  auto as = s.fast_exchange(random);
+  if (second) static_cast<void>(must(as.on_reply(s.fast_reply_1), "FAST reply 1"));
   check_as(as, reply, s);
 }
 
@@ -265,9 +297,92 @@ void kpasswd(std::span<const std::uint8_t> reply, Setup& s) {
   if (outcome->from_krb_error) FUZZ_CHECK(!outcome->success());
 }
 
+// --- record mode ------------------------------------------------------------------------------
+
+// One request to the KDC at 127.0.0.1:port over TCP (RFC 4120 §7.2.2 framing).
+Bytes ask_kdc(int port, std::span<const std::uint8_t> request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+    setup_failed("connect to the KDC");
+  Bytes out = {static_cast<std::uint8_t>(request.size() >> 24),
+               static_cast<std::uint8_t>(request.size() >> 16),
+               static_cast<std::uint8_t>(request.size() >> 8),
+               static_cast<std::uint8_t>(request.size())};
+  out.insert(out.end(), request.begin(), request.end());
+  if (::write(fd, out.data(), out.size()) != static_cast<ssize_t>(out.size()))
+    setup_failed("send to the KDC");
+  Bytes in;
+  std::uint8_t buf[4096];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) {
+    in.insert(in.end(), buf, buf + n);
+    if (in.size() >= 4 && in.size() - 4 >= (std::size_t{in[0]} << 24 | std::size_t{in[1]} << 16 |
+                                            std::size_t{in[2]} << 8 | in[3]))
+      break;
+  }
+  ::close(fd);
+  if (in.size() < 4) setup_failed("no reply from the KDC");
+  return Bytes(in.begin() + 4, in.end());
+}
+
+// kerb's armored login of alice against the fixture KDC at the current time, written as a
+// recording: KERB_EXCHANGE_FUZZ_RECORD=<out> KERB_EXCHANGE_FUZZ_ARMOR=<MIT ccache> with the
+// fixture's env.
+void record_fast(const char* out_path) {
+  const char* armor_path = std::getenv("KERB_EXCHANGE_FUZZ_ARMOR");
+  const char* port = std::getenv("KERB_TEST_KDC_PORT");
+  const char* password = std::getenv("KERB_TEST_PASSWORD_ALICE");
+  if (armor_path == nullptr || port == nullptr || password == nullptr)
+    setup_failed("record mode needs KERB_EXCHANGE_FUZZ_ARMOR and the fixture's env");
+  std::ifstream in(armor_path, std::ios::binary);
+  const Bytes armor_file{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto cc = must(kerb::CcacheContents::read(armor_file), "armor ccache");
+  if (cc.credentials.empty()) setup_failed("the armor ccache holds no ticket");
+  const kerb::Principal client = must(kerb::Principal::parse("alice@KERB.TEST"), "alice");
+  const std::string salt = "KERB.TESTalice";
+  const kerb::crypto::Policy policy = recording_policy();
+  std::vector<kerb::KeyBlock> keys;
+  for (const kerb::crypto::EncType e : policy.enctypes()) {
+    keys.push_back(kerb::KeyBlock::from_key(
+        must(kerb::crypto::Key::from_password(
+                 e, password,
+                 std::span(reinterpret_cast<const std::uint8_t*>(salt.data()), salt.size())),
+             "s2k")));
+  }
+  const std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  constexpr std::uint64_t kSeed = 6113;
+  kerb::FixedClock clock{kerb::Timestamp{now, 0}};
+  SplitMixRandom random(kSeed);
+  kerb::AsContext context;
+  context.clock = &clock;
+  context.policy = policy;
+  context.random = &random;
+  context.fast_armor = cc.credentials.front();
+  auto as = must(kerb::AsExchange::with_keys(client, keys, {}, std::move(context)), "AS");
+  std::FILE* out = std::fopen(out_path, "w");
+  if (out == nullptr) setup_failed(out_path);
+  std::fprintf(out, "time: %lld\nseed: %llu\narmor: %s\n", static_cast<long long>(now),
+               static_cast<unsigned long long>(kSeed), kerb::test::to_hex(armor_file).c_str());
+  for (int i = 1; i <= 4; ++i) {
+    const Bytes request(as.request().begin(), as.request().end());
+    const Bytes reply = ask_kdc(std::atoi(port), request);
+    std::fprintf(out, "request_%d: %s\nreply_%d: %s\n", i, kerb::test::to_hex(request).c_str(), i,
+                 kerb::test::to_hex(reply).c_str());
+    if (must(as.on_reply(reply), "on_reply") == kerb::AsExchange::Step::kDone) break;
+  }
+  std::fclose(out);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  if (const char* out = std::getenv("KERB_EXCHANGE_FUZZ_RECORD")) {
+    record_fast(out);
+    std::exit(0);
+  }
   setup();
   return 0;
 }
@@ -276,7 +391,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   Setup& s = setup();
   const std::span<const std::uint8_t> reply(data + 1, size - 1);
-  switch (data[0] % 5) {
+  switch (data[0] % 6) {
     case 0:
       as_first(reply, s);
       break;
@@ -284,13 +399,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       as_second(reply, s);
       break;
     case 2:
-      as_fast(reply, s);
+      as_fast(reply, s, false);
       break;
     case 3:
       tgs(reply, s);
       break;
-    default:
+    case 4:
       kpasswd(reply, s);
+      break;
+    default:
+      as_fast(reply, s, true);
       break;
   }
   return 0;
