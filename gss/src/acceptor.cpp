@@ -127,7 +127,7 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
 
   // A key version the keytab lacks, for a principal and enctype it holds: the service was
   // rekeyed and the keytab not updated. MIT's acceptor names it KRB_AP_ERR_BADKEYVER
-  // (rd_req_dec.c), apart from a key it never had (KRB_AP_ERR_NOKEY).
+  // (rd_req_dec.c) and RFC 4120 §3.2.3 asks it, apart from a key it never had (NOKEY).
   if (const Principal server(req.ticket.realm, req.ticket.sname);
       req.ticket.enc_part.kvno &&
       !keytab.find(server, req.ticket.enc_part.kvno, req.ticket.enc_part.etype)) {
