@@ -511,13 +511,11 @@ TEST_CASE("bankd: connection churn and clients closing mid-frame", "[bankd][chur
         switch ((t + i) % 4) {
           case 0:  // opened and closed
             break;
-          case 1:  // half a length prefix
-            (void)::send(fd, frame.data(), 0, MSG_NOSIGNAL);
-            {
-              const std::uint8_t two[2] = {0, 0};
-              (void)::send(fd, two, 2, MSG_NOSIGNAL);
-            }
+          case 1: {  // half a length prefix
+            const std::uint8_t two[2] = {0, 0};
+            (void)::send(fd, two, 2, MSG_NOSIGNAL);
             break;
+          }
           case 2: {  // the length and half the frame
             const auto n = static_cast<std::uint32_t>(frame.size());
             const std::uint8_t head[4] = {
