@@ -352,6 +352,11 @@ struct Server {
       auto in = net::read_frame(socket.fd(), std::chrono::seconds(args.timeout_seconds));
       if (in.status != net::ReadStatus::kFrame) {
         if (in.status == net::ReadStatus::kTimedOut && args.verbose) log("client timed out");
+        // Told why before the close, the body left unread: a client whose frame outgrew the
+        // limit learns it at once instead of meeting a reset.
+        if (in.status == net::ReadStatus::kTooLarge)
+          (void)net::write_frame(socket.fd(), refused(bank::FrameRefusal::kMalformed,
+                                                      "the frame is longer than 1 MiB"));
         return;
       }
       auto frame = bank::decode_client_frame(in.frame);
