@@ -125,19 +125,6 @@ Result<Accepted> accept(Bytes initial_token, const Keytab& keytab, const Accepto
                          options.acceptor_name.to_string().c_str());
   }
 
-  // A key version the keytab lacks, for a principal and enctype it holds: the service was
-  // rekeyed and the keytab not updated. MIT's acceptor names it KRB_AP_ERR_BADKEYVER
-  // (rd_req_dec.c) and RFC 4120 §3.2.3 asks it, apart from a key it never had (NOKEY).
-  if (const Principal server(req.ticket.realm, req.ticket.sname);
-      req.ticket.enc_part.kvno &&
-      !keytab.find(server, req.ticket.enc_part.kvno, req.ticket.enc_part.etype)) {
-    if (auto held = keytab.find(server, std::nullopt, req.ticket.enc_part.etype)) {
-      return Error::format(ErrorCategory::kProtocol, error_code::kKrbApErrBadkeyver,
-                           "the ticket is under key version %u of %s; the keytab holds %u",
-                           *req.ticket.enc_part.kvno, server.to_string().c_str(), (*held)->kvno);
-    }
-  }
-
   ApVerifyContext verify;
   verify.policy = options.policy;
   verify.clock = options.clock;

@@ -113,6 +113,15 @@ Result<ApReqVerified> verify_ap_req(std::span<const std::uint8_t> ap_req, const 
   // The service's key: the ticket's server name, key version and enctype.
   const Principal server(req.ticket.realm, req.ticket.sname);
   auto entry = keytab.find(server, req.ticket.enc_part.kvno, req.ticket.enc_part.etype);
+  if (!entry && req.ticket.enc_part.kvno) {
+    // §3.2.3: a key version the server no longer (or not yet) has, for a principal and enctype
+    // it holds -- a rekeyed service with a stale keytab -- is KRB_AP_ERR_BADKEYVER, as MIT says.
+    if (auto held = keytab.find(server, std::nullopt, req.ticket.enc_part.etype)) {
+      return Error::format(ErrorCategory::kProtocol, error_code::kKrbApErrBadkeyver,
+                           "the ticket is under key version %u of %s; the keytab holds %u",
+                           *req.ticket.enc_part.kvno, server.to_string().c_str(), (*held)->kvno);
+    }
+  }
   if (!entry) {
     return Error::format(ErrorCategory::kProtocol, error_code::kKrbApErrNokey,
                          "no key for %s (kvno %u, enctype %d) in the keytab",
