@@ -140,6 +140,7 @@ int main(void) {
     CHECK_OK(kerb_gss_init_start(ctx, ticket, KERB_GSS_DEFAULT_FLAGS, &other, &other_token, &err));
     CHECK(harness_accept(env("KERB_TEST_KEYTAB"), other_token.data, other_token.length,
                          &other_reply, &other_blob) == 0);
+    kerb_buffer_free(&other_token);
     other_reply.data[other_reply.length - 1] ^= 1;
     CHECK(kerb_gss_init_step(other, other_reply.data, other_reply.length, &err) != KERB_OK);
     CHECK(kerb_gss_is_established(other) == 0);
