@@ -1,10 +1,14 @@
 #include <kerb/fast.hpp>
 
 #include <string_view>
+#include <utility>
 
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
+#include <kerb/error_codes.hpp>
+#include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
+#include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/padata.hpp>
 
 namespace kerb::fast {
@@ -211,4 +215,99 @@ bool unarmored_error_allowed(std::int32_t error_code) noexcept {
          error_code == error_code::kKdcErrUnknownCriticalFastOptions;
 }
 
+Result<std::vector<std::uint8_t>> armor_as_request(const crypto::Key& armor_key,
+                                                   std::span<const std::uint8_t> armor_ap_req,
+                                                   const MethodData& padata, const KdcReqBody& body,
+                                                   crypto::Random& random) {
+  std::vector<std::uint8_t> body_bytes;
+  KERB_TRY_VOID(encode_into(body, body_bytes, "the KDC-REQ-BODY"));
+  KdcReqBody sent = body;
+  sent.raw = body_bytes;
+  return make_fast_request(armor_key, armor_ap_req, body_bytes, padata, sent, 0, random);
+}
+
+Result<TgsArmor> armor_tgs_request(const crypto::Key& subkey, const crypto::Key& session_key,
+                                   std::span<const std::uint8_t> ap_req, const KdcReqBody& body,
+                                   crypto::Random& random) {
+  TgsArmor armor;
+  KERB_TRY(armor.armor_key, armor_key(subkey, session_key));
+  KERB_TRY(armor.pa_fx_fast,
+           make_fast_request(armor.armor_key, {}, ap_req, MethodData(), body, 0, random));
+  return armor;
+}
+
+Result<std::optional<ArmoredError>> open_error(const crypto::Key& armor_key, const KrbError& outer,
+                                               std::uint32_t nonce) {
+  const std::optional<PaData> fx = find_fast_padata(outer.e_data);
+  if (!fx) {
+    if (unarmored_error_allowed(outer.error_code)) return std::optional<ArmoredError>();
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the KDC answered an armored request with an unarmored %s: refused as "
+                         "a FAST downgrade (RFC 6113 §5.4.4)",
+                         error_code_name(outer.error_code).data());
+  }
+  std::optional<ArmoredError> out(std::in_place);
+  KERB_TRY(out->reply, open_fast_reply(armor_key, fx->padata_value, nonce));
+  KERB_TRY(out->error, inner_error(out->reply));
+  return out;
+}
+
+Result<FastReply> open_reply(const crypto::Key& armor_key, const KdcRep& rep, std::uint32_t nonce,
+                             const Principal& client) {
+  const char* name = rep.msg_type == MessageType::kAsRep ? "AS" : "TGS";
+  const std::optional<PaData> fx =
+      rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
+  if (!fx) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the %s-REP to an armored request carries no PA-FX-FAST: refused as a "
+                         "FAST downgrade (RFC 6113 §5.4.3)",
+                         name);
+  }
+  KERB_TRY(FastReply reply, open_fast_reply(armor_key, fx->padata_value, nonce));
+  if (!reply.response.finished) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the FAST reply to a %s-REQ has no KrbFastFinished (RFC 6113 §5.4.3)",
+                         name);
+  }
+  KERB_TRY_VOID(verify_finished(*reply.response.finished, armor_key, rep.ticket.raw, client));
+  return reply;
+}
+
+Result<crypto::Key> as_reply_key(const FastReply& reply, const crypto::Key& armor_key,
+                                 const crypto::Key& long_term_key, bool challenge_sent,
+                                 const crypto::Policy& policy) {
+  const KrbFastResponse& response = reply.response;
+  // §5.4.6: a KDC that accepted our encrypted challenge proves it knows the long-term key with
+  // its own, and must strengthen the reply key.
+  if (challenge_sent) {
+    const std::optional<PaData> challenge =
+        find_padata(response.padata, padata_type::kPaEncryptedChallenge);
+    if (!challenge) {
+      return protocol_error(
+          "the FAST reply lacks the KDC's PA-ENCRYPTED-CHALLENGE (RFC 6113 §5.4.6)");
+    }
+    KERB_TRY_VOID(open_kdc_challenge(armor_key, long_term_key, challenge->padata_value));
+    if (!response.strengthen_key) {
+      return protocol_error("the FAST reply does not strengthen the reply key (RFC 6113 §5.4.6)");
+    }
+  }
+  return strengthen_reply_key(response, long_term_key, policy);
+}
+
+const Operations& operations() noexcept {
+  static constexpr Operations kOperations{
+      make_as_armor,    make_encrypted_challenge,
+      armor_as_request, armor_tgs_request,
+      open_error,       open_reply,
+      as_reply_key,     strengthen_reply_key,
+  };
+  return kOperations;
+}
+
 }  // namespace kerb::fast
+
+namespace kerb {
+
+FastArmor::FastArmor(Credentials tgt) : tgt_(std::move(tgt)), operations_(&fast::operations()) {}
+
+}  // namespace kerb

@@ -32,6 +32,7 @@
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
+#include <kerb/fast.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
@@ -78,9 +79,10 @@ struct AsContext {
   // (kKdc, code 37) and the offset stays as given.
   bool kdc_timesync = true;
   ClientHints hints;  // from an earlier login of this principal, if any
-  // FAST armor (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's realm. Given,
-  // every request is armored (an AP-REQ for it with a fresh subkey).
-  std::optional<Credentials> fast_armor;
+  // FAST armor (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's realm
+  // (`context.fast_armor = tgt;`). Given, every request is armored (an AP-REQ for it with a
+  // fresh subkey). FAST's code is reached only through it: without, none is linked.
+  std::optional<FastArmor> fast_armor;
   // Refuse to log in without armor (kPolicy at construction), so a password never travels
   // in an unarmored request.
   bool require_fast = false;
@@ -146,6 +148,8 @@ class AsExchange {
   Result<ClientHints::EtypeInfo> choose_etype_info(const MethodData& method_data) const;
   Result<void> adopt_etype_info(const ClientHints::EtypeInfo& info);
   Timestamp kdc_now() const noexcept;
+  // Only with armor: FAST is called through the armor's table, never by name.
+  const fast::Operations& fast_ops() const noexcept { return context_.fast_armor->operations(); }
 
   Principal client_;
   AsOptions options_;

@@ -1,6 +1,7 @@
 // FAST (RFC 6113 §5.4), the client's part: armor, the armored request's PA-FX-FAST, the
 // armored reply and error, the reply key's strengthening and the encrypted challenge.
-// AsExchange and TgsExchange use these; they are public so a caller can check a KDC's bytes.
+// AsExchange and TgsExchange reach them only through a FastArmor's Operations (below), so an
+// app that never armors links none of them; they are public so a caller can check a KDC's bytes.
 //
 //   AS:  armor key = KRB-FX-CF2(armor AP-REQ subkey, armor TGT session key,
 //                               "subkeyarmor", "ticketarmor")              (§5.4.1.1)
@@ -18,6 +19,7 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/messages/fast.hpp>
+#include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/result.hpp>
 
@@ -107,4 +109,82 @@ Result<KrbError> inner_error(const FastReply& reply);
 // error is refused as a downgrade.
 bool unarmored_error_allowed(std::int32_t error_code) noexcept;
 
+// --- The steps of an armored exchange, built on the functions above ---
+
+// §5.4.2: an AS-REQ's PA-FX-FAST, `padata` inside, its req-checksum over `body` as encoded
+// here (the outer request sends the same DER).
+Result<std::vector<std::uint8_t>> armor_as_request(const crypto::Key& armor_key,
+                                                   std::span<const std::uint8_t> armor_ap_req,
+                                                   const MethodData& padata, const KdcReqBody& body,
+                                                   crypto::Random& random);
+
+// §5.4.1.1, §5.4.2: a TGS-REQ's armor key (the PA-TGS-REQ authenticator's subkey with the
+// TGT's session key) and PA-FX-FAST, its req-checksum over the PA-TGS-REQ's AP-REQ; `body`
+// must carry its raw bytes.
+struct TgsArmor {
+  crypto::Key armor_key;
+  std::vector<std::uint8_t> pa_fx_fast;
+};
+Result<TgsArmor> armor_tgs_request(const crypto::Key& subkey, const crypto::Key& session_key,
+                                   std::span<const std::uint8_t> ap_req, const KdcReqBody& body,
+                                   crypto::Random& random);
+
+// §5.4.4: a KRB-ERROR answering an armored request. Its PA-FX-FAST opened: the inner error
+// (inner_error) and the reply it came in, whose padata stand for the error's e-data. Without
+// one: nullopt when unarmored_error_allowed (the outer error stands), else kProtocol (a
+// downgrade).
+struct ArmoredError {
+  FastReply reply;
+  KrbError error;  // views point into reply.plain
+};
+Result<std::optional<ArmoredError>> open_error(const crypto::Key& armor_key, const KrbError& outer,
+                                               std::uint32_t nonce);
+
+// §5.4.3: an AS-REP's or TGS-REP's PA-FX-FAST opened, with a KrbFastFinished that passes
+// verify_finished for `client`. kProtocol without either (a downgrade).
+Result<FastReply> open_reply(const crypto::Key& armor_key, const KdcRep& rep, std::uint32_t nonce,
+                             const Principal& client);
+
+// §5.4.6 then §5.4.3: the AS reply key. After an encrypted challenge the reply must carry the
+// KDC's (open_kdc_challenge under `long_term_key`) and a strengthen-key (kProtocol otherwise);
+// then strengthen_reply_key.
+Result<crypto::Key> as_reply_key(const FastReply& reply, const crypto::Key& armor_key,
+                                 const crypto::Key& long_term_key, bool challenge_sent,
+                                 const crypto::Policy& policy);
+
+// The steps the exchanges take, as a table: they call FAST only through it, so FAST's code
+// (KRB-FX-CF2, the FAST messages' codecs) is linked only into an app that takes operations()
+// -- by making a FastArmor or asking for armored TGS requests.
+struct Operations {
+  decltype(&fast::make_as_armor) make_as_armor;
+  decltype(&fast::make_encrypted_challenge) make_encrypted_challenge;
+  decltype(&fast::armor_as_request) armor_as_request;
+  decltype(&fast::armor_tgs_request) armor_tgs_request;
+  decltype(&fast::open_error) open_error;
+  decltype(&fast::open_reply) open_reply;
+  decltype(&fast::as_reply_key) as_reply_key;
+  decltype(&fast::strengthen_reply_key) strengthen_reply_key;
+};
+
+// The table of the functions above, e.g. for TgsOptions::fast.
+const Operations& operations() noexcept;
+
 }  // namespace kerb::fast
+
+namespace kerb {
+
+// FAST armor for AS requests (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's
+// realm, and the FAST operations that armor with it. Implicit from Credentials, so
+// `options.fast_armor = device_tgt;`; the constructor (in fast.cpp) is what links FAST in.
+class FastArmor {
+ public:
+  FastArmor(Credentials tgt);  // NOLINT(google-explicit-constructor): see above
+  const Credentials& tgt() const noexcept { return tgt_; }
+  const fast::Operations& operations() const noexcept { return *operations_; }
+
+ private:
+  Credentials tgt_;
+  const fast::Operations* operations_;
+};
+
+}  // namespace kerb
