@@ -153,10 +153,8 @@ Result<void> TgsExchange::build_request() {
     if (!subkey_)
       return Error(ErrorCategory::kCrypto, "the PA-TGS-REQ has no subkey to armor with");
     body.raw = body_bytes;
-    KERB_TRY(fast::TgsArmor armor, options_.fast->armor_tgs_request(*subkey_, session_key, ap_bytes,
-                                                                    body, *context_.random));
-    armor_key_ = std::move(armor.armor_key);
-    fx_fast = std::move(armor.pa_fx_fast);
+    KERB_TRY_VOID(options_.fast->armor_tgs_request(*subkey_, session_key, ap_bytes, body,
+                                                   *context_.random, armor_key_, fx_fast));
     padata[padata_count++] = PaData{padata_type::kPaFxFast, fx_fast};
   }
   KdcReq req;
@@ -177,9 +175,7 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
     KERB_TRY(KrbError error, decode_krb_error(reply));
     if (!armor_key_) return to_error(error);
     // RFC 6113 §5.4.4: the real error is inside the FAST reply.
-    KERB_TRY(std::optional<fast::ArmoredError> armored,
-             options_.fast->open_error(*armor_key_, error, nonce_));
-    return to_error(armored ? armored->error : error);
+    return options_.fast->tgs_error(*armor_key_, error, nonce_);
   }
   if (type != static_cast<std::int32_t>(MessageType::kTgsRep)) {
     return protocol_error("the KDC's reply is neither a TGS-REP nor a KRB-ERROR");
@@ -190,15 +186,9 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
   std::optional<crypto::Key> reply_subkey = subkey_;
   if (armor_key_) {
-    // RFC 6113 §5.4.3: the FAST reply, its finished over the ticket, the strengthened key.
-    KERB_TRY(fast::FastReply fast_reply,
-             options_.fast->open_reply(*armor_key_, rep, nonce_, tgt_.client));
-    KERB_TRY(session_key, options_.fast->strengthen_reply_key(fast_reply.response, session_key,
-                                                              context_.policy));
-    if (reply_subkey) {
-      KERB_TRY(reply_subkey, options_.fast->strengthen_reply_key(fast_reply.response, *reply_subkey,
-                                                                 context_.policy));
-    }
+    // RFC 6113 §5.4.3: the FAST reply, its finished over the ticket, the strengthened keys.
+    KERB_TRY_VOID(options_.fast->open_tgs_reply(*armor_key_, rep, nonce_, tgt_.client,
+                                                context_.policy, session_key, reply_subkey));
   }
   detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block plain_block(arena);

@@ -172,11 +172,8 @@ class AsExchange {
       false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
   bool skew_retried_ = false;  // KRB_AP_ERR_SKEW is retried once
-  // FAST: the armor key and armor AP-REQ of this login (one armor for the conversation, as
-  // MIT's client), and the last PA-FX-COOKIE the KDC sent, echoed in the next request.
-  std::optional<crypto::Key> armor_key_;
-  std::vector<std::uint8_t> armor_ap_req_;
-  std::vector<std::uint8_t> cookie_;
+  // FAST: this login's armor, the KDC's cookie and its last FAST reply (only with armor).
+  fast::AsStatePtr fast_;
   Credentials credentials_;
 };
 
