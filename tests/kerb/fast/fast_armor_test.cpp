@@ -72,7 +72,7 @@ TEST_CASE("a TGT given as armor armors the AS request with FAST's operations", "
   CHECK_FALSE(has_padata(must(decode_as_req(plain.request())).padata, kPaFxFast));
 }
 
-TEST_CASE("TgsOptions::fast armors a TGS request with the TGT; null leaves it unarmored",
+TEST_CASE("TgsOptions::fast armors a TGS request with the TGT, null leaves it unarmored",
           "[fast]") {
   const Credentials tgt = armor_tgt();
   const Principal service(std::string(tgt.server.realm()),
