@@ -140,22 +140,13 @@ Result<void> AsExchange::start() {
     }
     return build_request();
   }
-  const Credentials& armor = *context_.fast_armor;
-  const std::span<const std::string> name = armor.server.components();
-  if (name.size() != 2 || name[0] != kTgsName || name[1] != client_.realm() ||
-      armor.server.realm() != client_.realm()) {
-    return Error(ErrorCategory::kInvalidArgument,
-                 "the FAST armor must be a TGT of the client's realm (krbtgt/REALM@REALM)");
-  }
   ApContext ap;
   ap.policy = context_.policy;
   ap.clock = context_.clock;
   ap.random = context_.random;
   ap.clock_offset = context_.hints.clock_offset;
   ap.clockskew = context_.clockskew;
-  KERB_TRY(fast::AsArmor made, fast::make_as_armor(armor, ap));
-  armor_key_ = std::move(made.armor_key);
-  armor_ap_req_ = std::move(made.ap_req);
+  KERB_TRY_VOID(fast_ops().start_as(context_.fast_armor->tgt(), client_.realm(), ap, fast_));
   return build_request();
 }
 
@@ -202,12 +193,8 @@ Result<void> AsExchange::build_request() {
   detail::WorkArena::Block ts(arena), cipher(arena), enc_timestamp(arena);
   PaData padata[3];
   std::size_t padata_count = 0;
-  std::vector<std::uint8_t> challenge;  // FAST: PA-ENCRYPTED-CHALLENGE, not PA-ENC-TIMESTAMP
-  if (preauth_key_ && armor_key_) {
-    // RFC 6113 §5.4.6: the time under KRB-FX-CF2(armor key, long-term key, ...), usage 54.
-    KERB_TRY(challenge,
-             fast::make_encrypted_challenge(*armor_key_, *preauth_key_, now, *context_.random));
-    padata[padata_count++] = PaData{padata_type::kPaEncryptedChallenge, challenge};
+  if (preauth_key_ && fast_) {
+    // RFC 6113 §5.4.6: PA-ENCRYPTED-CHALLENGE inside the FAST request instead (below).
     preauth_sent_ = true;
   } else if (preauth_key_) {
     KERB_TRY(std::span<const std::uint8_t> ts_bytes,
@@ -229,11 +216,6 @@ Result<void> AsExchange::build_request() {
     padata[padata_count++] = PaData{padata_type::kPaReqEncPaRep, {}};
     enc_pa_rep_sent_ = true;
   }
-  // RFC 6113 §5.2: the KDC's cookie goes back as it came.
-  if (armor_key_ && !cookie_.empty()) {
-    padata[padata_count++] = PaData{padata_type::kPaFxCookie, cookie_};
-  }
-
   // The enctypes we accept, in policy order; with long-term keys only those we hold.
   crypto::EncType etypes[crypto::Policy::kMaxEnctypes];
   std::size_t etype_count = 0;
@@ -274,21 +256,12 @@ Result<void> AsExchange::build_request() {
 
   // FAST (RFC 6113 §5.4.2): the padata travel inside KrbFastReq; outside, only PA-FX-FAST,
   // whose req-checksum covers the outer req-body as sent.
-  std::vector<std::uint8_t> body_bytes, fx_fast;
+  std::vector<std::uint8_t> fx_fast;
   PaData outer[1];
-  if (armor_key_) {
-    der::Writer counter = der::Writer::counting();
-    encode(counter, body);
-    body_bytes.resize(counter.size());
-    der::Writer w(body_bytes);
-    encode(w, body);
-    if (!counter.ok() || !w.ok() || w.size() != body_bytes.size()) {
-      return Error(ErrorCategory::kInvalidArgument, "the KDC-REQ-BODY could not be encoded");
-    }
-    body.raw = body_bytes;
-    const MethodData inner(std::span<const PaData>(padata, padata_count));
-    KERB_TRY(fx_fast, fast::make_fast_request(*armor_key_, armor_ap_req_, body_bytes, inner, body,
-                                              0, *context_.random));
+  if (fast_) {
+    KERB_TRY_VOID(fast_ops().armor_as_request(*fast_, preauth_key_ ? &*preauth_key_ : nullptr, now,
+                                              std::span<const PaData>(padata, padata_count), body,
+                                              *context_.random, fx_fast));
     outer[0] = PaData{padata_type::kPaFxFast, fx_fast};
     req.padata = MethodData(std::span<const PaData>(outer));
   }
@@ -369,27 +342,14 @@ Result<void> AsExchange::adopt_etype_info(const ClientHints::EtypeInfo& info) {
 
 Result<AsExchange::Step> AsExchange::on_error(std::span<const std::uint8_t> reply) {
   KERB_TRY(KrbError error, decode_krb_error(reply));
-  if (armor_key_) {
+  if (fast_) {
     // RFC 6113 §5.4.4: the real error is the PA-FX-ERROR inside the FAST reply, and its
     // padata (ETYPE-INFO2, the cookie) come from there too; the outer ones are not protected.
-    const std::optional<PaData> fx = fast::find_fast_padata(error.e_data);
-    if (!fx) {
-      if (fast::unarmored_error_allowed(error.error_code)) return to_error(error);
-      return Error::format(
-          ErrorCategory::kProtocol, 0,
-          "the KDC answered the armored request with an unarmored %s: refused as a FAST "
-          "downgrade (RFC 6113 §5.4.4)",
-          error_code_name(error.error_code).data());
-    }
-    KERB_TRY(fast::FastReply fast_reply,
-             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
-    KERB_TRY(KrbError inner, fast::inner_error(fast_reply));
-    if (auto cookie = find_padata(fast_reply.response.padata, padata_type::kPaFxCookie)) {
-      cookie_.assign(cookie->padata_value.begin(), cookie->padata_value.end());
-    } else {
-      cookie_.clear();
-    }
-    return on_error_data(inner, fast_reply.response.padata);
+    KrbError inner;
+    MethodData padata;
+    KERB_TRY(bool armored, fast_ops().open_as_error(*fast_, error, nonce_, inner, padata));
+    if (!armored) return to_error(error);
+    return on_error_data(inner, padata);
   }
   // e-data that is not METHOD-DATA (some KDCs send TYPED-DATA) counts as absent, so the
   // KDC's own error is what the caller sees.
@@ -444,23 +404,9 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
 
   // FAST (RFC 6113 §5.4.3): the reply's padata are inside its PA-FX-FAST; a reply without it
   // answers a request the KDC never saw armored.
-  std::optional<fast::FastReply> fast_reply;
   std::optional<MethodData> padata = rep.padata;
-  if (armor_key_) {
-    const std::optional<PaData> fx =
-        rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
-    if (!fx) {
-      return protocol_error(
-          "the AS-REP to an armored request carries no PA-FX-FAST: refused as a FAST downgrade "
-          "(RFC 6113 §5.4.3)");
-    }
-    KERB_TRY(fast_reply, fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
-    padata = fast_reply->response.padata;
-    if (!fast_reply->response.finished) {
-      return protocol_error("the FAST reply to an AS-REQ has no KrbFastFinished (RFC 6113 §5.4.3)");
-    }
-    KERB_TRY_VOID(fast::verify_finished(*fast_reply->response.finished, *armor_key_, rep.ticket.raw,
-                                        client_));
+  if (fast_) {
+    KERB_TRY_VOID(fast_ops().open_as_reply(*fast_, rep, nonce_, client_, padata));
   }
 
   // The reply key: the one we pre-authenticated with, or one made with the ETYPE-INFO2 the
@@ -486,23 +432,8 @@ Result<AsExchange::Step> AsExchange::on_as_rep(std::span<const std::uint8_t> rep
     KERB_TRY(key, reply_key(etype, &*info));
     context_.hints.etype_info = info;
   }
-  if (fast_reply) {
-    const KrbFastResponse& response = fast_reply->response;
-    // §5.4.6: a KDC that accepted our encrypted challenge proves it knows the long-term key
-    // with its own, and must strengthen the reply key.
-    if (preauth_sent_) {
-      const std::optional<PaData> challenge =
-          find_padata(response.padata, padata_type::kPaEncryptedChallenge);
-      if (!challenge) {
-        return protocol_error(
-            "the FAST reply lacks the KDC's PA-ENCRYPTED-CHALLENGE (RFC 6113 §5.4.6)");
-      }
-      KERB_TRY_VOID(fast::open_kdc_challenge(*armor_key_, key, challenge->padata_value));
-      if (!response.strengthen_key) {
-        return protocol_error("the FAST reply does not strengthen the reply key (RFC 6113 §5.4.6)");
-      }
-    }
-    KERB_TRY(key, fast::strengthen_reply_key(response, key, context_.policy));
+  if (fast_) {
+    KERB_TRY_VOID(fast_ops().as_reply_key(*fast_, preauth_sent_, context_.policy, key));
   }
 
   // Decrypted behind the request, which PA-REQ-ENC-PA-REP is checked against.

@@ -183,8 +183,15 @@ Result<Credentials> Client::service_ticket(const Credentials& tgt, const Princip
       }
     }
   }
-  // Armored as the login was (RFC 6113 §5.4.1.1: the TGT itself is the armor).
-  if (options_.fast_armor || options_.require_fast) tgs.fast = true;
+  // Armored as the login was (RFC 6113 §5.4.1.1: the TGT itself is the armor), with the
+  // armor's FAST operations: without armor there are none to armor with.
+  if (options_.fast_armor) {
+    tgs.fast = &options_.fast_armor->operations();
+  } else if (options_.require_fast && tgs.fast == nullptr) {
+    return Error(ErrorCategory::kPolicy,
+                 "FAST is required but no armor was given (ClientOptions::fast_armor): refusing "
+                 "an unarmored TGS request");
+  }
   KERB_TRY(TgsExchange exchange,
            TgsExchange::for_service(tgt, service, tgs, ap_context(tgt.client)));
   std::vector<std::uint8_t> heap_reply;

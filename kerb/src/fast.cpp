@@ -1,10 +1,14 @@
 #include <kerb/fast.hpp>
 
 #include <string_view>
+#include <utility>
 
 #include <kerb/constants.hpp>
 #include <kerb/crypto/checksum.hpp>
+#include <kerb/error_codes.hpp>
+#include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
+#include <kerb/messages/krb_error.hpp>
 #include <kerb/messages/padata.hpp>
 
 namespace kerb::fast {
@@ -211,4 +215,180 @@ bool unarmored_error_allowed(std::int32_t error_code) noexcept {
          error_code == error_code::kKdcErrUnknownCriticalFastOptions;
 }
 
+struct AsState {
+  crypto::Key armor_key;
+  std::vector<std::uint8_t> armor_ap_req;
+  std::vector<std::uint8_t> cookie;
+  std::optional<FastReply> reply;
+};
+
+namespace {
+
+void destroy_as(AsState* state) noexcept {
+  delete state;
+}
+
+Result<void> start_as(const Credentials& armor_tgt, std::string_view realm,
+                      const ApContext& context, AsStatePtr& state) {
+  const std::span<const std::string> name = armor_tgt.server.components();
+  if (name.size() != 2 || name[0] != kTgsName || name[1] != realm ||
+      armor_tgt.server.realm() != realm) {
+    return Error(ErrorCategory::kInvalidArgument,
+                 "the FAST armor must be a TGT of the client's realm (krbtgt/REALM@REALM)");
+  }
+  KERB_TRY(AsArmor armor, make_as_armor(armor_tgt, context));
+  state = AsStatePtr(new AsState{std::move(armor.armor_key), std::move(armor.ap_req), {}, {}},
+                     AsStateDeleter{destroy_as});
+  return ok();
+}
+
+Result<void> armor_as_request(AsState& state, const crypto::Key* challenge_key, Timestamp now,
+                              std::span<const PaData> padata, const KdcReqBody& body,
+                              crypto::Random& random, std::vector<std::uint8_t>& pa_fx_fast) {
+  std::vector<std::uint8_t> challenge;
+  std::vector<PaData> inner;
+  inner.reserve(padata.size() + 2);
+  if (challenge_key) {
+    KERB_TRY(challenge, make_encrypted_challenge(state.armor_key, *challenge_key, now, random));
+    inner.push_back(PaData{padata_type::kPaEncryptedChallenge, challenge});
+  }
+  for (const PaData& pa : padata)
+    inner.push_back(pa);
+  if (!state.cookie.empty()) inner.push_back(PaData{padata_type::kPaFxCookie, state.cookie});
+  std::vector<std::uint8_t> body_bytes;
+  KERB_TRY_VOID(encode_into(body, body_bytes, "the KDC-REQ-BODY"));
+  KdcReqBody sent = body;
+  sent.raw = body_bytes;
+  KERB_TRY(pa_fx_fast,
+           make_fast_request(state.armor_key, state.armor_ap_req, body_bytes,
+                             MethodData(std::span<const PaData>(inner)), sent, 0, random));
+  return ok();
+}
+
+// The FAST reply in a KRB-ERROR's e-data, opened (§5.4.4); nullopt for an unarmored error
+// unarmored_error_allowed, kProtocol for any other.
+Result<std::optional<FastReply>> open_error_reply(const crypto::Key& armor_key,
+                                                  const KrbError& outer, std::uint32_t nonce) {
+  const std::optional<PaData> fx = find_fast_padata(outer.e_data);
+  if (!fx) {
+    if (unarmored_error_allowed(outer.error_code)) return std::optional<FastReply>();
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the KDC answered an armored request with an unarmored %s: refused as "
+                         "a FAST downgrade (RFC 6113 §5.4.4)",
+                         error_code_name(outer.error_code).data());
+  }
+  KERB_TRY(FastReply reply, open_fast_reply(armor_key, fx->padata_value, nonce));
+  return std::optional<FastReply>(std::move(reply));
+}
+
+Result<bool> open_as_error(AsState& state, const KrbError& outer, std::uint32_t nonce,
+                           KrbError& inner, MethodData& padata) {
+  KERB_TRY(state.reply, open_error_reply(state.armor_key, outer, nonce));
+  if (!state.reply) return false;
+  KERB_TRY(inner, inner_error(*state.reply));
+  padata = state.reply->response.padata;
+  if (auto cookie = find_padata(padata, padata_type::kPaFxCookie)) {
+    state.cookie.assign(cookie->padata_value.begin(), cookie->padata_value.end());
+  } else {
+    state.cookie.clear();
+  }
+  return true;
+}
+
+// §5.4.3: a KDC-REP's FAST reply, with a KrbFastFinished that passes verify_finished.
+Result<FastReply> open_reply(const crypto::Key& armor_key, const KdcRep& rep, std::uint32_t nonce,
+                             const Principal& client) {
+  const char* name = rep.msg_type == MessageType::kAsRep ? "AS" : "TGS";
+  const std::optional<PaData> fx =
+      rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
+  if (!fx) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the %s-REP to an armored request carries no PA-FX-FAST: refused as a "
+                         "FAST downgrade (RFC 6113 §5.4.3)",
+                         name);
+  }
+  KERB_TRY(FastReply reply, open_fast_reply(armor_key, fx->padata_value, nonce));
+  if (!reply.response.finished) {
+    return Error::format(ErrorCategory::kProtocol, 0,
+                         "the FAST reply to a %s-REQ has no KrbFastFinished (RFC 6113 §5.4.3)",
+                         name);
+  }
+  KERB_TRY_VOID(verify_finished(*reply.response.finished, armor_key, rep.ticket.raw, client));
+  return reply;
+}
+
+Result<void> open_as_reply(AsState& state, const KdcRep& rep, std::uint32_t nonce,
+                           const Principal& client, std::optional<MethodData>& padata) {
+  KERB_TRY(state.reply, open_reply(state.armor_key, rep, nonce, client));
+  padata = state.reply->response.padata;
+  return ok();
+}
+
+Result<void> as_reply_key(const AsState& state, bool challenge_sent, const crypto::Policy& policy,
+                          crypto::Key& key) {
+  if (!state.reply) return protocol_error("no FAST reply was opened");
+  const KrbFastResponse& response = state.reply->response;
+  // §5.4.6: a KDC that accepted our encrypted challenge proves it knows the long-term key with
+  // its own, and must strengthen the reply key.
+  if (challenge_sent) {
+    const std::optional<PaData> challenge =
+        find_padata(response.padata, padata_type::kPaEncryptedChallenge);
+    if (!challenge) {
+      return protocol_error(
+          "the FAST reply lacks the KDC's PA-ENCRYPTED-CHALLENGE (RFC 6113 §5.4.6)");
+    }
+    KERB_TRY_VOID(open_kdc_challenge(state.armor_key, key, challenge->padata_value));
+    if (!response.strengthen_key) {
+      return protocol_error("the FAST reply does not strengthen the reply key (RFC 6113 §5.4.6)");
+    }
+  }
+  KERB_TRY(key, strengthen_reply_key(response, key, policy));
+  return ok();
+}
+
+Result<void> armor_tgs_request(const crypto::Key& subkey, const crypto::Key& session_key,
+                               std::span<const std::uint8_t> ap_req, const KdcReqBody& body,
+                               crypto::Random& random, std::optional<crypto::Key>& armor,
+                               std::vector<std::uint8_t>& pa_fx_fast) {
+  KERB_TRY(armor, armor_key(subkey, session_key));
+  KERB_TRY(pa_fx_fast, make_fast_request(*armor, {}, ap_req, MethodData(), body, 0, random));
+  return ok();
+}
+
+Error tgs_error(const crypto::Key& armor_key, const KrbError& outer, std::uint32_t nonce) {
+  auto reply = open_error_reply(armor_key, outer, nonce);
+  if (!reply) return reply.error();
+  if (!*reply) return to_error(outer);
+  auto inner = inner_error(**reply);
+  if (!inner) return inner.error();
+  return to_error(*inner);
+}
+
+Result<void> open_tgs_reply(const crypto::Key& armor_key, const KdcRep& rep, std::uint32_t nonce,
+                            const Principal& client, const crypto::Policy& policy,
+                            crypto::Key& session_key, std::optional<crypto::Key>& subkey) {
+  KERB_TRY(FastReply reply, open_reply(armor_key, rep, nonce, client));
+  KERB_TRY(session_key, strengthen_reply_key(reply.response, session_key, policy));
+  if (subkey) {
+    KERB_TRY(subkey, strengthen_reply_key(reply.response, *subkey, policy));
+  }
+  return ok();
+}
+
+}  // namespace
+
+const Operations& operations() noexcept {
+  static constexpr Operations kOperations{
+      start_as,     armor_as_request,  open_as_error, open_as_reply,
+      as_reply_key, armor_tgs_request, tgs_error,     open_tgs_reply,
+  };
+  return kOperations;
+}
+
 }  // namespace kerb::fast
+
+namespace kerb {
+
+FastArmor::FastArmor(Credentials tgt) : tgt_(std::move(tgt)), operations_(&fast::operations()) {}
+
+}  // namespace kerb

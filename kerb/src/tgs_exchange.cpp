@@ -135,7 +135,7 @@ Result<void> TgsExchange::build_request() {
 
   ApReqOptions ap;
   ap.checksum = Checksum{static_cast<std::int32_t>(info->checksum_type), cksum_bytes};
-  ap.subkey = options_.subkey || options_.fast;
+  ap.subkey = options_.subkey || options_.fast != nullptr;
   ap.usage = key_usage::kTgsReqPaTgsReqAuthenticator;
   detail::WorkArena::Block plain(arena), cipher(arena), ap_block(arena);
   ApReq ap_req;
@@ -152,10 +152,9 @@ Result<void> TgsExchange::build_request() {
     // RFC 6113 §5.4.1.1, §5.4.2: implicit armor; req-checksum over the PA-TGS-REQ's AP-REQ.
     if (!subkey_)
       return Error(ErrorCategory::kCrypto, "the PA-TGS-REQ has no subkey to armor with");
-    KERB_TRY(armor_key_, fast::armor_key(*subkey_, session_key));
     body.raw = body_bytes;
-    KERB_TRY(fx_fast, fast::make_fast_request(*armor_key_, {}, ap_bytes, MethodData(), body, 0,
-                                              *context_.random));
+    KERB_TRY_VOID(options_.fast->armor_tgs_request(*subkey_, session_key, ap_bytes, body,
+                                                   *context_.random, armor_key_, fx_fast));
     padata[padata_count++] = PaData{padata_type::kPaFxFast, fx_fast};
   }
   KdcReq req;
@@ -176,18 +175,7 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
     KERB_TRY(KrbError error, decode_krb_error(reply));
     if (!armor_key_) return to_error(error);
     // RFC 6113 §5.4.4: the real error is inside the FAST reply.
-    const std::optional<PaData> fx = fast::find_fast_padata(error.e_data);
-    if (!fx) {
-      if (fast::unarmored_error_allowed(error.error_code)) return to_error(error);
-      return Error::format(ErrorCategory::kProtocol, 0,
-                           "the KDC answered the armored TGS-REQ with an unarmored %s: refused "
-                           "as a FAST downgrade (RFC 6113 §5.4.4)",
-                           error_code_name(error.error_code).data());
-    }
-    KERB_TRY(fast::FastReply fast_reply,
-             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
-    KERB_TRY(KrbError inner, fast::inner_error(fast_reply));
-    return to_error(inner);
+    return options_.fast->tgs_error(*armor_key_, error, nonce_);
   }
   if (type != static_cast<std::int32_t>(MessageType::kTgsRep)) {
     return protocol_error("the KDC's reply is neither a TGS-REP nor a KRB-ERROR");
@@ -198,27 +186,9 @@ Result<TgsExchange::Step> TgsExchange::on_reply(std::span<const std::uint8_t> re
   KERB_TRY(crypto::Key session_key, tgt_.session_key.to_key(context_.policy));
   std::optional<crypto::Key> reply_subkey = subkey_;
   if (armor_key_) {
-    // RFC 6113 §5.4.3: the FAST reply, its finished over the ticket, the strengthened key.
-    const std::optional<PaData> fx =
-        rep.padata ? find_padata(*rep.padata, padata_type::kPaFxFast) : std::nullopt;
-    if (!fx) {
-      return protocol_error(
-          "the TGS-REP to an armored request carries no PA-FX-FAST: refused as a FAST "
-          "downgrade (RFC 6113 §5.4.3)");
-    }
-    KERB_TRY(fast::FastReply fast_reply,
-             fast::open_fast_reply(*armor_key_, fx->padata_value, nonce_));
-    if (!fast_reply.response.finished) {
-      return protocol_error("the FAST reply to a TGS-REQ has no KrbFastFinished (RFC 6113 §5.4.3)");
-    }
-    KERB_TRY_VOID(fast::verify_finished(*fast_reply.response.finished, *armor_key_, rep.ticket.raw,
-                                        tgt_.client));
-    KERB_TRY(session_key,
-             fast::strengthen_reply_key(fast_reply.response, session_key, context_.policy));
-    if (reply_subkey) {
-      KERB_TRY(reply_subkey,
-               fast::strengthen_reply_key(fast_reply.response, *reply_subkey, context_.policy));
-    }
+    // RFC 6113 §5.4.3: the FAST reply, its finished over the ticket, the strengthened keys.
+    KERB_TRY_VOID(options_.fast->open_tgs_reply(*armor_key_, rep, nonce_, tgt_.client,
+                                                context_.policy, session_key, reply_subkey));
   }
   detail::WorkArena arena(context_.work_buffer, request_size_, work_needed_, reply_);
   detail::WorkArena::Block plain_block(arena);

@@ -32,6 +32,7 @@
 #include <kerb/crypto/enctype.hpp>
 #include <kerb/crypto/key.hpp>
 #include <kerb/crypto/random.hpp>
+#include <kerb/fast.hpp>
 #include <kerb/messages/types.hpp>
 #include <kerb/principal.hpp>
 #include <kerb/result.hpp>
@@ -78,9 +79,10 @@ struct AsContext {
   // (kKdc, code 37) and the offset stays as given.
   bool kdc_timesync = true;
   ClientHints hints;  // from an earlier login of this principal, if any
-  // FAST armor (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's realm. Given,
-  // every request is armored (an AP-REQ for it with a fresh subkey).
-  std::optional<Credentials> fast_armor;
+  // FAST armor (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's realm
+  // (`context.fast_armor = tgt;`). Given, every request is armored (an AP-REQ for it with a
+  // fresh subkey). FAST's code is reached only through it: without, none is linked.
+  std::optional<FastArmor> fast_armor;
   // Refuse to log in without armor (kPolicy at construction), so a password never travels
   // in an unarmored request.
   bool require_fast = false;
@@ -146,6 +148,8 @@ class AsExchange {
   Result<ClientHints::EtypeInfo> choose_etype_info(const MethodData& method_data) const;
   Result<void> adopt_etype_info(const ClientHints::EtypeInfo& info);
   Timestamp kdc_now() const noexcept;
+  // Only with armor: FAST is called through the armor's table, never by name.
+  const fast::Operations& fast_ops() const noexcept { return context_.fast_armor->operations(); }
 
   Principal client_;
   AsOptions options_;
@@ -168,11 +172,8 @@ class AsExchange {
       false;                   // PA-ENC-TIMESTAMP made from saved hints, not this KDC's answer
   bool rederived_ = false;     // PREAUTH_FAILED with new ETYPE-INFO2 is retried once
   bool skew_retried_ = false;  // KRB_AP_ERR_SKEW is retried once
-  // FAST: the armor key and armor AP-REQ of this login (one armor for the conversation, as
-  // MIT's client), and the last PA-FX-COOKIE the KDC sent, echoed in the next request.
-  std::optional<crypto::Key> armor_key_;
-  std::vector<std::uint8_t> armor_ap_req_;
-  std::vector<std::uint8_t> cookie_;
+  // FAST: this login's armor, the KDC's cookie and its last FAST reply (only with armor).
+  fast::AsStatePtr fast_;
   Credentials credentials_;
 };
 

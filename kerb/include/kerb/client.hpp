@@ -62,10 +62,11 @@ struct ClientOptions {
 
   // --- FAST (RFC 6113) ---
   // Armor for AS requests (AsContext::fast_armor): a TGT of the client's realm, e.g. the
-  // device's from its keytab, or one in an armor ccache (armor_from_ccache, MIT's kinit -T).
-  // With armor, TGS requests are armored too (TgsOptions::fast).
-  std::optional<Credentials> fast_armor;
-  // Refuse a login without armor (AsContext::require_fast).
+  // device's from its keytab, or one in an armor ccache (armor_from_ccache, MIT's kinit -T):
+  // `options.fast_armor = tgt;`. With armor, TGS requests are armored too (TgsOptions::fast,
+  // with the armor's operations). Without, no FAST code is linked.
+  std::optional<FastArmor> fast_armor;
+  // Refuse a login, or a service ticket, without armor (kPolicy; AsContext::require_fast).
   bool require_fast = false;
 
   // [libdefaults] clockskew, kdc_timesync, ticket_lifetime, renew_lifetime, forwardable,

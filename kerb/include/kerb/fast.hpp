@@ -1,6 +1,7 @@
 // FAST (RFC 6113 §5.4), the client's part: armor, the armored request's PA-FX-FAST, the
 // armored reply and error, the reply key's strengthening and the encrypted challenge.
-// AsExchange and TgsExchange use these; they are public so a caller can check a KDC's bytes.
+// AsExchange and TgsExchange reach them only through a FastArmor's Operations (below), so an
+// app that never armors links none of them; they are public so a caller can check a KDC's bytes.
 //
 //   AS:  armor key = KRB-FX-CF2(armor AP-REQ subkey, armor TGT session key,
 //                               "subkeyarmor", "ticketarmor")              (§5.4.1.1)
@@ -8,8 +9,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
 #include <vector>
 
 #include <kerb/ap_exchange.hpp>
@@ -18,6 +21,7 @@
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
 #include <kerb/messages/fast.hpp>
+#include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/result.hpp>
 
@@ -107,4 +111,86 @@ Result<KrbError> inner_error(const FastReply& reply);
 // error is refused as a downgrade.
 bool unarmored_error_allowed(std::int32_t error_code) noexcept;
 
+// --- The steps of an armored exchange, built on the functions above ---
+
+// The FAST side of one armored AS exchange: its armor key and armor AP-REQ (one armor for the
+// conversation, as MIT's client), the KDC's last PA-FX-COOKIE (echoed in the next request,
+// §5.2) and the last FAST reply opened (what the views handed out point into). Opaque: it
+// lives in fast.cpp, and its deleter comes from the table that made it.
+struct AsState;
+struct AsStateDeleter {
+  void (*destroy)(AsState*) noexcept = nullptr;
+  void operator()(AsState* state) const noexcept { destroy(state); }
+};
+using AsStatePtr = std::unique_ptr<AsState, AsStateDeleter>;
+
+// The steps the exchanges take, as a table: they call FAST only through it, so FAST's code
+// (KRB-FX-CF2, the FAST messages' codecs) is linked only into an app that takes operations()
+// -- by making a FastArmor or asking for armored TGS requests.
+struct Operations {
+  // AS (each fills its out-parameters). The armor for `armor_tgt` (make_as_armor), which
+  // must be a TGT of `realm`, the client's (krbtgt/REALM@REALM; kInvalidArgument otherwise).
+  Result<void> (*start_as)(const Credentials& armor_tgt, std::string_view realm,
+                           const ApContext& context, AsStatePtr& state);
+  // §5.4.2: the AS-REQ's PA-FX-FAST, its req-checksum over `body` as encoded here (the outer
+  // request sends the same DER). Inside: with `challenge_key` (the long-term key) the
+  // PA-ENCRYPTED-CHALLENGE of `now` (§5.4.6), then `padata`, then the cookie.
+  Result<void> (*armor_as_request)(AsState& state, const crypto::Key* challenge_key, Timestamp now,
+                                   std::span<const PaData> padata, const KdcReqBody& body,
+                                   crypto::Random& random, std::vector<std::uint8_t>& pa_fx_fast);
+  // §5.4.4: a KRB-ERROR to the armored request. Opened: true, with the inner error and the
+  // FAST reply's padata (they stand for the e-data; the cookie is kept); views point into the
+  // state. false: an unarmored error unarmored_error_allowed, which stands. Any other
+  // unarmored error is kProtocol (a downgrade).
+  Result<bool> (*open_as_error)(AsState& state, const KrbError& outer, std::uint32_t nonce,
+                                KrbError& inner, MethodData& padata);
+  // §5.4.3: the AS-REP's PA-FX-FAST opened, its KrbFastFinished verified for `client`; the
+  // reply's padata (views into the state). kProtocol without either (a downgrade).
+  Result<void> (*open_as_reply)(AsState& state, const KdcRep& rep, std::uint32_t nonce,
+                                const Principal& client, std::optional<MethodData>& padata);
+  // §5.4.6 then §5.4.3, after open_as_reply: after an encrypted challenge the reply must
+  // carry the KDC's (open_kdc_challenge under the long-term key) and a strengthen-key; then
+  // `key`, the long-term key, becomes the strengthened reply key (strengthen_reply_key).
+  Result<void> (*as_reply_key)(const AsState& state, bool challenge_sent,
+                               const crypto::Policy& policy, crypto::Key& key);
+
+  // TGS (§5.4.1.1, §5.4.2): the armor key (the PA-TGS-REQ authenticator's subkey with the
+  // TGT's session key) and PA-FX-FAST, its req-checksum over the PA-TGS-REQ's AP-REQ; `body`
+  // must carry its raw bytes.
+  Result<void> (*armor_tgs_request)(const crypto::Key& subkey, const crypto::Key& session_key,
+                                    std::span<const std::uint8_t> ap_req, const KdcReqBody& body,
+                                    crypto::Random& random, std::optional<crypto::Key>& armor_key,
+                                    std::vector<std::uint8_t>& pa_fx_fast);
+  // §5.4.4: the error a KRB-ERROR to an armored TGS-REQ stands for: the inner one, the outer
+  // one when unarmored_error_allowed, else a refusal (kProtocol).
+  Error (*tgs_error)(const crypto::Key& armor_key, const KrbError& outer, std::uint32_t nonce);
+  // §5.4.3: the TGS-REP's FAST reply opened and verified for `client`, then the reply's keys
+  // (the TGT session key, the authenticator subkey if any) strengthened in place.
+  Result<void> (*open_tgs_reply)(const crypto::Key& armor_key, const KdcRep& rep,
+                                 std::uint32_t nonce, const Principal& client,
+                                 const crypto::Policy& policy, crypto::Key& session_key,
+                                 std::optional<crypto::Key>& subkey);
+};
+
+// The table, e.g. for TgsOptions::fast.
+const Operations& operations() noexcept;
+
 }  // namespace kerb::fast
+
+namespace kerb {
+
+// FAST armor for AS requests (RFC 6113 §5.4.1.1): a TGT krbtgt/REALM@REALM of the client's
+// realm, and the FAST operations that armor with it. Implicit from Credentials, so
+// `options.fast_armor = device_tgt;`; the constructor (in fast.cpp) is what links FAST in.
+class FastArmor {
+ public:
+  FastArmor(Credentials tgt);  // NOLINT(google-explicit-constructor): see above
+  const Credentials& tgt() const noexcept { return tgt_; }
+  const fast::Operations& operations() const noexcept { return *operations_; }
+
+ private:
+  Credentials tgt_;
+  const fast::Operations* operations_;
+};
+
+}  // namespace kerb

@@ -33,6 +33,9 @@
 namespace kerb {
 
 struct KdcRep;
+namespace fast {
+struct Operations;
+}
 
 struct TgsOptions {
   std::uint32_t kdc_options = 0;  // kdc_options::k... (forwardable, ...)
@@ -45,8 +48,10 @@ struct TgsOptions {
   bool subkey = true;  // authenticator subkey; the reply comes under it (usage 9)
   // FAST (RFC 6113 §5.4.1.1): armor the request with the TGT itself -- armor key
   // KRB-FX-CF2(authenticator subkey, TGT session key, "subkeyarmor", "ticketarmor") -- and
-  // accept only an armored reply (kProtocol otherwise). Implies subkey.
-  bool fast = false;
+  // accept only an armored reply (kProtocol otherwise). Implies subkey. The FAST operations
+  // to armor with: a FastArmor's operations() or fast::operations() (kerb/fast.hpp); null:
+  // unarmored, and no FAST code linked.
+  const fast::Operations* fast = nullptr;
   int max_referrals = 5;
   // For a service outside the TGT's realm: the realms between the two, in order, as krb5.conf
   // [capaths] lists them. Empty: the TGT's realm shares a cross-realm key with the service's.
