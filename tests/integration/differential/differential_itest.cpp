@@ -24,6 +24,7 @@
 
 #include "itest_util.hpp"
 #include "message_test_util.hpp"
+#include "mit_gss_util.hpp"
 
 // MIT's ASN.1 codecs and the matching destructors (libkrb5 exports them; k5-int.h declares
 // them). Each decoder hands back one allocated value; the encoder takes that value back.
@@ -72,6 +73,10 @@ krb5_error_code decode_krb5_pa_fx_fast_reply(const krb5_data*, void**);
 krb5_error_code encode_krb5_pa_fx_fast_reply(const void*, krb5_data**);
 krb5_error_code decode_krb5_fast_response(const krb5_data*, void**);
 krb5_error_code encode_krb5_fast_response(const void*, krb5_data**);
+krb5_error_code decode_krb5_cred(const krb5_data*, void**);
+krb5_error_code encode_krb5_cred(const void*, krb5_data**);
+krb5_error_code decode_krb5_enc_cred_part(const krb5_data*, void**);
+krb5_error_code encode_krb5_enc_cred_part(const void*, krb5_data**);
 krb5_error_code decode_krb5_kkdcp_message(const krb5_data*, void**);
 krb5_error_code encode_krb5_kkdcp_message(const void*, krb5_data**);
 
@@ -91,6 +96,8 @@ void krb5_free_fast_armored_req(krb5_context, void*);
 void krb5_free_fast_req(krb5_context, void*);
 void krb5_free_fast_response(krb5_context, void*);
 void k5_free_kkdcp_message(krb5_context, void*);
+void krb5_free_cred(krb5_context, void*);
+void krb5_free_cred_enc_part(krb5_context, void*);
 }
 
 namespace kerb::test {
@@ -138,18 +145,18 @@ struct Kind {
   std::function<Result<test::Bytes>(ByteView)> drop_mit_starttime = {};
 };
 
-template <class T, Result<T> (*Decode)(Bytes)>
+template <class T, Result<T> (*Decode)(kerb::Bytes)>
 Result<test::Bytes> without_starttime(ByteView b) {
   Result<T> value = Decode(b);
   if (value && value->starttime && value->starttime->seconds == value->authtime.seconds)
     value->starttime.reset();
   return test::reencode(value);
 }
-Result<EncTicketPart> decode_enc_ticket_part(Bytes b) {
+Result<EncTicketPart> decode_enc_ticket_part(kerb::Bytes b) {
   return decode_der<EncTicketPart>(b, "EncTicketPart");
 }
 
-template <class T, Result<T> (*Decode)(Bytes)>
+template <class T, Result<T> (*Decode)(kerb::Bytes)>
 std::function<Result<test::Bytes>(ByteView)> kerb_codec() {
   return [](ByteView b) { return test::reencode(Decode(b)); };
 }
@@ -225,6 +232,12 @@ const Kind kKrbFastResponse{
 const Kind kKdcProxyMessage{
     "KDC-PROXY-MESSAGE", kerb_codec<KdcProxyMessage, decode_kdc_proxy_message>(),
     decode_krb5_kkdcp_message, encode_krb5_kkdcp_message, k5_free_kkdcp_message};
+
+const Kind kKrbCred{"KRB-CRED", kerb_codec<KrbCred, decode_krb_cred>(), decode_krb5_cred,
+                    encode_krb5_cred, krb5_free_cred};
+const Kind kEncKrbCredPart{"EncKrbCredPart", kerb_codec<EncKrbCredPart, decode_enc_krb_cred_part>(),
+                           decode_krb5_enc_cred_part, encode_krb5_enc_cred_part,
+                           krb5_free_cred_enc_part};
 
 // Which message types were checked in which direction, for the summary the program prints.
 std::map<std::string, std::set<std::string>>& checked() {
@@ -309,7 +322,7 @@ crypto::Key cf2(const crypto::Key& k1, const crypto::Key& k2, std::string_view p
 crypto::Key password_key(const std::string& user, const EtypeInfo2Entry& entry) {
   std::string salt = entry.salt ? std::string(*entry.salt) : env("KERB_TEST_REALM") + user;
   return must(crypto::Key::from_password(entry.etype, password(user), test::bytes_of(salt),
-                                         entry.s2kparams.value_or(Bytes{})),
+                                         entry.s2kparams.value_or(kerb::Bytes{})),
               "Key::from_password");
 }
 
@@ -637,5 +650,50 @@ TEST_CASE("a password change: AP-REQ, KRB-PRIV and kadmind's AP-REP and KRB-PRIV
   // kadmind's KRB-PRIV is under its AP-REP's subkey if it made one, else the client's.
   const crypto::Key reply_key = rep_fields.subkey ? key_of(*rep_fields.subkey) : *subkey;
   check(kEncKrbPrivPart, decrypt(reply_key, 13, reply.krb_priv->enc_part), "MIT");
+  print_summary();
+}
+
+TEST_CASE("MIT's GSS initiator: its AP-REQ, authenticator and delegated KRB-CRED", "[gss]") {
+  const Scratch scratch("differential-itest");
+  mit_kinit("alice", "FILE:" + scratch("gss.ccache"), true);
+  MitInitiator mit(
+      import_name("bank/bank.test@" + env("KERB_TEST_REALM"), GSS_KRB5_NT_PRINCIPAL_NAME),
+      gss_mech_krb5, GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG);
+  const test::Bytes token = mit.start();
+
+  // RFC 2743 §3.1 framing: [APPLICATION 0] { mech OID, TOK_ID 01 00 (RFC 1964 §1.1), AP-REQ }.
+  REQUIRE(token.size() > 20);
+  REQUIRE(token[0] == 0x60);
+  std::size_t at = 2 + ((token[1] & 0x80) ? (token[1] & 0x7F) : 0);
+  REQUIRE(token[at] == 0x06);
+  at += 2 + token[at + 1];
+  REQUIRE(token[at] == 0x01);
+  REQUIRE(token[at + 1] == 0x00);
+  const ByteView ap_req_bytes(token.data() + at + 2, token.size() - at - 2);
+
+  check(kApReq, ap_req_bytes, "MIT");
+  const ApReq ap = decoded(decode_ap_req(ap_req_bytes), "AP-REQ");
+  check(kTicket, ap.ticket.raw, "MIT");
+  const Octets ticket_part = decrypt(bank_key(ap.ticket), 2, ap.ticket.enc_part);
+  check(kEncTicketPart, ticket_part, "MIT");
+  const auto ticket = decoded(decode_der<EncTicketPart>(ticket_part, "EncTicketPart"), "ticket");
+  const crypto::Key session = key_of(ticket.key);
+  const Octets plain = decrypt(session, 11, ap.authenticator);
+  check(kAuthenticator, plain, "MIT");
+  const Authenticator a = decoded(decode_authenticator(plain), "Authenticator");
+
+  // RFC 4121 §4.1.1: the 0x8003 checksum; with delegation, DlgOpt, Dlgth and KRB-CRED follow
+  // the 24 octets of Lgth, Bnd and Flags.
+  REQUIRE(a.cksum);
+  REQUIRE(a.cksum->cksumtype == 0x8003);
+  const kerb::Bytes cksum = a.cksum->checksum;
+  REQUIRE(cksum.size() > 28);
+  const std::size_t dlgth = cksum[26] | std::size_t{cksum[27]} << 8;
+  REQUIRE(cksum.size() >= 28 + dlgth);
+  const ByteView cred_bytes = cksum.subspan(28, dlgth);
+  check(kKrbCred, cred_bytes, "MIT");
+  const KrbCred cred = decoded(decode_krb_cred(cred_bytes), "KRB-CRED");
+  // MIT encrypts it in the ticket's session key (usage 14, RFC 4120 §5.8.1).
+  check(kEncKrbCredPart, decrypt(session, 14, cred.enc_part), "MIT");
   print_summary();
 }
