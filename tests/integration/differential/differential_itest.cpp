@@ -3,11 +3,14 @@
 // test knows the key -- is decoded by kerb and re-encoded from its fields alone, and decoded by
 // MIT's libkrb5 (its exported decode_krb5_*) and re-encoded with encode_krb5_*. Both must give
 // back the very bytes that went over the wire: DER has one encoding per value, so a field
-// kerb drops, adds or encodes differently from MIT shows as a difference.
+// kerb drops, adds or encodes differently from MIT shows as a difference. The same for the
+// krb5 GSS tokens of MIT's and kerb's initiators and kerb's acceptor, and for the ETYPE-INFO2
+// entry kerb keeps in a ccache.
 #include <catch2/catch.hpp>
 
 #include <krb5/krb5.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <iostream>
@@ -16,11 +19,16 @@
 #include <string>
 #include <vector>
 
+#include <kerb/ccache.hpp>
 #include <kerb/client.hpp>
+#include <kerb/constants.hpp>
 #include <kerb/crypto/key.hpp>
+#include <kerb/gss/acceptor.hpp>
+#include <kerb/gss/initiator.hpp>
 #include <kerb/kkdcp.hpp>
 #include <kerb/kpasswd.hpp>
 #include <kerb/messages/fast.hpp>
+#include <kerb/replay_cache.hpp>
 
 #include "itest_util.hpp"
 #include "message_test_util.hpp"
@@ -653,47 +661,211 @@ TEST_CASE("a password change: AP-REQ, KRB-PRIV and kadmind's AP-REP and KRB-PRIV
   print_summary();
 }
 
-TEST_CASE("MIT's GSS initiator: its AP-REQ, authenticator and delegated KRB-CRED", "[gss]") {
-  const Scratch scratch("differential-itest");
-  mit_kinit("alice", "FILE:" + scratch("gss.ccache"), true);
-  MitInitiator mit(
-      import_name("bank/bank.test@" + env("KERB_TEST_REALM"), GSS_KRB5_NT_PRINCIPAL_NAME),
-      gss_mech_krb5, GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG);
-  const test::Bytes token = mit.start();
+namespace {
 
-  // RFC 2743 §3.1 framing: [APPLICATION 0] { mech OID, TOK_ID 01 00 (RFC 1964 §1.1), AP-REQ }.
+// The inner token of a krb5 GSS context token: RFC 2743 §3.1 framing, [APPLICATION 0]
+// { mech OID, TOK_ID, inner token }, with TOK_ID 01 00 (AP-REQ), 02 00 (AP-REP) or 03 00
+// (KRB-ERROR) (RFC 1964 §1.1, RFC 4121 §4.1).
+ByteView inner_token(ByteView token, std::uint8_t tok_id) {
+  INFO("GSS token " << test::to_hex(token));
   REQUIRE(token.size() > 20);
   REQUIRE(token[0] == 0x60);
   std::size_t at = 2 + ((token[1] & 0x80) ? (token[1] & 0x7F) : 0);
   REQUIRE(token[at] == 0x06);
   at += 2 + token[at + 1];
-  REQUIRE(token[at] == 0x01);
+  REQUIRE(token.size() > at + 2);
+  REQUIRE(token[at] == tok_id);
   REQUIRE(token[at + 1] == 0x00);
-  const ByteView ap_req_bytes(token.data() + at + 2, token.size() - at - 2);
+  return token.subspan(at + 2);
+}
 
-  check(kApReq, ap_req_bytes, "MIT");
+// The service ticket's session key, from the ticket itself (opened with the bank keytab).
+crypto::Key ticket_session_key(const Ticket& ticket) {
+  const Octets part = decrypt(bank_key(ticket), 2, ticket.enc_part);
+  check(kEncTicketPart, part, "MIT");
+  return key_of(decoded(decode_der<EncTicketPart>(part, "EncTicketPart"), "ticket").key);
+}
+
+// An InitialContextToken to bank/bank.test with delegation, from `from`: its AP-REQ, the
+// authenticator, and the KRB-CRED in the 0x8003 checksum with its EncKrbCredPart.
+void check_initiator_token(ByteView token, const char* from) {
+  const ByteView ap_req_bytes = inner_token(token, 0x01);
+  check(kApReq, ap_req_bytes, from);
   const ApReq ap = decoded(decode_ap_req(ap_req_bytes), "AP-REQ");
   check(kTicket, ap.ticket.raw, "MIT");
-  const Octets ticket_part = decrypt(bank_key(ap.ticket), 2, ap.ticket.enc_part);
-  check(kEncTicketPart, ticket_part, "MIT");
-  const auto ticket = decoded(decode_der<EncTicketPart>(ticket_part, "EncTicketPart"), "ticket");
-  const crypto::Key session = key_of(ticket.key);
+  check(kEncryptedData, ap.authenticator_raw, from);
+  const crypto::Key session = ticket_session_key(ap.ticket);
   const Octets plain = decrypt(session, 11, ap.authenticator);
-  check(kAuthenticator, plain, "MIT");
+  check(kAuthenticator, plain, from);
   const Authenticator a = decoded(decode_authenticator(plain), "Authenticator");
 
-  // RFC 4121 §4.1.1: the 0x8003 checksum; with delegation, DlgOpt, Dlgth and KRB-CRED follow
-  // the 24 octets of Lgth, Bnd and Flags.
+  // RFC 4121 §4.1.1: the 0x8003 checksum; with delegation (GSS_C_DELEG_FLAG, 1, in the
+  // little-endian Flags), DlgOpt, Dlgth and KRB-CRED follow the 24 octets of Lgth, Bnd, Flags.
   REQUIRE(a.cksum);
   REQUIRE(a.cksum->cksumtype == 0x8003);
   const kerb::Bytes cksum = a.cksum->checksum;
   REQUIRE(cksum.size() > 28);
+  REQUIRE((cksum[20] & 0x01) != 0);
   const std::size_t dlgth = cksum[26] | std::size_t{cksum[27]} << 8;
   REQUIRE(cksum.size() >= 28 + dlgth);
   const ByteView cred_bytes = cksum.subspan(28, dlgth);
-  check(kKrbCred, cred_bytes, "MIT");
+  check(kKrbCred, cred_bytes, from);
   const KrbCred cred = decoded(decode_krb_cred(cred_bytes), "KRB-CRED");
-  // MIT encrypts it in the ticket's session key (usage 14, RFC 4120 §5.8.1).
-  check(kEncKrbCredPart, decrypt(session, 14, cred.enc_part), "MIT");
+  REQUIRE(cred.tickets.size() == 1);
+  // Under the ticket's session key, usage 14 (RFC 4120 §5.8.1, RFC 4121 §4.1.1).
+  check(kEncKrbCredPart, decrypt(session, 14, cred.enc_part), from);
+}
+
+void must_ok(const Result<void>& r, const char* what) {
+  if (!r) FAIL(what << " failed: " << describe(r.error()));
+}
+
+MitInitiator bank_initiator(OM_uint32 flags) {
+  return MitInitiator(
+      import_name("bank/bank.test@" + env("KERB_TEST_REALM"), GSS_KRB5_NT_PRINCIPAL_NAME),
+      gss_mech_krb5, flags);
+}
+
+// A one-element SEQUENCE OF around a DER value (X.690 §8.10: tag 0x30, definite length).
+Octets sequence_of_one(ByteView element) {
+  Octets out{0x30};
+  const std::size_t n = element.size();
+  if (n < 0x80) {
+    out.push_back(static_cast<std::uint8_t>(n));
+  } else {
+    REQUIRE(n <= 0xFFFF);
+    out.insert(out.end(), {0x82, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)});
+  }
+  out.insert(out.end(), element.begin(), element.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("MIT's GSS initiator: its AP-REQ, authenticator and delegated KRB-CRED", "[gss]") {
+  const Scratch scratch("differential-itest");
+  mit_kinit("alice", "FILE:" + scratch("gss.ccache"), true);
+  MitInitiator mit = bank_initiator(GSS_C_MUTUAL_FLAG | GSS_C_DELEG_FLAG);
+  check_initiator_token(mit.start(), "MIT");
+  print_summary();
+}
+
+TEST_CASE("kerb's GSS initiator: its AP-REQ, authenticator and delegated KRB-CRED", "[gss]") {
+  PosixKdcTransport kdc = make_transport(config());
+  Client client(kdc);
+  AsOptions as;
+  as.kdc_options = kdc_options::kForwardable;
+  const Credentials tgt =
+      must(client.login_password(principal("alice"), password("alice"), as), "login_password");
+  REQUIRE((tgt.ticket_flags & ticket_flags::kForwardable) != 0);
+  const Credentials bank =
+      must(client.service_ticket(tgt, principal("bank/bank.test")), "service_ticket");
+  gss::InitiatorOptions options;
+  options.flags |= gss::context_flags::kDeleg;
+  options.delegated_tgt = &tgt;
+  gss::Initiator init = must(gss::Initiator::start(bank, options, ApContext{}), "Initiator::start");
+  check_initiator_token(init.token(), "kerb");
+  print_summary();
+}
+
+TEST_CASE("kerb's GSS acceptor: its AP-REP, EncAPRepPart and KRB-ERROR token", "[gss]") {
+  const Scratch scratch("differential-itest");
+  mit_kinit("alice", "FILE:" + scratch("acceptor.ccache"));
+  MitInitiator mit = bank_initiator(GSS_C_MUTUAL_FLAG | GSS_C_CONF_FLAG | GSS_C_INTEG_FLAG);
+  const test::Bytes token = mit.start();
+  const ApReq ap = decoded(decode_ap_req(inner_token(token, 0x01)), "AP-REQ");
+  const crypto::Key session = ticket_session_key(ap.ticket);
+
+  const Keytab keytab = bank_keytab();
+  MemoryReplayCache cache;
+  gss::AcceptorOptions options;
+  options.replay_cache = &cache;
+  const gss::Accepted accepted = must(gss::accept(token, keytab, options), "kerb accept");
+  const ByteView ap_rep_bytes = inner_token(accepted.output_token, 0x02);
+  check(kApRep, ap_rep_bytes, "kerb");
+  const ApRep rep = decoded(decode_ap_rep(ap_rep_bytes), "AP-REP");
+  // RFC 4120 §5.5.2: EncAPRepPart under the ticket's session key, usage 12.
+  const Octets rep_part = decrypt(session, 12, rep.enc_part);
+  check(kEncApRepPart, rep_part, "kerb");
+  CHECK(decoded(decode_enc_ap_rep_part(rep_part), "EncAPRepPart").subkey.has_value());
+  test::Bytes none;
+  OM_uint32 minor = 0;
+  const OM_uint32 major = mit.step(accepted.output_token, none, minor);
+  INFO(mit_status(major, minor));
+  CHECK(major == GSS_S_COMPLETE);
+
+  // The same token again is a replay: the KRB-ERROR token kerb answers with.
+  auto replay = gss::accept(token, keytab, options);
+  REQUIRE_FALSE(replay.ok());
+  REQUIRE(replay.error().code() == error_code::kKrbApErrRepeat);
+  const test::Bytes error_token =
+      must(gss::error_token(replay.error(), principal("bank/bank.test")), "error_token");
+  const ByteView error_bytes = inner_token(error_token, 0x03);
+  check(kKrbError, error_bytes, "kerb");
+  CHECK(decoded(decode_krb_error(error_bytes), "KRB-ERROR").error_code == 34);  // RFC 4120 §7.5.9
+  print_summary();
+}
+
+TEST_CASE("the ETYPE-INFO2 entry kerb keeps in a ccache after a login", "[hints]") {
+  PosixKdcTransport posix = make_transport(config());
+  RecordingTransport kdc(posix);
+  Client client(kdc);
+  const Principal alice = principal("alice");
+  const Credentials tgt = must(client.login_password(alice, password("alice")), "login_password");
+  REQUIRE(kdc.replies.size() == 2);  // cold: the KDC's PREAUTH_REQUIRED names the salt
+  const ClientHints* hints = client.hints(alice);
+  REQUIRE(hints != nullptr);
+  REQUIRE(hints->etype_info);
+
+  const Scratch scratch("differential-itest");
+  const std::string path = scratch("hints.ccache");
+  FileCredentialCache cache(path);
+  must_ok(cache.initialize(alice), "initialize");
+  must_ok(cache.store(tgt), "store");
+  must_ok(save_hints(cache, alice, *hints), "save_hints");
+
+  // MIT's ccache code reads the config entry from the file.
+  static Mit mit;
+  krb5_ccache cc = nullptr;
+  REQUIRE(krb5_cc_resolve(mit.ctx, ("FILE:" + path).c_str(), &cc) == 0);
+  krb5_principal mit_alice = nullptr;
+  REQUIRE(krb5_parse_name(mit.ctx, alice.to_string().c_str(), &mit_alice) == 0);
+  krb5_data value{};
+  const std::string key(kEtypeInfoConfigKey);
+  REQUIRE(krb5_cc_get_config(mit.ctx, cc, mit_alice, key.c_str(), &value) == 0);
+  const Octets entry(reinterpret_cast<const std::uint8_t*>(value.data),
+                     reinterpret_cast<const std::uint8_t*>(value.data) + value.length);
+  krb5_free_data_contents(mit.ctx, &value);
+  krb5_free_principal(mit.ctx, mit_alice);
+  krb5_cc_close(mit.ctx, cc);
+
+  // The entry is one ETYPE-INFO2-ENTRY; MIT decodes only the ETYPE-INFO2 sequence, so it goes
+  // in as a sequence of one.
+  const Octets info = sequence_of_one(entry);
+  check(kEtypeInfo2, info, "kerb");
+
+  // And it is the entry the KDC sent, as MIT re-encodes that one alone.
+  const KrbError error = decoded(decode_krb_error(kdc.replies[0]), "KRB-ERROR");
+  REQUIRE(error.e_data);
+  const std::optional<PaData> kdc_info =
+      find_padata(decoded(decode_method_data(*error.e_data), "METHOD-DATA"), kPaEtypeInfo2);
+  REQUIRE(kdc_info);
+  krb5_data in{};
+  in.data = const_cast<char*>(reinterpret_cast<const char*>(kdc_info->padata_value.data()));
+  in.length = static_cast<unsigned int>(kdc_info->padata_value.size());
+  void* decoded_info = nullptr;
+  REQUIRE(decode_krb5_etype_info2(&in, &decoded_info) == 0);
+  std::vector<std::string> kdc_entries;
+  for (void** e = static_cast<void**>(decoded_info); *e != nullptr; ++e) {
+    void* one[2] = {*e, nullptr};
+    krb5_data* out = nullptr;
+    REQUIRE(encode_krb5_etype_info2(one, &out) == 0);
+    kdc_entries.push_back(
+        test::to_hex(ByteView(reinterpret_cast<const std::uint8_t*>(out->data), out->length)));
+    krb5_free_data(mit.ctx, out);
+  }
+  krb5_free_etype_info(mit.ctx, decoded_info);
+  INFO("kerb's entry " << test::to_hex(info));
+  CHECK(std::find(kdc_entries.begin(), kdc_entries.end(), test::to_hex(info)) != kdc_entries.end());
   print_summary();
 }
