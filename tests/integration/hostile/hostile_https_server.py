@@ -15,6 +15,7 @@
 #   /http10-cut     HTTP/1.0, close-delimited: a KDC-PROXY-MESSAGE cut short, then close
 #   /http10-endless HTTP/1.0, close-delimited: 64 MiB of bytes, then silence
 #   /500            500 Internal Server Error
+#   /500-big        500 with a 20 KiB body
 # LOG gets one line per request: "request PATH".
 import http.server
 import os
@@ -129,7 +130,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.stream(chunked=False)
             self.close_connection = True
         else:
-            body = b"no KDC here\n"
+            body = b"no KDC here\n" * (1700 if path == "/500-big" else 1)
             self.head("500 Internal Server Error",
                       [("Content-Type", "text/plain"), ("Content-Length", len(body))])
             self.raw(body)

@@ -277,8 +277,8 @@ HttpsKdcTransport transport(std::vector<std::string> urls,
   return t;
 }
 
-Result<Credentials> login(HttpsKdcTransport& t) {
-  Client client(t);
+Result<Credentials> login(HttpsKdcTransport& t, ClientOptions options = {}) {
+  Client client(t, std::move(options));
   g_largest = 0;
   g_watching = true;
   auto r = client.login_password(principal("alice"), password("alice"));
@@ -555,4 +555,53 @@ TEST_CASE("kkdcp hostile: a KDC-PROXY-MESSAGE holding garbage is the client's ty
   // The same bytes straight from a KDC: kProtocol (neither an AS-REP nor a KRB-ERROR).
   check_error(login(t), ErrorCategory::kProtocol, 0);
   CHECK(g_largest.load() < kBlockCeiling);
+}
+
+TEST_CASE(
+    "kkdcp hostile: a body without end into a work buffer is over the reply limit, not a "
+    "buffer too small",
+    "[kkdcp-hostile][https]") {
+  // With ClientOptions::work_buffer the reply goes into the caller's buffer (exchange_into),
+  // smaller than the reply limit. A body that never ends is the proxy's fault (kIo, the next
+  // URL), as a TCP length above the limit is a KDC's, and so is an error page; only a 200 reply
+  // within the limit that does not fit is kBufferTooSmall.
+  HttpsAttack a;
+  std::vector<std::uint8_t> work(16 * 1024);
+  ClientOptions options;
+  options.work_buffer = work;
+  const Attack attacks[] = {
+      {"/endless", "reply longer than 65536 bytes"},
+      {"/http10-endless", "reply longer than 65536 bytes"},
+      {"/500-big", "HTTP status 500"},  // an error page longer than the buffer
+  };
+  for (const auto& [path, reason] : attacks) {
+    const std::string url = a.hostile.url("127.0.0.1", path);
+    DYNAMIC_SECTION(path << " alone") {
+      HttpsKdcTransport t = transport({url});
+      const auto r = login(t, options);
+      check_error(r, ErrorCategory::kIo, 0, url + ": " + reason);
+      CHECK(g_largest.load() < kBlockCeiling);
+    }
+    DYNAMIC_SECTION(path << " then a good proxy") {
+      HttpsKdcTransport t = transport({url, a.good.url()});
+      auto tgt = login(t, options);
+      INFO((tgt ? "" : describe(tgt.error())));
+      REQUIRE(tgt.ok());
+      CHECK(a.good.replies(200, 2) == 2);
+    }
+  }
+  SECTION("control: a reply within the limit that does not fit is kBufferTooSmall") {
+    // The KDC's answer to a real AS-REQ (its KRB-ERROR or AS-REP: more than 64 bytes).
+    HttpsKdcTransport t = transport({a.good.url()});
+    REQUIRE(login(t).ok());
+    const auto requests = a.good.kdc.requests();
+    REQUIRE_FALSE(requests.empty());
+    std::uint8_t tiny[64];
+    const auto r = t.exchange_into(realm(), requests[0].bytes, tiny);
+    REQUIRE_FALSE(r.ok());
+    INFO(describe(r.error()));
+    CHECK(r.error().category() == ErrorCategory::kBufferTooSmall);
+    CHECK_THAT(std::string(r.error().detail()),
+               Catch::Contains("the reply buffer holds 64 bytes; " + a.good.url()));
+  }
 }
