@@ -41,11 +41,14 @@ std::size_t write_body(char* data, std::size_t size, std::size_t count, void* us
   if (sink.grown != nullptr) {
     sink.grown->insert(sink.grown->end(), data, data + n);
   } else {
-    if (n > sink.fixed.size() - sink.size) {
+    // Past the buffer's end the rest is counted, not kept: a body that then ends within the
+    // limit did not fit (kBufferTooSmall); one that runs past it is the proxy's fault (kIo,
+    // the next URL), as a TCP length above the limit is a KDC's.
+    if (sink.over_buffer || n > sink.fixed.size() - sink.size) {
       sink.over_buffer = true;
-      return 0;
+    } else {
+      std::memcpy(sink.fixed.data() + sink.size, data, n);
     }
-    std::memcpy(sink.fixed.data() + sink.size, data, n);
   }
   sink.size += n;
   return n;
@@ -275,11 +278,6 @@ Result<std::span<const std::uint8_t>> HttpsKdcTransport::run(std::string_view re
     counters_.header_bytes_received += static_cast<std::size_t>(std::max(header_size, 0L));
 
     ++failed;
-    if (sink.over_buffer) {
-      return Error::format(ErrorCategory::kBufferTooSmall, 0,
-                           "the reply buffer holds %zu bytes; %s sent more", fixed.size(),
-                           url.c_str());
-    }
     if (sink.over_limit || rc == CURLE_FILESIZE_EXCEEDED) {
       last = Error::format(ErrorCategory::kIo, 0, "%s: reply longer than %zu bytes", url.c_str(),
                            options_.max_reply_size);
@@ -294,6 +292,12 @@ Result<std::span<const std::uint8_t>> HttpsKdcTransport::run(std::string_view re
     if (status != 200) {
       last = Error::format(ErrorCategory::kIo, 0, "%s: HTTP status %ld", url.c_str(), status);
       continue;
+    }
+    // A whole 200 reply within the limit that did not fit: every proxy would send the same.
+    if (sink.over_buffer) {
+      return Error::format(ErrorCategory::kBufferTooSmall, 0,
+                           "the reply buffer holds %zu bytes; %s sent %zu", fixed.size(),
+                           url.c_str(), sink.size);
     }
     const std::span<const std::uint8_t> received =
         grown != nullptr ? std::span<const std::uint8_t>(*grown)

@@ -85,7 +85,8 @@ class HttpsKdcTransport final : public KdcTransport {
   Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                              std::span<const std::uint8_t> request) override;
   // The reply body is received into `reply_buffer` and the KDC message moved to its front:
-  // no heap of kerb's for the reply. kBufferTooSmall when the body does not fit.
+  // no heap of kerb's for the reply. kBufferTooSmall when a whole 200 reply within
+  // max_reply_size does not fit (a longer or failed one is kIo, and the next URL is tried).
   Result<std::span<const std::uint8_t>> exchange_into(
       std::string_view realm, std::span<const std::uint8_t> request,
       std::span<std::uint8_t> reply_buffer) override;
