@@ -7,14 +7,17 @@
 
 #include <catch2/catch.hpp>
 
+#include <stdlib.h>  // mkdtemp
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <utility>
 
 #include <kerb/client.hpp>
@@ -110,6 +113,23 @@ class Scratch {
 
  private:
   const char* program_;
+};
+
+// A private directory under /tmp (`prefix`-XXXXXX), removed with everything in it.
+struct TempDir {
+  std::filesystem::path path;
+  explicit TempDir(const char* prefix = "kerb-itest") {
+    std::string tmpl = std::string("/tmp/") + prefix + ".XXXXXX";
+    REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  std::string operator/(const std::string& name) const { return (path / name).string(); }
 };
 
 }  // namespace kerb::itest

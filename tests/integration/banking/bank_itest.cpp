@@ -38,21 +38,6 @@ namespace {
 using namespace kerb::itest;
 namespace fs = std::filesystem;
 
-// A private temporary directory, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/bank-itest.XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
 // bankd as a child process (the binary from $BANKD), on a port it picks or one given.
 class Bankd {
  public:
@@ -224,7 +209,7 @@ void require_refused(const bank::ServerFrame& f, bank::FrameRefusal code) {
 
 TEST_CASE("round trips: 3 for a cold login, 2 for a returning user, 1 with a live context",
           "[rtt]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   {
     auto d = device(bankd, tmp / "alice");
@@ -252,7 +237,7 @@ TEST_CASE("round trips: 3 for a cold login, 2 for a returning user, 1 with a liv
 }
 
 TEST_CASE("logins the KDC refuses carry its error code", "[auth]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   struct Case {
     const char* user;
@@ -282,7 +267,7 @@ TEST_CASE("logins the KDC refuses carry its error code", "[auth]") {
 }
 
 TEST_CASE("a customer reaches only their own account", "[authz]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
@@ -307,7 +292,7 @@ TEST_CASE("a customer reaches only their own account", "[authz]") {
 }
 
 TEST_CASE("a payment larger than the balance is refused and changes nothing", "[funds]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto bob = device(bankd, tmp / "bob");
@@ -323,7 +308,7 @@ TEST_CASE("a payment larger than the balance is refused and changes nothing", "[
 }
 
 TEST_CASE("a captured wrap token replayed is refused, the payment is applied once", "[replay]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
@@ -359,7 +344,7 @@ TEST_CASE("a captured wrap token replayed is refused, the payment is applied onc
 }
 
 TEST_CASE("a payment retried with the same idempotency key is applied once", "[idempotency]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
@@ -409,7 +394,7 @@ TEST_CASE("a payment retried with the same idempotency key is applied once", "[i
 }
 
 TEST_CASE("a tampered wrap token is refused", "[tamper]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
@@ -437,7 +422,7 @@ TEST_CASE("a tampered wrap token is refused", "[tamper]") {
 }
 
 TEST_CASE("contexts without the services bankd requires are refused with a reason", "[policy]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   using namespace kerb::gss::context_flags;
   const std::uint32_t all = kerb::gss::InitiatorOptions{}.flags;
@@ -457,7 +442,7 @@ TEST_CASE("contexts without the services bankd requires are refused with a reaso
 }
 
 TEST_CASE("after logout the context is gone: its tokens meet unknown-context", "[logout]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   auto alice = device(bankd, tmp / "alice");
   expect<bank::Balance>(alice->session->login(principal("alice"), {}));
@@ -482,7 +467,7 @@ TEST_CASE("after logout the context is gone: its tokens meet unknown-context", "
 
 TEST_CASE("50 concurrent clients x 20 payments: money is conserved, each payment recorded once",
           "[concurrent]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   const std::vector<std::string> users = {"alice", "bob", "sha2user", "camuser"};
@@ -568,7 +553,7 @@ TEST_CASE("50 concurrent clients x 20 payments: money is conserved, each payment
 }
 
 TEST_CASE("tokens out of sequence are refused, not served", "[sequence]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   const std::string db = tmp / "bank.db";
   Bankd bankd(db);
   auto alice = device(bankd, tmp / "alice");
@@ -589,7 +574,7 @@ TEST_CASE("tokens out of sequence are refused, not served", "[sequence]") {
 }
 
 TEST_CASE("a context that offers delegated credentials is refused", "[policy]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   auto options = client_options();
   options.forwardable = true;
@@ -675,7 +660,7 @@ kerb::Result<bank::Reply> armored_login(const Bankd& bankd, kerb::KdcTransport& 
 
 TEST_CASE("armored login: the device keytab's TGT armors the password, never sent without it",
           "[fast]") {
-  TempDir tmp;
+  TempDir tmp("bank-itest");
   Bankd bankd(tmp / "bank.db");
   kerb::PosixKdcTransport posix = make_transport(load_config());
   RecordingKdc kdc(posix);

@@ -31,7 +31,7 @@
 #include <kerb/messages/padata.hpp>
 #include <kerb/transport.hpp>
 
-#include "../../heap_hooks.hpp"
+#include "../../largest_block.hpp"
 #include "hostile_kdc.hpp"
 #include "itest_util.hpp"
 
@@ -41,23 +41,6 @@ using hostile::HostileKdc;
 using hostile::Request;
 using hostile::Send;
 using Sends = std::vector<Send>;
-
-namespace {
-
-// The largest block the test's own thread allocates while watching (the hostile KDC's thread
-// allocates what it likes).
-thread_local bool g_watching = false;
-std::atomic<std::size_t> g_largest{0};
-
-}  // namespace
-
-void heap_hook_allocated(std::size_t size) noexcept {
-  if (!g_watching) return;
-  std::size_t seen = g_largest.load(std::memory_order_relaxed);
-  while (size > seen && !g_largest.compare_exchange_weak(seen, size)) {
-  }
-}
-void heap_hook_freeing(void*) noexcept {}
 
 namespace {
 
@@ -266,17 +249,17 @@ TEST_CASE("hostile: a TCP record cut short or 4 GiB long is refused, the next KD
         return Sends{s};
       });
       Net net({kdc.address(), real_kdc()}, /*tcp_first=*/true);
-      g_largest = 0;
-      g_watching = true;
+      largest_block::largest = 0;
+      largest_block::watching = true;
       auto tgt = login(net);
-      g_watching = false;
+      largest_block::watching = false;
       INFO((tgt ? "" : describe(tgt.error())));
       REQUIRE(tgt.ok());
       CHECK(net.outcomes(kdc.address(), kTcp) == Outcomes{O::kBadReply, O::kBadReply});
       CHECK(net.outcomes(real_kdc(), kTcp) == Outcomes{O::kAnswered, O::kAnswered});
       // Nothing was allocated for the announced length: the largest block of the whole login
       // is far below it (MIT's replies here are a few KiB).
-      CHECK(g_largest.load() < 64 * 1024);
+      CHECK(largest_block::largest.load() < 64 * 1024);
     }
   }
 }

@@ -38,7 +38,7 @@
 #include <kerb/client.hpp>
 #include <kerb/https/kdc_proxy_transport.hpp>
 
-#include "../../heap_hooks.hpp"
+#include "../../largest_block.hpp"
 #include "hostile_kdc.hpp"
 #include "itest_util.hpp"
 
@@ -56,52 +56,33 @@ using Sends = std::vector<Send>;
 
 namespace {
 
-// The largest block allocated while watching: operator new on the test's thread, and every
-// allocation of libcurl's (only the test's thread uses it).
-thread_local bool g_watching = false;
-std::atomic<std::size_t> g_largest{0};
-
-void note_block(std::size_t size) noexcept {
-  std::size_t seen = g_largest.load(std::memory_order_relaxed);
-  while (size > seen && !g_largest.compare_exchange_weak(seen, size)) {
-  }
-}
-
+// libcurl's allocations count too (only the test's thread uses it).
 void* curl_malloc(std::size_t size) {
-  if (g_watching) note_block(size);
+  if (largest_block::watching) largest_block::note(size);
   return std::malloc(size);
 }
 void curl_free(void* p) {
   std::free(p);
 }
 void* curl_realloc(void* p, std::size_t size) {
-  if (g_watching) note_block(size);
+  if (largest_block::watching) largest_block::note(size);
   return std::realloc(p, size);
 }
 char* curl_strdup(const char* s) {
   const std::size_t n = std::strlen(s) + 1;
-  if (g_watching) note_block(n);
+  if (largest_block::watching) largest_block::note(n);
   auto* out = static_cast<char*>(std::malloc(n));
   if (out != nullptr) std::memcpy(out, s, n);
   return out;
 }
 void* curl_calloc(std::size_t count, std::size_t size) {
-  if (g_watching) note_block(count * size);
+  if (largest_block::watching) largest_block::note(count * size);
   return std::calloc(count, size);
 }
 
 // Before anything else of libcurl's: its allocations go through the counters above.
 const bool g_curl_hooked = curl_global_init_mem(CURL_GLOBAL_DEFAULT, curl_malloc, curl_free,
                                                 curl_realloc, curl_strdup, curl_calloc) == CURLE_OK;
-
-}  // namespace
-
-void heap_hook_allocated(std::size_t size) noexcept {
-  if (g_watching) note_block(size);
-}
-void heap_hook_freeing(void*) noexcept {}
-
-namespace {
 
 constexpr std::int32_t kSkew = 37;  // RFC 4120 §7.5.9
 constexpr std::size_t kBlockCeiling = 256 * 1024;
@@ -279,10 +260,10 @@ HttpsKdcTransport transport(std::vector<std::string> urls,
 
 Result<Credentials> login(HttpsKdcTransport& t, ClientOptions options = {}) {
   Client client(t, std::move(options));
-  g_largest = 0;
-  g_watching = true;
+  largest_block::largest = 0;
+  largest_block::watching = true;
   auto r = client.login_password(principal("alice"), password("alice"));
-  g_watching = false;
+  largest_block::watching = false;
   return r;
 }
 
@@ -379,7 +360,7 @@ TEST_CASE("kkdcp hostile: garbage from the KDC through kdcproxy is a typed error
       HttpsKdcTransport t = transport({p.url()});
       check_error(login(t), c.category, 0);
       CHECK(p.kdc.count(true) == 1);
-      CHECK(g_largest.load() < kBlockCeiling);
+      CHECK(largest_block::largest.load() < kBlockCeiling);
     }
   }
 }
@@ -414,7 +395,7 @@ TEST_CASE(
         const auto r = login(t);
         check_error(r, ErrorCategory::kIo, 0, bad.url() + ": ");
         check_error(r, ErrorCategory::kIo, 0, c.reason);
-        CHECK(g_largest.load() < kBlockCeiling);
+        CHECK(largest_block::largest.load() < kBlockCeiling);
       }
       SECTION("the next proxy URL answers") {
         ProxiedKdc good(forward_all);
@@ -424,7 +405,7 @@ TEST_CASE(
         REQUIRE(tgt.ok());
         CHECK(bad.replies(200, 2) == 2);
         CHECK(good.replies(200, 2) == 2);
-        CHECK(g_largest.load() < kBlockCeiling);
+        CHECK(largest_block::largest.load() < kBlockCeiling);
       }
     }
   }
@@ -528,7 +509,7 @@ TEST_CASE("kkdcp hostile: HTTP-level attacks are kIo errors naming the URL, the 
       const auto r = login(t);
       check_error(r, ErrorCategory::kIo, 0, url + ": ");
       check_error(r, ErrorCategory::kIo, 0, attack.reason);
-      CHECK(g_largest.load() < kBlockCeiling);
+      CHECK(largest_block::largest.load() < kBlockCeiling);
       CHECK(count_containing(a.hostile.log(), "request " + std::string(attack.path)) == 1);
       // Redirects are not followed: the good proxy saw nothing.
       CHECK(a.good.proxy.log().empty());
@@ -539,7 +520,7 @@ TEST_CASE("kkdcp hostile: HTTP-level attacks are kIo errors naming the URL, the 
       auto tgt = login(t);
       INFO((tgt ? "" : describe(tgt.error())));
       REQUIRE(tgt.ok());
-      CHECK(g_largest.load() < kBlockCeiling);
+      CHECK(largest_block::largest.load() < kBlockCeiling);
       // Both AS-REQs tried the hostile URL first, then the good one.
       CHECK(count_containing(a.hostile.log(), "request ") - before == 2);
       CHECK(a.good.replies(200, 2) == 2);
@@ -554,7 +535,7 @@ TEST_CASE("kkdcp hostile: a KDC-PROXY-MESSAGE holding garbage is the client's ty
   HttpsKdcTransport t = transport({url});
   // The same bytes straight from a KDC: kProtocol (neither an AS-REP nor a KRB-ERROR).
   check_error(login(t), ErrorCategory::kProtocol, 0);
-  CHECK(g_largest.load() < kBlockCeiling);
+  CHECK(largest_block::largest.load() < kBlockCeiling);
 }
 
 TEST_CASE(
@@ -580,7 +561,7 @@ TEST_CASE(
       HttpsKdcTransport t = transport({url});
       const auto r = login(t, options);
       check_error(r, ErrorCategory::kIo, 0, url + ": " + reason);
-      CHECK(g_largest.load() < kBlockCeiling);
+      CHECK(largest_block::largest.load() < kBlockCeiling);
     }
     DYNAMIC_SECTION(path << " then a good proxy") {
       HttpsKdcTransport t = transport({url, a.good.url()});

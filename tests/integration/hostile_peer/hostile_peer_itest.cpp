@@ -43,7 +43,7 @@
 #include <kerb/messages/krb_error.hpp>
 #include <kerb/replay_cache.hpp>
 
-#include "../../heap_hooks.hpp"
+#include "../../largest_block.hpp"
 #include "bank_client.hpp"
 #include "client_state.hpp"
 #include "itest_util.hpp"
@@ -57,22 +57,6 @@ using Bytes = std::vector<std::uint8_t>;
 
 namespace {
 
-// The largest block the test's own thread allocates while watching.
-thread_local bool g_watching = false;
-std::atomic<std::size_t> g_largest{0};
-
-}  // namespace
-
-void heap_hook_allocated(std::size_t size) noexcept {
-  if (!g_watching) return;
-  std::size_t seen = g_largest.load(std::memory_order_relaxed);
-  while (size > seen && !g_largest.compare_exchange_weak(seen, size)) {
-  }
-}
-void heap_hook_freeing(void*) noexcept {}
-
-namespace {
-
 constexpr std::int32_t kBadIntegrity = 31;  // KRB_AP_ERR_BAD_INTEGRITY
 constexpr std::int32_t kRepeat = 34;        // KRB_AP_ERR_REPEAT
 constexpr std::int32_t kNotUs = 35;         // KRB_AP_ERR_NOT_US
@@ -83,20 +67,6 @@ constexpr std::int32_t kNoKey = 45;         // KRB_AP_ERR_NOKEY
 constexpr std::size_t kFrameLimit = 1024 * 1024;
 // How long the test waits for bankd to act before failing: far above any --timeout used here.
 constexpr auto kPatience = std::chrono::seconds(30);
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/bank-peer.XXXXXX";
-    REQUIRE(::mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
 
 // bankd ($BANKD) as a child process on a port it picks, with the demo accounts.
 class Bankd {
@@ -299,7 +269,7 @@ bool closed_by_server(int fd) {
 
 TEST_CASE("bankd: garbage and truncated context tokens are refused, bankd serves on",
           "[bankd][malformed]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 16, 5);
   const Login login = fresh_login(service_ticket("bank/bank.test"));
   auto sock = connect_to(bankd);
@@ -336,7 +306,7 @@ TEST_CASE("bankd: garbage and truncated context tokens are refused, bankd serves
 
 TEST_CASE("bankd: a 4 GiB length prefix and a frame over the limit are refused unread",
           "[bankd][oversized]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 16, 5);
   good_client_served(bankd, tmp);
   const std::size_t rss_before = bankd.rss_kib();
@@ -364,7 +334,7 @@ TEST_CASE("bankd: a 4 GiB length prefix and a frame over the limit are refused u
 }
 
 TEST_CASE("bankd: a captured AP-REQ sent again is refused as a replay", "[bankd][replay]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 16, 5);
   const Login login = fresh_login(service_ticket("bank/bank.test"));
   {
@@ -383,7 +353,7 @@ TEST_CASE("bankd: a captured AP-REQ sent again is refused as a replay", "[bankd]
 
 TEST_CASE("bankd: a wrap token replayed or out of order inside its session is refused",
           "[bankd][replay]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 16, 5);
   const std::string db = tmp / "bank.db";
   const auto ticket = service_ticket("bank/bank.test");
@@ -420,7 +390,7 @@ TEST_CASE("bankd: a wrap token replayed or out of order inside its session is re
 
 TEST_CASE("bankd: a flipped byte in the ticket or the authenticator fails integrity",
           "[bankd][tamper]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 16, 5);
   const Login login = fresh_login(service_ticket("bank/bank.test"));
   const Offsets o = offsets_in(login.token);
@@ -442,7 +412,7 @@ TEST_CASE("bankd: a flipped byte in the ticket or the authenticator fails integr
 }
 
 TEST_CASE("bankd: silent and trickling clients are dropped after --timeout", "[bankd][slow]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   constexpr int kMax = 4;
   Bankd bankd(tmp / "bank.db", kMax, 2);
   std::vector<bank::net::Socket> silent;
@@ -491,7 +461,7 @@ TEST_CASE("bankd: silent and trickling clients are dropped after --timeout", "[b
 }
 
 TEST_CASE("bankd: connection churn and clients closing mid-frame", "[bankd][churn]") {
-  TempDir tmp;
+  TempDir tmp("bank-peer");
   Bankd bankd(tmp / "bank.db", 32, 2);
   good_client_served(bankd, tmp);
   const std::size_t rss_before = bankd.rss_kib();
@@ -557,11 +527,11 @@ gss::AcceptorOptions bank_options(kerb::ReplayCache& cache) {
 // accept() of a token that must fail: the error, and the largest block allocated meanwhile.
 kerb::Error refused_by_acceptor(const Bytes& token, const kerb::Keytab& keytab,
                                 const gss::AcceptorOptions& options, std::size_t& largest) {
-  g_largest = 0;
-  g_watching = true;
+  largest_block::largest = 0;
+  largest_block::watching = true;
   auto r = gss::accept(token, keytab, options);
-  g_watching = false;
-  largest = g_largest;
+  largest_block::watching = false;
+  largest = largest_block::largest;
   REQUIRE_FALSE(r);
   return r.error();
 }
