@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <functional>
 #include <iostream>
 #include <map>
@@ -243,9 +244,14 @@ const Kind kKdcProxyMessage{
 
 const Kind kKrbCred{"KRB-CRED", kerb_codec<KrbCred, decode_krb_cred>(), decode_krb5_cred,
                     encode_krb5_cred, krb5_free_cred};
+// MIT's krb5_free_cred_enc_part frees what the structure holds, not the structure.
+void free_enc_cred_part(krb5_context ctx, void* value) {
+  krb5_free_cred_enc_part(ctx, value);
+  std::free(value);
+}
 const Kind kEncKrbCredPart{"EncKrbCredPart", kerb_codec<EncKrbCredPart, decode_enc_krb_cred_part>(),
                            decode_krb5_enc_cred_part, encode_krb5_enc_cred_part,
-                           krb5_free_cred_enc_part};
+                           free_enc_cred_part};
 
 // Which message types were checked in which direction, for the summary the program prints.
 std::map<std::string, std::set<std::string>>& checked() {

@@ -115,14 +115,16 @@ crypto::Key subkey_of(const Buf& request) {
 
 // kadmind's EncAPRepPart and EncKrbPrivPart of the success reply, opened here.
 EncApRepPart ap_rep_part(const Buf& reply, Buf& storage) {
-  ApRep rep = must(decode_ap_rep(split(reply).ap));
+  const Parts reply_parts = split(reply);  // the decoded views point into it
+  ApRep rep = must(decode_ap_rep(reply_parts.ap));
   auto plain = unseal(session_key(), usage::kApRepEncPart, rep.enc_part);
   REQUIRE(plain);
   storage = *plain;
   return must(decode_enc_ap_rep_part(storage));
 }
 EncKrbPrivPart priv_part(const Buf& reply, const crypto::Key& key, Buf& storage) {
-  KrbPriv priv = must(decode_krb_priv(split(reply).priv));
+  const Parts reply_parts = split(reply);  // the decoded views point into it
+  KrbPriv priv = must(decode_krb_priv(reply_parts.priv));
   auto plain = unseal(key, 13, priv.enc_part);
   REQUIRE(plain);
   storage = *plain;
@@ -150,7 +152,8 @@ TEST_CASE("replayed, KpasswdExchange rebuilds the requests MIT kadmind answered"
   const Buf request = r.bytes("request_ok");
   CHECK(be16(request, 0) == request.size());
   CHECK(be16(request, 2) == 0x0001);
-  ApReq req = must(decode_ap_req(split(request).ap));
+  const Parts request_parts = split(request);  // the decoded views point into it
+  ApReq req = must(decode_ap_req(request_parts.ap));
   CHECK(req.ap_options.bits == 0x20000000u);  // mutual-required (bit 2)
   auto auth_plain = unseal(session_key(), usage::kApReqAuthenticator, req.authenticator);
   REQUIRE(auth_plain);

@@ -7,6 +7,9 @@
 #include <string_view>
 
 #include <krb5.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
 #include <catch2/catch.hpp>
 
 #include <kerb/kpasswd.hpp>
@@ -55,7 +58,14 @@ TEST_CASE("kpasswd MIT: ChangePasswdData as MIT's kadmind decodes it", "[kpasswd
     const krb5_data in = as_data(encoded->view());
     krb5_data* password = nullptr;
     krb5_principal target = nullptr;
-    REQUIRE(decode_krb5_setpw_req(&in, &password, &target) == 0);
+    {
+      // MIT's decode_krb5_setpw_req hands out the password and target it decoded and never
+      // frees the 24-byte structure that held them: MIT's leak, not this test's.
+#if defined(__SANITIZE_ADDRESS__)
+      __lsan::ScopedDisabler mit_leaks;
+#endif
+      REQUIRE(decode_krb5_setpw_req(&in, &password, &target) == 0);
+    }
     CHECK(text(*password) == "N3w passw\xC3\xB6rd");
     REQUIRE(target != nullptr);
     char* name = nullptr;
