@@ -8,6 +8,7 @@
 #include <kerb/constants.hpp>
 #include <kerb/crypto/random.hpp>
 #include <kerb/crypto/secret.hpp>
+#include <kerb/fast.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/kpasswd.hpp>
 
@@ -301,7 +302,11 @@ kerb::Result<kerb::Credentials> BankSession::service_ticket(const kerb::Principa
     if (auto tgt = cache.retrieve(krbtgt(user.realm())); tgt && *tgt && (*tgt)->endtime > soon) {
       failed_at_ = FailedAt::kKdc;
       kerb::Client client(kdc_, client_options_);
-      auto ticket = client.service_ticket(**tgt, options_.service);
+      kerb::TgsOptions tgs;
+      // With armor configured this request is armored too, with the TGT itself (RFC 6113
+      // §5.4.1.1), and an unarmored reply is refused as a downgrade (§5.4.3).
+      if (options_.armor.enabled()) tgs.fast = &kerb::fast::operations();
+      auto ticket = client.service_ticket(**tgt, options_.service, tgs);
       if (ticket) {
         failed_at_ = FailedAt::kState;
         KERB_TRY_VOID(cache.store(*ticket));

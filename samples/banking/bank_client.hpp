@@ -89,7 +89,9 @@ class TimedKdcTransport final : public kerb::KdcTransport {
 
 // FAST armor for password logins (RFC 6113): the TGT in an armor ccache (as kinit -T), or one
 // the app gets itself with the device's keytab and keeps in the state directory ("armor"),
-// getting a new one when it has expired. Either way the login then requires FAST.
+// getting a new one when it has expired. Either way the login then requires FAST. A TGS request
+// with a TGT from the state ccache (e.g. after a kinit into it) is then armored with that TGT
+// itself (RFC 6113 §5.4.1.1), and its reply must be armored too.
 struct ArmorOptions {
   std::string ccache;                     // a ccache holding a TGT of the user's realm
   std::string device_keytab;              // or the device's keytab ...

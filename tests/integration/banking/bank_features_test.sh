@@ -3,7 +3,8 @@
 # through with-kdc-env), one feature per run:
 #   kkdcp    the login goes through the fixture's KDC proxy (its own log counts the requests),
 #            and so does an expired password's change
-#   armor    the login armored (FAST) with the device keytab; without a usable one, no login
+#   armor    the login armored (FAST) with the device keytab; without a usable one, no login;
+#            with a TGT from MIT's kinit in the state directory, the TGS request instead
 #   kpasswd  an expired password changed during the login (a too-short one refused first, in
 #            the server's words), then the new one logs in again
 #
@@ -105,6 +106,16 @@ armor)
   kinit -k -t "$KERB_TEST_DEVICE_KEYTAB" -c "FILE:$work/device.cc" "$KERB_TEST_DEVICE_PRINCIPAL"
   out=$(echo "$KERB_TEST_PASSWORD_BOB" | as bob --armor-ccache "FILE:$work/device.cc" login bob 2>&1)
   expect_out "armor ccache" "Balance of DE0002" "$out"
+  echo "== a TGT that MIT's kinit put in the state directory: the bank's ticket from a TGS request"
+  mkdir -m 700 "$work/alice4"
+  kinit -c "FILE:$work/alice4/ccache" alice <<<"$KERB_TEST_PASSWORD_ALICE" >/dev/null
+  out=$(as alice4 --verbose --device-keytab "$KERB_TEST_DEVICE_KEYTAB" balance </dev/null 2>&1) \
+    || fail "balance with the kinit TGT: $out"
+  expect_out "balance with the kinit TGT" "Balance of DE0001: 1000.00 EUR" "$out"
+  expect_out "one TGS exchange" "(KDC 1, bank 1)" "$out"
+  expect_out "TGS exchange" ": TGS-REQ -> TGS-REP" "$out"
+  # Armored with the TGT itself (RFC 6113 §5.4.1.1): no device TGT needed.
+  grep -q "armor: a new TGT" <<<"$out" && fail "a device TGT for a TGS request: $out"
   echo "== without a usable device keytab there is no login (no unarmored fallback)"
   out=$(echo "$KERB_TEST_PASSWORD_ALICE" | as alice2 --device-keytab "$work/none.keytab" \
     login alice 2>&1) && fail "login without the device keytab: $out"

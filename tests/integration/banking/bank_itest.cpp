@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <random>
@@ -24,6 +25,8 @@
 #include <kerb/constants.hpp>
 #include <kerb/gss/initiator.hpp>
 #include <kerb/keytab.hpp>
+#include <kerb/messages/fast.hpp>
+#include <kerb/messages/kdc_rep.hpp>
 #include <kerb/messages/kdc_req.hpp>
 #include <kerb/messages/padata.hpp>
 
@@ -602,18 +605,33 @@ TEST_CASE("a context that offers delegated credentials is refused", "[policy]") 
 namespace {
 
 // RFC 4120 §7.5.2 / RFC 6113 §7.2 padata types, typed in.
+constexpr std::int32_t kPaTgsReq = 1;
 constexpr std::int32_t kPaEncTimestamp = 2;
 constexpr std::int32_t kPaFxFast = 136;
 
-// Keeps every request sent to the KDC.
+// Keeps every request sent to the KDC; `rewrite` may change a reply before the app sees it.
 class RecordingKdc final : public kerb::KdcTransport {
  public:
   explicit RecordingKdc(kerb::KdcTransport& inner) : inner_(inner) {}
   kerb::Result<std::vector<std::uint8_t>> exchange(std::string_view realm,
                                                    std::span<const std::uint8_t> request) override {
     requests.emplace_back(request.begin(), request.end());
-    return inner_.exchange(realm, request);
+    KERB_TRY(std::vector<std::uint8_t> reply, inner_.exchange(realm, request));
+    if (rewrite) reply = rewrite(reply);
+    return reply;
   }
+  // The padata of each TGS-REQ sent.
+  std::vector<kerb::MethodData> tgs_padata() const {
+    std::vector<kerb::MethodData> out;
+    for (const auto& bytes : requests) {
+      auto req = kerb::decode_tgs_req(bytes);
+      if (!req) continue;  // an AS-REQ
+      REQUIRE(req->padata);
+      out.push_back(*req->padata);
+    }
+    return out;
+  }
+  std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> rewrite;
   // The padata types of each AS-REQ whose client's name is `user` ("alice", "device/phone.test").
   std::vector<std::vector<std::int32_t>> as_padata_of(const std::string& user) const {
     std::vector<std::vector<std::int32_t>> out;
@@ -642,6 +660,10 @@ bool contains(const std::vector<std::int32_t>& v, std::int32_t x) {
   return std::find(v.begin(), v.end(), x) != v.end();
 }
 
+bool has_padata(const kerb::MethodData& md, std::int32_t type) {
+  return kerb::find_padata(md, type).has_value();
+}
+
 kerb::Result<bank::Reply> armored_login(const Bankd& bankd, kerb::KdcTransport& kdc,
                                         const std::string& state, const std::string& keytab) {
   bank::TcpBankTransport tcp(bankd.endpoint());
@@ -654,6 +676,35 @@ kerb::Result<bank::Reply> armored_login(const Bankd& bankd, kerb::KdcTransport& 
   bank::BankSession session(must(bank::StateDir::open(state), "StateDir::open"), client_options(),
                             kdc, tcp, o);
   return session.login(principal("alice"), bank::BalanceQuery{});
+}
+
+// A balance query by the owner of the TGT in the state ccache, armored with `keytab`'s device
+// when given one. Every password prompt is counted, and fails: the TGT is to do without.
+kerb::Result<bank::Reply> tgt_balance(const Bankd& bankd, kerb::KdcTransport& kdc,
+                                      const std::string& state, const std::string& keytab,
+                                      int& prompts) {
+  bank::TcpBankTransport tcp(bankd.endpoint());
+  bank::SessionOptions o;
+  o.service = principal("bank/bank.test");
+  o.password = [&prompts](const kerb::Principal&) -> kerb::Result<std::string> {
+    ++prompts;
+    return kerb::Error(kerb::ErrorCategory::kInvalidArgument, "no password in this test");
+  };
+  o.armor.device_keytab = keytab;
+  bank::BankSession session(must(bank::StateDir::open(state), "StateDir::open"), client_options(),
+                            kdc, tcp, o);
+  return session.call(bank::BalanceQuery{});
+}
+
+template <class T>
+std::vector<std::uint8_t> to_der(const T& value) {
+  kerb::der::Writer counter = kerb::der::Writer::counting();
+  encode(counter, value);
+  std::vector<std::uint8_t> out(counter.size());
+  kerb::der::Writer w(out);
+  encode(w, value);
+  REQUIRE(w.ok());
+  return out;
 }
 
 }  // namespace
@@ -705,5 +756,69 @@ TEST_CASE("armored login: the device keytab's TGT armors the password, never sen
     auto reply = armored_login(bankd, kdc, tmp / "fresh", tmp / "wrong.keytab");
     CHECK_FALSE(reply);
     CHECK(kdc.as_padata_of("alice").empty());
+  }
+}
+
+TEST_CASE("a TGT in the state ccache: with armor its TGS request is armored with the TGT itself",
+          "[fast]") {
+  TempDir tmp("bank-itest");
+  Bankd bankd(tmp / "bank.db");
+  kerb::PosixKdcTransport posix = make_transport(load_config());
+  RecordingKdc kdc(posix);
+  const std::string state = tmp / "alice";
+  must(bank::StateDir::open(state), "StateDir::open");  // the directory, 0700
+  // MIT's kinit puts alice's TGT where the app keeps its tickets.
+  run("printf '%s\\n' \"$KERB_TEST_PASSWORD_ALICE\" | kinit -c FILE:" + state +
+      "/ccache alice >/dev/null");
+  const std::string device_keytab = env("KERB_TEST_DEVICE_KEYTAB");
+  int prompts = 0;
+
+  SECTION("armor configured: PA-FX-FAST beside the PA-TGS-REQ (RFC 6113 §5.4.1.1)") {
+    expect<bank::Balance>(tgt_balance(bankd, kdc, state, device_keytab, prompts));
+    CHECK(prompts == 0);
+    // The TGT is the armor: no AS exchange for the device's, only the TGS request.
+    REQUIRE(kdc.requests.size() == 1);
+    const auto tgs = kdc.tgs_padata();
+    REQUIRE(tgs.size() == 1);
+    CHECK(has_padata(tgs[0], kPaTgsReq));
+    REQUIRE(has_padata(tgs[0], kPaFxFast));
+    const kerb::PaFxFastRequest fx =
+        must(kerb::decode_pa_fx_fast_request(kerb::find_padata(tgs[0], kPaFxFast)->padata_value),
+             "decode_pa_fx_fast_request");
+    CHECK_FALSE(fx.armored_data.armor);  // implicit armor: the PA-TGS-REQ's
+  }
+  // A TGS-REP re-encoded without its padata, where PA-FX-FAST travels.
+  int stripped = 0;
+  const auto strip_padata = [&stripped](const std::vector<std::uint8_t>& reply) {
+    auto rep = kerb::decode_tgs_rep(reply);
+    if (!rep) return reply;
+    kerb::KdcRep bare = *rep;
+    bare.padata.reset();
+    ++stripped;
+    return to_der(bare);
+  };
+
+  SECTION("no armor configured: the TGS request unarmored, its reply taken as it comes") {
+    kdc.rewrite = strip_padata;  // the same change, with no FAST part to lose
+    expect<bank::Balance>(tgt_balance(bankd, kdc, state, "", prompts));
+    CHECK(stripped == 1);
+    CHECK(prompts == 0);
+    REQUIRE(kdc.requests.size() == 1);
+    const auto tgs = kdc.tgs_padata();
+    REQUIRE(tgs.size() == 1);
+    CHECK(has_padata(tgs[0], kPaTgsReq));
+    CHECK_FALSE(has_padata(tgs[0], kPaFxFast));
+  }
+  SECTION("armor configured, the TGS-REP's FAST part stripped: refused, the password asked") {
+    kdc.rewrite = strip_padata;
+    auto reply = tgt_balance(bankd, kdc, state, device_keytab, prompts);
+    CHECK(stripped == 1);
+    CHECK_FALSE(reply);
+    CHECK(prompts == 1);
+    // No bank ticket was kept from the downgraded reply.
+    kerb::FileCredentialCache cache(state + "/ccache");
+    auto ticket = cache.retrieve(principal("bank/bank.test"));
+    REQUIRE(ticket);
+    CHECK_FALSE(*ticket);
   }
 }
