@@ -8,10 +8,10 @@
 //   bank logout
 //
 // Options: --server HOST:PORT (or $BANK_SERVER), --state DIR (default ~/.bank), --verbose
-// (each round trip with its time, and the Kerberos detail of errors); FAST armor for the login
-// with --armor-ccache CCACHE (or $BANK_ARMOR_CCACHE), or --device-keytab KEYTAB and --device
-// PRINCIPAL (or $BANK_DEVICE_KEYTAB, $BANK_DEVICE). krb5.conf comes from $KRB5_CONFIG as usual:
-// its https:// kdc entries send the logins through a KDC proxy (MS-KKDCP).
+// (each round trip with its time, and the Kerberos detail of errors); FAST armor for the KDC
+// requests with --armor-ccache CCACHE (or $BANK_ARMOR_CCACHE), or --device-keytab KEYTAB and
+// --device PRINCIPAL (or $BANK_DEVICE_KEYTAB, $BANK_DEVICE). krb5.conf comes from $KRB5_CONFIG as
+// usual: its https:// kdc entries send the logins through a KDC proxy (MS-KKDCP).
 #include <signal.h>
 #include <termios.h>
 #include <unistd.h>
@@ -65,8 +65,8 @@ int usage() {
       "  --server   bankd's address (default $BANK_SERVER)\n"
       "  --state    where the session is kept (default ~/.bank)\n"
       "  --verbose  show each round trip and the technical detail of errors\n"
-      "  --armor-ccache CCACHE   armor the login (FAST) with the TGT in CCACHE\n"
-      "  --device-keytab KEYTAB  armor the login with this device's keytab\n"
+      "  --armor-ccache CCACHE   armor the KDC requests (FAST) with the TGT in CCACHE\n"
+      "  --device-keytab KEYTAB  armor the KDC requests with this device's keytab\n"
       "  --device PRINCIPAL      the device's principal (default: the keytab's first)\n",
       stderr);
   return 2;
