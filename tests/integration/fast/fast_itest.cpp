@@ -148,6 +148,22 @@ TEST_CASE("an armored password login uses the encrypted challenge, never PA-ENC-
     CHECK_FALSE(fx.armored_data.armor);  // implicit: the PA-TGS-REQ
   }
 
+  SECTION("a TGS-REP with its FAST part stripped is refused") {
+    // The TGS-REP re-encoded without its padata (where PA-FX-FAST travels).
+    f.transport.rewrite = [](const std::vector<std::uint8_t>& reply) {
+      auto rep = decode_tgs_rep(reply);
+      if (!rep) return reply;
+      KdcRep stripped = *rep;
+      stripped.padata.reset();
+      return to_der(stripped);
+    };
+    auto bank = client.service_ticket(*tgt, principal("bank/bank.test"));
+    REQUIRE_FALSE(bank.ok());
+    INFO(describe(bank.error()));
+    CHECK(bank.error().category() == ErrorCategory::kProtocol);
+    CHECK(decode_tgs_rep(f.transport.replies.back()).ok());
+  }
+
   SECTION("the KDC's TGS error comes from inside the FAST reply") {
     auto none = client.service_ticket(*tgt, principal("nosuch/bank.test"));
     REQUIRE_FALSE(none.ok());
