@@ -79,8 +79,11 @@ if ((rc_mit != 0)) && ((rc_kerb == rc_mit)); then
 else
   fail "an unknown service: MIT's kinit exits $rc_mit, kerb-kinit $rc_kerb"
 fi
-[ ! -e "$dir/mit-unknown.cc" ] && [ ! -e "$dir/kerb-unknown.cc" ] \
-  && pass "an unknown service writes no ccache" || fail "an unknown service wrote a ccache"
+if [ ! -e "$dir/mit-unknown.cc" ] && [ ! -e "$dir/kerb-unknown.cc" ]; then
+  pass "an unknown service writes no ccache"
+else
+  fail "an unknown service wrote a ccache"
+fi
 words=$(sed -n 's/^kinit: \(.*\) while getting initial credentials$/\1/p' "$dir/mit-unknown.err")
 if [ -n "$words" ] && grep -qF "$words" "$dir/kerb-unknown.err"; then
   pass "kerb-kinit says what MIT's kinit says: $words"
