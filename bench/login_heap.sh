@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Heap cost of a cold password login (AS with pre-authentication, then TGS for the bank):
-# kerb-kinit -S against MIT's kinit followed by kvno, measured by valgrind's DHAT against a
+# kerb-kinit --fetch against MIT's kinit followed by kvno, measured by valgrind's DHAT against a
 # throwaway MIT KDC. Prints allocations, bytes allocated, peak live heap and round trips.
 #   bench/login_heap.sh [build dir, default build/default]
 set -euo pipefail
@@ -31,7 +31,7 @@ log_lines() { grep -cE 'AS_REQ|TGS_REQ' "$KERB_TEST_KDC_LOG"; }
 rm -f "$dir/ccache"
 before=$(log_lines)
 read -r k_bytes k_blocks k_peak < <(echo "$KERB_TEST_PASSWORD_ALICE" |
-  { dhat "$dir/kerb.dhat" "$kinit_kerb" -S bank/bank.test alice; })
+  { dhat "$dir/kerb.dhat" "$kinit_kerb" --fetch bank/bank.test alice; })
 k_rtt=$(( $(log_lines) - before ))
 
 rm -f "$dir/ccache"
@@ -42,7 +42,7 @@ read -r m2_bytes m2_blocks m2_peak < <(dhat "$dir/kvno.dhat" kvno bank/bank.test
 m_rtt=$(( $(log_lines) - before ))
 
 printf '%-28s %12s %14s %12s %12s\n' "cold login (AS+preauth, TGS)" allocations "bytes alloc'd" "peak heap" "KDC trips"
-printf '%-28s %12d %14d %12d %12d\n' "kerb-kinit -S" "$k_blocks" "$k_bytes" "$k_peak" "$k_rtt"
+printf '%-28s %12d %14d %12d %12d\n' "kerb-kinit --fetch" "$k_blocks" "$k_bytes" "$k_peak" "$k_rtt"
 printf '%-28s %12d %14d %12d %12d\n' "MIT kinit + kvno" "$((m1_blocks + m2_blocks))" \
   "$((m1_bytes + m2_bytes))" "$(( m1_peak > m2_peak ? m1_peak : m2_peak ))" "$m_rtt"
 printf '%-28s %12s %14s %12s\n' "ratio MIT/kerb" \

@@ -3,7 +3,8 @@
 //
 //   kerb-kinit alice                         password from the terminal (or one line of stdin)
 //   kerb-kinit -k -t bank.keytab bank/bank.test
-//   kerb-kinit -S bank/bank.test -c FILE:/tmp/cc alice
+//   kerb-kinit -S bank/bank.test alice       as MIT's: the AS issues the bank's ticket, no TGT
+//   kerb-kinit --fetch bank/bank.test -c FILE:/tmp/cc alice    the TGT, then the bank's ticket
 //   kerb-kinit -T FILE:/tmp/armor alice      FAST (RFC 6113), armored with that cache's TGT
 //
 // An expired password is changed on the spot, as MIT's kinit does (RFC 3244 kpasswd).
@@ -44,19 +45,21 @@ struct Args {
   bool allow_weak = false;
   std::string lifetime;
   std::string renew;
-  std::vector<std::string> services;
-  std::string armor_ccache;  // -T, as MIT's kinit
+  std::string service;               // -S, as MIT's kinit: the AS-REQ's server instead of krbtgt
+  std::vector<std::string> fetches;  // --fetch: TGS requests with the new TGT
+  std::string armor_ccache;          // -T, as MIT's kinit
 };
 
 int usage() {
   std::fputs(
       "usage: kerb-kinit [-c CCACHE] [-k [-t KEYTAB]] [-l LIFETIME] [-r RENEW] [-f] [-w]\n"
-      "                  [-S SERVICE]... [-T ARMOR_CCACHE] PRINCIPAL\n"
+      "                  [-S SERVICE | --fetch SERVICE...] [-T ARMOR_CCACHE] PRINCIPAL\n"
       "  -c  credentials cache (default: $KRB5CCNAME or FILE:/tmp/krb5cc_<uid>)\n"
       "  -k  use a keytab (-t KEYTAB, default $KRB5_KTNAME) instead of a password\n"
       "  -l  ticket lifetime, -r renewable lifetime (\"10h\", \"7d\", seconds)\n"
       "  -f  forwardable   -w  allow weak crypto (rc4-hmac)\n"
-      "  -S  also fetch a ticket for SERVICE (repeatable)\n"
+      "  -S  ask the AS for SERVICE's ticket instead of a TGT (as MIT's kinit)\n"
+      "  --fetch  with the TGT, also fetch a ticket for SERVICE (repeatable)\n"
       "  -T  armor the requests (FAST) with the TGT in the credentials cache ARMOR_CCACHE\n",
       stderr);
   return 2;
@@ -79,8 +82,10 @@ bool parse_args(int argc, char** argv, Args& a) {
     } else if (arg == "-r") {
       if (!value(a.renew)) return false;
     } else if (arg == "-S") {
-      a.services.emplace_back();
-      if (!value(a.services.back())) return false;
+      if (!value(a.service)) return false;
+    } else if (arg == "--fetch") {
+      a.fetches.emplace_back();
+      if (!value(a.fetches.back())) return false;
     } else if (arg == "-T") {
       if (!value(a.armor_ccache)) return false;
     } else if (arg == "-k") {
@@ -95,7 +100,8 @@ bool parse_args(int argc, char** argv, Args& a) {
       return false;
     }
   }
-  return !a.principal.empty();
+  // Without a TGT (-S) there is nothing to fetch other tickets with.
+  return !a.principal.empty() && (a.service.empty() || a.fetches.empty());
 }
 
 // The password from the terminal without echo, or the first line of a non-terminal stdin.
@@ -185,9 +191,9 @@ kerb::Result<kerb::Credentials> change_expired(kerb::Client& client, const kerb:
       last =
           kerb::Error(kerb::ErrorCategory::kInvalidArgument, "New password cannot be zero length");
     } else if (kerb::Result<void> changed = client.change_password(changepw, *first); changed) {
-      kerb::Result<kerb::Credentials> tgt = client.login_password(who, *first, as);
+      kerb::Result<kerb::Credentials> ticket = client.login_password(who, *first, as);
       wipe(*first);
-      return tgt;
+      return ticket;
     } else if (changed.error().category() == kerb::ErrorCategory::kPolicy ||
                changed.error().category() == kerb::ErrorCategory::kKdc) {
       // The server's answer: MIT's words, then the server's message, then "try again".
@@ -250,6 +256,13 @@ int main(int argc, char** argv) {
     options->fast_armor = std::move(*armor);
     options->require_fast = true;
   }
+  if (!args.service.empty()) {
+    // As MIT's krb5_get_init_creds (in_tkt_service): a realm in the name is ignored, the
+    // service is always in the client's realm.
+    auto service = kerb::Principal::parse(args.service, client_name->realm());
+    if (!service) return fail("-S", service.error());
+    as.service = kerb::Principal(client_name->realm(), service->name());
+  }
 
 #ifdef KERB_KINIT_HTTPS
   // As MIT's kinit: a realm whose kdc entries are https:// URLs goes through its KDC proxy.
@@ -272,40 +285,42 @@ int main(int argc, char** argv) {
     }
   }
 
-  kerb::Result<kerb::Credentials> tgt = kerb::Error(kerb::ErrorCategory::kNone, "");
+  // The TGT, or with -S the service's ticket.
+  kerb::Result<kerb::Credentials> initial = kerb::Error(kerb::ErrorCategory::kNone, "");
   if (args.use_keytab) {
     const std::string path = !args.keytab.empty() ? args.keytab : kerb::default_keytab_name();
     auto keytab = kerb::Keytab::open(path);
     if (!keytab) return fail("keytab", keytab.error());
-    tgt = client.login_keytab(*client_name, *keytab, as);
+    initial = client.login_keytab(*client_name, *keytab, as);
   } else {
     std::string password = read_password(client_name->to_string());
-    tgt = client.login_password(*client_name, password, as);
-    if (!tgt && kerb::password_expired(tgt.error())) {
-      tgt = change_expired(client, *config, *client_name, password, as);
-      if (!tgt) {
+    initial = client.login_password(*client_name, password, as);
+    if (!initial && kerb::password_expired(initial.error())) {
+      initial = change_expired(client, *config, *client_name, password, as);
+      if (!initial) {
         wipe(password);
         std::fprintf(stderr, "kerb-kinit: %.*s while getting initial credentials\n",
-                     static_cast<int>(tgt.error().detail().size()), tgt.error().detail().data());
+                     static_cast<int>(initial.error().detail().size()),
+                     initial.error().detail().data());
         return 1;
       }
     }
     wipe(password);
   }
-  if (!tgt) return fail("login", tgt.error());
+  if (!initial) return fail("login", initial.error());
 
   std::vector<kerb::Credentials> tickets;
-  for (const std::string& name : args.services) {
+  for (const std::string& name : args.fetches) {
     auto service = kerb::Principal::parse(name, realm);
     if (!service) return fail(name.c_str(), service.error());
-    auto ticket = client.service_ticket(*tgt, *service);
+    auto ticket = client.service_ticket(*initial, *service);
     if (!ticket) return fail(name.c_str(), ticket.error());
     tickets.push_back(std::move(ticket).value());
   }
 
   kerb::CredentialCache& cc = **cache;
   if (auto r = cc.initialize(*client_name); !r) return fail("ccache", r.error());
-  if (auto r = cc.store(*tgt); !r) return fail("ccache", r.error());
+  if (auto r = cc.store(*initial); !r) return fail("ccache", r.error());
   for (const kerb::Credentials& t : tickets) {
     if (auto r = cc.store(t); !r) return fail("ccache", r.error());
   }
@@ -313,7 +328,7 @@ int main(int argc, char** argv) {
     if (auto r = kerb::save_hints(cc, *client_name, *hints); !r) return fail("ccache", r.error());
   }
 
-  tickets.insert(tickets.begin(), std::move(tgt).value());
+  tickets.insert(tickets.begin(), std::move(initial).value());
   for (const kerb::Credentials& t : tickets) {
     std::printf("%s: ticket for %s valid until %s\n", t.client.to_string().c_str(),
                 t.server.to_string().c_str(), when(t.endtime).c_str());

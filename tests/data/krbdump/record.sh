@@ -103,7 +103,7 @@ capture_stop
 # kerb-kinit over TCP (udp_preference_limit = 1 sends everything by TCP), with a service ticket.
 sed 's/^\[libdefaults\]$/[libdefaults]\n    udp_preference_limit = 1/' "$KRB5_CONFIG" >"$work/tcp.conf"
 capture_start "$out/kdc-tcp.pcapng" "port 88"
-KRB5_CONFIG=$work/tcp.conf "$kerb_kinit" -f -c "FILE:$out/kerb.ccache" -S "host/bank.test" alice \
+KRB5_CONFIG=$work/tcp.conf "$kerb_kinit" -f -c "FILE:$out/kerb.ccache" --fetch "host/bank.test" alice \
   <<<"$KERB_TEST_PASSWORD_ALICE" >/dev/null
 capture_stop
 # The same capture as classic pcap, microsecond and nanosecond.

@@ -34,7 +34,7 @@ check "MIT's KDC decrypted the armor of both AS requests" test "$(armored)" -eq 
 check "MIT's klist reads the cache" grep -q "Default principal: alice@KERB.TEST" <<<"$listing"
 check "the cache holds alice's TGT" grep -q "krbtgt/KERB.TEST@KERB.TEST" <<<"$listing"
 
-second=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -T "$armor" -c "$cc" -S bank/bank.test alice)
+second=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -T "$armor" -c "$cc" --fetch bank/bank.test alice)
 echo "$second"
 check "a returning armored login plus an armored TGS takes two round trips" \
   grep -q "; 2 KDC round trips" <<<"$second"

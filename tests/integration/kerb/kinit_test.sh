@@ -14,7 +14,7 @@ rm -f "$KERB_TEST_DIR/kinit-test.ccache"
 first=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -c "$cc" alice)
 echo "$first"
 check "a first login takes two round trips" grep -q "; 2 KDC round trips" <<<"$first"
-second=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -c "$cc" -S bank/bank.test alice)
+second=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -c "$cc" --fetch bank/bank.test alice)
 echo "$second"
 check "a returning login plus TGS takes two round trips in all" \
   grep -q "; 2 KDC round trips" <<<"$second"

@@ -39,7 +39,7 @@ report() {  # who, stats
 
 # kerb-kinit: a first login (AS without and with pre-auth) and a service ticket.
 from=$(lines)
-out=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit_kerb" -c "FILE:$dir/kerb.cc" -S bank/bank.test alice 2>&1) \
+out=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit_kerb" -c "FILE:$dir/kerb.cc" --fetch bank/bank.test alice 2>&1) \
   && pass "kerb-kinit through the proxy" || fail "kerb-kinit through the proxy: $out"
 echo "$out"
 grep -q "; 3 KDC round trips" <<<"$out" && pass "3 round trips (AS, AS with pre-auth, TGS)" \

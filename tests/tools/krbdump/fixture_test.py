@@ -30,7 +30,7 @@ def main():
                        env=env, check=True, capture_output=True)
         subprocess.run(["kvno", f"host/bank.test@{realm}"], env=env, check=True,
                        capture_output=True)
-        subprocess.run([kerb_kinit, "-f", "-c", f"FILE:{kerb_cc}", "-S", "host/bank.test",
+        subprocess.run([kerb_kinit, "-f", "-c", f"FILE:{kerb_cc}", "--fetch", "host/bank.test",
                         "alice"], input=password + "\n", text=True, check=True,
                        capture_output=True)
         subprocess.run(["kadmin.local", "-q",
