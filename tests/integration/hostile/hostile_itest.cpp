@@ -32,11 +32,14 @@
 #include <kerb/transport.hpp>
 
 #include "../../largest_block.hpp"
+#include "hostile_checks.hpp"
 #include "hostile_kdc.hpp"
 #include "itest_util.hpp"
 
 using namespace kerb;
 using namespace kerb::itest;
+using hostile::bytes_of;
+using hostile::check_error;
 using hostile::HostileKdc;
 using hostile::Request;
 using hostile::Send;
@@ -106,21 +109,6 @@ Sends forward(const Request& r) {
 Result<Credentials> login(Net& net, ClientOptions options = {}) {
   Client client(net.transport, std::move(options));
   return client.login_password(principal("alice"), password("alice"));
-}
-
-// r failed with `category` and `code`; with `reason`, its detail says so (the refusal is the
-// one under test, not another on the way).
-void check_error(const Result<Credentials>& r, ErrorCategory category, std::int32_t code,
-                 const char* reason = "") {
-  REQUIRE_FALSE(r.ok());
-  INFO(describe(r.error()));
-  CHECK(r.error().category() == category);
-  CHECK(r.error().code() == code);
-  CHECK_THAT(std::string(r.error().detail()), Catch::Contains(reason));
-}
-
-hostile::Bytes bytes_of(std::initializer_list<std::uint8_t> b) {
-  return hostile::Bytes(b);
 }
 
 using O = KdcAttemptOutcome;
@@ -202,22 +190,7 @@ TEST_CASE("hostile: a late answer is not taken for a later exchange's reply",
 
 TEST_CASE("hostile: garbage is a typed error, never a crash", "[hostile][garbage]") {
   const bool tcp = GENERATE(false, true);
-  struct Case {
-    const char* name;
-    hostile::Bytes reply;
-    ErrorCategory category;
-  };
-  const Case cases[] = {
-      // Neither [APPLICATION 11] nor [APPLICATION 30]: not a reply at all.
-      Case{"no Kerberos message", bytes_of({0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0xFF}),
-           ErrorCategory::kProtocol},
-      // [APPLICATION 11] (an AS-REP) whose length runs past the end.
-      Case{"an AS-REP cut short", bytes_of({0x6B, 0x82, 0x01, 0x00, 0x30, 0x03}),
-           ErrorCategory::kDer},
-      // [APPLICATION 30] (a KRB-ERROR) holding an INTEGER, not a SEQUENCE.
-      Case{"a KRB-ERROR of garbage", bytes_of({0x7E, 0x03, 0x02, 0x01, 0x05}), ErrorCategory::kDer},
-  };
-  for (const Case& c : cases) {
+  for (const hostile::GarbageReply& c : hostile::garbage_replies()) {
     DYNAMIC_SECTION(c.name << (tcp ? " over TCP" : " over UDP")) {
       HostileKdc kdc([&](HostileKdc&, const Request&) { return Sends{Send{c.reply}}; });
       Net net({kdc.address()}, tcp);

@@ -39,6 +39,7 @@
 #include <kerb/https/kdc_proxy_transport.hpp>
 
 #include "../../largest_block.hpp"
+#include "hostile_checks.hpp"
 #include "hostile_kdc.hpp"
 #include "itest_util.hpp"
 
@@ -46,6 +47,8 @@ extern char** environ;
 
 using namespace kerb;
 using namespace kerb::itest;
+using hostile::bytes_of;
+using hostile::check_error;
 using hostile::HostileKdc;
 using hostile::Request;
 using hostile::Send;
@@ -267,19 +270,6 @@ Result<Credentials> login(HttpsKdcTransport& t, ClientOptions options = {}) {
   return r;
 }
 
-void check_error(const Result<Credentials>& r, ErrorCategory category, std::int32_t code,
-                 const std::string& reason = "") {
-  REQUIRE_FALSE(r.ok());
-  INFO(describe(r.error()));
-  CHECK(r.error().category() == category);
-  CHECK(r.error().code() == code);
-  CHECK_THAT(std::string(r.error().detail()), Catch::Contains(reason));
-}
-
-hostile::Bytes bytes_of(std::initializer_list<std::uint8_t> b) {
-  return hostile::Bytes(b);
-}
-
 // Forwards to the real KDC and re-seals every AS-REP after `rewrite`.
 hostile::Script as_forger(hostile::Rewrite rewrite) {
   return [rewrite = std::move(rewrite)](HostileKdc&, const Request& r) {
@@ -343,18 +333,7 @@ TEST_CASE("kkdcp hostile: forged AS-REPs through kdcproxy are refused as they ar
 TEST_CASE("kkdcp hostile: garbage from the KDC through kdcproxy is a typed error",
           "[kkdcp-hostile][kdcproxy]") {
   // The same bytes and the same categories as a KDC sending them directly.
-  struct Case {
-    const char* name;
-    hostile::Bytes reply;
-    ErrorCategory category;
-  };
-  const Case cases[] = {
-      Case{"no Kerberos message", bytes_of({0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0xFF}),
-           ErrorCategory::kProtocol},
-      Case{"an AS-REP cut short", bytes_of({0x6B, 0x82, 0x01, 0x00, 0x30, 0x03}),
-           ErrorCategory::kDer},
-  };
-  for (const Case& c : cases) {
+  for (const hostile::GarbageReply& c : hostile::garbage_replies()) {
     DYNAMIC_SECTION(c.name) {
       ProxiedKdc p([&](HostileKdc&, const Request&) { return Sends{Send{c.reply}}; });
       HttpsKdcTransport t = transport({p.url()});
