@@ -86,6 +86,18 @@ struct Fixture {
   }
 };
 
+// A rewrite that re-encodes a KDC-REP (read with `decode`) without its padata, where PA-FX-FAST
+// travels; other replies pass unchanged.
+auto without_padata(Result<KdcRep> (*decode)(Bytes)) {
+  return [decode](const std::vector<std::uint8_t>& reply) {
+    auto rep = decode(reply);
+    if (!rep) return reply;
+    KdcRep stripped = *rep;
+    stripped.padata.reset();
+    return to_der(stripped);
+  };
+}
+
 bool has_padata(const std::optional<MethodData>& md, std::int32_t type) {
   return md && find_padata(*md, type).has_value();
 }
@@ -149,14 +161,7 @@ TEST_CASE("an armored password login uses the encrypted challenge, never PA-ENC-
   }
 
   SECTION("a TGS-REP with its FAST part stripped is refused") {
-    // The TGS-REP re-encoded without its padata (where PA-FX-FAST travels).
-    f.transport.rewrite = [](const std::vector<std::uint8_t>& reply) {
-      auto rep = decode_tgs_rep(reply);
-      if (!rep) return reply;
-      KdcRep stripped = *rep;
-      stripped.padata.reset();
-      return to_der(stripped);
-    };
+    f.transport.rewrite = without_padata(decode_tgs_rep);
     auto bank = client.service_ticket(*tgt, principal("bank/bank.test"));
     REQUIRE_FALSE(bank.ok());
     INFO(describe(bank.error()));
@@ -219,14 +224,7 @@ TEST_CASE("a wrong password is the KDC's PREAUTH_FAILED from inside the FAST rep
 TEST_CASE("an AS-REP with its FAST part stripped is refused", "[integration][fast]") {
   Fixture f;
   Client client = f.armored_client();
-  // The AS-REP re-encoded without its padata (where PA-FX-FAST travels).
-  f.transport.rewrite = [](const std::vector<std::uint8_t>& reply) {
-    auto rep = decode_as_rep(reply);
-    if (!rep) return reply;
-    KdcRep stripped = *rep;
-    stripped.padata.reset();
-    return to_der(stripped);
-  };
+  f.transport.rewrite = without_padata(decode_as_rep);
   auto tgt = client.login_password(principal("alice"), password("alice"));
   REQUIRE_FALSE(tgt.ok());
   INFO(describe(tgt.error()));
