@@ -115,11 +115,13 @@ class Scratch {
   const char* program_;
 };
 
-// A private directory under /tmp (`prefix`-XXXXXX), removed with everything in it.
+// A private directory under the system's temporary directory (`prefix`.XXXXXX), removed with
+// everything in it.
 struct TempDir {
   std::filesystem::path path;
   explicit TempDir(const char* prefix = "kerb-itest") {
-    std::string tmpl = std::string("/tmp/") + prefix + ".XXXXXX";
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / (std::string(prefix) + ".XXXXXX")).string();
     REQUIRE(::mkdtemp(tmpl.data()) != nullptr);
     path = tmpl;
   }
