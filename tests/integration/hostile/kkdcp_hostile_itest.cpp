@@ -220,16 +220,18 @@ class ServerProcess {
 };
 
 // A HostileKdc behind its own kdcproxy: kdcproxy.conf sends the realm to the KDC over TCP
-// (as the fixture's does for the real KDC).
+// (as the fixture's does for the real KDC). The proxy presents the fixture's certificate
+// `cert` (.pem and .key in its KDC proxy directory): by default the one for 127.0.0.1 and
+// localhost.
 struct ProxiedKdc {
   HostileKdc kdc;
   ServerProcess proxy;
 
-  explicit ProxiedKdc(hostile::Script script)
+  explicit ProxiedKdc(hostile::Script script, const std::string& cert = "proxy")
       : kdc(std::move(script)),
         proxy(KERB_KDC_PROXY_SERVER,
-              {kkdcp_dir() + "/proxy.pem", kkdcp_dir() + "/proxy.key", "{dir}/kdcproxy.conf",
-               "{dir}/log", "{dir}/pid"},
+              {kkdcp_dir() + "/" + cert + ".pem", kkdcp_dir() + "/" + cert + ".key",
+               "{dir}/kdcproxy.conf", "{dir}/log", "{dir}/pid"},
               {{"kdcproxy.conf", conf(kdc)}}) {}
 
   std::string url(const char* host = "127.0.0.1") const { return proxy.url(host, "/KdcProxy"); }
@@ -297,6 +299,35 @@ TEST_CASE("kkdcp hostile: a genuine login through a second kdcproxy", "[kkdcp-ho
   CHECK(p.kdc.count(true) == 2);
   CHECK(p.kdc.count(false) == 0);
   CHECK(p.replies(200, 2) == 2);
+}
+
+TEST_CASE("kkdcp hostile: a proxy certificate from the trusted CA for another host name is refused",
+          "[kkdcp-hostile][https]") {
+  for (const char* host : {"127.0.0.1", "localhost"}) {
+    DYNAMIC_SECTION("at " << host) {
+      // wrong-name.pem: the fixture's CA, DNS:kdc.elsewhere.test only.
+      ProxiedKdc p(forward_all, "wrong-name");
+      HttpsKdcTransport t = transport({p.url(host)});
+      const auto r = login(t);
+      REQUIRE_FALSE(r.ok());
+      INFO(describe(r.error()));
+      CHECK(r.error().category() == ErrorCategory::kIo);
+      const std::string detail(r.error().detail());
+      CHECK(detail.rfind(p.url(host) + ": ", 0) == 0);
+      // libcurl's reason after the URL: the name it did not find in the certificate.
+      CHECK(detail.find("target host name '" + std::string(host) + "'", p.url(host).size()) !=
+            std::string::npos);
+      CHECK(t.counters().body_bytes_received == 0);
+      CHECK(p.kdc.count(true) + p.kdc.count(false) == 0);  // nothing reached the KDC
+    }
+  }
+  SECTION("control: the same proxy with the certificate for 127.0.0.1 and localhost") {
+    ProxiedKdc good(forward_all);
+    HttpsKdcTransport t = transport({good.url()});
+    const auto r = login(t);
+    INFO((r ? "" : describe(r.error())));
+    CHECK(r.ok());
+  }
 }
 
 TEST_CASE("kkdcp hostile: forged AS-REPs through kdcproxy are refused as they are directly",
