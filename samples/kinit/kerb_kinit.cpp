@@ -11,10 +11,12 @@
 //
 // What the KDC taught us (its ETYPE-INFO2 and clock offset) is saved in the cache, so the next
 // login of the same principal takes one round trip instead of two.
+#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -27,6 +29,7 @@
 #include <kerb/client.hpp>
 #include <kerb/config.hpp>
 #include <kerb/constants.hpp>
+#include <kerb/error_codes.hpp>
 #include <kerb/keytab.hpp>
 #include <kerb/kpasswd.hpp>
 #include <kerb/transport.hpp>
@@ -215,44 +218,191 @@ std::string when(std::int64_t t) {
   return buf;
 }
 
-int fail(const char* what, const kerb::Error& e) {
-  std::fprintf(stderr, "kerb-kinit: %s: %.*s\n", what, static_cast<int>(e.detail().size()),
-               e.detail().data());
+// --- failures, in MIT kinit's words: "kinit: <message> while getting initial credentials" ---
+
+const char* program = "kerb-kinit";  // argv[0]'s basename, as MIT's com_err names the program
+
+// MIT's message (krb5's error table) for a Kerberos error code (RFC 4120 §7.5.9) a kinit can
+// meet; nullptr for the others. Scripts match these words, so they are MIT's to the letter.
+const char* mit_message(std::int32_t code) {
+  namespace ec = kerb::error_code;
+  switch (code) {
+    case ec::kKdcErrNameExp:
+      return "Client's entry in database has expired";
+    case ec::kKdcErrServiceExp:
+      return "Server's entry in database has expired";
+    case ec::kKdcErrBadPvno:
+      return "Requested protocol version not supported";
+    case ec::kKdcErrCPrincipalUnknown:
+      return "Client not found in Kerberos database";
+    case ec::kKdcErrSPrincipalUnknown:
+      return "Server not found in Kerberos database";
+    case ec::kKdcErrPrincipalNotUnique:
+      return "Principal has multiple entries in Kerberos database";
+    case ec::kKdcErrNullKey:
+      return "Client or server has a null key";
+    case ec::kKdcErrCannotPostdate:
+      return "Ticket is ineligible for postdating";
+    case ec::kKdcErrNeverValid:
+      return "Requested effective lifetime is negative or too short";
+    case ec::kKdcErrPolicy:
+      return "KDC policy rejects request";
+    case ec::kKdcErrBadoption:
+      return "KDC can't fulfill requested option";
+    case ec::kKdcErrEtypeNosupp:
+      return "KDC has no support for encryption type";
+    case ec::kKdcErrSumtypeNosupp:
+      return "KDC has no support for checksum type";
+    case ec::kKdcErrPadataTypeNosupp:
+      return "KDC has no support for padata type";
+    case ec::kKdcErrClientRevoked:
+      return "Client's credentials have been revoked";
+    case ec::kKdcErrServiceRevoked:
+      return "Credentials for server have been revoked";
+    case ec::kKdcErrTgtRevoked:
+      return "TGT has been revoked";
+    case ec::kKdcErrClientNotyet:
+      return "Client not yet valid - try again later";
+    case ec::kKdcErrServiceNotyet:
+      return "Server not yet valid - try again later";
+    case ec::kKdcErrKeyExpired:
+      return "Password has expired";
+    case ec::kKdcErrPreauthFailed:
+      return "Preauthentication failed";
+    case ec::kKdcErrPreauthRequired:
+      return "Additional pre-authentication required";
+    case ec::kKdcErrSvcUnavailable:
+      return "A service is not available that is required to process the request";
+    case ec::kKrbApErrBadIntegrity:
+      return "Decrypt integrity check failed";
+    case ec::kKrbApErrSkew:
+      return "Clock skew too great";
+    case ec::kKrbApErrModified:
+      return "Message stream modified";
+    case ec::kKdcErrWrongRealm:
+      return "Realm not local to KDC";
+    case ec::kKdcErrPreauthExpired:
+      return "Preauthentication expired";
+    case ec::kKdcErrMorePreauthDataRequired:
+      return "More preauthentication data is required";
+    case ec::kKdcErrUnknownCriticalFastOptions:
+      return "An unsupported critical FAST option was requested";
+    default:
+      return nullptr;
+  }
+}
+
+// What MIT's kinit says of a failed AS exchange for `client`; kerb's own words where MIT has
+// no counterpart. A wrong key shows as a reply that does not decrypt (kCrypto); MIT's password
+// prompter reports the KDC's PREAUTH_FAILED the same way, its keytab path does not.
+std::string kdc_message(const kerb::Error& e) {
+  const char* words = e.category() == kerb::ErrorCategory::kKdc ? mit_message(e.code()) : nullptr;
+  return words != nullptr ? std::string(words) : std::string(e.detail());
+}
+
+std::string login_message(const kerb::Error& e, const kerb::Principal& client, bool password) {
+  if (e.category() == kerb::ErrorCategory::kCrypto) return "Password incorrect";
+  if (e.category() == kerb::ErrorCategory::kKdc) {
+    if (e.code() == kerb::error_code::kKdcErrCPrincipalUnknown) {
+      return "Client '" + client.to_string() + "' not found in Kerberos database";
+    }
+    if (e.code() == kerb::error_code::kKdcErrPreauthFailed && password) {
+      return "Password incorrect";
+    }
+  }
+  return kdc_message(e);
+}
+
+int fail_with(const std::string& message, const char* context) {
+  std::fprintf(stderr, "%s: %s%s\n", program, message.c_str(), context);
   return 1;
+}
+
+constexpr const char* kGettingInitial = " while getting initial credentials";
+
+int fail(const kerb::Error& e, const char* context = kGettingInitial) {
+  return fail_with(std::string(e.detail()), context);
+}
+
+// The file behind a FILE ccache or keytab name, and whether it is missing (MIT's "not found").
+std::string file_part(std::string_view name) {
+  for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
+    if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
+  }
+  return std::string(name);
+}
+bool missing(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) != 0 && errno == ENOENT;
+}
+
+// MIT's usage error for -l/-r: the value, then the usage.
+int bad_lifetime(const std::string& value) {
+  std::fprintf(stderr, "Bad lifetime value %s\n", value.c_str());
+  return usage();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 0 && argv[0] != nullptr) {
+    const char* slash = std::strrchr(argv[0], '/');
+    program = slash != nullptr ? slash + 1 : argv[0];
+  }
   Args args;
   if (!parse_args(argc, argv, args)) return usage();
 
   auto config = kerb::Config::load_from_env();
-  if (!config) return fail("krb5.conf", config.error());
+  if (!config) {
+    constexpr const char* kInitializing = " while initializing Kerberos 5 library";
+    if (config.error().category() == kerb::ErrorCategory::kConfig) {
+      return fail_with("Improper format of Kerberos configuration file", kInitializing);
+    }
+    return fail(config.error(), kInitializing);
+  }
   auto options = kerb::ClientOptions::from_config(*config);
-  if (!options) return fail("krb5.conf", options.error());
+  if (!options) return fail(options.error());
   if (args.allow_weak) options->policy.allow_rc4_hmac();
   if (args.forwardable) options->forwardable = true;
   kerb::AsOptions as;
   as.lifetime = options->ticket_lifetime;
+  // As MIT's kinit, a lifetime of 0 is refused too.
   if (!args.lifetime.empty()) {
     auto d = kerb::parse_duration(args.lifetime);
-    if (!d) return fail("-l", d.error());
+    if (!d || *d == 0) return bad_lifetime(args.lifetime);
     as.lifetime = *d;
   }
   if (!args.renew.empty()) {
     auto d = kerb::parse_duration(args.renew);
-    if (!d) return fail("-r", d.error());
+    if (!d || *d == 0) return bad_lifetime(args.renew);
     as.renew_lifetime = *d;
   }
 
   const std::string realm(config->default_realm().value_or(""));
   auto client_name = kerb::Principal::parse(args.principal, realm);
-  if (!client_name) return fail("principal", client_name.error());
+  if (!client_name) {
+    const std::string context = " when parsing name " + args.principal;
+    if (client_name.error().category() == kerb::ErrorCategory::kInvalidArgument) {
+      return fail_with("Malformed representation of principal", context.c_str());
+    }
+    return fail(client_name.error(), context.c_str());
+  }
   if (!args.armor_ccache.empty()) {
     // As MIT's kinit -T: the armor ccache's TGT of the client's realm, and no unarmored login.
     auto armor = kerb::armor_from_ccache(args.armor_ccache, client_name->realm());
-    if (!armor) return fail("login", armor.error());
+    if (!armor) {
+      const std::string file = file_part(args.armor_ccache);
+      const char* why = nullptr;
+      if (armor.error().category() == kerb::ErrorCategory::kIo && missing(file)) {
+        why = "No credentials cache found";
+      } else if (armor.error().category() == kerb::ErrorCategory::kInvalidArgument) {
+        why = "Matching credential not found";  // no TGT of the realm in it
+      }
+      if (why == nullptr) return fail(armor.error());
+      return fail_with(
+          std::string("Error constructing AP-REQ armor: ") + why + " (filename: " + file + ")",
+          kGettingInitial);
+    }
     options->fast_armor = std::move(*armor);
     options->require_fast = true;
   }
@@ -260,24 +410,37 @@ int main(int argc, char** argv) {
     // As MIT's krb5_get_init_creds (in_tkt_service): a realm in the name is ignored, the
     // service is always in the client's realm.
     auto service = kerb::Principal::parse(args.service, client_name->realm());
-    if (!service) return fail("-S", service.error());
+    if (!service) {
+      if (service.error().category() == kerb::ErrorCategory::kInvalidArgument) {
+        return fail_with("Malformed representation of principal", kGettingInitial);
+      }
+      return fail(service.error());
+    }
     as.service = kerb::Principal(client_name->realm(), service->name());
   }
 
 #ifdef KERB_KINIT_HTTPS
   // As MIT's kinit: a realm whose kdc entries are https:// URLs goes through its KDC proxy.
   auto routed = kerb::https::transport_from_config(*config);
-  if (!routed) return fail("transport", routed.error());
+  if (!routed) return fail(routed.error());
   kerb::CountingTransport transport(**routed);
 #else
   auto posix = kerb::PosixKdcTransport::from_config(*config);
-  if (!posix) return fail("transport", posix.error());
+  if (!posix) return fail(posix.error());
   kerb::CountingTransport transport(*posix);
 #endif
   kerb::Client client(transport, *options);
 
   auto cache = args.ccache.empty() ? kerb::default_ccache() : kerb::resolve_ccache(args.ccache);
-  if (!cache) return fail("ccache", cache.error());
+  if (!cache) {
+    if (args.ccache.empty()) return fail(cache.error(), " while getting default ccache");
+    const std::string context = " resolving ccache " + args.ccache;
+    if (cache.error().category() == kerb::ErrorCategory::kConfig &&
+        args.ccache.rfind("FILE:", 0) != 0) {
+      return fail_with("Unknown credential cache type", context.c_str());
+    }
+    return fail(cache.error(), context.c_str());
+  }
   // A returning user: what the KDC told us last time, if this cache was that user's.
   if (auto previous = (*cache)->default_principal(); previous && *previous == *client_name) {
     if (auto hints = kerb::load_hints(**cache, *client_name)) {
@@ -290,8 +453,19 @@ int main(int argc, char** argv) {
   if (args.use_keytab) {
     const std::string path = !args.keytab.empty() ? args.keytab : kerb::default_keytab_name();
     auto keytab = kerb::Keytab::open(path);
-    if (!keytab) return fail("keytab", keytab.error());
+    if (!keytab) {
+      if (keytab.error().category() == kerb::ErrorCategory::kIo && missing(file_part(path))) {
+        return fail_with("Key table file '" + file_part(path) + "' not found", kGettingInitial);
+      }
+      return fail(keytab.error());
+    }
     initial = client.login_keytab(*client_name, *keytab, as);
+    if (!initial && initial.error().category() == kerb::ErrorCategory::kPolicy &&
+        std::none_of(keytab->entries.begin(), keytab->entries.end(),
+                     [&](const kerb::KeytabEntry& e) { return e.principal == *client_name; })) {
+      return fail_with("Keytab contains no suitable keys for " + client_name->to_string(),
+                       kGettingInitial);
+    }
   } else {
     std::string password = read_password(client_name->to_string());
     initial = client.login_password(*client_name, password, as);
@@ -299,33 +473,74 @@ int main(int argc, char** argv) {
       initial = change_expired(client, *config, *client_name, password, as);
       if (!initial) {
         wipe(password);
-        std::fprintf(stderr, "kerb-kinit: %.*s while getting initial credentials\n",
-                     static_cast<int>(initial.error().detail().size()),
-                     initial.error().detail().data());
-        return 1;
+        return fail_with(login_message(initial.error(), *client_name, true), kGettingInitial);
       }
     }
     wipe(password);
   }
-  if (!initial) return fail("login", initial.error());
+  if (!initial) {
+    const kerb::Error& e = initial.error();
+    const std::string_view realm_name = client_name->realm();
+    auto kdcs = config->kdcs(realm_name);
+    auto proxies = config->kdc_proxies(realm_name);
+    const bool has_proxies = proxies && !proxies->empty();
+    if (e.category() == kerb::ErrorCategory::kConfig && kdcs && kdcs->empty() && !has_proxies) {
+      return fail_with("Cannot find KDC for realm \"" + std::string(realm_name) + "\"",
+                       kGettingInitial);
+    }
+    // A proxy's failure (TLS, HTTP) keeps kerb's words: they name the URL and the reason.
+    if (e.category() == kerb::ErrorCategory::kIo && !has_proxies) {
+      return fail_with("Cannot contact any KDC for realm '" + std::string(realm_name) + "'",
+                       kGettingInitial);
+    }
+    return fail_with(login_message(e, *client_name, !args.use_keytab), kGettingInitial);
+  }
 
   std::vector<kerb::Credentials> tickets;
   for (const std::string& name : args.fetches) {
+    // As MIT's kvno.
     auto service = kerb::Principal::parse(name, realm);
-    if (!service) return fail(name.c_str(), service.error());
+    if (!service) {
+      const std::string context = " while parsing principal name " + name;
+      if (service.error().category() == kerb::ErrorCategory::kInvalidArgument) {
+        return fail_with("Malformed representation of principal", context.c_str());
+      }
+      return fail(service.error(), context.c_str());
+    }
     auto ticket = client.service_ticket(*initial, *service);
-    if (!ticket) return fail(name.c_str(), ticket.error());
+    if (!ticket) {
+      const std::string context = " while getting credentials for " + service->to_string();
+      const kerb::Error& e = ticket.error();
+      if (e.category() == kerb::ErrorCategory::kKdc &&
+          e.code() == kerb::error_code::kKdcErrSPrincipalUnknown) {
+        return fail_with("Server " + service->to_string() + " not found in Kerberos database",
+                         context.c_str());
+      }
+      return fail_with(kdc_message(e), context.c_str());
+    }
     tickets.push_back(std::move(ticket).value());
   }
 
   kerb::CredentialCache& cc = **cache;
-  if (auto r = cc.initialize(*client_name); !r) return fail("ccache", r.error());
-  if (auto r = cc.store(*initial); !r) return fail("ccache", r.error());
+  // As MIT's kinit: a cache that cannot be written ("No credentials cache found" when its
+  // directory is missing).
+  auto store_failed = [&](const kerb::Error& e) {
+    const std::string file = file_part(cc.name());
+    const std::string dir =
+        file.substr(0, file.rfind('/') == std::string::npos ? 0 : file.rfind('/'));
+    const bool no_dir = e.category() == kerb::ErrorCategory::kIo && !dir.empty() && missing(dir);
+    return fail_with(
+        "Failed to store credentials: " +
+            (no_dir ? std::string("No credentials cache found") : std::string(e.detail())),
+        kGettingInitial);
+  };
+  if (auto r = cc.initialize(*client_name); !r) return store_failed(r.error());
+  if (auto r = cc.store(*initial); !r) return store_failed(r.error());
   for (const kerb::Credentials& t : tickets) {
-    if (auto r = cc.store(t); !r) return fail("ccache", r.error());
+    if (auto r = cc.store(t); !r) return store_failed(r.error());
   }
   if (const kerb::ClientHints* hints = client.hints(*client_name)) {
-    if (auto r = kerb::save_hints(cc, *client_name, *hints); !r) return fail("ccache", r.error());
+    if (auto r = kerb::save_hints(cc, *client_name, *hints); !r) return store_failed(r.error());
   }
 
   tickets.insert(tickets.begin(), std::move(initial).value());

@@ -44,13 +44,16 @@ if err=$(echo "$KERB_TEST_PASSWORD_ALICE" | "$kinit" -T "FILE:$d/no-such-armor" 
   echo "FAILED: a missing armor cache must fail"; status=1
 else
   echo "$err"
-  check "a missing armor cache is an error" grep -q "kerb-kinit: login:" <<<"$err"
+  check "a missing armor cache is an error, in MIT kinit's words" \
+    grep -q "kerb-kinit: Error constructing AP-REQ armor: No credentials cache found" <<<"$err"
 fi
 if err=$(echo wrong | "$kinit" -T "$armor" -c "FILE:$d/kinit-fast-bad.ccache" alice 2>&1); then
   echo "FAILED: a wrong password must fail"; status=1
 else
   echo "$err"
-  check "a wrong password names the KDC's inner error" grep -q "KDC_ERR_PREAUTH_FAILED" <<<"$err"
+  # MIT's words for the inner error (PREAUTH_FAILED), not for the outer one.
+  check "a wrong password names the KDC's inner error" \
+    grep -qx "kerb-kinit: Password incorrect while getting initial credentials" <<<"$err"
 fi
 rm -f "$d/kinit-fast-armor.ccache" "$d/kinit-fast.ccache"
 exit $status
