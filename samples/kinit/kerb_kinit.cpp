@@ -222,84 +222,60 @@ std::string when(std::int64_t t) {
 
 const char* program = "kerb-kinit";  // argv[0]'s basename, as MIT's com_err names the program
 
-// MIT's message (krb5's error table) for a Kerberos error code (RFC 4120 §7.5.9) a kinit can
-// meet; nullptr for the others. Scripts match these words, so they are MIT's to the letter.
-const char* mit_message(std::int32_t code) {
-  namespace ec = kerb::error_code;
-  switch (code) {
-    case ec::kKdcErrNameExp:
-      return "Client's entry in database has expired";
-    case ec::kKdcErrServiceExp:
-      return "Server's entry in database has expired";
-    case ec::kKdcErrBadPvno:
-      return "Requested protocol version not supported";
-    case ec::kKdcErrCPrincipalUnknown:
-      return "Client not found in Kerberos database";
-    case ec::kKdcErrSPrincipalUnknown:
-      return "Server not found in Kerberos database";
-    case ec::kKdcErrPrincipalNotUnique:
-      return "Principal has multiple entries in Kerberos database";
-    case ec::kKdcErrNullKey:
-      return "Client or server has a null key";
-    case ec::kKdcErrCannotPostdate:
-      return "Ticket is ineligible for postdating";
-    case ec::kKdcErrNeverValid:
-      return "Requested effective lifetime is negative or too short";
-    case ec::kKdcErrPolicy:
-      return "KDC policy rejects request";
-    case ec::kKdcErrBadoption:
-      return "KDC can't fulfill requested option";
-    case ec::kKdcErrEtypeNosupp:
-      return "KDC has no support for encryption type";
-    case ec::kKdcErrSumtypeNosupp:
-      return "KDC has no support for checksum type";
-    case ec::kKdcErrPadataTypeNosupp:
-      return "KDC has no support for padata type";
-    case ec::kKdcErrClientRevoked:
-      return "Client's credentials have been revoked";
-    case ec::kKdcErrServiceRevoked:
-      return "Credentials for server have been revoked";
-    case ec::kKdcErrTgtRevoked:
-      return "TGT has been revoked";
-    case ec::kKdcErrClientNotyet:
-      return "Client not yet valid - try again later";
-    case ec::kKdcErrServiceNotyet:
-      return "Server not yet valid - try again later";
-    case ec::kKdcErrKeyExpired:
-      return "Password has expired";
-    case ec::kKdcErrPreauthFailed:
-      return "Preauthentication failed";
-    case ec::kKdcErrPreauthRequired:
-      return "Additional pre-authentication required";
-    case ec::kKdcErrSvcUnavailable:
-      return "A service is not available that is required to process the request";
-    case ec::kKrbApErrBadIntegrity:
-      return "Decrypt integrity check failed";
-    case ec::kKrbApErrSkew:
-      return "Clock skew too great";
-    case ec::kKrbApErrModified:
-      return "Message stream modified";
-    case ec::kKdcErrWrongRealm:
-      return "Realm not local to KDC";
-    case ec::kKdcErrPreauthExpired:
-      return "Preauthentication expired";
-    case ec::kKdcErrMorePreauthDataRequired:
-      return "More preauthentication data is required";
-    case ec::kKdcErrUnknownCriticalFastOptions:
-      return "An unsupported critical FAST option was requested";
-    default:
-      return nullptr;
-  }
-}
+// MIT's messages (krb5's error table) for the Kerberos error codes (RFC 4120 §7.5.9) a kinit
+// can meet. Scripts match these words, so they are MIT's to the letter.
+struct MitMessage {
+  std::int32_t code;
+  const char* words;
+};
+namespace ec = kerb::error_code;
+constexpr MitMessage kMitMessages[] = {
+    {ec::kKdcErrNameExp, "Client's entry in database has expired"},
+    {ec::kKdcErrServiceExp, "Server's entry in database has expired"},
+    {ec::kKdcErrBadPvno, "Requested protocol version not supported"},
+    {ec::kKdcErrCPrincipalUnknown, "Client not found in Kerberos database"},
+    {ec::kKdcErrSPrincipalUnknown, "Server not found in Kerberos database"},
+    {ec::kKdcErrPrincipalNotUnique, "Principal has multiple entries in Kerberos database"},
+    {ec::kKdcErrNullKey, "Client or server has a null key"},
+    {ec::kKdcErrCannotPostdate, "Ticket is ineligible for postdating"},
+    {ec::kKdcErrNeverValid, "Requested effective lifetime is negative or too short"},
+    {ec::kKdcErrPolicy, "KDC policy rejects request"},
+    {ec::kKdcErrBadoption, "KDC can't fulfill requested option"},
+    {ec::kKdcErrEtypeNosupp, "KDC has no support for encryption type"},
+    {ec::kKdcErrSumtypeNosupp, "KDC has no support for checksum type"},
+    {ec::kKdcErrPadataTypeNosupp, "KDC has no support for padata type"},
+    {ec::kKdcErrClientRevoked, "Client's credentials have been revoked"},
+    {ec::kKdcErrServiceRevoked, "Credentials for server have been revoked"},
+    {ec::kKdcErrTgtRevoked, "TGT has been revoked"},
+    {ec::kKdcErrClientNotyet, "Client not yet valid - try again later"},
+    {ec::kKdcErrServiceNotyet, "Server not yet valid - try again later"},
+    {ec::kKdcErrKeyExpired, "Password has expired"},
+    {ec::kKdcErrPreauthFailed, "Preauthentication failed"},
+    {ec::kKdcErrPreauthRequired, "Additional pre-authentication required"},
+    {ec::kKdcErrSvcUnavailable,
+     "A service is not available that is required to process the request"},
+    {ec::kKrbApErrBadIntegrity, "Decrypt integrity check failed"},
+    {ec::kKrbApErrSkew, "Clock skew too great"},
+    {ec::kKrbApErrModified, "Message stream modified"},
+    {ec::kKdcErrWrongRealm, "Realm not local to KDC"},
+    {ec::kKdcErrPreauthExpired, "Preauthentication expired"},
+    {ec::kKdcErrMorePreauthDataRequired, "More preauthentication data is required"},
+    {ec::kKdcErrUnknownCriticalFastOptions, "An unsupported critical FAST option was requested"},
+};
 
-// What MIT's kinit says of a failed AS exchange for `client`; kerb's own words where MIT has
-// no counterpart. A wrong key shows as a reply that does not decrypt (kCrypto); MIT's password
-// prompter reports the KDC's PREAUTH_FAILED the same way, its keytab path does not.
+// MIT's words for a KDC's error, kerb's own for the rest.
 std::string kdc_message(const kerb::Error& e) {
-  const char* words = e.category() == kerb::ErrorCategory::kKdc ? mit_message(e.code()) : nullptr;
-  return words != nullptr ? std::string(words) : std::string(e.detail());
+  if (e.category() == kerb::ErrorCategory::kKdc) {
+    for (const MitMessage& m : kMitMessages) {
+      if (m.code == e.code()) return m.words;
+    }
+  }
+  return std::string(e.detail());
 }
 
+// What MIT's kinit says of a failed AS exchange for `client`. A wrong key shows as a reply that
+// does not decrypt (kCrypto); MIT's password prompter reports the KDC's PREAUTH_FAILED the
+// same way, its keytab path does not.
 std::string login_message(const kerb::Error& e, const kerb::Principal& client, bool password) {
   if (e.category() == kerb::ErrorCategory::kCrypto) return "Password incorrect";
   if (e.category() == kerb::ErrorCategory::kKdc) {
