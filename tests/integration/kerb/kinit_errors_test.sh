@@ -4,6 +4,7 @@
 # words are taken from MIT's kinit at test time.
 set -uo pipefail
 kinit_kerb=$1
+# shellcheck source=../checks.sh
 source "$(dirname "$0")/../checks.sh"
 dir=$(mktemp -d "$KERB_TEST_DIR/kinit-errors.XXXXXX")
 trap 'rm -rf "$dir"' EXIT
@@ -98,5 +99,6 @@ KRB5CCNAME=FILE:$dir/kvno.cc kvno nosuch/svc >/dev/null 2>"$dir/kvno.err" || rc_
   >/dev/null 2>"$dir/fetch.err" || rc_kerb=$?
 compare "--fetch nosuch/svc (MIT's kvno)" "$rc_mit" "$rc_kerb" "$dir/kvno.err" "$dir/fetch.err"
 
-[[ ! -e $dir/never.cc ]] && pass "no failing run wrote a cache" || fail "a failing run wrote $never"
+if [[ ! -e $dir/never.cc ]]; then pass "no failing run wrote a cache"; else
+  fail "a failing run wrote $never"; fi
 finish
