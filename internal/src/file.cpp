@@ -23,8 +23,9 @@ namespace kerb::detail {
 
 namespace {
 
+// The errno is the error's code, so a caller tells "no such file" from the rest without text.
 Error io_error(std::string_view label, const char* what, int err) {
-  return Error::format(ErrorCategory::kIo, 0, "%.*s: %s: %s", static_cast<int>(label.size()),
+  return Error::format(ErrorCategory::kIo, err, "%.*s: %s: %s", static_cast<int>(label.size()),
                        label.data(), what, std::strerror(err));
 }
 
@@ -129,10 +130,11 @@ Result<std::vector<std::uint8_t>> read_file_locked(const std::string& path, std:
   if (read_file(path, options, bytes, fault)) return bytes;
   switch (fault.step) {
     case FileFault::Step::kType:
-      return Error::format(ErrorCategory::kIo, 0, "%.*s: not a regular file",
+      return Error::format(ErrorCategory::kIo, fault.err, "%.*s: not a regular file",
                            static_cast<int>(label.size()), label.data());
     case FileFault::Step::kSize:
-      return Error::format(ErrorCategory::kIo, 0, "%.*s: larger than the limit of %zu bytes",
+      return Error::format(ErrorCategory::kIo, fault.err,
+                           "%.*s: larger than the limit of %zu bytes",
                            static_cast<int>(label.size()), label.data(), max_size);
     case FileFault::Step::kStat:
       return io_error(label, "cannot stat", fault.err);

@@ -153,7 +153,7 @@ inline bool decode_record(const std::uint8_t* u, Record& r) noexcept {
 }
 
 inline Error io_error(const char* what, const std::string& path, int err) {
-  return Error::format(ErrorCategory::kIo, 0, "replay cache %.120s: %s failed (errno %d)",
+  return Error::format(ErrorCategory::kIo, err, "replay cache %.120s: %s failed (errno %d)",
                        path.c_str(), what, err);
 }
 

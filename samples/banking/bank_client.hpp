@@ -38,8 +38,9 @@
 namespace bank {
 
 // Error codes of kIo errors from a BankTransport: whether the frame may have reached bankd.
-inline constexpr std::int32_t kBankNotSent = 1;  // no connection: bankd saw nothing
-inline constexpr std::int32_t kBankNoReply = 2;  // sent, but no reply came back
+// Negative, so never taken for the errno a kIo error of a file carries.
+inline constexpr std::int32_t kBankNotSent = -1;  // no connection: bankd saw nothing
+inline constexpr std::int32_t kBankNoReply = -2;  // sent, but no reply came back
 
 // bankd's Refused frames reach the caller as kProtocol errors with code kRefusalErrorBase +
 // the FrameRefusal code; refusal_of() reads it back.

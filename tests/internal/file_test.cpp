@@ -76,18 +76,22 @@ TEST_CASE("read_file_locked refuses missing, oversized and non-regular files", "
   REQUIRE_FALSE(big.ok());
   CHECK(big.error().category() == ErrorCategory::kIo);
   CHECK(std::string(big.error().detail()) == "keytab: larger than the limit of 100 bytes");
+  CHECK(big.error().code() == EFBIG);
 
   auto missing = read_file_locked(dir.file("none"), "keytab none", 100);
   REQUIRE_FALSE(missing.ok());
   CHECK(std::string(missing.error().detail()).rfind("keytab none: cannot open: ", 0) == 0);
+  CHECK(missing.error().code() == ENOENT);  // the errno, for callers to branch on
 
   auto directory = read_file_locked(dir.path().string(), "keytab dir", 100);
   REQUIRE_FALSE(directory.ok());
   CHECK(std::string(directory.error().detail()) == "keytab dir: not a regular file");
+  CHECK(directory.error().code() == EISDIR);
 
   auto no_dir = write_file_atomic(dir.file("no/such/file"), Bytes{1}, "ccache x");
   REQUIRE_FALSE(no_dir.ok());
   CHECK(no_dir.error().category() == ErrorCategory::kIo);
+  CHECK(no_dir.error().code() == ENOENT);
 }
 
 TEST_CASE("file_label names the kind and the last path component", "[internal]") {

@@ -58,7 +58,8 @@ class Error {
   }
 
   ErrorCategory category() const noexcept { return category_; }
-  // The Kerberos error code (RFC 4120 §7.5.9) for kKdc and kProtocol errors, 0 otherwise.
+  // The Kerberos error code (RFC 4120 §7.5.9) for kKdc and kProtocol errors, the errno for a
+  // kIo error of a file (ENOENT: no such file; EISDIR: a directory), 0 otherwise.
   std::int32_t code() const noexcept { return code_; }
   std::string_view detail() const noexcept { return detail_; }
 

@@ -3,6 +3,7 @@
 // (every truncation, huge lengths, bad versions, trailing junk), and the file operations.
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
 
 #include <cstdint>
 #include <cstdlib>
@@ -725,6 +726,7 @@ TEST_CASE("ccache file write is atomic, mode 0600, and reads back", "[ccache]") 
     REQUIRE_FALSE(missing.ok());
     CHECK(missing.error().category() == ErrorCategory::kIo);
     CHECK(contains(missing.error().detail(), "ccache missing: cannot open"));
+    CHECK(missing.error().code() == ENOENT);
     CHECK_FALSE(CcacheContents::open(dir.path().string()).ok());  // a directory
     CHECK_FALSE(cc.write(dir.file("no/such/dir/cc")).ok());
   }
