@@ -11,7 +11,6 @@
 //
 // What the KDC taught us (its ETYPE-INFO2 and clock offset) is saved in the cache, so the next
 // login of the same principal takes one round trip instead of two.
-#include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -300,16 +299,17 @@ int fail(const kerb::Error& e, const char* context = kGettingInitial) {
   return fail_with(std::string(e.detail()), context);
 }
 
-// The file behind a FILE ccache or keytab name, and whether it is missing (MIT's "not found").
+// The file behind a FILE ccache or keytab name.
 std::string file_part(std::string_view name) {
   for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
     if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
   }
   return std::string(name);
 }
-bool missing(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) != 0 && errno == ENOENT;
+
+// A file kerb could not open because it is not there (kIo errors of files carry the errno).
+bool not_found(const kerb::Error& e) {
+  return e.category() == kerb::ErrorCategory::kIo && e.code() == ENOENT;
 }
 
 // MIT's usage error for -l/-r: the value, then the usage.
@@ -369,7 +369,7 @@ int main(int argc, char** argv) {
     if (!armor) {
       const std::string file = file_part(args.armor_ccache);
       const char* why = nullptr;
-      if (armor.error().category() == kerb::ErrorCategory::kIo && missing(file)) {
+      if (not_found(armor.error())) {
         why = "No credentials cache found";
       } else if (armor.error().category() == kerb::ErrorCategory::kInvalidArgument) {
         why = "Matching credential not found";  // no TGT of the realm in it
@@ -430,8 +430,13 @@ int main(int argc, char** argv) {
     const std::string path = !args.keytab.empty() ? args.keytab : kerb::default_keytab_name();
     auto keytab = kerb::Keytab::open(path);
     if (!keytab) {
-      if (keytab.error().category() == kerb::ErrorCategory::kIo && missing(file_part(path))) {
+      const kerb::Error& e = keytab.error();
+      if (not_found(e)) {
         return fail_with("Key table file '" + file_part(path) + "' not found", kGettingInitial);
+      }
+      // As MIT's: the system's words for any other failure of the file (a directory, say).
+      if (e.category() == kerb::ErrorCategory::kIo && e.code() > 0) {
+        return fail_with(std::strerror(e.code()), kGettingInitial);
       }
       return fail(keytab.error());
     }
@@ -501,13 +506,9 @@ int main(int argc, char** argv) {
   // As MIT's kinit: a cache that cannot be written ("No credentials cache found" when its
   // directory is missing).
   auto store_failed = [&](const kerb::Error& e) {
-    const std::string file = file_part(cc.name());
-    const std::string dir =
-        file.substr(0, file.rfind('/') == std::string::npos ? 0 : file.rfind('/'));
-    const bool no_dir = e.category() == kerb::ErrorCategory::kIo && !dir.empty() && missing(dir);
     return fail_with(
         "Failed to store credentials: " +
-            (no_dir ? std::string("No credentials cache found") : std::string(e.detail())),
+            (not_found(e) ? std::string("No credentials cache found") : std::string(e.detail())),
         kGettingInitial);
   };
   if (auto r = cc.initialize(*client_name); !r) return store_failed(r.error());

@@ -51,8 +51,8 @@ same wrong -c "$never" -T "FILE:$dir/armor.cc" alice
 same "" -c "$never" expired
 same "$KERB_TEST_PASSWORD_EXPIRED" -c "$never" expired
 
-# Keytabs: missing, without the client, with a wrong key (no pre-auth: the reply does not
-# decrypt; pre-auth: the KDC refuses), and the key of an expired password.
+# Keytabs: missing, a directory, without the client, with a wrong key (no pre-auth: the reply
+# does not decrypt; pre-auth: the KDC refuses), and the key of an expired password.
 wrong_keytab() {  # PRINCIPAL PASSWORD FILE
   printf 'addent -password -p %s -k 1 -e aes256-cts-hmac-sha1-96\n%s\nwkt %s\nquit\n' \
     "$1" "$2" "$3" | ktutil >/dev/null 2>&1 || fail "ktutil writing $3"
@@ -62,6 +62,7 @@ wrong_keytab "alice@$realm" not-the-password "$dir/alice-wrong.keytab"
 wrong_keytab "expired@$realm" "$KERB_TEST_PASSWORD_EXPIRED" "$dir/expired.keytab"
 same "" -c "$never" -k -t /nonexistent bank/bank.test
 same "" -c "$never" -k -t "FILE:$dir/no.keytab" bank/bank.test
+same "" -c "$never" -k -t "$dir" bank/bank.test
 same "" -c "$never" -k -t "$KERB_TEST_KEYTAB" alice
 same "" -c "$never" -k -t "$dir/bank-wrong.keytab" bank/bank.test
 same "" -c "$never" -k -t "$dir/alice-wrong.keytab" alice
