@@ -299,12 +299,20 @@ int fail(const kerb::Error& e, const char* context = kGettingInitial) {
   return fail_with(std::string(e.detail()), context);
 }
 
-// The file behind a FILE ccache or keytab name.
-std::string file_part(std::string_view name) {
+// The file behind a keytab name ("FILE:" and "WRFILE:" prefixes, as Keytab::open takes them).
+std::string keytab_file(std::string_view name) {
   for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
     if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
   }
   return std::string(name);
+}
+
+// MIT's words for a name Principal::parse refused, kerb's for anything else.
+std::string principal_message(const kerb::Error& e) {
+  if (e.category() == kerb::ErrorCategory::kInvalidArgument) {
+    return "Malformed representation of principal";
+  }
+  return std::string(e.detail());
 }
 
 // A file kerb could not open because it is not there (kIo errors of files carry the errno).
@@ -358,16 +366,14 @@ int main(int argc, char** argv) {
   auto client_name = kerb::Principal::parse(args.principal, realm);
   if (!client_name) {
     const std::string context = " when parsing name " + args.principal;
-    if (client_name.error().category() == kerb::ErrorCategory::kInvalidArgument) {
-      return fail_with("Malformed representation of principal", context.c_str());
-    }
-    return fail(client_name.error(), context.c_str());
+    return fail_with(principal_message(client_name.error()), context.c_str());
   }
   if (!args.armor_ccache.empty()) {
     // As MIT's kinit -T: the armor ccache's TGT of the client's realm, and no unarmored login.
     auto armor = kerb::armor_from_ccache(args.armor_ccache, client_name->realm());
     if (!armor) {
-      const std::string file = file_part(args.armor_ccache);
+      auto name = kerb::CcacheName::parse(args.armor_ccache);
+      const std::string file = name ? name->residual : args.armor_ccache;
       const char* why = nullptr;
       if (not_found(armor.error())) {
         why = "No credentials cache found";
@@ -386,12 +392,7 @@ int main(int argc, char** argv) {
     // As MIT's krb5_get_init_creds (in_tkt_service): a realm in the name is ignored, the
     // service is always in the client's realm.
     auto service = kerb::Principal::parse(args.service, client_name->realm());
-    if (!service) {
-      if (service.error().category() == kerb::ErrorCategory::kInvalidArgument) {
-        return fail_with("Malformed representation of principal", kGettingInitial);
-      }
-      return fail(service.error());
-    }
+    if (!service) return fail_with(principal_message(service.error()), kGettingInitial);
     as.service = kerb::Principal(client_name->realm(), service->name());
   }
 
@@ -432,7 +433,7 @@ int main(int argc, char** argv) {
     if (!keytab) {
       const kerb::Error& e = keytab.error();
       if (not_found(e)) {
-        return fail_with("Key table file '" + file_part(path) + "' not found", kGettingInitial);
+        return fail_with("Key table file '" + keytab_file(path) + "' not found", kGettingInitial);
       }
       // As MIT's: the system's words for any other failure of the file (a directory, say).
       if (e.category() == kerb::ErrorCategory::kIo && e.code() > 0) {
@@ -483,10 +484,7 @@ int main(int argc, char** argv) {
     auto service = kerb::Principal::parse(name, realm);
     if (!service) {
       const std::string context = " while parsing principal name " + name;
-      if (service.error().category() == kerb::ErrorCategory::kInvalidArgument) {
-        return fail_with("Malformed representation of principal", context.c_str());
-      }
-      return fail(service.error(), context.c_str());
+      return fail_with(principal_message(service.error()), context.c_str());
     }
     auto ticket = client.service_ticket(*initial, *service);
     if (!ticket) {
