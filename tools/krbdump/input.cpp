@@ -240,12 +240,10 @@ namespace {
 
 void dump_bytes(Walk& walk, Bytes bytes, Format format, Node& parent, bool text_allowed);
 
-std::string packet_time(double t) {
-  const auto whole = static_cast<std::int64_t>(t);
-  std::string s = iso_time(whole);
+std::string packet_time(CaptureTime t) {
+  std::string s = iso_time(t.seconds);
   char frac[16];
-  std::snprintf(frac, sizeof frac, ".%06" PRId64,
-                static_cast<std::int64_t>((t - static_cast<double>(whole)) * 1e6));
+  std::snprintf(frac, sizeof frac, ".%06u", static_cast<unsigned>(t.nanoseconds / 1000));
   s.insert(s.size() - 1, frac);
   return s;
 }

@@ -3,8 +3,8 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
-#include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string_view>
@@ -85,7 +85,7 @@ using FlowKey = std::tuple<std::string, std::uint16_t, std::string, std::uint16_
 
 struct Packet {
   std::size_t index = 0;  // 1-based
-  double time = 0;
+  CaptureTime time;
   std::uint32_t link_type = 0;
   Bytes data;
   std::uint32_t original_length = 0;
@@ -582,7 +582,9 @@ kerb::Result<void> read_pcap(Bytes file, Reader& reader, const CaptureLimits& li
     }
     Packet p;
     p.index = index;
-    p.time = seconds + fraction / (nano ? 1e9 : 1e6);
+    // The fraction may be out of range in a damaged file: it carries into the seconds.
+    const std::uint64_t units = nano ? 1000000000 : 1000000;
+    p.time = capture_time(seconds * units + fraction, units, 0);
     p.link_type = link_type;
     p.data = file.subspan(at + 16, captured);
     p.original_length = std::max(original, captured);
@@ -595,7 +597,7 @@ kerb::Result<void> read_pcap(Bytes file, Reader& reader, const CaptureLimits& li
 struct Interface {
   std::uint32_t link_type = 0;
   std::uint32_t snap_length = 0;
-  double units_per_second = 1e6;  // if_tsresol, default microseconds
+  std::uint64_t units_per_second = 1000000;  // if_tsresol, default microseconds
   std::int64_t offset_seconds = 0;
 };
 
@@ -674,8 +676,9 @@ kerb::Result<void> read_pcapng(Bytes file, Reader& reader) {
             if ((r & 0x80) ? exponent > 63 : exponent > 18)
               return malformed("pcapng: if_tsresol out of range",
                                at + 12 + (body.size() - opts.size()));
-            i.units_per_second =
-                (r & 0x80) ? std::ldexp(1.0, static_cast<int>(exponent)) : std::pow(10.0, exponent);
+            i.units_per_second = 1;
+            for (unsigned k = 0; k < exponent; ++k)
+              i.units_per_second *= (r & 0x80) ? 2 : 10;
           } else if (code == 14 && len == 8) {  // if_tsoffset
             const std::uint8_t* v = opts.data() + 4;
             const std::uint64_t raw = e.big ? (std::uint64_t{e.u32(v)} << 32 | e.u32(v + 4))
@@ -709,8 +712,7 @@ kerb::Result<void> read_pcapng(Bytes file, Reader& reader) {
             std::uint64_t{e.u32(body.data() + 4)} << 32 | e.u32(body.data() + 8);
         Packet p;
         p.index = index;
-        p.time =
-            static_cast<double>(ts) / i.units_per_second + static_cast<double>(i.offset_seconds);
+        p.time = capture_time(ts, i.units_per_second, i.offset_seconds);
         p.link_type = i.link_type;
         p.data = body.subspan(20, captured);
         p.original_length = std::max(original, captured);
@@ -743,6 +745,34 @@ kerb::Result<void> read_pcapng(Bytes file, Reader& reader) {
 }
 
 }  // namespace
+
+CaptureTime capture_time(std::uint64_t ticks, std::uint64_t units_per_second,
+                         std::int64_t offset_seconds) {
+  using Limits = std::numeric_limits<std::int64_t>;
+  const std::uint64_t whole = ticks / units_per_second;
+  const std::uint64_t part = ticks % units_per_second;
+  CaptureTime t;
+  constexpr std::uint64_t kNano = 1000000000;
+  if (units_per_second <= std::numeric_limits<std::uint64_t>::max() / kNano) {
+    t.nanoseconds = static_cast<std::uint32_t>(part * kNano / units_per_second);
+  } else if (units_per_second % kNano == 0) {  // 10^10 .. 10^18 units
+    t.nanoseconds = static_cast<std::uint32_t>(part / (units_per_second / kNano));
+  } else {  // 2^35 .. 2^63 units: a double keeps the fraction to well under a nanosecond
+    const double ns = static_cast<double>(part) / static_cast<double>(units_per_second) * 1e9;
+    t.nanoseconds = std::min<std::uint32_t>(static_cast<std::uint32_t>(ns), kNano - 1);
+  }
+  // whole + offset_seconds, held at the bound past it (whole is not negative).
+  const auto max = static_cast<std::uint64_t>(Limits::max());
+  if (offset_seconds >= 0) {
+    const auto ahead = static_cast<std::uint64_t>(offset_seconds);
+    t.seconds = whole > max - ahead ? Limits::max() : static_cast<std::int64_t>(whole + ahead);
+  } else {
+    const std::uint64_t back = 0 - static_cast<std::uint64_t>(offset_seconds);  // up to 2^63
+    t.seconds = whole >= back ? static_cast<std::int64_t>(std::min(whole - back, max))
+                              : offset_seconds + static_cast<std::int64_t>(whole);
+  }
+  return t;
+}
 
 bool looks_like_capture(std::span<const std::uint8_t> file) {
   if (file.size() < 4) return false;

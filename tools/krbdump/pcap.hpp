@@ -21,10 +21,22 @@
 
 namespace krbdump {
 
+// A packet's timestamp, exact at any resolution a capture can state. A file's clock may be
+// anything: seconds past the range of std::int64_t are held at its bound.
+struct CaptureTime {
+  std::int64_t seconds = 0;       // since the epoch
+  std::uint32_t nanoseconds = 0;  // after them, below 10^9
+  bool operator==(const CaptureTime&) const = default;
+};
+
+// ticks / units_per_second seconds after offset_seconds; units_per_second is not zero.
+CaptureTime capture_time(std::uint64_t ticks, std::uint64_t units_per_second,
+                         std::int64_t offset_seconds);
+
 struct CapturedMessage {
   std::size_t packet = 0;  // 1-based, as Wireshark numbers frames; a TCP record's last segment
-  double time = 0;         // seconds since the epoch
-  std::string src, dst;    // IPv4 dotted quad or IPv6 text form
+  CaptureTime time;
+  std::string src, dst;  // IPv4 dotted quad or IPv6 text form
   std::uint16_t sport = 0, dport = 0;
   std::string transport;            // "udp" | "tcp"
   std::string framing;              // "kerberos" | "gss-sample" | "bank"

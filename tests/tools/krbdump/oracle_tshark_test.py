@@ -117,17 +117,22 @@ def compare(c, label, frames, roots):
 
 
 def iso_time(text):
-    """"2026-12-06T01:58:41.457072Z" -> epoch seconds as a float, or None."""
-    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?Z$", str(text))
+    """"2026-12-06T01:58:41.457072Z" -> (epoch seconds, "457072"), or None."""
+    m = re.match(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{6})Z$", str(text))
     if not m:
         return None
-    whole = calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S"))
-    return whole + float(m.group(2) or 0)
+    return calendar.timegm(time.strptime(m.group(1), "%Y-%m-%dT%H:%M:%S")), m.group(2)
+
+
+def epoch_micros(text):
+    """tshark's "1796522324.749416024" -> (1796522324, "749416"): its digits, not a float's."""
+    whole, _, fraction = str(text).partition(".")
+    return int(whole), (fraction + "000000")[:6]
 
 
 def check_packet_times(c, label, frames, root):
     """Each Kerberos frame's number and time (tshark frame.time_epoch) as krbdump shows them:
-    a node "packet" with the frame number beside a node "time"."""
+    a node "packet" with the frame number beside a node "time", to the microsecond, truncated."""
     shown = {}
     for _, n in walk(root):
         kids = {k.get("name"): k.get("value") for k in n.get("children", [])}
@@ -136,10 +141,10 @@ def check_packet_times(c, label, frames, root):
     bad = []
     for fr in frames:
         number = int(fr["frame.number"][0])
-        want = float(fr["frame.time_epoch"][0])
-        got = iso_time(shown.get(number))
-        if got is None or abs(got - want) > 2e-6:
-            bad.append(f"frame {number}: tshark {want:.6f}, krbdump {shown.get(number)!r}")
+        want = epoch_micros(fr["frame.time_epoch"][0])
+        if iso_time(shown.get(number)) != want:
+            bad.append(f"frame {number}: tshark {fr['frame.time_epoch'][0]}, "
+                       f"krbdump {shown.get(number)!r}")
     c.eq(bad, [], f"{label}: frame numbers and times of the Kerberos packets")
 
 

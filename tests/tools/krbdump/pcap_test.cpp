@@ -9,15 +9,24 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <limits>
+#include <ostream>
 #include <string>
 #include <vector>
 
 #include "hex_bytes.hpp"
 #include "pcap.hpp"
 
+namespace krbdump {
+std::ostream& operator<<(std::ostream& os, const CaptureTime& t) {
+  return os << t.seconds << " s + " << t.nanoseconds << " ns";
+}
+}  // namespace krbdump
+
 using krbdump::CapturedMessage;
 using krbdump::CaptureLimits;
 using krbdump::CaptureReport;
+using krbdump::CaptureTime;
 using krbdump::looks_like_capture;
 using krbdump::read_capture;
 using krbdump::read_capture_report;
@@ -25,6 +34,10 @@ using krbdump::read_capture_report;
 namespace {
 
 using kerb::test::Bytes;
+
+CaptureTime at(std::int64_t seconds, std::uint32_t nanoseconds) {
+  return {seconds, nanoseconds};
+}
 
 void put16(Bytes& b, std::uint32_t v, bool big = true) {
   if (big) {
@@ -199,8 +212,8 @@ Bytes shb(bool big) {
   put32(body, 0xffffffff, big);
   return block(big, 0x0a0d0d0a, body);
 }
-// if_tsresol < 0: no option (microseconds).
-Bytes idb(bool big, std::uint16_t link_type, int tsresol = -1) {
+// if_tsresol < 0: no option (microseconds); if_tsoffset 0: no option.
+Bytes idb(bool big, std::uint16_t link_type, int tsresol = -1, std::int64_t tsoffset = 0) {
   Bytes body;
   put16(body, link_type, big);
   put16(body, 0, big);
@@ -210,6 +223,16 @@ Bytes idb(bool big, std::uint16_t link_type, int tsresol = -1) {
     put16(body, 1, big);
     body.push_back(static_cast<std::uint8_t>(tsresol));
     body.insert(body.end(), 3, 0);
+  }
+  if (tsoffset != 0) {
+    put16(body, 14, big);
+    put16(body, 8, big);
+    const auto raw = static_cast<std::uint64_t>(tsoffset);
+    const auto high = static_cast<std::uint32_t>(raw >> 32), low = static_cast<std::uint32_t>(raw);
+    put32(body, big ? high : low, big);
+    put32(body, big ? low : high, big);
+  }
+  if (tsresol >= 0 || tsoffset != 0) {
     put16(body, 0, big);  // opt_endofopt
     put16(body, 0, big);
   }
@@ -271,7 +294,7 @@ TEST_CASE("pcap: little-endian microsecond file, Ethernet, UDP port 88") {
   REQUIRE(r.messages.size() == 2);
   const CapturedMessage& m = r.messages[0];
   CHECK(m.packet == 1);
-  CHECK(m.time == Approx(1765000000.25).epsilon(1e-15));
+  CHECK(m.time == at(1765000000, 250000000));
   CHECK(m.src == "192.0.2.10");
   CHECK(m.dst == "192.0.2.88");
   CHECK(m.sport == 50000);
@@ -280,7 +303,7 @@ TEST_CASE("pcap: little-endian microsecond file, Ethernet, UDP port 88") {
   CHECK(m.framing == "kerberos");
   CHECK(m.bytes == as_req);
   CHECK(r.messages[1].packet == 2);
-  CHECK(r.messages[1].time == Approx(1765000001.000005).epsilon(1e-15));
+  CHECK(r.messages[1].time == at(1765000001, 5000));
   CHECK(r.messages[1].bytes == as_rep);
   CHECK(r.notes.empty());
 }
@@ -292,7 +315,7 @@ TEST_CASE("pcap: big-endian nanosecond file, raw IPv4") {
   REQUIRE(looks_like_capture(file));
   const auto r = read_ok(file);
   REQUIRE(r.messages.size() == 1);
-  CHECK(r.messages[0].time == Approx(1765000000.123456789).epsilon(1e-15));
+  CHECK(r.messages[0].time == at(1765000000, 123456789));
   CHECK(r.messages[0].bytes == msg);
   // The same packet in a little-endian nanosecond file.
   const auto le = read_ok(pcap_file(
@@ -335,16 +358,60 @@ TEST_CASE("pcap: pcapng in both byte orders, two interfaces, EPB, SPB, unknown b
     INFO(all_notes(r));
     REQUIRE(r.messages.size() == 3);
     CHECK(r.messages[0].packet == 1);
-    CHECK(r.messages[0].time == Approx(1765000000.5).epsilon(1e-15));
+    CHECK(r.messages[0].time == at(1765000000, 500000000));
     CHECK(r.messages[0].bytes == a);
     CHECK(r.messages[1].packet == 2);
-    CHECK(r.messages[1].time == Approx(1765000002.000000007).epsilon(1e-15));
+    CHECK(r.messages[1].time == at(1765000002, 7));
     CHECK(r.messages[1].src == "192.0.2.88");
     CHECK(r.messages[1].bytes == b);
     CHECK(r.messages[2].packet == 3);
     CHECK(r.messages[2].sport == 1235);
     CHECK(r.messages[2].bytes == c);
   }
+}
+
+TEST_CASE("pcap: timestamps at every resolution a capture can state, and past any clock") {
+  const Bytes msg = krb_message(11, 20, 0x5a);
+  const Bytes packet = ethernet(ipv4(kKdc, kClient, 17, udp(88, 4000, msg)));
+  const auto first_time = [&](const Bytes& file) {
+    const auto r = read_ok(file);
+    REQUIRE(r.messages.size() == 1);
+    return r.messages[0].time;
+  };
+  constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+  for (bool big : {false, true}) {
+    INFO("big-endian section: " << big);
+    const auto ng = [&](int tsresol, std::int64_t tsoffset, std::uint64_t ts) {
+      return first_time(
+          concat({shb(big), idb(big, 1, tsresol, tsoffset), epb(big, 0, ts, packet)}));
+    };
+    // if_tsresol 0x81: units of 2^-1 s; 0x80|63: 2^-63 s; 18: 10^-18 s; 0: whole seconds.
+    CHECK(ng(0x81, 0, 3) == at(1, 500000000));
+    CHECK(ng(0x80 | 63, 0, (1ull << 63) | (1ull << 62)) == at(1, 500000000));
+    CHECK(ng(0x80 | 63, 0, ~0ull) == at(1, 999999999));
+    CHECK(ng(18, 0, 123456789123456789) == at(0, 123456789));
+    CHECK(ng(18, 0, 18446744073709551615ull) == at(18, 446744073));
+    CHECK(ng(0, 0, 1765000000) == at(1765000000, 0));
+    CHECK(ng(12, 0, 3000000007000) == at(3, 7));  // 10^-12 s: whole nanoseconds stay exact
+    CHECK(ng(12, 0, 3000000006999) == at(3, 6));
+    CHECK(ng(0x80 | 30, 0, (5ull << 30) + 1) == at(5, 0));  // 2^-30 s is under 1 ns
+    CHECK(ng(0x80 | 30, 0, (5ull << 30) + 2) == at(5, 1));
+    CHECK(ng(0x80 | 34, 0, 1ull << 33) == at(0, 500000000));
+    // if_tsoffset adds whole seconds, either way.
+    CHECK(ng(-1, 1765000000, 250000) == at(1765000000, 250000000));
+    CHECK(ng(-1, -5, 250000) == at(-5, 250000000));
+    // A clock past 2^63 seconds is held at the bound rather than wrapped.
+    CHECK(ng(0, 0, ~0ull) == at(kMax, 0));
+    CHECK(ng(0, kMax, 2) == at(kMax, 0));
+    CHECK(ng(0, kMin, ~0ull) == at(kMax, 0));  // 2^64 - 1 - 2^63
+    CHECK(ng(0, kMin, 1) == at(kMin + 1, 0));
+  }
+  // A classic record's fraction past one second carries into the seconds.
+  CHECK(first_time(pcap_file(false, false, 1, {{1765000000, 2500000, packet}})) ==
+        at(1765000002, 500000000));
+  CHECK(first_time(pcap_file(true, true, 1, {{0xffffffff, 0xffffffff, packet}})) ==
+        at(4294967295ll + 4, 294967295));
 }
 
 TEST_CASE("pcap: pcapng with two sections of different byte orders, interfaces per section") {
@@ -740,7 +807,9 @@ TEST_CASE("pcap: the same capture as pcapng and classic pcap gives the same mess
     for (std::size_t i = 0; i < a.messages.size(); ++i) {
       CHECK(a.messages[i].bytes == b.messages[i].bytes);
       CHECK(a.messages[i].packet == b.messages[i].packet);
-      CHECK(a.messages[i].time == Approx(b.messages[i].time).epsilon(1e-15));
+      // kdc-tcp.pcap holds microseconds, its pcapng nanoseconds.
+      CHECK(a.messages[i].time.seconds == b.messages[i].time.seconds);
+      CHECK(a.messages[i].time.nanoseconds / 1000 == b.messages[i].time.nanoseconds / 1000);
     }
   }
 }
