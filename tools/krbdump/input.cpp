@@ -2,7 +2,6 @@
 #include "input.hpp"
 
 #include <cerrno>
-#include <cinttypes>
 #include <cstdio>
 #include <cstring>
 
