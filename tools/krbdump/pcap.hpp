@@ -21,8 +21,8 @@
 
 namespace krbdump {
 
-// A packet's timestamp, exact at any resolution a capture can state. A file's clock may be
-// anything: seconds past the range of std::int64_t are held at its bound.
+// A packet's timestamp to the nanosecond, at any resolution a capture can state. A file's
+// clock may be anything: seconds past the range of std::int64_t are held at its bound.
 struct CaptureTime {
   std::int64_t seconds = 0;       // since the epoch
   std::uint32_t nanoseconds = 0;  // after them, below 10^9
