@@ -16,13 +16,6 @@ using detail::kMitKeytabFormat;
 
 namespace {
 
-std::string_view strip_prefix(std::string_view name) {
-  for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
-    if (name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
-  }
-  return name;
-}
-
 // "Key entry format". `r` covers exactly one record; bytes after the entry are ignored.
 bool read_entry(BinaryReader& r, std::uint8_t version, KeytabEntry& e) {
   if (!read_mit_principal(kMitKeytabFormat, r, version, nullptr, e.principal)) return false;
@@ -127,8 +120,15 @@ Result<Keytab> Keytab::read(std::span<const std::uint8_t> bytes) {
   return parse(bytes, "keytab");
 }
 
+std::string_view Keytab::file_path(std::string_view name) {
+  for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
+    if (name.substr(0, prefix.size()) == prefix) return name.substr(prefix.size());
+  }
+  return name;
+}
+
 Result<Keytab> Keytab::open(std::string_view path) {
-  const std::string file(strip_prefix(path));
+  const std::string file(file_path(path));
   const std::string label = detail::file_label("keytab", file);
   KERB_TRY(std::vector<std::uint8_t> bytes, detail::read_file_locked(file, label, kMaxFileSize));
   Result<Keytab> parsed = parse(bytes, label);
@@ -145,7 +145,7 @@ Result<std::vector<std::uint8_t>> Keytab::serialize() const {
 }
 
 Result<void> Keytab::write(std::string_view path) const {
-  const std::string file(strip_prefix(path));
+  const std::string file(file_path(path));
   KERB_TRY(std::vector<std::uint8_t> bytes, serialize());
   Result<void> written = detail::write_file_atomic(file, bytes, detail::file_label("keytab", file));
   detail::wipe(bytes);

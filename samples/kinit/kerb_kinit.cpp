@@ -299,14 +299,6 @@ int fail(const kerb::Error& e, const char* context = kGettingInitial) {
   return fail_with(std::string(e.detail()), context);
 }
 
-// The file behind a keytab name ("FILE:" and "WRFILE:" prefixes, as Keytab::open takes them).
-std::string keytab_file(std::string_view name) {
-  for (std::string_view prefix : {std::string_view("FILE:"), std::string_view("WRFILE:")}) {
-    if (name.substr(0, prefix.size()) == prefix) return std::string(name.substr(prefix.size()));
-  }
-  return std::string(name);
-}
-
 // MIT's words for a name Principal::parse refused, kerb's for anything else.
 std::string principal_message(const kerb::Error& e) {
   if (e.category() == kerb::ErrorCategory::kInvalidArgument) {
@@ -433,7 +425,8 @@ int main(int argc, char** argv) {
     if (!keytab) {
       const kerb::Error& e = keytab.error();
       if (not_found(e)) {
-        return fail_with("Key table file '" + keytab_file(path) + "' not found", kGettingInitial);
+        const std::string file(kerb::Keytab::file_path(path));
+        return fail_with("Key table file '" + file + "' not found", kGettingInitial);
       }
       // As MIT's: the system's words for any other failure of the file (a directory, say).
       if (e.category() == kerb::ErrorCategory::kIo && e.code() > 0) {

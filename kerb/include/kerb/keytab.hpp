@@ -55,6 +55,8 @@ class Keytab {
 
   // `path` may carry a "FILE:" or "WRFILE:" prefix.
   static Result<Keytab> open(std::string_view path);
+  // The file a keytab name stands for: `name` without its "FILE:" or "WRFILE:" prefix.
+  static std::string_view file_path(std::string_view name);
   static Result<Keytab> read(std::span<const std::uint8_t> bytes);
 
   std::vector<KeytabEntry> entries;   // in file order

@@ -459,6 +459,11 @@ TEST_CASE("keytab file write is atomic, mode 0600, and reads back", "[keytab]") 
     ++files;
   CHECK(files == 1);
 
+  // The names MIT's tools take for the same file (krb5_kt_resolve's FILE: and WRFILE:).
+  CHECK(Keytab::file_path("FILE:" + path) == path);
+  CHECK(Keytab::file_path("WRFILE:" + path) == path);
+  CHECK(Keytab::file_path(path) == path);
+
   // Add an entry to the file: read, add, write the whole file again.
   Result<Keytab> on_disk = Keytab::open("WRFILE:" + path);
   REQUIRE(on_disk.ok());
