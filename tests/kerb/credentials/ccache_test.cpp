@@ -3,8 +3,8 @@
 // (every truncation, huge lengths, bad versions, trailing junk), and the file operations.
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cerrno>
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
